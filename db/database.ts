@@ -1,0 +1,72 @@
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { Kyselify } from "drizzle-orm/kysely";
+import { Kysely, SqliteDialect } from "kysely";
+import type {
+  extractStatus,
+  loadErrors,
+  locks,
+  mappingErrors,
+  portSnapshot,
+  rawRecords,
+  relationIssues,
+  runStages,
+  runs,
+  stagedEntities,
+} from "./schema";
+
+/** The staging database as Kysely sees it: one entry per table of `db/schema.ts`. */
+export interface Database {
+  runs: Kyselify<typeof runs>;
+  run_stages: Kyselify<typeof runStages>;
+  raw_records: Kyselify<typeof rawRecords>;
+  extract_status: Kyselify<typeof extractStatus>;
+  staged_entities: Kyselify<typeof stagedEntities>;
+  mapping_errors: Kyselify<typeof mappingErrors>;
+  relation_issues: Kyselify<typeof relationIssues>;
+  port_snapshot: Kyselify<typeof portSnapshot>;
+  load_errors: Kyselify<typeof loadErrors>;
+  locks: Kyselify<typeof locks>;
+}
+
+export type StagingDb = Kysely<Database>;
+
+export interface OpenedDatabase {
+  readonly db: StagingDb;
+  /** The underlying connection, for the few places that need SQLite itself (file checks, pragmas in tests). */
+  readonly sqlite: BetterSqlite3.Database;
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+// Resolved from this file, not from the working directory, so the CLI works from anywhere.
+const MIGRATIONS = fileURLToPath(new URL("../migrations", import.meta.url));
+
+/**
+ * Opens (creating if needed) the SQLite staging file at `path` (`:memory:` for tests), owner-only
+ * (mode 0600: it holds the organization's data), in WAL mode, and applies pending migrations.
+ */
+export function openDatabase(path: string): OpenedDatabase {
+  if (path !== ":memory:") {
+    if (!existsSync(path)) closeSync(openSync(path, "wx", 0o600));
+    chmodSync(path, 0o600);
+  }
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  // A second process (status while a run is loading) waits briefly for a write lock instead of failing at once.
+  sqlite.pragma("busy_timeout = 5000");
+  migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    sqlite,
+    path,
+    // Kysely's destroy() closes the better-sqlite3 connection it was given.
+    close: () => db.destroy(),
+  };
+}

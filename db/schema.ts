@@ -1,0 +1,165 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// Object keys equal SQL column names (snake_case): Kysely is typed from these tables through
+// `Kyselify`, which uses the database column names. Timestamps are ISO-8601 UTC strings.
+
+/** One row per CLI invocation that touches the pipeline (run, extract, transform, plan, load, demo). */
+export const runs = sqliteTable("runs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  command: text("command").notNull(),
+  /** running | succeeded | failed | interrupted */
+  status: text("status").notNull(),
+  started_at: text("started_at").notNull(),
+  finished_at: text("finished_at"),
+  /** The non-secret options of the invocation (kinds, flags), JSON. */
+  options_json: text("options_json").notNull().default("{}"),
+  /** The RunSummary, JSON, once finished. */
+  summary_json: text("summary_json"),
+  error: text("error"),
+});
+
+/** One row per stage executed within a run, with its timings and summary. */
+export const runStages = sqliteTable(
+  "run_stages",
+  {
+    run_id: integer("run_id").notNull(),
+    stage: text("stage").notNull(),
+    status: text("status").notNull(),
+    started_at: text("started_at").notNull(),
+    finished_at: text("finished_at"),
+    summary_json: text("summary_json"),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.stage] })],
+);
+
+/**
+ * Every record extracted, as the API returned it minus secret fields. `parent_key` is the path-parameter
+ * value the record was fetched under ('' when the kind has none). `run_id` is the last run that saw it.
+ */
+export const rawRecords = sqliteTable(
+  "raw_records",
+  {
+    kind: text("kind").notNull(),
+    parent_key: text("parent_key").notNull(),
+    record_id: text("record_id").notNull(),
+    payload: text("payload").notNull(),
+    payload_hash: text("payload_hash").notNull(),
+    run_id: integer("run_id").notNull(),
+    fetched_at: text("fetched_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.parent_key, t.record_id] }), index("raw_records_kind_run").on(t.kind, t.run_id)],
+);
+
+/** Per run and kind: did the extract complete? A kind that did not is never read as "its entities disappeared". */
+export const extractStatus = sqliteTable(
+  "extract_status",
+  {
+    run_id: integer("run_id").notNull(),
+    kind: text("kind").notNull(),
+    /** full | incremental */
+    mode: text("mode").notNull(),
+    /** running | complete | failed */
+    status: text("status").notNull(),
+    pages: integer("pages").notNull().default(0),
+    records: integer("records").notNull().default(0),
+    requests: integer("requests").notNull().default(0),
+    started_at: text("started_at").notNull(),
+    finished_at: text("finished_at"),
+    /** For incremental reads: the lower bound sent to the API. */
+    since: text("since"),
+    /** Failure details: path of the failing request, its cursor, HTTP status (null = no response) and message. */
+    endpoint: text("endpoint"),
+    cursor: text("cursor"),
+    http_status: integer("http_status"),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.kind] })],
+);
+
+/** The entities the mapping produced from the raw records, in canonical JSON (sorted keys). */
+export const stagedEntities = sqliteTable(
+  "staged_entities",
+  {
+    blueprint: text("blueprint").notNull(),
+    identifier: text("identifier").notNull(),
+    kind: text("kind").notNull(),
+    record_id: text("record_id").notNull(),
+    entity_json: text("entity_json").notNull(),
+    hash: text("hash").notNull(),
+    /** Why the entity is not pushed (Port would reject it); null when it is pushable. */
+    held_back_reason: text("held_back_reason"),
+  },
+  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] }), index("staged_entities_kind").on(t.kind)],
+);
+
+/** Mapping expressions that failed on a record (the field became null), and selectors that were not booleans. */
+export const mappingErrors = sqliteTable(
+  "mapping_errors",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    run_id: integer("run_id").notNull(),
+    kind: text("kind").notNull(),
+    record_id: text("record_id").notNull(),
+    field: text("field").notNull(),
+    expression: text("expression").notNull(),
+    message: text("message").notNull(),
+  },
+  (t) => [index("mapping_errors_kind").on(t.kind)],
+);
+
+/** Relations whose target is neither staged nor known to be in Port. */
+export const relationIssues = sqliteTable(
+  "relation_issues",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    run_id: integer("run_id").notNull(),
+    kind: text("kind").notNull(),
+    blueprint: text("blueprint").notNull(),
+    identifier: text("identifier").notNull(),
+    relation: text("relation").notNull(),
+    target_blueprint: text("target_blueprint").notNull(),
+    target_identifier: text("target_identifier").notNull(),
+  },
+  (t) => [index("relation_issues_kind").on(t.kind)],
+);
+
+/** What Port is known to hold. Written only after Port confirms a write. */
+export const portSnapshot = sqliteTable(
+  "port_snapshot",
+  {
+    blueprint: text("blueprint").notNull(),
+    identifier: text("identifier").notNull(),
+    /** Hash of the entity as we last pushed it (or as reconcile read it back). */
+    hash: text("hash").notNull(),
+    entity_json: text("entity_json").notNull(),
+    run_id: integer("run_id").notNull(),
+    pushed_at: text("pushed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] })],
+);
+
+/** Entities Port refused in a load; they stay out of the snapshot and are retried next run. */
+export const loadErrors = sqliteTable(
+  "load_errors",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    run_id: integer("run_id").notNull(),
+    blueprint: text("blueprint").notNull(),
+    identifier: text("identifier").notNull(),
+    /** upsert | delete */
+    operation: text("operation").notNull(),
+    status: integer("status"),
+    message: text("message").notNull(),
+  },
+  (t) => [index("load_errors_run").on(t.run_id)],
+);
+
+/** Advisory locks held by running processes (one row per lock name). */
+export const locks = sqliteTable("locks", {
+  name: text("name").primaryKey(),
+  owner: text("owner").notNull(),
+  pid: integer("pid").notNull(),
+  acquired_at: text("acquired_at").notNull(),
+  heartbeat_at: text("heartbeat_at").notNull(),
+});

@@ -1,0 +1,131 @@
+import type { Origin } from "./model/stage";
+
+export interface EtlErrorOptions extends ErrorOptions {
+  /** True when trying again later may succeed (network, 429, 5xx); false for bad input or configuration. */
+  readonly retryable?: boolean;
+}
+
+/** The base of every error the product raises on purpose. Messages never contain secrets. */
+export class EtlError extends Error {
+  readonly stage: Origin;
+  readonly retryable: boolean;
+
+  constructor(stage: Origin, message: string, options?: EtlErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.stage = stage;
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** Bad configuration, mapping or blueprints: every problem found, as `path: message`. Exit code 2. */
+export class ConfigError extends EtlError {
+  readonly issues: readonly string[];
+
+  constructor(issues: readonly string[], options?: EtlErrorOptions) {
+    super("config", `invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`, options);
+    this.issues = issues;
+  }
+}
+
+export interface HttpErrorInit {
+  readonly stage: Origin;
+  readonly method: string;
+  /** Path only, e.g. `/v2/incidents`: never the query string, which may carry identifiers the user did not choose to log. */
+  readonly endpoint: string;
+  /** The cursor (or offset/page) of the failing page; undefined = first page. */
+  readonly cursor?: string | undefined;
+  /** undefined = no response (DNS, reset, timeout). */
+  readonly status?: number | undefined;
+  /** What went wrong beyond the status: a short excerpt of the body, or the network error's code. */
+  readonly detail?: string | undefined;
+  /** Set when the failure may pass on a later attempt; defaults from the status. */
+  readonly retryable?: boolean;
+}
+
+/** An HTTP exchange that failed after retries, or that cannot succeed. Names the method, endpoint, cursor and status. */
+export class HttpError extends EtlError {
+  readonly method: string;
+  readonly endpoint: string;
+  readonly cursor: string | undefined;
+  readonly status: number | undefined;
+  readonly detail: string | undefined;
+
+  constructor(init: HttpErrorInit, options?: ErrorOptions) {
+    const where = `${init.method} ${init.endpoint}${init.cursor ? ` (cursor ${init.cursor})` : ""}`;
+    const what = `${init.status ?? "no response"}${init.detail ? `: ${init.detail}` : ""}`;
+    super(init.stage, `${where}: ${what}`, {
+      ...options,
+      retryable:
+        init.retryable ?? (init.status === undefined || init.status === 408 || init.status === 429 || init.status >= 500),
+    });
+    this.method = init.method;
+    this.endpoint = init.endpoint;
+    this.cursor = init.cursor;
+    this.status = init.status;
+    this.detail = init.detail;
+  }
+}
+
+/** One mapping expression failed on one record (recorded, not thrown, during transform) or failed to compile (thrown, exit 2). */
+export class MappingError extends EtlError {
+  readonly kind: string;
+  readonly recordId: string | undefined;
+  /** Which expression: `identifier`, `properties.status`, `relations.commander`, `selector.query`, ... */
+  readonly field: string;
+  readonly expression: string;
+
+  constructor(
+    init: { kind: string; recordId?: string | undefined; field: string; expression: string; message: string },
+    options?: ErrorOptions,
+  ) {
+    super("transform", `${init.kind}${init.recordId ? ` record ${init.recordId}` : ""} ${init.field} (${init.expression}): ${init.message}`, options);
+    this.kind = init.kind;
+    this.recordId = init.recordId;
+    this.field = init.field;
+    this.expression = init.expression;
+  }
+}
+
+/** Port refused an entity or a write (after retries). */
+export class LoadError extends EtlError {
+  readonly blueprint: string;
+  readonly identifier: string | undefined;
+  readonly status: number | undefined;
+  /** Port's `error` code and `message`, shortened. */
+  readonly portMessage: string;
+
+  constructor(
+    init: { blueprint: string; identifier?: string | undefined; status?: number | undefined; portMessage: string; retryable?: boolean },
+    options?: ErrorOptions,
+  ) {
+    super("load", `${init.blueprint}${init.identifier ? `/${init.identifier}` : ""}: ${init.status ?? "no response"} ${init.portMessage}`, {
+      ...options,
+      retryable: init.retryable ?? false,
+    });
+    this.blueprint = init.blueprint;
+    this.identifier = init.identifier;
+    this.status = init.status;
+    this.portMessage = init.portMessage;
+  }
+}
+
+/** A stage finished with failures; carries its partial summary (like dlt's PipelineStepFailed). Exit code 1. */
+export class StageFailedError<TSummary = unknown> extends EtlError {
+  readonly summary: TSummary;
+
+  constructor(stage: Origin, message: string, summary: TSummary, options?: ErrorOptions) {
+    super(stage, message, options);
+    this.summary = summary;
+  }
+}
+
+/** Another process holds the staging file's lock. Exit code 1. */
+export class LockedError extends EtlError {
+  readonly holder: string;
+
+  constructor(holder: string) {
+    super("pipeline", `another etl process is already working on this staging file (${holder}); wait for it to finish or use another --db`);
+    this.holder = holder;
+  }
+}

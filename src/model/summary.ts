@@ -1,0 +1,82 @@
+/** How a kind was read: everything, or only what changed since the last complete read. */
+export type ExtractMode = "full" | "incremental";
+
+export interface ExtractKindSummary {
+  readonly kind: string;
+  readonly name: string;
+  readonly status: "complete" | "failed";
+  readonly mode: ExtractMode;
+  readonly pages: number;
+  readonly records: number;
+  readonly requests: number;
+  readonly durationMs: number;
+  /** One line naming the endpoint, cursor and status of the failure. */
+  readonly error?: string;
+}
+
+export interface ExtractSummary {
+  readonly runId: number;
+  readonly kinds: readonly ExtractKindSummary[];
+  readonly requests: number;
+  readonly durationMs: number;
+}
+
+export interface TransformKindSummary {
+  readonly kind: string;
+  readonly name: string;
+  readonly records: number;
+  readonly entities: number;
+  /** Records whose identifier came out null or empty, and records the selector did not keep. */
+  readonly skipped: number;
+  readonly filtered: number;
+  /** Entities Port would reject (validation) or whose relation targets are missing with createMissingRelatedEntities off. */
+  readonly heldBack: number;
+  readonly mappingErrors: number;
+  readonly danglingRelations: number;
+  readonly durationMs: number;
+}
+
+export interface TransformSummary {
+  readonly runId: number;
+  readonly kinds: readonly TransformKindSummary[];
+  /** Staged entities per blueprint. */
+  readonly blueprints: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+/** Why deletions of a blueprint were not sent. */
+export type DeleteBlock = "extract-incomplete" | "threshold";
+
+export interface LoadBlueprintSummary {
+  readonly blueprint: string;
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly unchanged: number;
+  /** Entities Port rejected in this run (recorded in load_errors, retried next run). */
+  readonly failed: number;
+  /** Deletions planned but withheld, and why. */
+  readonly deletesWithheld: number;
+  readonly deleteBlock?: DeleteBlock;
+}
+
+export interface LoadSummary {
+  readonly runId: number;
+  readonly blueprints: readonly LoadBlueprintSummary[];
+  /** HTTP requests made to Port, by purpose. */
+  readonly requests: { readonly entityWrites: number; readonly other: number };
+  readonly durationMs: number;
+  /** True when nothing was sent (plan). */
+  readonly dryRun: boolean;
+}
+
+export interface RunSummary {
+  readonly runId: number;
+  readonly status: "succeeded" | "failed" | "interrupted";
+  readonly extract?: ExtractSummary;
+  readonly transform?: TransformSummary;
+  readonly load?: LoadSummary;
+  readonly durationMs: number;
+  readonly databasePath: string;
+  readonly errors: readonly string[];
+}
