@@ -1,0 +1,338 @@
+import { z } from "zod";
+import { AUTH_TYPES, EVENT_LISTENER_TYPES } from "../model/config";
+import { PAGINATION_TYPES } from "../model/pagination";
+
+/**
+ * Every setting: where it comes from (Ocean's environment variable names first, so Docker/Helm settings
+ * carry over; then the config file's Helm-style key; then a flag) and how its raw value is checked.
+ * Precedence is flag > environment > config file > default.
+ */
+export interface SettingSpec {
+  readonly env: readonly string[];
+  /** Dot path in the YAML config file. */
+  readonly file?: string;
+  readonly flag?: string;
+  /** Parses the raw value (a string from env/flags, anything from the file). */
+  readonly schema: z.ZodType;
+  readonly secret?: boolean;
+  readonly description: string;
+  /** Shown in the README's settings table. */
+  readonly defaultText?: string;
+}
+
+const text = z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1, "must not be empty"));
+const httpUrl = text.pipe(
+  z.string().refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL, e.g. https://api.incident.io"),
+);
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === "boolean") return v;
+    const s = v.trim().toLowerCase();
+    if (["true", "1", "yes", "on"].includes(s)) return true;
+    if (["false", "0", "no", "off"].includes(s)) return false;
+    ctx.addIssue({ code: "custom", message: `must be true or false, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  });
+const positiveInt = z.coerce.number({ error: "must be a number" }).int("must be a whole number").positive("must be positive");
+const nonNegativeInt = z.coerce.number({ error: "must be a number" }).int("must be a whole number").nonnegative("must not be negative");
+const positiveNumber = z.coerce.number({ error: "must be a number" }).positive("must be positive");
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
+const eventListener = z
+  .union([z.string(), z.looseObject({ type: z.string() })])
+  .transform((v, ctx) => {
+    let type: unknown = v;
+    if (typeof v === "string") {
+      const trimmed = v.trim();
+      if (trimmed.startsWith("{")) {
+        try {
+          type = (JSON.parse(trimmed) as { type?: unknown }).type;
+        } catch {
+          ctx.addIssue({ code: "custom", message: `must be JSON like {"type":"ONCE"}, got ${JSON.stringify(v)}` });
+          return z.NEVER;
+        }
+      }
+    } else type = v.type;
+    const upper = String(type).toUpperCase();
+    if ((EVENT_LISTENER_TYPES as readonly string[]).includes(upper)) return upper as (typeof EVENT_LISTENER_TYPES)[number];
+    ctx.addIssue({ code: "custom", message: `type must be ONCE or POLLING, got ${JSON.stringify(type)}` });
+    return z.NEVER;
+  });
+
+export const SETTINGS = {
+  incidentIoBaseUrl: {
+    env: ["OCEAN__INTEGRATION__CONFIG__BASE_URL"],
+    file: "integration.config.baseUrl",
+    schema: httpUrl,
+    description: "Incident.io API base URL",
+    defaultText: "https://api.incident.io",
+  },
+  authType: {
+    env: ["OCEAN__INTEGRATION__CONFIG__AUTH_TYPE"],
+    file: "integration.config.authType",
+    schema: z.enum(AUTH_TYPES, { error: `must be one of ${AUTH_TYPES.join(", ")}` }),
+    description: "How to authenticate to Incident.io",
+    defaultText: "bearer_token",
+  },
+  token: {
+    env: ["OCEAN__INTEGRATION__SECRETS__TOKEN", "OCEAN__INTEGRATION__SECRETS__API_TOKEN"],
+    file: "integration.secrets.token",
+    schema: text,
+    secret: true,
+    description: "Incident.io API key (bearer_token; also used for api_key when no API_KEY is set). `…_FILE` reads it from a file",
+  },
+  apiKey: {
+    env: ["OCEAN__INTEGRATION__SECRETS__API_KEY"],
+    file: "integration.secrets.apiKey",
+    schema: text,
+    secret: true,
+    description: "Key sent in the API key header (api_key auth)",
+  },
+  apiKeyHeader: {
+    env: ["OCEAN__INTEGRATION__CONFIG__API_KEY_HEADER"],
+    file: "integration.config.apiKeyHeader",
+    schema: text,
+    description: "Header carrying the key (api_key auth)",
+    defaultText: "X-API-Key",
+  },
+  username: {
+    env: ["OCEAN__INTEGRATION__CONFIG__USERNAME"],
+    file: "integration.config.username",
+    schema: text,
+    description: "User name (basic auth)",
+  },
+  password: {
+    env: ["OCEAN__INTEGRATION__SECRETS__PASSWORD"],
+    file: "integration.secrets.password",
+    schema: text,
+    secret: true,
+    description: "Password (basic auth)",
+  },
+  paginationType: {
+    env: ["OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE"],
+    file: "integration.config.paginationType",
+    schema: z.enum(PAGINATION_TYPES, { error: `must be one of ${PAGINATION_TYPES.join(", ")}` }),
+    description: "Default paging scheme (resources override it in the mapping)",
+    defaultText: "cursor",
+  },
+  paginationParam: {
+    env: ["OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM"],
+    file: "integration.config.paginationParam",
+    schema: text,
+    description: "Query parameter for the cursor / offset / page",
+    defaultText: "after (cursor), offset, page",
+  },
+  cursorPath: {
+    env: ["OCEAN__INTEGRATION__CONFIG__CURSOR_PATH"],
+    file: "integration.config.cursorPath",
+    schema: text,
+    description: "Dot-path to the next cursor in a page",
+    defaultText: "pagination_meta.after",
+  },
+  hasMorePath: {
+    env: ["OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH"],
+    file: "integration.config.hasMorePath",
+    schema: text,
+    description: "Dot-path to a 'more pages' flag (falsy ends paging)",
+  },
+  pageSize: {
+    env: ["OCEAN__INTEGRATION__CONFIG__PAGE_SIZE"],
+    file: "integration.config.pageSize",
+    schema: positiveInt,
+    description: "Default page size",
+    defaultText: "100",
+  },
+  sizeParam: {
+    env: ["OCEAN__INTEGRATION__CONFIG__SIZE_PARAM"],
+    file: "integration.config.sizeParam",
+    schema: text,
+    description: "Query parameter for the page size",
+    defaultText: "page_size (cursor), limit, size",
+  },
+  startPage: {
+    env: ["OCEAN__INTEGRATION__CONFIG__START_PAGE"],
+    file: "integration.config.startPage",
+    schema: nonNegativeInt,
+    description: "First page number (page paging)",
+    defaultText: "1",
+  },
+  verifySsl: {
+    env: ["OCEAN__INTEGRATION__CONFIG__VERIFY_SSL"],
+    file: "integration.config.verifySsl",
+    schema: bool,
+    description: "Verify TLS certificates (false is insecure and warned about; same as --insecure)",
+    defaultText: "true",
+  },
+  timeoutSeconds: {
+    env: ["OCEAN__INTEGRATION__CONFIG__TIMEOUT", "OCEAN__CLIENT_TIMEOUT"],
+    file: "integration.config.timeout",
+    schema: positiveNumber,
+    description: "Per-request timeout, seconds",
+    defaultText: "30",
+  },
+  integrationIdentifier: {
+    env: ["OCEAN__INTEGRATION__IDENTIFIER"],
+    file: "integration.identifier",
+    schema: text.pipe(z.string().regex(/^[A-Za-z0-9@_.+:\\/=-]+$/, "must be a Port identifier (no spaces)")),
+    description: "Integration identifier in Port (also in the User-Agent)",
+    defaultText: "incidentio-port-etl",
+  },
+  integrationType: {
+    env: ["OCEAN__INTEGRATION__TYPE"],
+    file: "integration.type",
+    schema: text,
+    description: "Integration type registered in Port",
+    defaultText: "custom",
+  },
+  portClientId: {
+    env: ["OCEAN__PORT__CLIENT_ID"],
+    file: "port.clientId",
+    schema: text,
+    description: "Port client ID",
+  },
+  portClientSecret: {
+    env: ["OCEAN__PORT__CLIENT_SECRET"],
+    file: "port.clientSecret",
+    schema: text,
+    secret: true,
+    description: "Port client secret. `…_FILE` reads it from a file",
+  },
+  portBaseUrl: {
+    env: ["OCEAN__PORT__BASE_URL"],
+    file: "port.baseUrl",
+    schema: httpUrl,
+    description: "Port API URL (wins over the region)",
+    defaultText: "from the region",
+  },
+  portRegion: {
+    env: ["OCEAN__PORT__REGION", "PORT_REGION"],
+    file: "port.region",
+    schema: z.enum(["eu", "us"], { error: "must be eu or us" }),
+    description: "eu → https://api.port.io, us → https://api.us.port.io",
+    defaultText: "eu",
+  },
+  initializePortResources: {
+    env: ["OCEAN__INITIALIZE_PORT_RESOURCES"],
+    file: "initializePortResources",
+    schema: bool,
+    description: "Create missing blueprints and register the integration",
+    defaultText: "true",
+  },
+  sendRawDataExamples: {
+    env: ["OCEAN__SEND_RAW_DATA_EXAMPLES"],
+    file: "sendRawDataExamples",
+    schema: bool,
+    description: "Send up to 5 raw records per kind to Port's mapping playground",
+    defaultText: "true",
+  },
+  eventListener: {
+    env: ["OCEAN__EVENT_LISTENER"],
+    file: "eventListener",
+    schema: eventListener,
+    description: 'ONCE runs once; POLLING re-runs every scheduled interval ({"type":"ONCE"})',
+    defaultText: '{"type":"ONCE"}',
+  },
+  scheduledResyncInterval: {
+    env: ["OCEAN__SCHEDULED_RESYNC_INTERVAL"],
+    file: "scheduledResyncInterval",
+    schema: positiveNumber,
+    description: "Minutes between runs in POLLING mode",
+    defaultText: "60",
+  },
+  db: {
+    env: ["ETL_DB"],
+    file: "etl.db",
+    flag: "--db",
+    schema: text,
+    description: "SQLite staging file",
+    defaultText: "./etl.sqlite",
+  },
+  mapping: {
+    env: ["ETL_MAPPING"],
+    file: "etl.mapping",
+    flag: "--mapping",
+    schema: text,
+    description: "Mapping file (Port's port-app-config.yml format)",
+    defaultText: "resources/port-app-config.yml",
+  },
+  blueprints: {
+    env: ["ETL_BLUEPRINTS"],
+    file: "etl.blueprints",
+    flag: "--blueprints",
+    schema: text,
+    description: "Blueprints file (JSON array)",
+    defaultText: "resources/blueprints.json",
+  },
+  caFile: {
+    env: ["ETL_CA_FILE"],
+    file: "etl.caFile",
+    flag: "--ca-file",
+    schema: text,
+    description: "Extra CA certificates (PEM) to trust, for both APIs and proxies",
+  },
+  insecure: {
+    env: [],
+    flag: "--insecure",
+    schema: bool,
+    description: "Skip TLS verification (dangerous; warned on every run)",
+    defaultText: "false",
+  },
+  requestsPerMinute: {
+    env: ["ETL_REQUESTS_PER_MINUTE"],
+    file: "etl.requestsPerMinute",
+    schema: positiveInt,
+    description: "Client-side budget of Incident.io requests",
+    defaultText: "1200",
+  },
+  maxAttempts: {
+    env: ["ETL_MAX_ATTEMPTS"],
+    file: "etl.maxAttempts",
+    schema: positiveInt,
+    description: "Attempts per HTTP request before giving up (429, 5xx, resets, timeouts)",
+    defaultText: "8",
+  },
+  dropFields: {
+    env: ["ETL_DROP_FIELDS"],
+    file: "etl.dropFields",
+    schema: list,
+    description: "Extra record fields to remove before storage (comma list; secret_token always is)",
+  },
+  fullEveryRuns: {
+    env: ["ETL_FULL_REFRESH_EVERY_RUNS"],
+    file: "etl.fullRefreshEveryRuns",
+    schema: positiveInt,
+    description: "Incremental kinds get a full extract at least every N runs",
+    defaultText: "24",
+  },
+  fullEveryHours: {
+    env: ["ETL_FULL_REFRESH_EVERY_HOURS"],
+    file: "etl.fullRefreshEveryHours",
+    schema: positiveNumber,
+    description: "...and at least every T hours",
+    defaultText: "24",
+  },
+  lookbackMinutes: {
+    env: ["ETL_INCREMENTAL_LOOKBACK_MINUTES"],
+    file: "etl.incrementalLookbackMinutes",
+    schema: nonNegativeInt,
+    description: "Overlap of incremental windows",
+    defaultText: "10",
+  },
+  jqPath: {
+    env: ["JQ_PATH"],
+    file: "etl.jqPath",
+    schema: text,
+    description: "jq binary (else jq on PATH)",
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
