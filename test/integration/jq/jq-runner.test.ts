@@ -1,0 +1,73 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/errors";
+import { createJqRunner } from "../../../src/jq/jq-runner";
+import { createTestJqRunner, findTestJqPath } from "../../helpers/test-jq";
+
+const scratch = mkdtempSync(join(tmpdir(), "jq-runner-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("createJqRunner", () => {
+  it("reports the version of the jq binary", async () => {
+    const jq = await createTestJqRunner();
+    expect(jq.version).toMatch(/^1\.\d+/);
+  });
+
+  it("throws a ConfigError naming the path when the binary is missing", async () => {
+    const missing = join(scratch, "no-such-jq");
+    const failure = await createJqRunner(missing).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as ConfigError).message).toContain(missing);
+  });
+
+  it("throws a ConfigError when the binary does not answer --version like jq", async () => {
+    const impostor = join(scratch, "impostor");
+    writeFileSync(impostor, "#!/bin/sh\necho hello\n");
+    chmodSync(impostor, 0o755);
+    await expect(createJqRunner(impostor)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it("runs a filter over serialized input and parses the single value", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runJson("{n: (.a + 1), s: .b}", '{"a":1,"b":"x"}')).resolves.toEqual({ n: 2, s: "x" });
+  });
+
+  it("returns every value as compact lines from runText", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runText(".[] | {v: .}", "[1,2]")).resolves.toBe('{"v":1}\n{"v":2}');
+  });
+
+  it("runs the filter once per value of a multi-value input", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runText(".id", '{"id":"a"}\n{"id":"b"}')).resolves.toBe('"a"\n"b"');
+  });
+
+  it("returns nothing for empty input without waiting on jq", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runText(".", "")).resolves.toBe("");
+    await expect(jq.runJson(".", "")).resolves.toBeUndefined();
+  });
+
+  it("rejects with jq's stderr when the filter does not compile", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runJson(".a |", "{}")).rejects.toThrow(/syntax error|compile error/);
+  });
+
+  it("rejects with jq's stderr when the filter fails at run time", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runJson(".a.b", '{"a":1}')).rejects.toThrow(/Cannot index number/);
+  });
+
+  it("rejects a run that takes longer than the timeout", async () => {
+    // A finite run (a few seconds at most) so that no jq process outlives the test.
+    const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 50 });
+    await expect(jq.runJson("[range(3000000)] | length", "null")).rejects.toThrow(/did not finish within 50 ms/);
+  });
+
+  it("refuses a filter longer than one command-line argument may be", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runJson(`"${"x".repeat(200_000)}"`, "null")).rejects.toThrow(/limit for one command-line argument/);
+  });
+});
