@@ -22,11 +22,11 @@ export interface UpsertResult {
 type EntityKey = string;
 
 // NUL never occurs in a blueprint or entity identifier (both patterns exclude it).
-function keyOf(blueprint: string, identifier: string): EntityKey {
+function toEntityKey(blueprint: string, identifier: string): EntityKey {
   return `${blueprint}\u0000${identifier}`;
 }
 
-function notFound(message: string): PortFailure {
+function rejectNotFound(message: string): PortFailure {
   return { status: 404, error: "not_found", message };
 }
 
@@ -100,7 +100,7 @@ export class PortCatalog {
   /** Merges a patch into a blueprint (new properties and relations are added); 404 when it or a new relation target is absent. */
   patchBlueprint(identifier: string, patch: unknown): PortBlueprint | PortFailure {
     const current = this.blueprints.get(identifier);
-    if (!current) return notFound(`Blueprint with identifier "${identifier}" was not found`);
+    if (!current) return rejectNotFound(`Blueprint with identifier "${identifier}" was not found`);
     const next = patchBlueprint(current, patch);
     if (isPortFailure(next)) return next;
     const missing = checkRelationTargets(identifier, next.relations ?? {}, (target) => this.blueprints.has(target));
@@ -109,7 +109,7 @@ export class PortCatalog {
 
   /** Deletes an empty blueprint; 404 when absent, 422 while it still has entities. */
   deleteBlueprint(identifier: string): PortFailure | undefined {
-    if (!this.blueprints.has(identifier)) return notFound(`Blueprint with identifier "${identifier}" was not found`);
+    if (!this.blueprints.has(identifier)) return rejectNotFound(`Blueprint with identifier "${identifier}" was not found`);
     const count = this.entities.get(identifier)?.size ?? 0;
     if (count > 0) return { status: 422, error: "has_entities", message: `Blueprint "${identifier}" still has ${count} entities` };
     this.blueprints.delete(identifier);
@@ -143,7 +143,7 @@ export class PortCatalog {
    */
   upsertEntity(blueprintIdentifier: string, raw: unknown, options: UpsertOptions): UpsertResult | PortFailure {
     const blueprint = this.blueprints.get(blueprintIdentifier);
-    if (!blueprint) return notFound(`Blueprint with identifier "${blueprintIdentifier}" was not found`);
+    if (!blueprint) return rejectNotFound(`Blueprint with identifier "${blueprintIdentifier}" was not found`);
     const input = readEntityInput(raw);
     if (isPortFailure(input)) return input;
     // Port generates an identifier when none is sent.
@@ -159,10 +159,10 @@ export class PortCatalog {
     if (incomplete) return incomplete;
     const missing = this.findMissingTargets(entity, listRelationTargets(blueprint, entity.relations));
     const unknownBlueprint = missing.find((target) => !this.blueprints.has(target.blueprint));
-    if (unknownBlueprint) return notFound(`Relation "${unknownBlueprint.relation}" targets blueprint "${unknownBlueprint.blueprint}", which was not found`);
+    if (unknownBlueprint) return rejectNotFound(`Relation "${unknownBlueprint.relation}" targets blueprint "${unknownBlueprint.blueprint}", which was not found`);
     const [firstMissing] = missing;
     if (firstMissing && !options.createMissingRelatedEntities) {
-      return notFound(
+      return rejectNotFound(
         `Related entity "${firstMissing.identifier}" of blueprint "${firstMissing.blueprint}" (relation "${firstMissing.relation}") was not found`,
       );
     }
@@ -181,9 +181,9 @@ export class PortCatalog {
    * deleted too (transitively), otherwise the whole call fails with 422 and nothing is deleted.
    */
   deleteEntities(blueprint: string, identifiers: readonly string[], deleteDependents: boolean): string[] | PortFailure {
-    if (!this.blueprints.has(blueprint)) return notFound(`Blueprint with identifier "${blueprint}" was not found`);
+    if (!this.blueprints.has(blueprint)) return rejectNotFound(`Blueprint with identifier "${blueprint}" was not found`);
     const requested = [...new Set(identifiers)].filter((identifier) => this.entity(blueprint, identifier) !== undefined);
-    const doomed = new Set(requested.map((identifier) => keyOf(blueprint, identifier)));
+    const doomed = new Set(requested.map((identifier) => toEntityKey(blueprint, identifier)));
     const blockers: EntityKey[] = [];
     // Each key enters the queue once, so the walk is bounded by the number of entities.
     const queue = [...doomed];
@@ -229,7 +229,7 @@ export class PortCatalog {
   private findMissingTargets(entity: PortEntity, targets: readonly RelationTarget[]): RelationTarget[] {
     const seen = new Set<EntityKey>();
     return targets.filter((target) => {
-      const key = keyOf(target.blueprint, target.identifier);
+      const key = toEntityKey(target.blueprint, target.identifier);
       const isSelf = target.blueprint === entity.blueprint && target.identifier === entity.identifier;
       if (isSelf || seen.has(key) || this.entity(target.blueprint, target.identifier) !== undefined) return false;
       seen.add(key);
@@ -256,7 +256,7 @@ export class PortCatalog {
     if (!entity) return;
     this.unlinkRelations(entity);
     this.entities.get(blueprint)?.delete(identifier);
-    this.dependents.delete(keyOf(blueprint, identifier));
+    this.dependents.delete(toEntityKey(blueprint, identifier));
     this.sortedIdentifiers.delete(blueprint);
     this.writes.push({ op: "delete", blueprint, identifier, at: Date.now() });
   }
@@ -264,11 +264,11 @@ export class PortCatalog {
   private targetsOf(entity: PortEntity): EntityKey[] {
     const blueprint = this.blueprints.get(entity.blueprint);
     if (!blueprint) return [];
-    return listRelationTargets(blueprint, entity.relations).map((target) => keyOf(target.blueprint, target.identifier));
+    return listRelationTargets(blueprint, entity.relations).map((target) => toEntityKey(target.blueprint, target.identifier));
   }
 
   private linkRelations(entity: PortEntity): void {
-    const source = keyOf(entity.blueprint, entity.identifier);
+    const source = toEntityKey(entity.blueprint, entity.identifier);
     for (const target of this.targetsOf(entity)) {
       if (target === source) continue;
       let sources = this.dependents.get(target);
@@ -281,7 +281,7 @@ export class PortCatalog {
   }
 
   private unlinkRelations(entity: PortEntity): void {
-    const source = keyOf(entity.blueprint, entity.identifier);
+    const source = toEntityKey(entity.blueprint, entity.identifier);
     for (const target of this.targetsOf(entity)) this.dependents.get(target)?.delete(source);
   }
 }

@@ -11,7 +11,7 @@ export function isPortFailure(value: unknown): value is PortFailure {
 }
 
 /** A 422 for a body or query that does not fit the route's published schema. */
-export function routeSchemaMismatch(message: string): PortFailure {
+export function rejectRouteSchema(message: string): PortFailure {
   return { status: 422, error: "bad_request", message: `The json provided does not match the route's schema: ${message}` };
 }
 
@@ -27,7 +27,7 @@ const DEFAULT_FAILURES: Readonly<Record<number, { readonly error: string; readon
 };
 
 /** Port's error body for a status, as an injected fault answers it: `{ok: false, error, message}` with Port's documented codes. */
-export function portErrorBody(status: number): { ok: false; error: string; message: string } {
+export function buildPortErrorBody(status: number): { ok: false; error: string; message: string } {
   const known = DEFAULT_FAILURES[status] ?? (status >= 500 ? { error: "internal_error", message: "An internal error occurred" } : { error: "error", message: `HTTP ${status}` });
   return { ok: false, ...known };
 }

@@ -1,7 +1,7 @@
-import type { PortCatalog, UpsertOptions } from "./catalog";
-import { isJsonObject, isPortFailure, routeSchemaMismatch } from "./failure";
+import type { PortCatalog, UpsertOptions, UpsertResult } from "./catalog";
+import { isJsonObject, isPortFailure, rejectRouteSchema } from "./failure";
 import type { ApiRoute } from "./routes";
-import { decodeSearchCursor, encodeSearchCursor, indexAfter, matchesQuery, projectEntity, readSearchQuery, scopeOf } from "./search-query";
+import { decodeSearchCursor, encodeSearchCursor, findIndexAfter, matchesQuery, projectEntity, readSearchQuery, readSearchScope } from "./search-query";
 import type { EntityFaultRule, PortEntity, PortFailure } from "./types";
 
 const MAX_BULK_UPSERT = 20;
@@ -33,24 +33,24 @@ export interface PortState {
 }
 
 /** The key of `PortState.examples` for one integration and kind. */
-export function examplesKey(integration: string, kind: string): string {
+export function makeExamplesKey(integration: string, kind: string): string {
   return `${integration}\u0000${kind}`;
 }
 
-function fail(failure: PortFailure): Reply {
+function replyFailure(failure: PortFailure): Reply {
   return { status: failure.status, body: { ok: false, error: failure.error, message: failure.message } };
 }
 
-function notFound(message: string): Reply {
-  return fail({ status: 404, error: "not_found", message });
+function replyNotFound(message: string): Reply {
+  return replyFailure({ status: 404, error: "not_found", message });
 }
 
 function readBooleanParam(query: Query, name: string, required: boolean): boolean | PortFailure {
   const raw = query[name];
-  if (raw === undefined) return required ? routeSchemaMismatch(`querystring must have required property '${name}'`) : false;
+  if (raw === undefined) return required ? rejectRouteSchema(`querystring must have required property '${name}'`) : false;
   if (raw === "true") return true;
   if (raw === "false") return false;
-  return routeSchemaMismatch(`querystring/${name} must be boolean`);
+  return rejectRouteSchema(`querystring/${name} must be boolean`);
 }
 
 function readUpsertOptions(query: Query): UpsertOptions | PortFailure {
@@ -69,7 +69,7 @@ function readUpsertOptions(query: Query): UpsertOptions | PortFailure {
 function readSelectors(value: unknown, name: string): string[] | PortFailure {
   if (value === undefined) return [];
   const list = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) return routeSchemaMismatch(`${name} must be an array of strings`);
+  if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) return rejectRouteSchema(`${name} must be an array of strings`);
   // Query-string selectors may also arrive comma-joined; property identifiers never hold a comma.
   return list.flatMap((item: string) => item.split(",")).filter(Boolean);
 }
@@ -85,33 +85,33 @@ function takeEntityFault(state: PortState, blueprint: string, identifier: unknow
   };
 }
 
-function upsertOne(state: PortState, blueprint: string, raw: unknown, options: UpsertOptions) {
+function upsertOne(state: PortState, blueprint: string, raw: unknown, options: UpsertOptions): UpsertResult | PortFailure {
   const identifier = isJsonObject(raw) ? raw["identifier"] : undefined;
   return takeEntityFault(state, blueprint, identifier) ?? state.catalog.upsertEntity(blueprint, raw, options);
 }
 
 function upsertEntity(state: PortState, blueprint: string, query: Query, body: unknown): Reply {
   const options = readUpsertOptions(query);
-  if (isPortFailure(options)) return fail(options);
-  if (!isJsonObject(body)) return fail(routeSchemaMismatch("body must be an object"));
+  if (isPortFailure(options)) return replyFailure(options);
+  if (!isJsonObject(body)) return replyFailure(rejectRouteSchema("body must be an object"));
   const result = upsertOne(state, blueprint, body, options);
-  if (isPortFailure(result)) return fail(result);
+  if (isPortFailure(result)) return replyFailure(result);
   return { status: 201, body: { ok: true, entity: projectEntity(result.entity) } };
 }
 
 function bulkUpsertEntities(state: PortState, blueprint: string, query: Query, body: unknown): Reply {
   const options = readUpsertOptions(query);
-  if (isPortFailure(options)) return fail(options);
-  if (!state.catalog.blueprint(blueprint)) return notFound(`Blueprint with identifier "${blueprint}" was not found`);
-  if (!isJsonObject(body) || !Array.isArray(body["entities"])) return fail(routeSchemaMismatch("body must have required property 'entities'"));
+  if (isPortFailure(options)) return replyFailure(options);
+  if (!state.catalog.blueprint(blueprint)) return replyNotFound(`Blueprint with identifier "${blueprint}" was not found`);
+  if (!isJsonObject(body) || !Array.isArray(body["entities"])) return replyFailure(rejectRouteSchema("body must have required property 'entities'"));
   const extra = Object.keys(body).find((key) => key !== "entities");
-  if (extra !== undefined) return fail(routeSchemaMismatch(`body must NOT have additional property '${extra}'`));
+  if (extra !== undefined) return replyFailure(rejectRouteSchema(`body must NOT have additional property '${extra}'`));
   const entities: unknown[] = body["entities"];
   if (entities.length < 1 || entities.length > MAX_BULK_UPSERT) {
-    return fail(routeSchemaMismatch(`body/entities must hold 1 to ${MAX_BULK_UPSERT} entities (maxBulkSize ${MAX_BULK_UPSERT}), got ${entities.length}`));
+    return replyFailure(rejectRouteSchema(`body/entities must hold 1 to ${MAX_BULK_UPSERT} entities (maxBulkSize ${MAX_BULK_UPSERT}), got ${entities.length}`));
   }
   const badIndex = entities.findIndex((entity) => !isJsonObject(entity));
-  if (badIndex >= 0) return fail(routeSchemaMismatch(`body/entities/${badIndex} must be object`));
+  if (badIndex >= 0) return replyFailure(rejectRouteSchema(`body/entities/${badIndex} must be object`));
   const succeeded: { created: boolean; identifier: string; index: number }[] = [];
   const errors: { identifier: string; index: number; statusCode: number; error: string; message: string }[] = [];
   for (const [index, raw] of entities.entries()) {
@@ -130,57 +130,57 @@ function bulkUpsertEntities(state: PortState, blueprint: string, query: Query, b
 
 function deleteEntity(state: PortState, blueprint: string, identifier: string, query: Query): Reply {
   const deleteDependents = readBooleanParam(query, "delete_dependents", true);
-  if (isPortFailure(deleteDependents)) return fail(deleteDependents);
+  if (isPortFailure(deleteDependents)) return replyFailure(deleteDependents);
   if (state.catalog.blueprint(blueprint) && !state.catalog.entity(blueprint, identifier)) {
-    return notFound(`Entity with identifier "${identifier}" of blueprint "${blueprint}" was not found`);
+    return replyNotFound(`Entity with identifier "${identifier}" of blueprint "${blueprint}" was not found`);
   }
   const result = state.catalog.deleteEntities(blueprint, [identifier], deleteDependents);
-  return isPortFailure(result) ? fail(result) : { status: 200, body: { ok: true } };
+  return isPortFailure(result) ? replyFailure(result) : { status: 200, body: { ok: true } };
 }
 
 function bulkDeleteEntities(state: PortState, blueprint: string, query: Query, body: unknown): Reply {
   const deleteDependents = readBooleanParam(query, "delete_dependents", true);
-  if (isPortFailure(deleteDependents)) return fail(deleteDependents);
-  if (!isJsonObject(body) || !Array.isArray(body["entities"])) return fail(routeSchemaMismatch("body must have required property 'entities'"));
+  if (isPortFailure(deleteDependents)) return replyFailure(deleteDependents);
+  if (!isJsonObject(body) || !Array.isArray(body["entities"])) return replyFailure(rejectRouteSchema("body must have required property 'entities'"));
   const extra = Object.keys(body).find((key) => key !== "entities");
-  if (extra !== undefined) return fail(routeSchemaMismatch(`body must NOT have additional property '${extra}'`));
+  if (extra !== undefined) return replyFailure(rejectRouteSchema(`body must NOT have additional property '${extra}'`));
   const identifiers: unknown[] = body["entities"];
   if (identifiers.length < 1 || identifiers.length > MAX_BULK_DELETE) {
-    return fail(routeSchemaMismatch(`body/entities must hold 1 to ${MAX_BULK_DELETE} identifiers (maxBulkSize ${MAX_BULK_DELETE}), got ${identifiers.length}`));
+    return replyFailure(rejectRouteSchema(`body/entities must hold 1 to ${MAX_BULK_DELETE} identifiers (maxBulkSize ${MAX_BULK_DELETE}), got ${identifiers.length}`));
   }
-  if (!identifiers.every((identifier) => typeof identifier === "string")) return fail(routeSchemaMismatch("body/entities must be an array of strings"));
+  if (!identifiers.every((identifier) => typeof identifier === "string")) return replyFailure(rejectRouteSchema("body/entities must be an array of strings"));
   const deleted = state.catalog.deleteEntities(blueprint, identifiers as string[], deleteDependents);
-  if (isPortFailure(deleted)) return fail(deleted);
+  if (isPortFailure(deleted)) return replyFailure(deleted);
   return { status: 200, body: { ok: true, deletedEntities: deleted, maxBulkSize: MAX_BULK_DELETE } };
 }
 
 function readLimit(value: unknown): number | PortFailure {
   if (value === undefined) return DEFAULT_SEARCH_LIMIT;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_SEARCH_LIMIT) {
-    return routeSchemaMismatch(`body/limit must be an integer from 1 to ${MAX_SEARCH_LIMIT}`);
+    return rejectRouteSchema(`body/limit must be an integer from 1 to ${MAX_SEARCH_LIMIT}`);
   }
   return value;
 }
 
 function searchBlueprintEntities(state: PortState, blueprint: string, rawBody: unknown): Reply {
   const body = rawBody ?? {};
-  if (!isJsonObject(body)) return fail(routeSchemaMismatch("body must be an object"));
+  if (!isJsonObject(body)) return replyFailure(rejectRouteSchema("body must be an object"));
   const extra = Object.keys(body).find((key) => !SEARCH_BODY_KEYS.has(key));
-  if (extra !== undefined) return fail(routeSchemaMismatch(`body must NOT have additional property '${extra}'`));
-  if (!state.catalog.blueprint(blueprint)) return notFound(`Blueprint with identifier "${blueprint}" was not found`);
+  if (extra !== undefined) return replyFailure(rejectRouteSchema(`body must NOT have additional property '${extra}'`));
+  if (!state.catalog.blueprint(blueprint)) return replyNotFound(`Blueprint with identifier "${blueprint}" was not found`);
   const limit = readLimit(body["limit"]);
-  if (isPortFailure(limit)) return fail(limit);
+  if (isPortFailure(limit)) return replyFailure(limit);
   const query = body["query"] === undefined ? undefined : readSearchQuery(body["query"]);
-  if (isPortFailure(query)) return fail(query);
+  if (isPortFailure(query)) return replyFailure(query);
   const include = readSelectors(body["include"], "body/include");
-  if (isPortFailure(include)) return fail(include);
+  if (isPortFailure(include)) return replyFailure(include);
   const exclude = readSelectors(body["exclude"], "body/exclude");
-  if (isPortFailure(exclude)) return fail(exclude);
+  if (isPortFailure(exclude)) return replyFailure(exclude);
   const from = body["from"];
   const after = typeof from === "string" ? decodeSearchCursor(from) : undefined;
-  if (from !== undefined && after === undefined) return fail(routeSchemaMismatch("body/from must be a `next` value this API returned"));
+  if (from !== undefined && after === undefined) return replyFailure(rejectRouteSchema("body/from must be a `next` value this API returned"));
   const sorted = state.catalog.identifiersOf(blueprint);
-  const start = after === undefined ? 0 : indexAfter(sorted, after);
+  const start = after === undefined ? 0 : findIndexAfter(sorted, after);
   const page: PortEntity[] = [];
   let hasMore = false;
   for (let index = start; index < sorted.length; index += 1) {
@@ -205,12 +205,12 @@ function searchBlueprintEntities(state: PortState, blueprint: string, rawBody: u
 
 function searchEntities(state: PortState, query: Query, body: unknown): Reply {
   const search = readSearchQuery(body);
-  if (isPortFailure(search)) return fail(search);
+  if (isPortFailure(search)) return replyFailure(search);
   const include = readSelectors(query["include"], "querystring/include");
-  if (isPortFailure(include)) return fail(include);
+  if (isPortFailure(include)) return replyFailure(include);
   const exclude = readSelectors(query["exclude"], "querystring/exclude");
-  if (isPortFailure(exclude)) return fail(exclude);
-  const scope = scopeOf(search);
+  if (isPortFailure(exclude)) return replyFailure(exclude);
+  const scope = readSearchScope(search);
   const blueprints = scope.blueprints ? [...scope.blueprints] : state.catalog.listBlueprints().map((blueprint) => blueprint.identifier);
   const matches: PortEntity[] = [];
   for (const blueprint of blueprints) {
@@ -222,43 +222,43 @@ function searchEntities(state: PortState, query: Query, body: unknown): Reply {
   return { status: 200, body: { ok: true, entities: matches.map((entity) => projectEntity(entity, include, exclude)) } };
 }
 
-function blueprintReply(result: unknown, status: number): Reply {
-  return isPortFailure(result) ? fail(result) : { status, body: { ok: true, blueprint: result } };
+function replyBlueprint(result: unknown, status: number): Reply {
+  return isPortFailure(result) ? replyFailure(result) : { status, body: { ok: true, blueprint: result } };
 }
 
-function integrationReply(state: PortState, identifier: string, status = 200): Reply {
+function replyIntegration(state: PortState, identifier: string, status = 200): Reply {
   const integration = state.integrations.get(identifier);
-  return integration ? { status, body: { ok: true, integration } } : notFound(`Integration with identifier "${identifier}" was not found`);
+  return integration ? { status, body: { ok: true, integration } } : replyNotFound(`Integration with identifier "${identifier}" was not found`);
 }
 
 function createIntegration(state: PortState, body: unknown): Reply {
   if (!isJsonObject(body) || typeof body["installationId"] !== "string" || body["installationId"].length === 0) {
-    return fail(routeSchemaMismatch("body must have required property 'installationId'"));
+    return replyFailure(rejectRouteSchema("body must have required property 'installationId'"));
   }
   const identifier = body["installationId"];
   if (state.integrations.has(identifier)) {
-    return fail({ status: 409, error: "identifier_taken", message: `An integration with identifier "${identifier}" already exists` });
+    return replyFailure({ status: 409, error: "identifier_taken", message: `An integration with identifier "${identifier}" already exists` });
   }
   const now = new Date().toISOString();
   state.integrations.set(identifier, { config: {}, ...body, identifier, createdAt: now, updatedAt: now });
-  return integrationReply(state, identifier, 201);
+  return replyIntegration(state, identifier, 201);
 }
 
 function patchIntegration(state: PortState, identifier: string, body: unknown, configOnly: boolean): Reply {
   const current = state.integrations.get(identifier);
-  if (!current) return notFound(`Integration with identifier "${identifier}" was not found`);
+  if (!current) return replyNotFound(`Integration with identifier "${identifier}" was not found`);
   const patch = body ?? {};
-  if (!isJsonObject(patch)) return fail(routeSchemaMismatch("body must be an object"));
-  if (configOnly && !("config" in patch)) return fail(routeSchemaMismatch("body must have required property 'config'"));
+  if (!isJsonObject(patch)) return replyFailure(rejectRouteSchema("body must be an object"));
+  if (configOnly && !("config" in patch)) return replyFailure(rejectRouteSchema("body must have required property 'config'"));
   const changes = configOnly ? { config: patch["config"] } : patch;
   state.integrations.set(identifier, { ...current, ...changes, identifier, updatedAt: new Date().toISOString() });
-  return integrationReply(state, identifier);
+  return replyIntegration(state, identifier);
 }
 
 function postKindExamples(state: PortState, identifier: string, kind: string, body: unknown): Reply {
-  if (!state.integrations.has(identifier)) return notFound(`Integration with identifier "${identifier}" was not found`);
-  if (!isJsonObject(body) || !Array.isArray(body["examples"])) return fail(routeSchemaMismatch("body must have required property 'examples' (an array)"));
-  state.examples.set(examplesKey(identifier, kind), body["examples"]);
+  if (!state.integrations.has(identifier)) return replyNotFound(`Integration with identifier "${identifier}" was not found`);
+  if (!isJsonObject(body) || !Array.isArray(body["examples"])) return replyFailure(rejectRouteSchema("body must have required property 'examples' (an array)"));
+  state.examples.set(makeExamplesKey(identifier, kind), body["examples"]);
   return { status: 200, body: { ok: true } };
 }
 
@@ -271,16 +271,16 @@ export function handlePortRoute(state: PortState, route: ApiRoute, query: Query,
     case "listBlueprints":
       return { status: 200, body: { ok: true, blueprints: catalog.listBlueprints() } };
     case "createBlueprint":
-      return blueprintReply(catalog.createBlueprint(body), 201);
+      return replyBlueprint(catalog.createBlueprint(body), 201);
     case "getBlueprint": {
       const found = catalog.blueprint(param("identifier"));
-      return found ? blueprintReply(found, 200) : notFound(`Blueprint with identifier "${param("identifier")}" was not found`);
+      return found ? replyBlueprint(found, 200) : replyNotFound(`Blueprint with identifier "${param("identifier")}" was not found`);
     }
     case "patchBlueprint":
-      return blueprintReply(catalog.patchBlueprint(param("identifier"), body), 200);
+      return replyBlueprint(catalog.patchBlueprint(param("identifier"), body), 200);
     case "deleteBlueprint": {
       const failure = catalog.deleteBlueprint(param("identifier"));
-      return failure ? fail(failure) : { status: 200, body: { ok: true } };
+      return failure ? replyFailure(failure) : { status: 200, body: { ok: true } };
     }
     case "upsertEntity":
       return upsertEntity(state, blueprint, query, body);
@@ -295,7 +295,7 @@ export function handlePortRoute(state: PortState, route: ApiRoute, query: Query,
     case "searchEntities":
       return searchEntities(state, query, body);
     case "getIntegration":
-      return integrationReply(state, param("identifier"));
+      return replyIntegration(state, param("identifier"));
     case "createIntegration":
       return createIntegration(state, body);
     case "patchIntegration":

@@ -1,4 +1,4 @@
-import { isJsonObject, isPortFailure, routeSchemaMismatch } from "./failure";
+import { isJsonObject, isPortFailure, rejectRouteSchema } from "./failure";
 import type { PortEntity, PortFailure } from "./types";
 
 // Port's search language has many operators; the sandbox serves the ones a loader needs to find
@@ -28,10 +28,10 @@ function isQuery(rule: SearchRule | SearchQuery): rule is SearchQuery {
 }
 
 function readRule(raw: unknown, depth: number): SearchRule | SearchQuery | PortFailure {
-  if (!isJsonObject(raw)) return routeSchemaMismatch("each rule must be an object");
+  if (!isJsonObject(raw)) return rejectRouteSchema("each rule must be an object");
   if ("combinator" in raw) return readSearchQuery(raw, depth + 1);
   const { property, operator, value } = raw;
-  if (typeof property !== "string") return routeSchemaMismatch("rule.property must be a string");
+  if (typeof property !== "string") return rejectRouteSchema("rule.property must be a string");
   if (operator !== "=" && operator !== "in") {
     return {
       status: 422,
@@ -39,17 +39,17 @@ function readRule(raw: unknown, depth: number): SearchRule | SearchQuery | PortF
       message: `The sandbox serves only ${SUPPORTED_OPERATORS.join(" and ")} rules (with and/or combinators); got operator ${JSON.stringify(operator)}`,
     };
   }
-  if (operator === "in" && !Array.isArray(value)) return routeSchemaMismatch(`rule "${property}" in: value must be an array`);
+  if (operator === "in" && !Array.isArray(value)) return rejectRouteSchema(`rule "${property}" in: value must be an array`);
   return { property, operator, value };
 }
 
 /** Reads a `{combinator, rules}` search query, or fails with 422 for shapes and operators the sandbox does not serve. */
 export function readSearchQuery(raw: unknown, depth = 0): SearchQuery | PortFailure {
-  if (depth > MAX_QUERY_DEPTH) return routeSchemaMismatch(`queries nest at most ${MAX_QUERY_DEPTH} levels in the sandbox`);
-  if (!isJsonObject(raw)) return routeSchemaMismatch("query must be an object");
+  if (depth > MAX_QUERY_DEPTH) return rejectRouteSchema(`queries nest at most ${MAX_QUERY_DEPTH} levels in the sandbox`);
+  if (!isJsonObject(raw)) return rejectRouteSchema("query must be an object");
   const { combinator, rules } = raw;
-  if (combinator !== "and" && combinator !== "or") return routeSchemaMismatch('combinator must be "and" or "or"');
-  if (!Array.isArray(rules)) return routeSchemaMismatch("rules must be an array");
+  if (combinator !== "and" && combinator !== "or") return rejectRouteSchema('combinator must be "and" or "or"');
+  if (!Array.isArray(rules)) return rejectRouteSchema("rules must be an array");
   const read: (SearchRule | SearchQuery)[] = [];
   for (const rule of rules) {
     const parsed = readRule(rule, depth);
@@ -59,7 +59,7 @@ export function readSearchQuery(raw: unknown, depth = 0): SearchQuery | PortFail
   return { combinator, rules: read };
 }
 
-function valueOf(entity: PortEntity, property: string): unknown {
+function readRuleSubject(entity: PortEntity, property: string): unknown {
   switch (property) {
     case "$identifier":
       return entity.identifier;
@@ -77,7 +77,7 @@ function valueOf(entity: PortEntity, property: string): unknown {
 }
 
 function matchesRule(entity: PortEntity, rule: SearchRule): boolean {
-  const actual = valueOf(entity, rule.property);
+  const actual = readRuleSubject(entity, rule.property);
   if (rule.operator === "=") return actual === rule.value;
   return (rule.value as readonly unknown[]).includes(actual);
 }
@@ -88,7 +88,7 @@ export function matchesQuery(entity: PortEntity, query: SearchQuery): boolean {
   return query.combinator === "and" ? query.rules.every(test) : query.rules.some(test);
 }
 
-function ruleValues(rule: SearchRule): Set<string> {
+function collectRuleValues(rule: SearchRule): Set<string> {
   const values = rule.operator === "=" ? [rule.value] : (rule.value as readonly unknown[]);
   return new Set(values.filter((value): value is string => typeof value === "string"));
 }
@@ -101,14 +101,14 @@ function intersect(current: ReadonlySet<string> | undefined, next: Set<string>):
  * Reads the blueprints and identifiers a query's top-level `and` rules restrict it to. The result
  * only narrows where to look: candidates must still pass `matchesQuery`.
  */
-export function scopeOf(query: SearchQuery): SearchScope {
+export function readSearchScope(query: SearchQuery): SearchScope {
   if (query.combinator !== "and") return {};
   let blueprints: ReadonlySet<string> | undefined;
   let identifiers: ReadonlySet<string> | undefined;
   for (const rule of query.rules) {
     if (isQuery(rule)) continue;
-    if (rule.property === "$blueprint") blueprints = intersect(blueprints, ruleValues(rule));
-    if (rule.property === "$identifier") identifiers = intersect(identifiers, ruleValues(rule));
+    if (rule.property === "$blueprint") blueprints = intersect(blueprints, collectRuleValues(rule));
+    if (rule.property === "$identifier") identifiers = intersect(identifiers, collectRuleValues(rule));
   }
   return { ...(blueprints ? { blueprints } : {}), ...(identifiers ? { identifiers } : {}) };
 }
@@ -129,7 +129,7 @@ export function decodeSearchCursor(from: string): string | undefined {
 }
 
 /** Index of the first identifier in a sorted list that comes after `after` (binary search). */
-export function indexAfter(sorted: readonly string[], after: string): number {
+export function findIndexAfter(sorted: readonly string[], after: string): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

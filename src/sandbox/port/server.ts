@@ -4,8 +4,8 @@ import { applyFault, FaultPlan } from "../shared/faults";
 import { readBody, sendJson, startLoopbackServer } from "../shared/loopback-server";
 import { parseQuery, type RecordedRequest } from "../shared/request-log";
 import { PortCatalog } from "./catalog";
-import { isJsonObject, portErrorBody } from "./failure";
-import { examplesKey, handlePortRoute, type PortState, type Query, type Reply } from "./handlers";
+import { isJsonObject, buildPortErrorBody } from "./failure";
+import { makeExamplesKey, handlePortRoute, type PortState, type Query, type Reply } from "./handlers";
 import { createRateLimitBucket, takeRateLimitToken, type RateLimitBucket, type RateLimitDecision } from "./rate-limit";
 import { isApiRoute, isEntityRoute, matchRoute, type MatchedRoute } from "./routes";
 import type { EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
@@ -75,11 +75,11 @@ function parseBody(text: string): ParsedBody {
   }
 }
 
-function failure(status: number, error: string, message: string): Reply {
+function replyError(status: number, error: string, message: string): Reply {
   return { status, body: { ok: false, error, message } };
 }
 
-function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+function buildRateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
   return {
     "x-ratelimit-limit": String(decision.limit),
     "x-ratelimit-remaining": String(decision.remaining),
@@ -90,10 +90,10 @@ function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
 
 function issueToken(tokens: Tokens, ttlSeconds: number, body: unknown, credentials: { clientId: string; clientSecret: string }): Reply {
   if (!isJsonObject(body) || typeof body["clientId"] !== "string" || typeof body["clientSecret"] !== "string") {
-    return failure(422, "bad_request", "The json provided does not match the route's schema: body must have required properties 'clientId' and 'clientSecret'");
+    return replyError(422, "bad_request", "The json provided does not match the route's schema: body must have required properties 'clientId' and 'clientSecret'");
   }
   if (body["clientId"] !== credentials.clientId || body["clientSecret"] !== credentials.clientSecret) {
-    return failure(401, "unauthorized", "The client ID or client secret is wrong");
+    return replyError(401, "unauthorized", "The client ID or client secret is wrong");
   }
   const accessToken = randomBytes(24).toString("base64url");
   tokens.expiresAt.set(accessToken, Date.now() + ttlSeconds * 1000);
@@ -103,8 +103,8 @@ function issueToken(tokens: Tokens, ttlSeconds: number, body: unknown, credentia
 function checkToken(tokens: Tokens, authorization: string | undefined): Reply | undefined {
   const match = /^bearer\s+(\S+)$/i.exec(authorization ?? "");
   const expiresAt = match ? tokens.expiresAt.get(match[1] as string) : undefined;
-  if (expiresAt === undefined) return failure(401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required");
-  if (expiresAt <= Date.now()) return failure(401, "token_expired", "The access token has expired");
+  if (expiresAt === undefined) return replyError(401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required");
+  if (expiresAt <= Date.now()) return replyError(401, "token_expired", "The access token has expired");
   return undefined;
 }
 
@@ -132,12 +132,12 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
   };
 
   const answer = (req: IncomingMessage, route: MatchedRoute | undefined, request: { method: string; path: string; query: Query; text: string; parsed: ParsedBody }): Reply => {
-    if (Buffer.byteLength(request.text, "utf8") > MAX_BODY_BYTES) return failure(413, "bad_request", "Request body is too large (limit is 1MiB)");
-    if (!request.parsed.valid) return failure(400, "bad_request", "The body is not valid JSON");
+    if (Buffer.byteLength(request.text, "utf8") > MAX_BODY_BYTES) return replyError(413, "bad_request", "Request body is too large (limit is 1MiB)");
+    if (!request.parsed.valid) return replyError(400, "bad_request", "The body is not valid JSON");
     if (route?.name === "createAccessToken") return issueToken(tokens, knobs.tokenTtlSeconds, request.parsed.value, credentials);
     const unauthorized = checkToken(tokens, req.headers.authorization);
     if (unauthorized) return unauthorized;
-    if (!route || !isApiRoute(route)) return failure(404, "not_found", `The sandbox does not serve ${request.method} ${request.path}`);
+    if (!route || !isApiRoute(route)) return replyError(404, "not_found", `The sandbox does not serve ${request.method} ${request.path}`);
     return handlePortRoute(state, route, request.query, request.parsed.value);
   };
 
@@ -159,16 +159,16 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
     requests.push(record);
     const route = matchRoute(method, url.pathname);
     const decision = takeRateLimitToken(route && isEntityRoute(route.name) ? buckets.entities : buckets.other, Date.now());
-    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(buildRateLimitHeaders(decision))) res.setHeader(name, value);
     if (knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, knobs.latencyMs));
     const fault = faults.take(method, url.pathname);
-    if (fault && (await applyFault(res, fault, portErrorBody))) {
+    if (fault && (await applyFault(res, fault, buildPortErrorBody))) {
       record.status = res.headersSent ? res.statusCode : 0;
       return;
     }
     const reply = decision.allowed
       ? answer(req, route, { method, path: url.pathname, query, text, parsed })
-      : failure(429, "rate_limit_exceeded", `Rate limit of ${decision.limit} requests per ${decision.periodSeconds}s exceeded`);
+      : replyError(429, "rate_limit_exceeded", `Rate limit of ${decision.limit} requests per ${decision.periodSeconds}s exceeded`);
     sendJson(res, reply.status, reply.body, decision.allowed ? {} : { "retry-after": String(decision.resetSeconds) });
     record.status = reply.status;
   };
@@ -197,7 +197,7 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
     entities: (blueprint) => catalog.entitiesOf(blueprint),
     entity: (blueprint, identifier) => catalog.entity(blueprint, identifier),
     integration: (identifier) => state.integrations.get(identifier),
-    kindExamples: (integration, kind) => state.examples.get(examplesKey(integration, kind)) ?? [],
+    kindExamples: (integration, kind) => state.examples.get(makeExamplesKey(integration, kind)) ?? [],
     failEntity: (rule) => {
       state.entityFaults.push({ rule, remaining: rule.times ?? 1 });
     },

@@ -1,4 +1,4 @@
-import { isJsonObject, isPortFailure, routeSchemaMismatch } from "./failure";
+import { isJsonObject, isPortFailure, rejectRouteSchema } from "./failure";
 import { PORT_PROPERTY_TYPES, type PortBlueprint, type PortFailure, type PortProperty, type PortRelation } from "./types";
 
 // Blueprint identifiers follow the entity pattern without `=` and `'`, and are at most 100 long.
@@ -8,26 +8,26 @@ const BLUEPRINT_IDENTIFIER_MAX_LENGTH = 100;
 const FIELD_IDENTIFIER = /^[A-Za-z0-9@_=\\-]+$/;
 
 function readProperties(raw: unknown): Record<string, PortProperty> | PortFailure {
-  if (!isJsonObject(raw)) return routeSchemaMismatch("schema.properties must be an object");
+  if (!isJsonObject(raw)) return rejectRouteSchema("schema.properties must be an object");
   for (const [name, property] of Object.entries(raw)) {
-    if (!FIELD_IDENTIFIER.test(name) || name.length > 100) return routeSchemaMismatch(`property identifier "${name}" must match ${FIELD_IDENTIFIER.source}`);
+    if (!FIELD_IDENTIFIER.test(name) || name.length > 100) return rejectRouteSchema(`property identifier "${name}" must match ${FIELD_IDENTIFIER.source}`);
     if (!isJsonObject(property) || !PORT_PROPERTY_TYPES.some((type) => type === property["type"])) {
-      return routeSchemaMismatch(`schema.properties.${name}.type must be one of ${PORT_PROPERTY_TYPES.join(", ")}`);
+      return rejectRouteSchema(`schema.properties.${name}.type must be one of ${PORT_PROPERTY_TYPES.join(", ")}`);
     }
-    if (property["enum"] !== undefined && !Array.isArray(property["enum"])) return routeSchemaMismatch(`schema.properties.${name}.enum must be an array`);
-    if (property["items"] !== undefined && !isJsonObject(property["items"])) return routeSchemaMismatch(`schema.properties.${name}.items must be an object`);
+    if (property["enum"] !== undefined && !Array.isArray(property["enum"])) return rejectRouteSchema(`schema.properties.${name}.enum must be an array`);
+    if (property["items"] !== undefined && !isJsonObject(property["items"])) return rejectRouteSchema(`schema.properties.${name}.items must be an object`);
   }
   return raw as Record<string, PortProperty>;
 }
 
 function readRelations(raw: unknown): Record<string, PortRelation> | PortFailure {
-  if (!isJsonObject(raw)) return routeSchemaMismatch("relations must be an object");
+  if (!isJsonObject(raw)) return rejectRouteSchema("relations must be an object");
   const relations: Record<string, PortRelation> = {};
   for (const [name, relation] of Object.entries(raw)) {
-    if (!FIELD_IDENTIFIER.test(name) || name.length > 100) return routeSchemaMismatch(`relation identifier "${name}" must match ${FIELD_IDENTIFIER.source}`);
-    if (!isJsonObject(relation) || typeof relation["target"] !== "string") return routeSchemaMismatch(`relations.${name}.target must be a string`);
+    if (!FIELD_IDENTIFIER.test(name) || name.length > 100) return rejectRouteSchema(`relation identifier "${name}" must match ${FIELD_IDENTIFIER.source}`);
+    if (!isJsonObject(relation) || typeof relation["target"] !== "string") return rejectRouteSchema(`relations.${name}.target must be a string`);
     const { many = false, required = false } = relation;
-    if (typeof many !== "boolean" || typeof required !== "boolean") return routeSchemaMismatch(`relations.${name}.many and .required must be booleans`);
+    if (typeof many !== "boolean" || typeof required !== "boolean") return rejectRouteSchema(`relations.${name}.many and .required must be booleans`);
     // Port's schema defaults `many` and `required` to false, so a blueprint without them is stored with them.
     relations[name] = { ...relation, target: relation["target"], many, required };
   }
@@ -54,17 +54,17 @@ export function checkRelationTargets(
  * does not interpret are kept. Relation targets are not checked here (see `checkRelationTargets`).
  */
 export function readBlueprint(raw: unknown): PortBlueprint | PortFailure {
-  if (!isJsonObject(raw)) return routeSchemaMismatch("body must be an object");
+  if (!isJsonObject(raw)) return rejectRouteSchema("body must be an object");
   const { identifier, title, schema, relations = {} } = raw;
   if (typeof identifier !== "string" || identifier.length > BLUEPRINT_IDENTIFIER_MAX_LENGTH || !BLUEPRINT_IDENTIFIER.test(identifier)) {
-    return routeSchemaMismatch(`identifier must match "${BLUEPRINT_IDENTIFIER.source}" and be at most ${BLUEPRINT_IDENTIFIER_MAX_LENGTH} characters`);
+    return rejectRouteSchema(`identifier must match "${BLUEPRINT_IDENTIFIER.source}" and be at most ${BLUEPRINT_IDENTIFIER_MAX_LENGTH} characters`);
   }
-  if (typeof title !== "string" || title.length === 0 || title.length > 100) return routeSchemaMismatch("title must be a string of 1 to 100 characters");
-  if (!isJsonObject(schema)) return routeSchemaMismatch("schema must be an object");
+  if (typeof title !== "string" || title.length === 0 || title.length > 100) return rejectRouteSchema("title must be a string of 1 to 100 characters");
+  if (!isJsonObject(schema)) return rejectRouteSchema("schema must be an object");
   const properties = readProperties(schema["properties"]);
   if (isPortFailure(properties)) return properties;
   const required = schema["required"] ?? [];
-  if (!Array.isArray(required) || !required.every((name) => typeof name === "string")) return routeSchemaMismatch("schema.required must be an array of strings");
+  if (!Array.isArray(required) || !required.every((name) => typeof name === "string")) return rejectRouteSchema("schema.required must be an array of strings");
   const readRelationsResult = readRelations(relations);
   if (isPortFailure(readRelationsResult)) return readRelationsResult;
   return { ...raw, identifier, title, schema: { properties, required: required as string[] }, relations: readRelationsResult };
@@ -76,14 +76,14 @@ export function readBlueprint(raw: unknown): PortBlueprint | PortFailure {
  * relation or a property without repeating the rest (what Ocean's staged blueprint creation relies on).
  */
 export function patchBlueprint(current: PortBlueprint, patch: unknown): PortBlueprint | PortFailure {
-  if (!isJsonObject(patch)) return routeSchemaMismatch("body must be an object");
-  if (patch["identifier"] !== undefined && patch["identifier"] !== current.identifier) return routeSchemaMismatch("identifier cannot be changed by a patch");
+  if (!isJsonObject(patch)) return rejectRouteSchema("body must be an object");
+  if (patch["identifier"] !== undefined && patch["identifier"] !== current.identifier) return rejectRouteSchema("identifier cannot be changed by a patch");
   const patchSchema = patch["schema"] ?? {};
-  if (!isJsonObject(patchSchema)) return routeSchemaMismatch("schema must be an object");
+  if (!isJsonObject(patchSchema)) return rejectRouteSchema("schema must be an object");
   const addedProperties = patchSchema["properties"] ?? {};
-  if (!isJsonObject(addedProperties)) return routeSchemaMismatch("schema.properties must be an object");
+  if (!isJsonObject(addedProperties)) return rejectRouteSchema("schema.properties must be an object");
   const addedRelations = patch["relations"] ?? {};
-  if (!isJsonObject(addedRelations)) return routeSchemaMismatch("relations must be an object");
+  if (!isJsonObject(addedRelations)) return rejectRouteSchema("relations must be an object");
   const merged = {
     ...current,
     ...patch,

@@ -1,4 +1,4 @@
-import { isJsonObject, routeSchemaMismatch } from "./failure";
+import { isJsonObject, rejectRouteSchema } from "./failure";
 import type { PortBlueprint, PortFailure, PortProperty, PortPropertyItems, PortRelationValue } from "./types";
 
 // Port's published pattern for entity identifiers (and relation values): any Unicode letter, digits,
@@ -29,7 +29,7 @@ export interface RelationTarget {
   readonly identifier: string;
 }
 
-function schemaMismatch(message: string): PortFailure {
+function rejectSchema(message: string): PortFailure {
   return { status: 422, error: "blueprint_schema_mismatch", message: `The provided entity does not match the blueprint's schema: ${message}` };
 }
 
@@ -38,7 +38,7 @@ export function isValidEntityIdentifier(value: string): boolean {
   return value.length <= ENTITY_IDENTIFIER_MAX_LENGTH && ENTITY_IDENTIFIER.test(value);
 }
 
-function daysInMonth(year: number, month: number): number {
+function countDaysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
@@ -46,7 +46,7 @@ function isDateTime(value: string): boolean {
   const match = DATE_TIME.exec(value);
   if (!match) return false;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60;
+  return month >= 1 && month <= 12 && day >= 1 && day <= countDaysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60;
 }
 
 /** True when a string satisfies a property `format`; formats Port does not check for syntax always pass. */
@@ -122,21 +122,21 @@ function isTeam(value: unknown): boolean {
  * Keys Port ignores (such as `blueprint`) are dropped. Returns the input or a 422 `bad_request`.
  */
 export function readEntityInput(raw: unknown): EntityInput | PortFailure {
-  if (!isJsonObject(raw)) return routeSchemaMismatch("each entity must be an object");
+  if (!isJsonObject(raw)) return rejectRouteSchema("each entity must be an object");
   const { identifier, title, icon, team, properties = {}, relations = {} } = raw;
   if (identifier !== undefined) {
     if (typeof identifier !== "string") {
-      return routeSchemaMismatch(`identifier must be a string (the sandbox does not resolve search-query identifiers), got ${describeValue(identifier)}`);
+      return rejectRouteSchema(`identifier must be a string (the sandbox does not resolve search-query identifiers), got ${describeValue(identifier)}`);
     }
     if (!isValidEntityIdentifier(identifier)) {
-      return routeSchemaMismatch(`identifier ${describeValue(identifier)} must match pattern "${ENTITY_IDENTIFIER.source}" and be at most ${ENTITY_IDENTIFIER_MAX_LENGTH} characters`);
+      return rejectRouteSchema(`identifier ${describeValue(identifier)} must match pattern "${ENTITY_IDENTIFIER.source}" and be at most ${ENTITY_IDENTIFIER_MAX_LENGTH} characters`);
     }
   }
-  if (title !== undefined && title !== null && typeof title !== "string") return routeSchemaMismatch(`title must be a string, got ${describeValue(title)}`);
-  if (icon !== undefined && icon !== null && typeof icon !== "string") return routeSchemaMismatch(`icon must be a string, got ${describeValue(icon)}`);
-  if (team !== undefined && !isTeam(team)) return routeSchemaMismatch(`team must be a string or an array of strings, got ${describeValue(team)}`);
-  if (!isJsonObject(properties)) return routeSchemaMismatch("properties must be an object");
-  if (!isJsonObject(relations)) return routeSchemaMismatch("relations must be an object");
+  if (title !== undefined && title !== null && typeof title !== "string") return rejectRouteSchema(`title must be a string, got ${describeValue(title)}`);
+  if (icon !== undefined && icon !== null && typeof icon !== "string") return rejectRouteSchema(`icon must be a string, got ${describeValue(icon)}`);
+  if (team !== undefined && !isTeam(team)) return rejectRouteSchema(`team must be a string or an array of strings, got ${describeValue(team)}`);
+  if (!isJsonObject(properties)) return rejectRouteSchema("properties must be an object");
+  if (!isJsonObject(relations)) return rejectRouteSchema("relations must be an object");
   return {
     ...(identifier !== undefined ? { identifier } : {}),
     ...(title !== undefined ? { title } : {}),
@@ -149,21 +149,21 @@ export function readEntityInput(raw: unknown): EntityInput | PortFailure {
 
 function checkRelationValue(blueprint: PortBlueprint, name: string, value: unknown): PortFailure | undefined {
   const relation = blueprint.relations?.[name];
-  if (relation === undefined) return schemaMismatch(`relation "${name}" does not exist in blueprint "${blueprint.identifier}"`);
+  if (relation === undefined) return rejectSchema(`relation "${name}" does not exist in blueprint "${blueprint.identifier}"`);
   if (value === null) return undefined;
   if (relation.many) {
-    if (!Array.isArray(value)) return schemaMismatch(`relation "${name}" is a many relation and must be an array, got ${describeValue(value)}`);
+    if (!Array.isArray(value)) return rejectSchema(`relation "${name}" is a many relation and must be an array, got ${describeValue(value)}`);
     const bad = value.find((item) => typeof item !== "string" || !isValidEntityIdentifier(item));
-    if (bad !== undefined) return routeSchemaMismatch(`relation "${name}" holds an invalid identifier ${describeValue(bad)}`);
+    if (bad !== undefined) return rejectRouteSchema(`relation "${name}" holds an invalid identifier ${describeValue(bad)}`);
     return undefined;
   }
   if (Array.isArray(value)) {
     return { status: 422, error: "relation_many_violation", message: `Relation "${name}" of blueprint "${blueprint.identifier}" cannot contain more than one entity` };
   }
   if (typeof value !== "string") {
-    return routeSchemaMismatch(`relation "${name}" must be an identifier, an array or null (the sandbox does not resolve search-query relations), got ${describeValue(value)}`);
+    return rejectRouteSchema(`relation "${name}" must be an identifier, an array or null (the sandbox does not resolve search-query relations), got ${describeValue(value)}`);
   }
-  if (!isValidEntityIdentifier(value)) return routeSchemaMismatch(`relation "${name}" holds an invalid identifier ${describeValue(value)}`);
+  if (!isValidEntityIdentifier(value)) return rejectRouteSchema(`relation "${name}" holds an invalid identifier ${describeValue(value)}`);
   return undefined;
 }
 
@@ -175,9 +175,9 @@ function checkRelationValue(blueprint: PortBlueprint, name: string, value: unkno
 export function checkEntityAgainstBlueprint(blueprint: PortBlueprint, input: EntityInput): PortFailure | undefined {
   for (const [name, value] of Object.entries(input.properties)) {
     const property = blueprint.schema.properties[name];
-    if (property === undefined) return schemaMismatch(`property "${name}" does not exist in blueprint "${blueprint.identifier}"`);
+    if (property === undefined) return rejectSchema(`property "${name}" does not exist in blueprint "${blueprint.identifier}"`);
     const problem = checkPropertyValue(name, property, value);
-    if (problem !== undefined) return schemaMismatch(problem);
+    if (problem !== undefined) return rejectSchema(problem);
   }
   for (const [name, value] of Object.entries(input.relations)) {
     const failure = checkRelationValue(blueprint, name, value);
@@ -196,7 +196,7 @@ export function checkRequired(
   entity: { readonly properties: Readonly<Record<string, unknown>>; readonly relations: Readonly<Record<string, unknown>> },
 ): PortFailure | undefined {
   for (const name of blueprint.schema.required ?? []) {
-    if (isMissing(entity.properties[name])) return schemaMismatch(`must have required property "${name}"`);
+    if (isMissing(entity.properties[name])) return rejectSchema(`must have required property "${name}"`);
   }
   for (const [name, relation] of Object.entries(blueprint.relations ?? {})) {
     if (relation.required && isMissing(entity.relations[name])) {

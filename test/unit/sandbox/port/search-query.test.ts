@@ -3,11 +3,11 @@ import { isPortFailure } from "../../../../src/sandbox/port/failure";
 import {
   decodeSearchCursor,
   encodeSearchCursor,
-  indexAfter,
+  findIndexAfter,
   matchesQuery,
   projectEntity,
   readSearchQuery,
-  scopeOf,
+  readSearchScope,
   type SearchQuery,
 } from "../../../../src/sandbox/port/search-query";
 import type { PortEntity } from "../../../../src/sandbox/port/types";
@@ -67,9 +67,9 @@ describe("matchesQuery", () => {
   });
 });
 
-describe("scopeOf", () => {
+describe("readSearchScope", () => {
   it("narrows to the blueprints and identifiers of top-level and rules", () => {
-    const scope = scopeOf(query({ combinator: "and", rules: [
+    const scope = readSearchScope(query({ combinator: "and", rules: [
       { property: "$blueprint", operator: "=", value: "incident" },
       { property: "$identifier", operator: "in", value: ["a", "b"] },
       { property: "$identifier", operator: "in", value: ["b", "c"] },
@@ -78,7 +78,7 @@ describe("scopeOf", () => {
   });
 
   it("does not narrow an or", () => {
-    expect(scopeOf(query({ combinator: "or", rules: [{ property: "$blueprint", operator: "=", value: "incident" }] }))).toEqual({});
+    expect(readSearchScope(query({ combinator: "or", rules: [{ property: "$blueprint", operator: "=", value: "incident" }] }))).toEqual({});
   });
 });
 
@@ -100,7 +100,7 @@ describe("search cursors", () => {
     { after: "0", expected: 0 },
     { after: "z", expected: 4 },
   ])("continues after $after at index $expected", ({ after, expected }) => {
-    expect(indexAfter(["a", "b", "c", "d"], after)).toBe(expected);
+    expect(findIndexAfter(["a", "b", "c", "d"], after)).toBe(expected);
   });
 });
 
