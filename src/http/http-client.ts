@@ -1,0 +1,178 @@
+import type { Agent } from "node:http";
+import { fetch } from "cross-fetch";
+import { HttpError } from "../errors";
+import type { NetworkSettings } from "../model/config";
+import type { Origin } from "../model/stage";
+import { createAgentPool } from "./agents";
+import type { RequestBudget } from "./request-budget";
+import { isRetryableNetworkCode, isRetryableStatus, planRetry, type AttemptOutcome } from "./retry-policy";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON-serialized by the client. */
+  body?: unknown;
+  /** Per attempt; defaults to `network.timeoutMs`. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text: string;
+  /** Parses `text`; throws on malformed JSON. */
+  json(): unknown;
+}
+
+export interface RetryInfo {
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  delayMs: number;
+  /** undefined when the attempt got no response. */
+  status: number | undefined;
+  reason: string;
+}
+
+export interface HttpClientOptions {
+  stage: Origin;
+  network: NetworkSettings;
+  userAgent: string;
+  maxAttempts: number;
+  budget?: RequestBudget;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface HttpClient {
+  /**
+   * Sends `request`, retrying 408, 429, 5xx, resets and timeouts. Returns any other response (2xx, 3xx,
+   * other 4xx) for the caller to interpret. `where` names the request in errors: a path and the cursor.
+   */
+  send(request: HttpRequest, where: { endpoint: string; cursor?: string }): Promise<HttpResponse>;
+  /** Closes pooled connections. */
+  close(): void;
+}
+
+/** The subset of node-fetch (behind cross-fetch) this client uses: it takes an `agent`, which the DOM typings lack. */
+type NodeFetch = (
+  url: string,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    agent: Agent;
+    signal: AbortSignal;
+    redirect: "manual";
+  },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+
+const nodeFetch = fetch as unknown as NodeFetch;
+const DETAIL_LENGTH = 200;
+
+type Attempt = { readonly type: "response"; readonly response: HttpResponse } | { readonly type: "network"; readonly code: string; readonly detail: string };
+
+function toResponse(status: number, headers: { get(name: string): string | null }, text: string): HttpResponse {
+  return { status, headers, text, json: () => JSON.parse(text) as unknown };
+}
+
+/** A failure's code without its message: node-fetch's messages quote the whole URL, query string included. */
+function networkCode(error: unknown): string {
+  if (error !== null && typeof error === "object") {
+    const { code, errno } = error as { code?: unknown; errno?: unknown };
+    if (typeof code === "string" && code !== "") return code;
+    if (typeof errno === "string" && errno !== "") return errno;
+  }
+  return "network error";
+}
+
+/** A short, single-line excerpt of an error body. */
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > DETAIL_LENGTH ? `${line.slice(0, DETAIL_LENGTH)}…` : line;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * An HTTP client over cross-fetch with keep-alive pools, HTTPS_PROXY/NO_PROXY, extra CAs and the
+ * TLS opt-out of `network`. Every attempt takes from `budget`, runs under its own timeout, and
+ * failures are retried with backoff up to `maxAttempts`; then `send` throws an HttpError that names
+ * the method, path and cursor but never a header value or the query string.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be a positive whole number, got ${options.maxAttempts}`);
+  }
+  const agents = createAgentPool(options.network);
+
+  async function attemptOnce(request: HttpRequest, url: URL, headers: Record<string, string>, body: string | undefined): Promise<Attempt> {
+    const timeoutMs = request.timeoutMs ?? options.network.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await nodeFetch(url.href, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        agent: agents.agentFor(url),
+        signal: controller.signal,
+        redirect: "manual",
+      });
+      const text = await response.text();
+      return { type: "response", response: toResponse(response.status, response.headers, text) };
+    } catch (error) {
+      if (controller.signal.aborted) return { type: "network", code: "ETIMEDOUT", detail: `timed out after ${timeoutMs} ms` };
+      const code = networkCode(error);
+      return { type: "network", code, detail: code };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async send(request, where) {
+      const url = new URL(request.url);
+      const endpoint = where.endpoint.split("?")[0] ?? where.endpoint;
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "user-agent": options.userAgent,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        // Lower-cased so a caller's `Accept` replaces the default instead of being sent beside it.
+        ...Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+      };
+      const fail = (status: number | undefined, detail: string, retryable?: boolean): HttpError =>
+        new HttpError({ stage: options.stage, method: request.method, endpoint, cursor: where.cursor, status, detail, ...(retryable === undefined ? {} : { retryable }) });
+
+      for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
+        await options.budget?.take();
+        const result = await attemptOnce(request, url, headers, body);
+        const outcome: AttemptOutcome =
+          result.type === "response"
+            ? { type: "response", status: result.response.status, headers: result.response.headers }
+            : { type: "network", code: result.code };
+        const decision = planRetry(outcome, attempt, options.maxAttempts, Date.now(), Math.random());
+        if (!decision.retry) {
+          const tries = attempt > 1 ? ` (after ${attempt} attempts)` : "";
+          if (result.type === "network") throw fail(undefined, `${result.detail}${tries}`, isRetryableNetworkCode(result.code));
+          if (isRetryableStatus(result.response.status)) throw fail(result.response.status, `${excerpt(result.response.text)}${tries}`);
+          return result.response;
+        }
+        options.onRetry?.({
+          attempt,
+          delayMs: decision.delayMs,
+          status: result.type === "response" ? result.response.status : undefined,
+          reason: decision.reason,
+        });
+        await sleep(decision.delayMs);
+      }
+      // The loop returns or throws on its last attempt, since planRetry never retries past maxAttempts.
+      throw fail(undefined, "no attempt made");
+    },
+    close() {
+      agents.destroy();
+    },
+  };
+}
