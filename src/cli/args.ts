@@ -1,0 +1,119 @@
+import { parseArgs } from "node:util";
+import type { ConfigFlags } from "../config/read-config";
+import { ConfigError } from "../errors";
+
+export const COMMANDS = ["run", "extract", "transform", "plan", "load", "status", "demo", "discover", "help"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CommandLine {
+  readonly command: Command;
+  readonly configFlags: ConfigFlags;
+  readonly only: readonly string[] | undefined;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly allowMassDelete: boolean;
+  readonly reconcile: boolean;
+  readonly blueprintsOut: string | undefined;
+  readonly mappingOut: string | undefined;
+  readonly runs: number;
+}
+
+// Flags that would put a credential in `ps` output and shell history.
+const SECRET_FLAGS = ["token", "api-key", "apikey", "client-secret", "password", "secret", "api-token"];
+
+const OPTIONS = {
+  config: { type: "string" },
+  db: { type: "string" },
+  mapping: { type: "string" },
+  blueprints: { type: "string" },
+  "ca-file": { type: "string" },
+  insecure: { type: "boolean" },
+  only: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+  "allow-mass-delete": { type: "boolean" },
+  reconcile: { type: "boolean" },
+  "blueprints-out": { type: "string" },
+  "mapping-out": { type: "string" },
+  runs: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses the arguments after `etl`. Throws ConfigError (exit 2) for unknown commands or flags, and for secrets passed as flags. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const secretFlag = argv.find((arg) => SECRET_FLAGS.includes(arg.replace(/^--?/, "").split("=")[0]?.toLowerCase() ?? ""));
+  if (secretFlag) {
+    throw new ConfigError([
+      `${secretFlag.split("=")[0]}: secrets are never accepted on the command line (they would show in ps and shell history); ` +
+        "set OCEAN__INTEGRATION__SECRETS__TOKEN / OCEAN__PORT__CLIENT_SECRET in the environment, or name a file with …_FILE",
+    ]);
+  }
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message} (see etl help)`]);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...extra] = positionals;
+  const command = values.help ? "help" : (first ?? "help");
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new ConfigError([`unknown command "${command}" (commands: ${COMMANDS.join(", ")})`]);
+  }
+  if (extra.length > 0) throw new ConfigError([`unexpected argument "${extra[0]}" (see etl help)`]);
+  const runs = values.runs === undefined ? 10 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs <= 0) throw new ConfigError([`--runs: must be a positive whole number, got ${values.runs}`]);
+  const only = values.only?.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return {
+    command: command as Command,
+    configFlags: {
+      config: values.config,
+      db: values.db,
+      mapping: values.mapping,
+      blueprints: values.blueprints,
+      caFile: values["ca-file"],
+      insecure: values.insecure,
+    },
+    only: only && only.length > 0 ? only : undefined,
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    allowMassDelete: values["allow-mass-delete"] ?? false,
+    reconcile: values.reconcile ?? false,
+    blueprintsOut: values["blueprints-out"],
+    mappingOut: values["mapping-out"],
+    runs,
+  };
+}
+
+export const USAGE = `incidentio-port-etl: keeps Port's software catalog in sync with Incident.io
+
+Usage: pnpm etl <command> [options]
+
+Commands:
+  run         extract → transform → load (ONCE, or every interval with OCEAN__EVENT_LISTENER={"type":"POLLING"})
+  extract     read Incident.io into the staging file
+  transform   map raw records to Port entities with the jq mapping
+  plan        show what load would change in Port; writes nothing to Port
+  load        push only the changes to Port
+  status      recent runs, counts per kind, pending changes, latest errors
+  demo        the whole pipeline against built-in sandboxes (no credentials needed)
+  discover    propose blueprints and a mapping from the raw records (--blueprints-out, --mapping-out)
+  help        this text
+
+Options:
+  --config FILE          YAML config file (Helm-style keys; env vars override it)
+  --db FILE              staging SQLite file (default ./etl.sqlite; env ETL_DB)
+  --mapping FILE         mapping in Port's port-app-config.yml format (default resources/port-app-config.yml)
+  --blueprints FILE      blueprints JSON (default resources/blueprints.json)
+  --only KINDS           narrow to kinds, short names or blueprints (comma-separated or repeated)
+  --json                 print the summary as one JSON document (progress goes to stderr)
+  --allow-mass-delete    delete even when a blueprint's deletions exceed entityDeletionThreshold
+  --reconcile            rebuild the snapshot of Port from Port itself before planning (repairs hand edits)
+  --ca-file FILE         extra CA certificates (PEM) to trust
+  --insecure             skip TLS verification (dangerous)
+  --runs N               how many runs status shows (default 10)
+  -v, --verbose          print error causes
+Settings come from Ocean's environment variables (OCEAN__INTEGRATION__CONFIG__BASE_URL, OCEAN__PORT__CLIENT_ID, ...);
+secrets only from the environment or files, never from flags. See the README for every setting.
+
+Exit codes: 0 success (or interrupted by a signal), 1 a stage failed, 2 bad configuration.`;

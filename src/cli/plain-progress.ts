@@ -1,0 +1,50 @@
+import type { Progress, ProgressEvent } from "../model/progress";
+
+/** Seconds between two "running" lines of the same kind, so CI logs stay readable at 10^5 records. */
+const RUNNING_LINE_EVERY_MS = 5_000;
+
+function describeKind(event: Extract<ProgressEvent, { type: "kind" }>): string {
+  const counts = [
+    event.pages === undefined ? undefined : `${event.pages} pages`,
+    event.records === undefined ? undefined : `${event.records} records`,
+    event.entities === undefined ? undefined : `${event.entities} entities`,
+    event.changes === undefined ? undefined : `${event.changes} changes`,
+  ].filter(Boolean);
+  const state = event.state === "running" ? "" : event.state === "done" ? "done" : "FAILED";
+  return [state, counts.join(", "), event.message].filter(Boolean).join(": ");
+}
+
+/**
+ * Progress as plain timestamped lines (no ANSI escapes), for pipes, CI logs and `--json` runs. Each
+ * kind prints when it starts, at most every few seconds while running, and when it ends.
+ */
+export function createPlainProgress(write: (line: string) => void, now: () => Date = () => new Date()): Progress {
+  const lastRunningLine = new Map<string, number>();
+  const line = (text: string) => write(`${now().toISOString()} ${text}\n`);
+  return {
+    report(event) {
+      switch (event.type) {
+        case "stage-start":
+          line(`${event.stage}: started (${event.kinds.length} kind${event.kinds.length === 1 ? "" : "s"})`);
+          return;
+        case "stage-end":
+          line(`${event.stage}: ${event.ok ? "finished" : "finished with failures"}`);
+          return;
+        case "warning":
+          line(`${event.stage}: warning: ${event.message}`);
+          return;
+        case "kind": {
+          const key = `${event.stage} ${event.kind}`;
+          if (event.state === "running") {
+            const at = now().getTime();
+            const last = lastRunningLine.get(key);
+            if (last !== undefined && at - last < RUNNING_LINE_EVERY_MS) return;
+            lastRunningLine.set(key, at);
+          }
+          const text = describeKind(event);
+          line(`${event.stage} ${event.kind}${text ? `: ${text}` : ""}`);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { ResourceMapping } from "../model/mapping";
+import type { RunSummary } from "../model/summary";
+
+const COLUMNS = ["kind", "extracted", "entities", "created", "updated", "deleted", "unchanged", "held back", "errors"] as const;
+
+function literalBlueprint(resource: ResourceMapping): string {
+  return resource.mappings.blueprint.replace(/^["']|["']$/g, "");
+}
+
+function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
+  return rows
+    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd())
+    .join("\n");
+}
+
+/**
+ * Renders a run's summary as the table printed at the end of a run: one row per kind with what each stage
+ * did to it ("-" where the stage did not run), then the errors, the staging file and the timing.
+ */
+export function renderRunSummary(summary: RunSummary, resources: readonly ResourceMapping[]): string {
+  const shownBlueprints = new Set<string>();
+  const rows = resources.map((resource) => {
+    const extracted = summary.extract?.kinds.find((k) => k.kind === resource.kind);
+    const transformed = summary.transform?.kinds.find((k) => k.kind === resource.kind);
+    const blueprint = literalBlueprint(resource);
+    // A blueprint fed by several kinds has one set of load counts: show it on its first kind only.
+    const loaded = shownBlueprints.has(blueprint) ? undefined : summary.load?.blueprints.find((b) => b.blueprint === blueprint);
+    if (loaded) shownBlueprints.add(blueprint);
+    const n = (value: number | undefined) => (value === undefined ? "-" : String(value));
+    const errors =
+      (extracted?.status === "failed" ? 1 : 0) + (transformed?.mappingErrors ?? 0) + (loaded?.failed ?? 0);
+    return [
+      resource.name,
+      extracted ? (extracted.status === "failed" ? `FAILED (${extracted.records})` : String(extracted.records)) : "-",
+      n(transformed?.entities),
+      n(loaded?.created),
+      n(loaded?.updated),
+      loaded ? `${loaded.deleted}${loaded.deletesWithheld > 0 ? ` (+${loaded.deletesWithheld} withheld)` : ""}` : "-",
+      n(loaded?.unchanged),
+      n(transformed?.heldBack),
+      String(errors),
+    ];
+  });
+  const lines = [formatTable([[...COLUMNS], ...rows])];
+  if (summary.load) {
+    const verb = summary.load.dryRun ? "would send" : "sent";
+    lines.push(`Port: ${verb} ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
+  }
+  for (const error of summary.errors) lines.push(`error: ${error}`);
+  lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,129 @@
+import { type DefaultRenderer, Listr, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import type { Progress, ProgressEvent } from "../model/progress";
+import type { Stage } from "../model/stage";
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function defer(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+type AnyTask = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+
+interface KindState {
+  readonly done: Deferred;
+  task?: AnyTask;
+  lastTitle?: string;
+}
+
+interface StageState {
+  readonly started: Deferred & { kinds?: readonly string[] };
+  readonly ended: Deferred;
+  readonly kinds: Map<string, KindState>;
+  task?: AnyTask;
+}
+
+function kindTitle(kind: string, event: Extract<ProgressEvent, { type: "kind" }>): string {
+  const counts = [
+    event.pages === undefined ? undefined : `${event.pages} pages`,
+    event.records === undefined ? undefined : `${event.records} records`,
+    event.entities === undefined ? undefined : `${event.entities} entities`,
+    event.changes === undefined ? undefined : `${event.changes} changes`,
+  ].filter(Boolean);
+  return counts.length > 0 ? `${kind} (${counts.join(", ")})` : kind;
+}
+
+/**
+ * Progress as a listr2 tree on a terminal: one task per stage, one subtask per kind showing pages,
+ * records and changes. The pipeline runs independently and feeds events in; `finish()` settles whatever
+ * never started (a stage skipped after a failure) so the renderer always ends.
+ */
+export function createListrProgress(stages: readonly Stage[]): { progress: Progress; finish(): Promise<void> } {
+  const states = new Map<Stage, StageState>(
+    stages.map((stage) => [stage, { started: defer(), ended: defer(), kinds: new Map() }]),
+  );
+  const listr = new Listr<unknown, "default", "simple">(
+    stages.map((stage) => ({
+      title: stage,
+      task: async (_ctx: unknown, task: AnyTask) => {
+        const state = states.get(stage) as StageState;
+        state.task = task;
+        await state.started.promise;
+        const kinds = state.started.kinds ?? [];
+        if (kinds.length === 0) {
+          await state.ended.promise;
+          return undefined;
+        }
+        return task.newListr(
+          kinds.map((kind: string) => ({
+            title: kind,
+            task: async (_sub: unknown, sub: AnyTask) => {
+              const kindState = state.kinds.get(kind) as KindState;
+              kindState.task = sub;
+              if (kindState.lastTitle) sub.title = kindState.lastTitle;
+              await kindState.done.promise;
+            },
+          })),
+          { concurrent: true, exitOnError: false },
+        );
+      },
+    })),
+    { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: false } },
+  );
+  const running = listr.run().catch(() => undefined);
+
+  const progress: Progress = {
+    report(event) {
+      const state = states.get(event.stage);
+      if (!state) return;
+      switch (event.type) {
+        case "stage-start":
+          for (const kind of event.kinds) state.kinds.set(kind, { done: defer() });
+          Object.assign(state.started, { kinds: event.kinds });
+          state.started.resolve();
+          return;
+        case "stage-end":
+          for (const kind of state.kinds.values()) kind.done.resolve();
+          state.ended.resolve();
+          return;
+        case "warning":
+          if (state.task) state.task.output = `warning: ${event.message}`;
+          return;
+        case "kind": {
+          const kind = state.kinds.get(event.kind);
+          if (!kind) {
+            if (state.task) state.task.output = `${kindTitle(event.kind, event)}${event.message ? `: ${event.message}` : ""}`;
+            return;
+          }
+          kind.lastTitle = kindTitle(event.kind, event);
+          if (kind.task) kind.task.title = kind.lastTitle;
+          if (event.state === "done") kind.done.resolve();
+          if (event.state === "failed") kind.done.reject(new Error(`${kind.lastTitle}: ${event.message ?? "failed"}`));
+          else if (event.message && kind.task) kind.task.output = event.message;
+        }
+      }
+    },
+  };
+  return {
+    progress,
+    finish: async () => {
+      for (const state of states.values()) {
+        state.started.resolve();
+        for (const kind of state.kinds.values()) kind.done.resolve();
+        state.ended.resolve();
+      }
+      await running;
+    },
+  };
+}
