@@ -1,0 +1,33 @@
+# incidentio-port-etl: one image, configured entirely by Ocean's environment variables.
+# Debian 13 (trixie) ships jq 1.7.1, the jq version Port's Ocean evaluates mappings with.
+FROM node:22-trixie-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/* \
+ && npm install -g pnpm@12.4.2
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# Compilers are here only in case no prebuilt better-sqlite3 binary can be downloaded.
+RUN pnpm install --frozen-lockfile --prod
+
+FROM node:22-trixie-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends jq ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir /data && chown node:node /data
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY db ./db
+COPY migrations ./migrations
+COPY resources ./resources
+# The staging file must outlive the container: it is what lets every run push only the changes.
+ENV ETL_DB=/data/etl.sqlite \
+    JQ_PATH=/usr/bin/jq \
+    NODE_ENV=production
+VOLUME ["/data"]
+USER node
+# node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.
+ENTRYPOINT ["node", "--import", "tsx", "src/cli/main.ts"]
+CMD ["run"]
