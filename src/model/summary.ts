@@ -49,6 +49,7 @@ export type DeleteBlock = "extract-incomplete" | "threshold";
 
 export interface LoadBlueprintSummary {
   readonly blueprint: string;
+  /** created, updated, deleted: what Port confirmed; in a dry run, what would be sent. */
   readonly created: number;
   readonly updated: number;
   readonly deleted: number;
@@ -58,6 +59,35 @@ export interface LoadBlueprintSummary {
   /** Deletions planned but withheld, and why. */
   readonly deletesWithheld: number;
   readonly deleteBlock?: DeleteBlock;
+  /** Staged entities Port would reject (transform held them back): neither pushed nor deleted. */
+  readonly heldBack?: number;
+}
+
+/** One entity Port refused in a load, with Port's own words. */
+export interface LoadFailure {
+  readonly blueprint: string;
+  readonly identifier: string;
+  readonly operation: "upsert" | "delete";
+  /** HTTP status Port gave that entity; undefined when no answer came. */
+  readonly status: number | undefined;
+  /** Port's `error` code and `message`. */
+  readonly message: string;
+}
+
+/** One change `etl plan` shows: what would be sent, and for updates which fields differ from what Port holds. */
+export interface PlannedChange {
+  readonly operation: "create" | "update" | "delete";
+  readonly blueprint: string;
+  readonly identifier: string;
+  /** For updates: `title`, `properties.status`, `relations.commander`, ... */
+  readonly fields?: readonly string[];
+}
+
+/** What `etl plan` prints beyond the per-blueprint counts (which the dry run puts in `blueprints`). */
+export interface PlanPreview {
+  /** The first changes, in the order load would send them. */
+  readonly changes: readonly PlannedChange[];
+  readonly totalChanges: number;
 }
 
 export interface LoadSummary {
@@ -68,6 +98,12 @@ export interface LoadSummary {
   readonly durationMs: number;
   /** True when nothing was sent (plan). */
   readonly dryRun: boolean;
+  /** The first entities Port refused (all of them are in load_errors); counted per blueprint in `failed`. */
+  readonly failures?: readonly LoadFailure[];
+  /** Set by a dry run. */
+  readonly plan?: PlanPreview;
+  /** True when a signal stopped the load after the batches in flight; what Port confirmed is recorded. */
+  readonly interrupted?: boolean;
 }
 
 export interface RunSummary {
