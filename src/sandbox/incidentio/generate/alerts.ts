@@ -1,0 +1,84 @@
+import type { JsonObject } from "../json";
+import { hashIndex } from "../random";
+import { tagOf } from "../ids";
+import type { GenerationContext, RecordGenerator } from "./context";
+import { catalogEntryName, firstEntryRange } from "./catalog";
+import { ALERT_TITLES, ENVIRONMENTS, LABELS, SERVICE_SUFFIXES, SERVICE_WORDS } from "./names";
+import { hasQuirk } from "./quirks";
+
+const PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
+
+/** Alerts without a Priority attribute: the mapping must cope with its absence. */
+export function lacksPriority(index: number): boolean {
+  return index % 10 === 3;
+}
+
+/** Alerts whose Priority arrives as `array_value` rather than `value`. */
+export function hasArrayPriority(index: number): boolean {
+  return index % 25 === 8;
+}
+
+function serviceValue(ctx: GenerationContext, index: number, pick: number): JsonObject {
+  const [start, end] = firstEntryRange(ctx);
+  if (end > start) {
+    const entry = start + (pick % (end - start));
+    const id = ctx.id("catalog_entries", entry);
+    const name = catalogEntryName(ctx, entry);
+    const value: JsonObject = { catalog_entry: { id, name, catalog_type_id: ctx.id("catalog_types", 0) }, literal: id };
+    // `label` is optional in AlertAttributeValueV2; some values arrive without one.
+    if (index % 16 !== 12) value["label"] = name;
+    return value;
+  }
+  const name = `${SERVICE_WORDS[pick % SERVICE_WORDS.length] ?? "api"}-${SERVICE_SUFFIXES[pick % SERVICE_SUFFIXES.length] ?? "api"}`;
+  return index % 16 === 12 ? { literal: name } : { label: name, literal: name };
+}
+
+function attributes(ctx: GenerationContext, index: number, pick: number): JsonObject[] {
+  const { service, environment, priority, labels } = ctx.org.alertAttributes;
+  const environmentName = ENVIRONMENTS[pick % 7 === 0 ? 1 : 0];
+  const entries: JsonObject[] = [
+    { attribute: service, value: serviceValue(ctx, index, pick) },
+    { attribute: environment, value: { label: environmentName, literal: environmentName } },
+  ];
+  const level = PRIORITIES[pick % PRIORITIES.length] ?? "P3";
+  if (hasArrayPriority(index)) {
+    entries.push({ attribute: { ...priority, array: true }, array_value: [{ label: "P1", literal: "P1" }, { label: level, literal: level }] });
+  } else if (!lacksPriority(index)) {
+    entries.push({ attribute: priority, value: { label: level, literal: level } });
+  }
+  if (index % 3 === 0) {
+    const first = LABELS[pick % LABELS.length] ?? "infra";
+    const second = LABELS[(pick + 1) % LABELS.length] ?? "docs";
+    entries.push({ attribute: labels, array_value: index % 2 === 0 ? [{ label: first, literal: first }, { label: second, literal: second }] : [{ label: first, literal: first }] });
+  }
+  return entries;
+}
+
+/** `AlertV2` as `/v2/alerts` lists it. */
+export const generateAlert: RecordGenerator = (ctx, index) => {
+  const pick = hashIndex(ctx.seed, tagOf("alerts"), index, 31);
+  const created = ctx.created("alerts", index);
+  const updated = ctx.updated("alerts", index);
+  const title = ALERT_TITLES[pick % ALERT_TITLES.length] ?? "Alert";
+  const source = pick % ctx.counts.alert_sources;
+  const alert: JsonObject = {
+    id: ctx.id("alerts", index),
+    alert_source_id: ctx.id("alert_sources", source),
+    title: `${title} on ${SERVICE_WORDS[(pick >>> 8) % SERVICE_WORDS.length] ?? "api"}`,
+    // An alert still firing was never updated; a later update is its resolution.
+    status: updated.micros > created.micros ? "resolved" : "firing",
+    deduplication_key: pick.toString(16).padStart(8, "0") + (index % 0x10000).toString(16).padStart(4, "0"),
+    attributes: attributes(ctx, index, pick),
+    created_at: created.text,
+    updated_at: updated.text,
+  };
+  if (updated.micros > created.micros) alert["resolved_at"] = updated.text;
+  if (index % 5 !== 0) alert["description"] = `${title} has been above its threshold for 5 minutes`;
+  if (source % 2 === 0) alert["source_url"] = `https://monitoring.example.com/alerts/${alert["deduplication_key"]}`;
+  if (index % 4 === 0) alert["alert_group_ids"] = index % 8 === 0 ? [] : [ctx.id("alert_groups", Math.floor(index / 8))];
+  if (hasQuirk("alerts", index)) {
+    alert["status"] = "acknowledged";
+    alert["tags"] = ["sandbox"];
+  }
+  return alert;
+};

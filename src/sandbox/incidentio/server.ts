@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { applyFault, FaultPlan } from "../shared/faults";
+import { sendJson, startLoopbackServer } from "../shared/loopback-server";
+import { parseQuery, type RecordedRequest } from "../shared/request-log";
+import { createIncidentIoDataset, type IncidentIoDataset } from "./dataset";
+import { notFoundBody, rateLimitBody, statusBody, unauthorizedBody } from "./error-bodies";
+import type { JsonObject } from "./json";
+import { decideRateLimit, retryAfterSeconds, type TokenBucket } from "./rate-limiter";
+import { ALL_SCOPES, answerRoute, matchRoute } from "./routes";
+import type { DatasetCounts, ScalePreset } from "./scale";
+
+export interface IncidentIoSandboxOptions {
+  /** Dataset seed (default 1). */
+  seed?: number;
+  /** Dataset size (default `demo`). */
+  scale?: ScalePreset | DatasetCounts;
+  /** The only API key accepted (default `inc_sandbox_token`). */
+  token?: string;
+  /** Added to every request (default 0); also settable later on the handle. */
+  latencyMs?: number;
+  /** Per-key budget; unlimited when absent. `timeScale: 60` makes a "minute" last one real second. */
+  rateLimit?: { requestsPerMinute: number; timeScale?: number; retryAfterForm?: "seconds" | "http-date" };
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
+  /** Scopes the key holds (default: every scope the served routes need); a route needing another answers 403. */
+  scopes?: readonly string[];
+}
+
+export interface IncidentIoSandbox {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly dataset: IncidentIoDataset;
+  /** Faults to inject; routes are written `"GET /v2/alerts"`. */
+  readonly faults: FaultPlan;
+  /** Every request served, in arrival order; clear it with `requests.length = 0`. */
+  readonly requests: RecordedRequest[];
+  latencyMs: number;
+  /** The key's scopes, editable at run time. */
+  readonly scopes: Set<string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TOKEN = "inc_sandbox_token";
+/** The real API's documented budget per key, reported in injected 429 bodies when no limiter is configured. */
+const DEFAULT_LIMIT = 1200;
+const BEARER = /^Bearer\s+(.+)$/i;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The header value saying "retry in `seconds`", as delta-seconds or as the equivalent HTTP date. */
+function retryAfterHeader(seconds: number, form: "seconds" | "http-date", nowMs: number): string {
+  return form === "seconds" ? String(seconds) : new Date(nowMs + seconds * 1000).toUTCString();
+}
+
+/**
+ * Starts a stand-in for the Incident.io API on 127.0.0.1 (port chosen by the OS), serving a generated
+ * dataset with the real API's paging, filters, errors and limits. Close it with `close()`.
+ */
+export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions = {}): Promise<IncidentIoSandbox> {
+  const dataset = createIncidentIoDataset({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.scale === undefined ? {} : { scale: options.scale }) });
+  const token = options.token ?? DEFAULT_TOKEN;
+  const faults = new FaultPlan();
+  const requests: RecordedRequest[] = [];
+  const scopes = new Set<string>(options.scopes ?? ALL_SCOPES);
+  const state = { latencyMs: options.latencyMs ?? 0 };
+  const limit = options.rateLimit;
+  const retryForm = limit?.retryAfterForm ?? "seconds";
+  const buckets = new Map<string, TokenBucket>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const method = (req.method ?? "GET").toUpperCase();
+    const entry: RecordedRequest = { method, path: url.pathname, query: parseQuery(url.searchParams), headers: req.headers, status: 0, at: Date.now() };
+    requests.push(entry);
+    const send = (status: number, body: JsonObject, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      sendJson(res, status, body, headers);
+    };
+    try {
+      if (state.latencyMs > 0) await sleep(state.latencyMs);
+      const fault = faults.take(method, url.pathname);
+      if (fault) {
+        const retry = fault.type === "status" ? fault.retryAfter : undefined;
+        const retryAt = new Date(Date.now() + (retry?.seconds ?? 1) * 1000);
+        entry.status = fault.type === "status" ? fault.status : fault.type === "malformed" ? 200 : 0;
+        if (await applyFault(res, fault, (status) => statusBody(status, retryAt, retry?.form ?? retryForm, limit?.requestsPerMinute ?? DEFAULT_LIMIT))) return;
+      }
+      const presented = BEARER.exec(req.headers.authorization ?? "")?.[1]?.trim();
+      if (presented !== token) {
+        send(401, unauthorizedBody(presented === undefined));
+        return;
+      }
+      if (limit) {
+        const decision = decideRateLimit(buckets.get(presented), { requestsPerMinute: limit.requestsPerMinute, timeScale: limit.timeScale ?? 1 }, performance.now());
+        buckets.set(presented, decision.bucket);
+        if (!decision.allowed) {
+          const nowMs = Date.now();
+          const seconds = retryAfterSeconds(decision.waitMs);
+          send(429, rateLimitBody(limit.requestsPerMinute, new Date(nowMs + seconds * 1000), retryForm), { "retry-after": retryAfterHeader(seconds, retryForm, nowMs) });
+          return;
+        }
+      }
+      const matched = method === "GET" ? matchRoute(url.pathname) : undefined;
+      if (!matched) {
+        send(404, notFoundBody(`${method} ${url.pathname}`));
+        return;
+      }
+      const result = answerRoute(matched.route, { dataset, query: entry.query, params: matched.params }, scopes);
+      send(result.status, result.body);
+    } catch (error) {
+      // The loopback server answers 500 with the message; the log should say so too.
+      entry.status = 500;
+      throw error;
+    }
+  };
+
+  const server = await startLoopbackServer(handle, options.tls ? { tls: options.tls } : {});
+  return {
+    baseUrl: server.baseUrl,
+    token,
+    dataset,
+    faults,
+    requests,
+    scopes,
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(value: number) {
+      state.latencyMs = value;
+    },
+    close: () => server.close(),
+  };
+}
