@@ -1,7 +1,7 @@
 import { DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
 import type { GenerationContext, RenderHints, Stamp } from "./generate/context";
 import { GENERATORS } from "./generate/generators";
-import { incidentModeAt } from "./generate/incidents";
+import { incidentModeAt, latestIncidentInMode } from "./generate/incidents";
 import { buildOrgConfig, type OrgConfig } from "./generate/org";
 import { isUserActiveByDefault } from "./generate/users";
 import { checkOf, decodeRecordId, encodeRecordId, tagOf } from "./ids";
@@ -163,7 +163,10 @@ class Dataset implements IncidentIoDataset, GenerationContext {
     const base = this.#base.incidents;
     let incident = Math.min(base - 1, Math.max(0, Math.floor((at / MICROS_PER_MS - timeline.startMs) / timeline.intervalMs)));
     if (incident > 0 && createdMicrosAt(timeline, this.seed, tagOf("incidents"), incident) > at) incident -= 1;
-    return Math.max(0, incident - (hashIndex(this.seed, tagOf("follow_ups"), index, 60) % 3));
+    // A predictable share of follow-ups belongs to test and tutorial incidents, which lists hide by default.
+    const hiddenMode = index % 20 === 11 ? "test" : index % 20 === 19 ? "tutorial" : undefined;
+    const hidden = hiddenMode === undefined ? undefined : latestIncidentInMode(incident, hiddenMode);
+    return hidden ?? Math.max(0, incident - (hashIndex(this.seed, tagOf("follow_ups"), index, 60) % 3));
   }
 
   // --- IncidentIoDataset ---------------------------------------------------------------------

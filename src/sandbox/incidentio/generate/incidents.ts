@@ -9,12 +9,23 @@ import { hasQuirk } from "./quirks";
 import { severityRef } from "./severities";
 import { userRef } from "./users";
 
+const MODE_PERIOD = 20;
+const TEST_RESIDUE = 7;
+const TUTORIAL_RESIDUE = 13;
+
 /** The mode generated incident `index` has: about one in ten is a test or tutorial incident, hidden by default. */
 export function incidentModeAt(index: number): string {
-  if (index % 20 === 7) return "test";
-  if (index % 20 === 13) return "tutorial";
+  if (index % MODE_PERIOD === TEST_RESIDUE) return "test";
+  if (index % MODE_PERIOD === TUTORIAL_RESIDUE) return "tutorial";
   if (index % 5 === 4) return "retrospective";
   return "standard";
+}
+
+/** The newest generated incident at or before `index` whose mode is `mode` (test or tutorial); undefined when there is none. */
+export function latestIncidentInMode(index: number, mode: "test" | "tutorial"): number | undefined {
+  const residue = mode === "test" ? TEST_RESIDUE : TUTORIAL_RESIDUE;
+  const latest = index - ((((index - residue) % MODE_PERIOD) + MODE_PERIOD) % MODE_PERIOD);
+  return latest >= 0 ? latest : undefined;
 }
 
 /** Incidents without a severity (in triage, or declined). */
