@@ -17,6 +17,14 @@ export interface JqRunnerOptions {
   readonly timeoutMs?: number;
 }
 
+/** A jq run that did not finish in time; retrying the same input would time out again. */
+export class JqTimeoutError extends Error {
+  constructor(timeoutMs: number, filter: string) {
+    super(`jq did not finish within ${timeoutMs} ms running ${abbreviate(filter)}`);
+    this.name = "JqTimeoutError";
+  }
+}
+
 type NodeJqRun = (filter: string, json: string, options: { input: "string"; output: "string" }) => Promise<unknown>;
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -69,7 +77,7 @@ async function loadNodeJq(jqPath: string): Promise<NodeJqRun> {
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, filter: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`jq did not finish within ${timeoutMs} ms running ${abbreviate(filter)}`)), timeoutMs);
+    timer = setTimeout(() => reject(new JqTimeoutError(timeoutMs, filter)), timeoutMs);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

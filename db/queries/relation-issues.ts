@@ -1,0 +1,63 @@
+import { sql } from "kysely";
+import type { StagingDb } from "../database";
+
+/** Which blueprint a relation of a blueprint points at. */
+export interface RelationTarget {
+  readonly blueprint: string;
+  readonly relation: string;
+  readonly target: string;
+}
+
+/** Deletes the relation issues of one kind (before the transform stages it again). */
+export async function deleteRelationIssuesOfKind(db: StagingDb, kind: string): Promise<void> {
+  await db.deleteFrom("relation_issues").where("kind", "=", kind).execute();
+}
+
+/**
+ * Records, as run `runId`'s relation issues, every relation value of the staged entities of `kinds`
+ * whose target is neither staged as a pushable entity (not held back) nor in port_snapshot. Only
+ * relations listed in `targets` are checked; with `onlyPushable`, entities already held back are
+ * skipped. Returns how many issues it recorded.
+ */
+export async function recordDanglingRelations(
+  db: StagingDb,
+  runId: number,
+  kinds: readonly string[],
+  targets: readonly RelationTarget[],
+  onlyPushable: boolean,
+): Promise<number> {
+  if (kinds.length === 0 || targets.length === 0) return 0;
+  const definitions = sql.join(targets.map((t) => sql`(${t.blueprint}, ${t.relation}, ${t.target})`));
+  // A relation value is one identifier or an array of them; wrapping a single value in an array lets
+  // one json_each read both shapes. Nulls and non-strings are skipped (validation handles the latter).
+  const result = await sql`
+    WITH definition(blueprint, relation, target) AS (VALUES ${definitions})
+    INSERT INTO relation_issues (run_id, kind, blueprint, identifier, relation, target_blueprint, target_identifier)
+    SELECT DISTINCT ${runId}, s.kind, s.blueprint, s.identifier, r.key, d.target, v.value
+    FROM staged_entities s
+    JOIN json_each(s.entity_json, '$.relations') r
+    JOIN definition d ON d.blueprint = s.blueprint AND d.relation = r.key
+    JOIN json_each(CASE WHEN r.type = 'array' THEN r.value ELSE json_array(r.value) END) v
+    WHERE s.kind IN (${sql.join(kinds)})
+      AND v.type = 'text'
+      AND (${onlyPushable ? 1 : 0} = 0 OR s.held_back_reason IS NULL)
+      AND NOT EXISTS (
+        SELECT 1 FROM staged_entities t
+        WHERE t.blueprint = d.target AND t.identifier = v.value AND t.held_back_reason IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM port_snapshot p WHERE p.blueprint = d.target AND p.identifier = v.value)
+    ORDER BY s.kind, s.blueprint, s.identifier, r.key, v.value`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Counts the relation issues of each of `kinds` (kinds without issues are absent). */
+export async function countRelationIssues(db: StagingDb, kinds: readonly string[]): Promise<Map<string, number>> {
+  if (kinds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("relation_issues")
+    .select("kind")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("kind", "in", kinds)
+    .groupBy("kind")
+    .execute();
+  return new Map(rows.map((row) => [row.kind, Number(row.count)]));
+}

@@ -1,0 +1,267 @@
+import type { StagingDb } from "../../db/database";
+import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
+import { listRawRecordBatch, type RawRecordRow } from "../../db/queries/raw-record-batches";
+import {
+  countRelationIssues,
+  deleteRelationIssuesOfKind,
+  recordDanglingRelations,
+  type RelationTarget,
+} from "../../db/queries/relation-issues";
+import {
+  countStagedEntities,
+  deleteStagedEntitiesOfKind,
+  findStagedEntitySource,
+  holdBackEntitiesWithRelationIssues,
+  insertStagedEntities,
+  type StagedEntityRow,
+} from "../../db/queries/staged-entities";
+import type { JqRunner } from "../jq/jq-runner";
+import type { Blueprint } from "../model/blueprint";
+import type { ResourceMapping } from "../model/mapping";
+import type { Progress } from "../model/progress";
+import type { TransformKindSummary, TransformSummary } from "../model/summary";
+import type { RecordMapping } from "./interpret-output";
+import { mapRecords, type RawRecord } from "./map-records";
+import { buildMappingProgram, type MappingProgram } from "./program";
+import { stageEntity } from "./stage-entity";
+
+export { checkMappingCompiles } from "./compile-check";
+
+export interface TransformDeps {
+  db: StagingDb;
+  progress: Progress;
+  jq: JqRunner;
+  signal?: AbortSignal | undefined;
+}
+
+export interface TransformInput {
+  runId: number;
+  /** Narrowed by --only. */
+  resources: readonly ResourceMapping[];
+  blueprints: readonly Blueprint[];
+  createMissingRelatedEntities: boolean;
+}
+
+// A few thousand records make one jq process worth its ~30 ms start while keeping a batch's text
+// (and jq's output) to a few MB; two batches run at once, one a core.
+const BATCH_SIZE = 2000;
+const JQ_PROCESSES = 2;
+// Holding back an entity can leave another pointing at it dangling; chains longer than this are
+// left to Port to refuse at load time.
+const MAX_HOLD_BACK_ROUNDS = 50;
+
+interface KindPlan {
+  readonly kind: string;
+  readonly name: string;
+  readonly programs: readonly MappingProgram[];
+}
+
+interface KindCounts {
+  records: number;
+  skipped: number;
+  filtered: number;
+  durationMs: number;
+}
+
+class Interrupted extends Error {}
+
+function planKinds(resources: readonly ResourceMapping[]): KindPlan[] {
+  const plans = new Map<string, { kind: string; name: string; programs: MappingProgram[] }>();
+  for (const resource of resources) {
+    const plan = plans.get(resource.kind) ?? { kind: resource.kind, name: resource.name, programs: [] };
+    plan.programs.push(buildMappingProgram(resource));
+    plans.set(resource.kind, plan);
+  }
+  return [...plans.values()];
+}
+
+function listRelationTargets(blueprints: readonly Blueprint[]): RelationTarget[] {
+  return blueprints.flatMap((blueprint) =>
+    Object.entries(blueprint.relations).map(([relation, definition]) => ({ blueprint: blueprint.identifier, relation, target: definition.target })),
+  );
+}
+
+interface StagingContext {
+  readonly db: StagingDb;
+  readonly runId: number;
+  readonly kind: string;
+  readonly blueprints: ReadonlyMap<string, Blueprint>;
+}
+
+/** Writes what one program made of one batch: entities (first staged wins a duplicate key) and mapping errors. */
+async function stageBatch(
+  context: StagingContext,
+  program: MappingProgram,
+  records: readonly RawRecord[],
+  mappings: readonly RecordMapping[],
+  counts: KindCounts,
+): Promise<void> {
+  const { db, runId, kind } = context;
+  const rows: StagedEntityRow[] = [];
+  const errors: MappingErrorRow[] = [];
+  const identifierField = program.fields[0];
+  const blueprintField = program.fields[1];
+  mappings.forEach((mapping, index) => {
+    const recordId = (records[index] as RawRecord).recordId;
+    counts.skipped += mapping.skipped;
+    counts.filtered += mapping.filtered;
+    for (const problem of mapping.problems) errors.push({ run_id: runId, kind, record_id: recordId, ...problem });
+    for (const draft of mapping.entities) {
+      const staged = stageEntity(draft, context.blueprints);
+      if ("error" in staged) {
+        errors.push({ run_id: runId, kind, record_id: recordId, field: "blueprint", expression: blueprintField?.expression ?? "", message: staged.error });
+        counts.skipped += 1;
+        continue;
+      }
+      rows.push({
+        blueprint: staged.blueprint,
+        identifier: staged.identifier,
+        kind,
+        record_id: recordId,
+        entity_json: staged.entityJson,
+        hash: staged.hash,
+        held_back_reason: staged.heldBackReason,
+      });
+    }
+  });
+  for (const duplicate of await insertStagedEntities(db, rows)) {
+    const winner = await findStagedEntitySource(db, duplicate.blueprint, duplicate.identifier);
+    const source = winner ? `${winner.kind} record ${winner.record_id}` : "another record";
+    errors.push({
+      run_id: runId,
+      kind,
+      record_id: duplicate.record_id,
+      field: "identifier",
+      expression: identifierField?.expression ?? "",
+      message: `duplicate identifier ${JSON.stringify(duplicate.identifier)} of blueprint ${duplicate.blueprint}: ${source} already stages it, so this record's entity is not staged`,
+    });
+  }
+  await insertMappingErrors(db, errors);
+}
+
+/**
+ * Replaces one kind's staged entities, mapping errors and relation issues in one transaction: raw
+ * records are read in batches inside it (the transaction holds the only connection), mapped with up
+ * to two jq processes at a time, and written in record order, so the first record wins a duplicate.
+ */
+async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number, blueprints: ReadonlyMap<string, Blueprint>): Promise<KindCounts> {
+  const started = Date.now();
+  const counts: KindCounts = { records: 0, skipped: 0, filtered: 0, durationMs: 0 };
+  deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteStagedEntitiesOfKind(trx, plan.kind);
+    await deleteMappingErrorsOfKind(trx, plan.kind);
+    await deleteRelationIssuesOfKind(trx, plan.kind);
+    const context: StagingContext = { db: trx, runId, kind: plan.kind, blueprints };
+
+    let after: RawRecordRow | undefined;
+    let exhausted = false;
+    const readBatch = async (): Promise<RawRecord[] | undefined> => {
+      if (exhausted) return undefined;
+      const rows = await listRawRecordBatch(trx, plan.kind, after, BATCH_SIZE);
+      after = rows.at(-1);
+      exhausted = rows.length < BATCH_SIZE;
+      counts.records += rows.length;
+      return rows.length === 0 ? undefined : rows.map((row) => ({ recordId: row.record_id, payload: row.payload }));
+    };
+
+    const inFlight: { program: MappingProgram; records: RawRecord[]; mapped: Promise<RecordMapping[]> }[] = [];
+    let batch = await readBatch();
+    let programIndex = 0;
+    const fill = async (): Promise<void> => {
+      while (inFlight.length < JQ_PROCESSES && batch !== undefined) {
+        const program = plan.programs[programIndex] as MappingProgram;
+        const mapped = mapRecords(deps.jq, program, batch);
+        // Awaited in order below; until then a rejection must not count as unhandled.
+        mapped.catch(() => undefined);
+        inFlight.push({ program, records: batch, mapped });
+        programIndex += 1;
+        if (programIndex === plan.programs.length) {
+          programIndex = 0;
+          batch = await readBatch();
+        }
+      }
+    };
+    await fill();
+    let entities = 0;
+    for (let task = inFlight.shift(); task !== undefined; task = inFlight.shift()) {
+      const mappings = await task.mapped;
+      await stageBatch(context, task.program, task.records, mappings, counts);
+      entities += mappings.reduce((sum, mapping) => sum + mapping.entities.length, 0);
+      // Stopping mid-kind rolls the kind back to what it was: never half old and half new.
+      if (deps.signal?.aborted) throw new Interrupted();
+      deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: counts.records, entities, state: "running" });
+      await fill();
+    }
+  });
+  counts.durationMs = Date.now() - started;
+  return counts;
+}
+
+/**
+ * Records relations whose target is neither staged nor in Port; with createMissingRelatedEntities
+ * off, holds back their entities, then the entities pointing at those, and so on.
+ */
+async function checkRelations(db: StagingDb, runId: number, kinds: readonly string[], targets: readonly RelationTarget[], createMissing: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    let recorded = await recordDanglingRelations(trx, runId, kinds, targets, false);
+    for (let round = 0; !createMissing && recorded > 0 && round < MAX_HOLD_BACK_ROUNDS; round += 1) {
+      await holdBackEntitiesWithRelationIssues(trx, runId, kinds);
+      recorded = await recordDanglingRelations(trx, runId, kinds, targets, true);
+    }
+  });
+}
+
+/**
+ * Maps the raw records of each resource's kind with its jq mapping (Ocean's semantics), validates the
+ * entities against the blueprints and replaces, per kind, its rows in staged_entities, mapping_errors
+ * and relation_issues; then records dangling relations of the transformed kinds. Reports progress per
+ * kind. When `signal` aborts, the kind in progress keeps its previous rows and the summary covers the
+ * kinds that finished. Throws only on unexpected faults (jq timing out, the database).
+ */
+export async function transform(deps: TransformDeps, input: TransformInput): Promise<TransformSummary> {
+  const started = Date.now();
+  const plans = planKinds(input.resources);
+  const blueprints = new Map(input.blueprints.map((blueprint) => [blueprint.identifier, blueprint]));
+  deps.progress.report({ type: "stage-start", stage: "transform", kinds: plans.map((plan) => plan.kind) });
+
+  const finished: { plan: KindPlan; counts: KindCounts }[] = [];
+  for (const plan of plans) {
+    if (deps.signal?.aborted) break;
+    try {
+      finished.push({ plan, counts: await transformKind(deps, plan, input.runId, blueprints) });
+    } catch (error) {
+      if (error instanceof Interrupted) break;
+      deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  const kinds = finished.map(({ plan }) => plan.kind);
+  await checkRelations(deps.db, input.runId, kinds, listRelationTargets(input.blueprints), input.createMissingRelatedEntities);
+
+  const staged = await countStagedEntities(deps.db, kinds);
+  const mappingErrors = await countMappingErrors(deps.db, kinds);
+  const relationIssues = await countRelationIssues(deps.db, kinds);
+  const summaries: TransformKindSummary[] = finished.map(({ plan, counts }) => {
+    const rows = staged.filter((row) => row.kind === plan.kind);
+    const summary: TransformKindSummary = {
+      kind: plan.kind,
+      name: plan.name,
+      records: counts.records,
+      entities: rows.reduce((sum, row) => sum + row.entities, 0),
+      skipped: counts.skipped,
+      filtered: counts.filtered,
+      heldBack: rows.reduce((sum, row) => sum + row.held_back, 0),
+      mappingErrors: mappingErrors.get(plan.kind) ?? 0,
+      danglingRelations: relationIssues.get(plan.kind) ?? 0,
+      durationMs: counts.durationMs,
+    };
+    deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: summary.records, entities: summary.entities, state: "done" });
+    return summary;
+  });
+  const perBlueprint: Record<string, number> = {};
+  for (const row of staged) perBlueprint[row.blueprint] = (perBlueprint[row.blueprint] ?? 0) + row.entities;
+  deps.progress.report({ type: "stage-end", stage: "transform", ok: finished.length === plans.length });
+  return { runId: input.runId, kinds: summaries, blueprints: perBlueprint, durationMs: Date.now() - started };
+}

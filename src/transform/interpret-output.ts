@@ -1,0 +1,122 @@
+import type { MappingField, MappingProgram } from "./program";
+
+/** A mapping expression that failed on a record: the field became null (or the record was not mapped). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly expression: string;
+  readonly message: string;
+}
+
+/** An entity as the mapping produced it, before validation: identifier and blueprint are truthy but not yet checked. */
+export interface DraftEntity {
+  readonly identifier: unknown;
+  readonly blueprint: unknown;
+  /** Only the keys the mapping names; a key whose expression gave nothing or failed holds null. */
+  readonly optional: Readonly<Partial<Record<"title" | "icon" | "team", unknown>>>;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly relations: Readonly<Record<string, unknown>>;
+}
+
+/** What one raw record turned into. */
+export interface RecordMapping {
+  readonly entities: readonly DraftEntity[];
+  /** Entities whose selector gave `false`. */
+  readonly filtered: number;
+  /** Entities dropped because their identifier or blueprint came out null or empty (Ocean drops them silently). */
+  readonly skipped: number;
+  readonly problems: readonly FieldProblem[];
+}
+
+type Evaluation = { readonly kind: "value"; readonly value: unknown } | { readonly kind: "empty" } | { readonly kind: "error"; readonly message: string };
+
+function readEvaluation(raw: unknown): Evaluation {
+  if (Array.isArray(raw)) return raw.length === 0 ? { kind: "empty" } : { kind: "value", value: raw[0] };
+  if (raw !== null && typeof raw === "object" && "e" in raw) return { kind: "error", message: String((raw as { e: unknown }).e) };
+  throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
+}
+
+/** Python's truthiness, which Ocean applies to identifier and blueprint: null, false, 0, "", [] and {} are false. */
+export function isTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function problem(field: MappingField, message: string): FieldProblem {
+  return { field: field.path, expression: field.expression, message };
+}
+
+function readEntity(program: MappingProgram, raw: unknown, problems: FieldProblem[]): DraftEntity | "filtered" | "skipped" | "failed" {
+  if (!Array.isArray(raw) || raw.length === 0) throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
+  const selector = readEvaluation(raw[0]);
+  if (selector.kind === "error") {
+    problems.push(problem(program.selector, selector.message));
+    return "failed";
+  }
+  if (selector.kind === "empty") {
+    problems.push(problem(program.selector, "the selector produced no output; it must yield a boolean"));
+    return "failed";
+  }
+  if (selector.value === false) return "filtered";
+  if (selector.value !== true) {
+    problems.push(problem(program.selector, `expected a boolean, got ${describe(selector.value)}`));
+    return "failed";
+  }
+
+  const values: Record<string, unknown> = {};
+  program.fields.forEach((field, index) => {
+    const evaluation = readEvaluation(raw[index + 1]);
+    if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
+    values[field.path] = evaluation.kind === "value" ? evaluation.value : null;
+  });
+  const identifier = values["identifier"];
+  const blueprint = values["blueprint"];
+  if (!isTruthy(identifier) || !isTruthy(blueprint)) return "skipped";
+
+  const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
+  const properties: Record<string, unknown> = {};
+  const relations: Record<string, unknown> = {};
+  for (const field of program.fields) {
+    const value = values[field.path];
+    if (field.path === "title" || field.path === "icon" || field.path === "team") optional[field.path] = value;
+    else if (field.path.startsWith("properties.")) properties[field.path.slice("properties.".length)] = value;
+    else if (field.path.startsWith("relations.")) relations[field.path.slice("relations.".length)] = value;
+  }
+  return { identifier, blueprint, optional, properties, relations };
+}
+
+/**
+ * Reads the output line the program printed for one record (see buildMappingProgram) into entities,
+ * counts and problems, applying Ocean's rules: the selector must be exactly `true` (anything else but
+ * `false` is a problem and the entity is not mapped), a failing field is null plus a problem, and an
+ * entity whose identifier or blueprint is falsy is skipped.
+ */
+export function interpretRecordOutput(program: MappingProgram, output: unknown): RecordMapping {
+  if (!Array.isArray(output) || output.length === 0) throw new Error(`unexpected jq program output ${JSON.stringify(output)}`);
+  const problems: FieldProblem[] = [];
+  const [status, ...rawEntities] = output;
+  if (status !== null) {
+    if (program.itemsToParse === undefined || typeof status !== "object") throw new Error(`unexpected jq program output ${JSON.stringify(output)}`);
+    const message =
+      "e" in status
+        ? String((status as { e: unknown }).e)
+        : `expected an array, got ${String((status as { t?: unknown }).t)}; the record gives no entity`;
+    return { entities: [], filtered: 0, skipped: 0, problems: [problem(program.itemsToParse, message)] };
+  }
+  const entities: DraftEntity[] = [];
+  let filtered = 0;
+  let skipped = 0;
+  for (const raw of rawEntities) {
+    const entity = readEntity(program, raw, problems);
+    if (entity === "filtered") filtered += 1;
+    else if (entity === "skipped") skipped += 1;
+    else if (entity !== "failed") entities.push(entity);
+  }
+  return { entities, filtered, skipped, problems };
+}

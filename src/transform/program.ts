@@ -1,0 +1,111 @@
+import type { ResourceMapping } from "../model/mapping";
+import { rewriteSingleQuotes } from "./single-quotes";
+
+/** One mapping expression and where it sits in the mapping. */
+export interface MappingField {
+  /** `selector.query`, `itemsToParse`, `identifier`, `title`, `properties.status`, `relations.commander`, ... */
+  readonly path: string;
+  /** As written in the mapping: what messages and mapping_errors show. */
+  readonly expression: string;
+}
+
+/** The jq program of one resource and the order in which it reports each expression's result. */
+export interface MappingProgram {
+  readonly text: string;
+  readonly selector: MappingField;
+  readonly itemsToParse: MappingField | undefined;
+  /** Entity fields in output order: identifier, blueprint, then title/icon/team when mapped, properties, relations. */
+  readonly fields: readonly MappingField[];
+}
+
+// Records go through jq as one stream, so `input`/`inputs` would read the next record and `halt`
+// would end the whole batch. Ocean evaluates each record alone, where `input` finds nothing more.
+const PRELUDE = [
+  'def input: error("No more inputs");',
+  "def inputs: empty;",
+  'def halt: error("halt is not supported in a mapping expression");',
+  'def halt_error: error("halt_error is not supported in a mapping expression");',
+  'def halt_error($code): error("halt_error is not supported in a mapping expression");',
+  // Ocean keeps the first output of an expression (None when there is none) and turns an error into
+  // None. `[]` = no output, `[v]` = first output, `{e}` = the error message.
+  'def __etl_eval(f): try [first(f)] catch {e: (if type == "string" then . else tojson end)};',
+].join("\n");
+
+/**
+ * Lists the entity fields of a resource in the order the program outputs them. Absent optional keys
+ * are not listed, so they are not sent (Ocean serializes with exclude_unset).
+ */
+export function listEntityFields(resource: ResourceMapping): MappingField[] {
+  const m = resource.mappings;
+  const fields: MappingField[] = [
+    { path: "identifier", expression: m.identifier },
+    { path: "blueprint", expression: m.blueprint },
+  ];
+  if (m.title !== undefined) fields.push({ path: "title", expression: m.title });
+  if (m.icon !== undefined) fields.push({ path: "icon", expression: m.icon });
+  if (m.team !== undefined) fields.push({ path: "team", expression: m.team });
+  for (const [name, expression] of Object.entries(m.properties)) fields.push({ path: `properties.${name}`, expression });
+  for (const [name, expression] of Object.entries(m.relations)) fields.push({ path: `relations.${name}`, expression });
+  return fields;
+}
+
+/** Embeds one user expression; the newline ends a trailing `# comment` before the closing parentheses. */
+function evaluate(expression: string): string {
+  return `__etl_eval((${rewriteSingleQuotes(expression)}\n))`;
+}
+
+/**
+ * Ocean's `itemsToParseTopLevelTransform` (default true) deletes the parsed array from the parent
+ * before each element is merged in. Ocean finds that array with a heuristic (port_ocean
+ * mixins/utils.py extract_jq_deletion_path_revised): inside a leading `(...)`, the first `|` segment
+ * that is not `.`, `$var` or `. as $x` and starts with a plain path (`.a.b`, `.a[0]`, `.["k"]`).
+ * Returns that path, or undefined when there is none (Ocean then fails the batch; we keep the parent whole).
+ */
+export function findItemsDeletionPath(itemsToParse: string): string | undefined {
+  const trimmed = itemsToParse.trim();
+  let chain = trimmed;
+  if (trimmed.startsWith("(")) {
+    const inner = /^\(([\s\S]*?)\)/.exec(trimmed);
+    if (!inner) return undefined;
+    chain = (inner[1] ?? "").trim();
+  }
+  for (const rawSegment of chain.split("|")) {
+    const segment = rawSegment.trim();
+    if (/^\.\s+as\s+\$[\p{L}\p{N}_]+/u.test(segment)) continue;
+    if (segment === "." || segment.startsWith("$")) continue;
+    const path = /^(?:\.[\p{L}\p{N}_]+|\.\[[^\]]+\])(?:\.[\p{L}\p{N}_]+|\[[^\]]+\]|\.\[[^\]]+\])*/u.exec(segment);
+    if (path) return path[0].trim();
+  }
+  return undefined;
+}
+
+/**
+ * Compiles a resource's mapping into one jq program run over a stream of records. For each record it
+ * prints one line `[status, entity...]`: `status` is null, or (with itemsToParse) `{e}` when that
+ * expression failed and `{t: type}` when it gave no array; each entity is `[selector]` when the
+ * selector did not yield `true`, else `[selector, field...]` in `fields` order. Every expression is
+ * guarded on its own, so an error nulls that field of that record only.
+ */
+export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
+  const fields = listEntityFields(resource);
+  const selector: MappingField = { path: "selector.query", expression: resource.selector.query };
+  const entity = [
+    `def __etl_entity: ${evaluate(selector.expression)} as $__etl_s`,
+    `| if $__etl_s == [true] then [$__etl_s, ${fields.map((f) => evaluate(f.expression)).join(", ")}] else [$__etl_s] end;`,
+  ].join("\n");
+
+  if (resource.itemsToParse === undefined) {
+    return { text: `${PRELUDE}\n${entity}\n[null, __etl_entity]`, selector, itemsToParse: undefined, fields };
+  }
+  const itemsToParse: MappingField = { path: "itemsToParse", expression: resource.itemsToParse };
+  const deletion = findItemsDeletionPath(rewriteSingleQuotes(resource.itemsToParse));
+  const parent = deletion === undefined ? "$__etl_r" : `(try ($__etl_r | del(${deletion})) catch $__etl_r)`;
+  const main = [
+    `. as $__etl_r | ${evaluate(itemsToParse.expression)} as $__etl_i`,
+    '| if ($__etl_i | type) == "object" then [$__etl_i]',
+    'elif ($__etl_i[0] | type) != "array" then [{t: ($__etl_i[0] | type)}]',
+    `else ${parent} as $__etl_p | [null] + [$__etl_i[0][] | $__etl_p + {${JSON.stringify(resource.itemsToParseName)}: .} | __etl_entity]`,
+    "end",
+  ].join("\n");
+  return { text: `${PRELUDE}\n${entity}\n${main}`, selector, itemsToParse, fields };
+}
