@@ -1,0 +1,60 @@
+import type { StagingDb } from "../database";
+
+export interface ExtractCounters {
+  readonly pages: number;
+  readonly records: number;
+  readonly requests: number;
+}
+
+/** Records that a kind's extract started in run `runId`. */
+export async function startExtractStatus(db: StagingDb, init: { runId: number; kind: string; mode: "full" | "incremental"; startedAt: string }): Promise<void> {
+  await db
+    .insertInto("extract_status")
+    .values({ run_id: init.runId, kind: init.kind, mode: init.mode, status: "running", started_at: init.startedAt })
+    .execute();
+}
+
+/** Updates a running kind's counters (totals so far, not increments). */
+export async function updateExtractCounters(db: StagingDb, runId: number, kind: string, counters: ExtractCounters): Promise<void> {
+  await db
+    .updateTable("extract_status")
+    .set({ pages: counters.pages, records: counters.records, requests: counters.requests })
+    .where("run_id", "=", runId)
+    .where("kind", "=", kind)
+    .execute();
+}
+
+export type ExtractOutcome =
+  | { readonly status: "complete" }
+  | {
+      readonly status: "failed";
+      /** Path of the failing request (no query string), its cursor, HTTP status (null = no response) and message. */
+      readonly endpoint: string | null;
+      readonly cursor: string | null;
+      readonly httpStatus: number | null;
+      readonly error: string;
+    };
+
+/** Records how a kind's extract ended, with its final counters. */
+export async function finishExtractStatus(
+  db: StagingDb,
+  runId: number,
+  kind: string,
+  result: { counters: ExtractCounters; finishedAt: string; outcome: ExtractOutcome },
+): Promise<void> {
+  const { outcome } = result;
+  await db
+    .updateTable("extract_status")
+    .set({
+      ...result.counters,
+      status: outcome.status,
+      finished_at: result.finishedAt,
+      endpoint: outcome.status === "failed" ? outcome.endpoint : null,
+      cursor: outcome.status === "failed" ? outcome.cursor : null,
+      http_status: outcome.status === "failed" ? outcome.httpStatus : null,
+      error: outcome.status === "failed" ? outcome.error : null,
+    })
+    .where("run_id", "=", runId)
+    .where("kind", "=", kind)
+    .execute();
+}

@@ -1,0 +1,56 @@
+import type { StagingDb } from "../database";
+
+export interface RawRecordRow {
+  readonly kind: string;
+  /** The path-parameter value the record was fetched under; '' when the kind has none. */
+  readonly parent_key: string;
+  readonly record_id: string;
+  readonly payload: string;
+  readonly payload_hash: string;
+  readonly run_id: number;
+  readonly fetched_at: string;
+}
+
+// 7 columns a row: 1,000 rows stay far below SQLite's limit of 32,766 bound parameters a statement.
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * Inserts or replaces records by (kind, parent_key, record_id), stamping each with the run that saw it.
+ * Call it inside a transaction to write a page atomically.
+ */
+export async function upsertRawRecords(db: StagingDb, rows: readonly RawRecordRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await db
+      .insertInto("raw_records")
+      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+      .onConflict((conflict) =>
+        conflict.columns(["kind", "parent_key", "record_id"]).doUpdateSet((eb) => ({
+          payload: eb.ref("excluded.payload"),
+          payload_hash: eb.ref("excluded.payload_hash"),
+          run_id: eb.ref("excluded.run_id"),
+          fetched_at: eb.ref("excluded.fetched_at"),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Number of distinct records of `kind` that run `runId` stored or confirmed. */
+export async function countRawRecordsOfRun(db: StagingDb, kind: string, runId: number): Promise<number> {
+  const row = await db
+    .selectFrom("raw_records")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("kind", "=", kind)
+    .where("run_id", "=", runId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Deletes the records of `kind` that run `runId` did not see: they disappeared from the API. Only
+ * for a kind whose full extract completed in that run. Returns how many were deleted.
+ */
+export async function deleteRawRecordsNotSeenIn(db: StagingDb, kind: string, runId: number): Promise<number> {
+  const result = await db.deleteFrom("raw_records").where("kind", "=", kind).where("run_id", "!=", runId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

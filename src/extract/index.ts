@@ -1,0 +1,267 @@
+import type { StagingDb } from "../../db/database";
+import { finishExtractStatus, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
+import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
+import { ConfigError, HttpError } from "../errors";
+import { createHttpClient } from "../http/http-client";
+import { createRequestBudget, type RequestBudget } from "../http/request-budget";
+import type { JqRunner } from "../jq/jq-runner";
+import type { IncidentIoSettings, NetworkSettings } from "../model/config";
+import type { PathParameter, ResourceMapping } from "../model/mapping";
+import type { Progress } from "../model/progress";
+import type { ExtractKindSummary, ExtractSummary } from "../model/summary";
+import { createLimiter, forEachBounded, type Limiter } from "./concurrency";
+import { parseEndpoint } from "./endpoints";
+import { buildAuthHeaders, fetchPage } from "./incidentio-client";
+import { createItemReader } from "./items";
+import { PageError, readPageStream, type StreamHooks } from "./page-stream";
+import { selectParentValues } from "./parents";
+import { parseDropRules, toRawRow, type DropRule } from "./records";
+
+export interface ExtractDeps {
+  readonly db: StagingDb;
+  readonly progress: Progress;
+  readonly jq: JqRunner;
+  /** Aborted on SIGTERM: no new page is started, the pages in hand are stored, unfinished kinds fail as interrupted. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ExtractInput {
+  readonly runId: number;
+  readonly settings: IncidentIoSettings;
+  readonly network: NetworkSettings;
+  readonly userAgent: string;
+  /** Already narrowed by --only; resources sharing a kind are extracted once. */
+  readonly resources: readonly ResourceMapping[];
+}
+
+// Requests in flight across all kinds: with the budget, what keeps a run polite to the API.
+const MAX_REQUESTS_IN_FLIGHT = 8;
+// Parents of one kind read at once (Ocean reads 10 path-parameter endpoints at a time).
+const MAX_PARENTS_IN_FLIGHT = 4;
+
+/** Why a stream stopped before its last page; not a failure of the page it was on. */
+class StopError extends Error {}
+
+interface RunContext {
+  readonly deps: ExtractDeps;
+  readonly input: ExtractInput;
+  readonly budget: RequestBudget;
+  readonly limiter: Limiter;
+  readonly authHeaders: Record<string, string>;
+  readonly dropRules: readonly DropRule[];
+  /** Parent records by (endpoint, query, paging, data_path): fetched once however many kinds use them. */
+  readonly parentRecords: Map<string, Promise<unknown[]>>;
+}
+
+interface Counters {
+  pages: number;
+  records: number;
+  requests: number;
+}
+
+interface KindRun {
+  readonly resource: ResourceMapping;
+  readonly counters: Counters;
+  readonly hooks: Omit<StreamHooks, "onPage">;
+  report(state: "running" | "done" | "failed", message?: string): void;
+}
+
+interface Failure {
+  readonly endpoint: string | null;
+  readonly cursor: string | null;
+  readonly status: number | null;
+  readonly message: string;
+}
+
+function describeFailure(error: unknown, parent: string | undefined): Failure {
+  const prefix = parent ? `${parent}: ` : "";
+  if (error instanceof StopError) return { endpoint: null, cursor: null, status: null, message: error.message };
+  if (error instanceof HttpError) {
+    return { endpoint: error.endpoint, cursor: error.cursor ?? null, status: error.status ?? null, message: `${prefix}${error.message}` };
+  }
+  if (error instanceof PageError) {
+    const where = `GET ${error.endpoint}${error.cursor ? ` (cursor ${error.cursor})` : ""}`;
+    return { endpoint: error.endpoint, cursor: error.cursor ?? null, status: error.status ?? null, message: `${prefix}${where}: ${error.message}` };
+  }
+  return { endpoint: null, cursor: null, status: null, message: `${prefix}${error instanceof Error ? error.message : String(error)}` };
+}
+
+async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathParameter): Promise<unknown[]> {
+  const key = JSON.stringify([parameter.endpoint, parameter.queryParams, parameter.pagination, parameter.dataPath ?? null]);
+  let records = ctx.parentRecords.get(key);
+  if (!records) {
+    const collected: unknown[] = [];
+    records = readPageStream(
+      {
+        baseUrl: ctx.input.settings.baseUrl,
+        endpoint: parseEndpoint(parameter.endpoint),
+        queryParams: parameter.queryParams,
+        values: {},
+        pagination: parameter.pagination,
+        readItems: createItemReader(parameter.dataPath, parameter.endpoint, `path_parameters.${parameter.name}.data_path`, ctx.deps.jq),
+      },
+      {
+        ...run.hooks,
+        onPage: async (_page, items) => {
+          for (const item of items) collected.push(item);
+        },
+      },
+    ).then(() => collected);
+    // Kinds that share the parent endpoint see the same failure; nobody is left with an unhandled one.
+    records.catch(() => undefined);
+    ctx.parentRecords.set(key, records);
+  }
+  return records;
+}
+
+async function storePage(ctx: RunContext, run: KindRun, items: unknown[], parent: { name: string; value: string } | undefined): Promise<void> {
+  const { runId } = ctx.input;
+  const kind = run.resource.kind;
+  const fetchedAt = new Date().toISOString();
+  const rows: RawRecordRow[] = items.map((item) => ({
+    kind,
+    parent_key: parent?.value ?? "",
+    ...toRawRow(item, ctx.dropRules, parent),
+    run_id: runId,
+    fetched_at: fetchedAt,
+  }));
+  run.counters.pages += 1;
+  run.counters.records += rows.length;
+  const counters = { ...run.counters };
+  await ctx.deps.db.transaction().execute(async (trx) => {
+    await upsertRawRecords(trx, rows);
+    await updateExtractCounters(trx, runId, kind, counters);
+  });
+  run.report("running");
+}
+
+async function readKind(ctx: RunContext, run: KindRun, parent: { name: string; value: string } | undefined): Promise<void> {
+  const { resource } = run;
+  await readPageStream(
+    {
+      baseUrl: ctx.input.settings.baseUrl,
+      endpoint: parseEndpoint(resource.kind),
+      queryParams: resource.selector.queryParams,
+      values: parent ? { [parent.name]: parent.value } : {},
+      pagination: resource.selector.pagination,
+      readItems: createItemReader(resource.selector.dataPath, parseEndpoint(resource.kind).path, "data_path", ctx.deps.jq),
+    },
+    { ...run.hooks, onPage: (_page, items) => storePage(ctx, run, items, parent) },
+  );
+}
+
+/** Extracts one kind in full; records its status and never throws for a failure of the kind itself. */
+async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<ExtractKindSummary> {
+  const { db, progress, signal } = ctx.deps;
+  const { runId, settings } = ctx.input;
+  const started = Date.now();
+  const counters: Counters = { pages: 0, records: 0, requests: 0 };
+  const report = (state: "running" | "done" | "failed", message?: string) =>
+    progress.report({ type: "kind", stage: "extract", kind: resource.name, pages: counters.pages, records: counters.records, state, ...(message ? { message } : {}) });
+  const http = createHttpClient({
+    stage: "extract",
+    network: ctx.input.network,
+    userAgent: ctx.input.userAgent,
+    maxAttempts: settings.maxAttempts,
+    budget: ctx.budget,
+    onRetry: (info) => {
+      counters.requests += 1;
+      report("running", `${info.reason}: retrying in ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt + 1} of ${settings.maxAttempts})`);
+    },
+  });
+  let siblingFailed = false;
+  let failedParent: string | undefined;
+  const run: KindRun = {
+    resource,
+    counters,
+    report,
+    hooks: {
+      limiter: ctx.limiter,
+      fetch: (request) => {
+        counters.requests += 1;
+        return fetchPage(http, ctx.authHeaders, request);
+      },
+      stopReason: () =>
+        signal?.aborted ? new StopError("interrupted before the extract finished") : siblingFailed ? new StopError("stopped: another page of this kind failed") : undefined,
+    },
+  };
+  await startExtractStatus(db, { runId, kind: resource.kind, mode: "full", startedAt: new Date(started).toISOString() });
+  report("running");
+  let outcome: ExtractOutcome;
+  try {
+    const [parameter, ...more] = resource.selector.pathParameters;
+    if (more.length > 0) throw new ConfigError([`resources[${resource.index}].selector.path_parameters: only one path parameter per resource is supported`]);
+    if (parameter === undefined) {
+      await readKind(ctx, run, undefined);
+    } else {
+      const parents = await selectParentValues(await readParentRecords(ctx, run, parameter), parameter, ctx.deps.jq);
+      await forEachBounded(parents, MAX_PARENTS_IN_FLIGHT, async (value) => {
+        try {
+          await readKind(ctx, run, { name: parameter.name, value });
+        } catch (error) {
+          if (!siblingFailed) failedParent = `${parameter.name} ${value}`;
+          siblingFailed = true;
+          throw error;
+        }
+      });
+    }
+    counters.records = await countRawRecordsOfRun(db, resource.kind, runId);
+    outcome = { status: "complete" };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const failure = describeFailure(error, failedParent);
+    outcome = { status: "failed", endpoint: failure.endpoint, cursor: failure.cursor, httpStatus: failure.status, error: failure.message };
+  } finally {
+    http.close();
+  }
+  const finishedAt = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    // Only a complete full read may conclude that the records it did not see are gone.
+    if (outcome.status === "complete") await deleteRawRecordsNotSeenIn(trx, resource.kind, runId);
+    await finishExtractStatus(trx, runId, resource.kind, { counters: { ...counters }, finishedAt, outcome });
+  });
+  report(outcome.status === "complete" ? "done" : "failed", outcome.status === "failed" ? outcome.error : undefined);
+  return {
+    kind: resource.kind,
+    name: resource.name,
+    status: outcome.status,
+    mode: "full",
+    pages: counters.pages,
+    records: counters.records,
+    requests: counters.requests,
+    durationMs: Date.now() - started,
+    ...(outcome.status === "failed" ? { error: outcome.error } : {}),
+  };
+}
+
+/**
+ * Extracts every kind of `input.resources` from Incident.io into raw_records, concurrently within one
+ * request budget, and records each kind's outcome in extract_status. A kind that fails (after the HTTP
+ * client's retries) is reported failed in the summary while the others go on; its stored records stay.
+ * Throws ConfigError for an unusable resource, and whatever the staging database throws.
+ */
+export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<ExtractSummary> {
+  const started = Date.now();
+  const byKind = new Map<string, ResourceMapping>();
+  for (const resource of input.resources) if (!byKind.has(resource.kind)) byKind.set(resource.kind, resource);
+  const resources = [...byKind.values()];
+  deps.progress.report({ type: "stage-start", stage: "extract", kinds: resources.map((r) => r.name) });
+  const ctx: RunContext = {
+    deps,
+    input,
+    budget: createRequestBudget({ requestsPerMinute: input.settings.requestsPerMinute }),
+    limiter: createLimiter(MAX_REQUESTS_IN_FLIGHT),
+    authHeaders: buildAuthHeaders(input.settings.auth),
+    dropRules: parseDropRules(input.settings.dropFields),
+    parentRecords: new Map(),
+  };
+  const settled = await Promise.allSettled(resources.map((resource) => extractKind(ctx, resource)));
+  const unexpected = settled.find((result) => result.status === "rejected");
+  if (unexpected) {
+    deps.progress.report({ type: "stage-end", stage: "extract", ok: false });
+    throw unexpected.reason;
+  }
+  const kinds = settled.map((result) => (result as PromiseFulfilledResult<ExtractKindSummary>).value);
+  deps.progress.report({ type: "stage-end", stage: "extract", ok: kinds.every((k) => k.status === "complete") });
+  return { runId: input.runId, kinds, requests: kinds.reduce((sum, k) => sum + k.requests, 0), durationMs: Date.now() - started };
+}

@@ -1,0 +1,94 @@
+import type { PaginationSettings } from "../model/pagination";
+import type { Limiter } from "./concurrency";
+import { buildPageTarget, type EndpointTemplate } from "./endpoints";
+import type { ItemReader } from "./items";
+import { describePosition, firstPosition, nextPosition, pageParams, type PagePosition } from "./paginate";
+
+/** A stream of pages cannot go on past this: a server that never stops paging fails the kind instead of looping. */
+export const MAX_PAGES_PER_STREAM = 200_000;
+
+/** A failure while reading one page, naming the page (path and cursor) it happened on. */
+export class PageError extends Error {
+  readonly endpoint: string;
+  readonly cursor: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(message: string, where: { endpoint: string; cursor: string | undefined; status?: number | undefined }, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PageError";
+    this.endpoint = where.endpoint;
+    this.cursor = where.cursor;
+    this.status = where.status;
+  }
+}
+
+/** What a page stream reads: one endpoint with its parameters and paging scheme. */
+export interface StreamSpec {
+  readonly baseUrl: string;
+  readonly endpoint: EndpointTemplate;
+  readonly queryParams: Readonly<Record<string, string>>;
+  /** Values of `{name}` placeholders. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly pagination: PaginationSettings;
+  readonly readItems: ItemReader;
+}
+
+export interface StreamHooks {
+  /** GETs and parses one page (retries are the HTTP client's business). */
+  fetch(request: { url: string; path: string; cursor: string | undefined }): Promise<unknown>;
+  /** Bounds the requests in flight across every stream of the run. */
+  readonly limiter: Limiter;
+  /** Handles one page; the next page is already being fetched meanwhile. */
+  onPage(page: unknown, items: unknown[], cursor: string | undefined): Promise<void>;
+  /** A reason to stop before the next page (interrupted, or a sibling stream failed), or undefined to go on. */
+  stopReason(): Error | undefined;
+}
+
+/**
+ * Reads every page of `spec` in order, calling `onPage` for each. The next page is requested before
+ * `onPage` runs, so storing a page overlaps the wait for the next one. Stops when the paginator
+ * says so; throws `stopReason()` when told to stop (after the page in hand), and PageError for a
+ * page that cannot be read. Never leaves a request running when it returns or throws.
+ */
+export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Promise<void> {
+  const seen = new Set<string>();
+  const fetchAt = (position: PagePosition) => {
+    const target = buildPageTarget(spec.baseUrl, spec.endpoint, spec.queryParams, spec.values, pageParams(spec.pagination, position));
+    const cursor = describePosition(position);
+    const request = hooks.limiter.run(() => hooks.fetch({ url: target.url, path: target.path, cursor }));
+    // Marked handled at once: it is awaited later, or on the way out when something else failed first.
+    request.catch(() => undefined);
+    return { request, position, path: target.path, cursor };
+  };
+  const early = hooks.stopReason();
+  if (early) throw early;
+  let current = fetchAt(firstPosition(spec.pagination));
+  let inFlight: ReturnType<typeof fetchAt> | undefined = current;
+  try {
+    for (let count = 0; count < MAX_PAGES_PER_STREAM; count += 1) {
+      const page = await current.request;
+      inFlight = undefined;
+      let items: unknown[];
+      try {
+        items = await spec.readItems(page);
+      } catch (error) {
+        throw new PageError((error as Error).message, { endpoint: current.path, cursor: current.cursor }, { cause: error });
+      }
+      const next = nextPosition(spec.pagination, current.position, page, items.length, seen);
+      if (next === undefined) {
+        await hooks.onPage(page, items, current.cursor);
+        return;
+      }
+      if (next.cursor !== undefined) seen.add(next.cursor);
+      const stop = hooks.stopReason();
+      const upcoming = stop ? undefined : fetchAt(next);
+      inFlight = upcoming;
+      await hooks.onPage(page, items, current.cursor);
+      if (!upcoming) throw stop;
+      current = upcoming;
+    }
+    throw new PageError(`more than ${MAX_PAGES_PER_STREAM} pages: the API keeps sending a next page`, { endpoint: current.path, cursor: current.cursor });
+  } finally {
+    if (inFlight) await inFlight.request.catch(() => undefined);
+  }
+}
