@@ -24,8 +24,18 @@ describe("fillPlaceholders", () => {
   });
 });
 
+interface TargetCase {
+  name: string;
+  base: string;
+  endpoint: string;
+  queryParams: Record<string, string>;
+  values: Record<string, string>;
+  paging: Record<string, string>;
+  expected: { path: string; url: string };
+}
+
 describe("buildPageTarget", () => {
-  it.each([
+  it.each<TargetCase>([
     {
       name: "a plain kind with paging",
       base: "https://api.incident.io",
