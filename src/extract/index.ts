@@ -14,6 +14,7 @@ import { parseEndpoint } from "./endpoints";
 import { buildAuthHeaders, fetchPage } from "./incidentio-client";
 import { createItemReader } from "./items";
 import { PageError, readPageStream, type StreamHooks } from "./page-stream";
+import { pagingKey } from "./paginate";
 import { selectParentValues } from "./parents";
 import { parseDropRules, toRawRow, type DropRule } from "./records";
 
@@ -87,7 +88,7 @@ function describeFailure(error: unknown, parent: string | undefined): Failure {
 }
 
 async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathParameter): Promise<unknown[]> {
-  const key = JSON.stringify([parameter.endpoint, parameter.queryParams, parameter.pagination, parameter.dataPath ?? null]);
+  const key = JSON.stringify([parameter.endpoint, parameter.queryParams, pagingKey(parameter.pagination), parameter.dataPath ?? null]);
   let records = ctx.parentRecords.get(key);
   if (!records) {
     const collected: unknown[] = [];

@@ -41,6 +41,16 @@ export function pageParams(pagination: PaginationSettings, position: PagePositio
   }
 }
 
+/**
+ * A key for the requests a paging scheme makes: equal keys page an endpoint identically. `none` sends
+ * no paging parameters, so its other settings do not matter.
+ */
+export function pagingKey(pagination: PaginationSettings): string {
+  if (pagination.type === "none") return "none";
+  const { type, pageSize, param, sizeParam, cursorPath, hasMorePath, startPage } = pagination;
+  return JSON.stringify([type, pageSize, param, sizeParam, cursorPath, hasMorePath ?? null, startPage]);
+}
+
 /** What names a page in errors and extract_status: undefined for the first page, else its cursor, offset or page number. */
 export function describePosition(position: PagePosition): string | undefined {
   if (position.index === 0) return undefined;

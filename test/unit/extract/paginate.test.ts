@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PaginationSettings } from "../../../src/model/pagination";
-import { describePosition, firstPosition, isTruthy, nextPosition, pageParams, readDotPath, type PagePosition } from "../../../src/extract/paginate";
+import { describePosition, firstPosition, isTruthy, nextPosition, pageParams, pagingKey, readDotPath, type PagePosition } from "../../../src/extract/paginate";
 
 const CURSOR: PaginationSettings = {
   type: "cursor",
@@ -143,5 +143,16 @@ describe("isTruthy", () => {
     { value: 1, expected: true },
   ])("reads $value as $expected, like Python", ({ value, expected }) => {
     expect(isTruthy(value)).toBe(expected);
+  });
+});
+
+describe("pagingKey", () => {
+  it.each([
+    { name: "two none schemes with different sizes", a: { ...NONE, pageSize: 100 }, b: { ...NONE, pageSize: 250 }, same: true },
+    { name: "two cursor schemes with different sizes", a: CURSOR, b: { ...CURSOR, pageSize: 50 }, same: false },
+    { name: "cursor schemes with and without a has-more path", a: CURSOR, b: { ...CURSOR, hasMorePath: "pagination_meta.after" }, same: false },
+    { name: "identical offset schemes", a: OFFSET, b: { ...OFFSET }, same: true },
+  ])("tells $name apart only when they page differently", ({ a, b, same }) => {
+    expect(pagingKey(a) === pagingKey(b)).toBe(same);
   });
 });
