@@ -2,12 +2,12 @@ import type { IncidentIoKind } from "./kinds";
 import { singleValue, type ValidationIssue } from "./paging";
 import { parseDateOrTimestampMicros, startOfDayMicros } from "./timestamps";
 
-export const INCIDENT_MODES = ["standard", "retrospective", "test", "tutorial"] as const;
+const INCIDENT_MODES = ["standard", "retrospective", "test", "tutorial"] as const;
 /** Follow-ups also accept `stream`, a mode incidents never list. */
-export const FOLLOW_UP_INCIDENT_MODES = [...INCIDENT_MODES, "stream"] as const;
+const FOLLOW_UP_INCIDENT_MODES = [...INCIDENT_MODES, "stream"] as const;
 /** What `/v2/incidents` lists without `mode[one_of]`, and whose follow-ups the follow-up lists show without `incident_mode`. */
 export const DEFAULT_INCIDENT_MODES: readonly string[] = ["standard", "retrospective"];
-export const INCIDENT_SORTS = ["created_at_newest_first", "created_at_oldest_first"] as const;
+const INCIDENT_SORTS = ["created_at_newest_first", "created_at_oldest_first"] as const;
 export type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
 /** The filters of a list request, as the dataset applies them. Absent fields mean the API's defaults. */

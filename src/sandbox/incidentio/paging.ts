@@ -23,7 +23,7 @@ export interface PageSizeRule {
 }
 
 /** The page size the API uses when a request names none. */
-export const DEFAULT_PAGE_SIZE = 25;
+const DEFAULT_PAGE_SIZE = 25;
 
 /**
  * The next `size` visible indexes strictly after `after` in `order` (from the start when `after` is

@@ -2,7 +2,7 @@
 export type Precision = 0 | 3 | 6;
 
 export const MICROS_PER_MS = 1_000;
-export const MICROS_PER_DAY = 86_400_000_000;
+const MICROS_PER_DAY = 86_400_000_000;
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

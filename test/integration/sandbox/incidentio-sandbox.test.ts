@@ -256,7 +256,7 @@ describe("startIncidentIoSandbox", () => {
   });
 
   describe("errors", () => {
-    const alertsTypeId = (): string => sandbox.dataset.idAt("catalog_types", 0);
+    const firstTypeId = (): string => sandbox.dataset.idAt("catalog_types", 0);
     it.each([
       { name: "alerts without page_size", path: "/v2/alerts", query: (): Query => ({}), fields: ["page_size"] },
       { name: "alerts above 50 a page", path: "/v2/alerts", query: (): Query => ({ page_size: "51" }), fields: ["page_size"] },
@@ -266,8 +266,8 @@ describe("startIncidentIoSandbox", () => {
       { name: "teams above 250 a page", path: "/v3/teams", query: (): Query => ({ page_size: "251" }), fields: ["page_size"] },
       { name: "v3 follow-ups above 250 a page", path: "/v3/follow_ups", query: (): Query => ({ page_size: "251" }), fields: ["page_size"] },
       { name: "catalog entries without either required parameter", path: "/v3/catalog_entries", query: (): Query => ({}), fields: ["catalog_type_id", "page_size"] },
-      { name: "catalog entries without page_size", path: "/v3/catalog_entries", query: (): Query => ({ catalog_type_id: alertsTypeId() }), fields: ["page_size"] },
-      { name: "catalog entries above 250 a page", path: "/v3/catalog_entries", query: (): Query => ({ catalog_type_id: alertsTypeId(), page_size: "251" }), fields: ["page_size"] },
+      { name: "catalog entries without page_size", path: "/v3/catalog_entries", query: (): Query => ({ catalog_type_id: firstTypeId() }), fields: ["page_size"] },
+      { name: "catalog entries above 250 a page", path: "/v3/catalog_entries", query: (): Query => ({ catalog_type_id: firstTypeId(), page_size: "251" }), fields: ["page_size"] },
       { name: "an after that is no ID of the list", path: "/v2/users", query: (): Query => ({ after: "01HW4J6NDJS1C7J52MQC9990ND" }), fields: ["after"] },
       { name: "an unknown sort_by", path: "/v2/incidents", query: (): Query => ({ sort_by: "severity" }), fields: ["sort_by"] },
       { name: "a malformed updated_at[gte]", path: "/v3/follow_ups", query: (): Query => ({ "updated_at[gte]": "last tuesday" }), fields: ["updated_at"] },

@@ -9,13 +9,13 @@ import { hasQuirk } from "./quirks";
 const PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
 
 /** Alerts without a Priority attribute: the mapping must cope with its absence. */
-export function lacksPriority(index: number): boolean {
+export function alertLacksPriority(index: number): boolean {
   return index % 10 === 3;
 }
 
 /** Alerts whose Priority arrives as `array_value` rather than `value`. */
 export function hasArrayPriority(index: number): boolean {
-  return index % 25 === 8;
+  return index % 25 === 9;
 }
 
 function serviceValue(ctx: GenerationContext, index: number, pick: number): JsonObject {
@@ -43,7 +43,7 @@ function attributes(ctx: GenerationContext, index: number, pick: number): JsonOb
   const level = PRIORITIES[pick % PRIORITIES.length] ?? "P3";
   if (hasArrayPriority(index)) {
     entries.push({ attribute: { ...priority, array: true }, array_value: [{ label: "P1", literal: "P1" }, { label: level, literal: level }] });
-  } else if (!lacksPriority(index)) {
+  } else if (!alertLacksPriority(index)) {
     entries.push({ attribute: priority, value: { label: level, literal: level } });
   }
   if (index % 3 === 0) {

@@ -11,7 +11,7 @@ const STATUSES = ["outstanding", "outstanding", "completed", "completed", "compl
 const PROVIDERS = ["linear", "jira", "github", "shortcut", "asana"] as const;
 
 /** Follow-ups without a priority. */
-export function lacksPriority(index: number): boolean {
+export function followUpLacksPriority(index: number): boolean {
   return index % 6 === 5;
 }
 
@@ -38,7 +38,7 @@ export const generateFollowUp: RecordGenerator = (ctx, index) => {
   if (status === "completed") followUp["completed_at"] = updated.text;
   if (index % 5 !== 4 && assignee !== undefined) followUp["assignee"] = userRef(ctx, assignee);
   if (teamIndex !== undefined) followUp["assignee_team"] = teamRef(ctx, teamIndex);
-  if (!lacksPriority(index)) followUp["priority"] = ctx.org.priorities[pick % ctx.org.priorities.length] ?? {};
+  if (!followUpLacksPriority(index)) followUp["priority"] = ctx.org.priorities[pick % ctx.org.priorities.length] ?? {};
   if (index % 4 !== 3) followUp["category"] = ctx.org.categories[(pick >>> 2) % ctx.org.categories.length] ?? {};
   if (index % 5 === 1) {
     const provider = PROVIDERS[pick % PROVIDERS.length] ?? "linear";

@@ -1,7 +1,7 @@
 import type { IncidentIoKind } from "../kinds";
 
 /** One record in this many carries the compatibility quirks of its kind. */
-export const QUIRK_PERIOD = 25;
+const QUIRK_PERIOD = 25;
 
 // Chosen below each kind's `tiny` count, so even the smallest dataset has one quirky record per kind.
 const RESIDUES: Readonly<Record<IncidentIoKind, number>> = {

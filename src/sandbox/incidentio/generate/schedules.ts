@@ -9,9 +9,14 @@ import { userRef } from "./users";
 
 const WEEK_MS = 7 * 86_400_000;
 /** Next shifts appear only on pages of at most this many schedules (the API's own rule). */
-export const NEXT_SHIFTS_MAX_PAGE_SIZE = 25;
+const NEXT_SHIFTS_MAX_PAGE_SIZE = 25;
 // Shifts hand over on Mondays at 09:00 UTC; this is the last handover before the data ends.
 const CURRENT_SHIFT_START_MS = DATA_END_MS - ((DATA_END_MS / 86_400_000 + 3) % 7) * 86_400_000 + 9 * 3_600_000 - WEEK_MS;
+
+/** Schedules sent without `current_shifts` at all (others have an empty list or shifts). */
+export function lacksCurrentShifts(index: number): boolean {
+  return index % 4 === 1;
+}
 
 function stamp(ms: number): string {
   return formatTimestamp(ms * MICROS_PER_MS, 0);
@@ -67,7 +72,7 @@ export const generateSchedule: RecordGenerator = (ctx, index, hints) => {
     updated_at: ctx.updated("schedules", index).text,
   };
   // Tricky shapes the mapping must survive: no current_shifts at all, an empty list, a shift without a user.
-  if (index % 4 !== 1) {
+  if (!lacksCurrentShifts(index)) {
     const onCall = users[index % Math.max(users.length, 1)];
     schedule["current_shifts"] = index % 4 === 2 ? [] : [shift(ctx, index, 0, CURRENT_SHIFT_START_MS, rotationId, layerId, index % 8 === 3 ? undefined : onCall)];
     if ((hints.pageSize ?? NEXT_SHIFTS_MAX_PAGE_SIZE) <= NEXT_SHIFTS_MAX_PAGE_SIZE) {

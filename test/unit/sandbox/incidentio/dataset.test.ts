@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createIncidentIoDataset, type IncidentIoDataset } from "../../../../src/sandbox/incidentio/dataset";
+import { alertLacksPriority, hasArrayPriority } from "../../../../src/sandbox/incidentio/generate/alerts";
+import { followUpLacksPriority } from "../../../../src/sandbox/incidentio/generate/follow-ups";
+import { hasUnassignedLead, incidentModeAt, lacksSeverity } from "../../../../src/sandbox/incidentio/generate/incidents";
 import { QUIRKS } from "../../../../src/sandbox/incidentio/generate/quirks";
+import { lacksCurrentShifts } from "../../../../src/sandbox/incidentio/generate/schedules";
+import { isUserActiveByDefault } from "../../../../src/sandbox/incidentio/generate/users";
 import type { JsonObject, JsonValue } from "../../../../src/sandbox/incidentio/json";
 import { INCIDENTIO_KINDS, type IncidentIoKind } from "../../../../src/sandbox/incidentio/kinds";
 import { presetCounts } from "../../../../src/sandbox/incidentio/scale";
@@ -126,6 +131,24 @@ describe("generated records", () => {
     { shape: "an alert source with a secret_token", kind: "alert_sources" as const, test: (r: JsonObject) => typeof r["secret_token"] === "string" },
   ])("include $shape even at the tiny scale", ({ kind, test }) => {
     expect(everything(tiny, kind).some(test)).toBe(true);
+  });
+
+  const lead = (incident: JsonObject): JsonObject | undefined => roleTypes(incident).find((a) => objectAt(a["role"])["role_type"] === "lead");
+  it.each([
+    { shape: "incidents without severity", kind: "incidents" as const, rule: lacksSeverity, test: (r: JsonObject) => !("severity" in r) },
+    { shape: "incidents with an unassigned lead", kind: "incidents" as const, rule: hasUnassignedLead, test: (r: JsonObject) => !("assignee" in (lead(r) ?? {})) },
+    { shape: "test incidents", kind: "incidents" as const, rule: (i: number) => incidentModeAt(i) === "test", test: (r: JsonObject) => r["mode"] === "test" },
+    { shape: "tutorial incidents", kind: "incidents" as const, rule: (i: number) => incidentModeAt(i) === "tutorial", test: (r: JsonObject) => r["mode"] === "tutorial" },
+    { shape: "alerts without Priority", kind: "alerts" as const, rule: alertLacksPriority, test: (r: JsonObject) => priorityOf(r) === undefined },
+    { shape: "alerts with an array-valued Priority", kind: "alerts" as const, rule: hasArrayPriority, test: (r: JsonObject) => priorityOf(r)?.["array_value"] !== undefined },
+    { shape: "follow-ups without priority", kind: "follow_ups" as const, rule: followUpLacksPriority, test: (r: JsonObject) => !("priority" in r) },
+    { shape: "schedules without current_shifts", kind: "schedules" as const, rule: lacksCurrentShifts, test: (r: JsonObject) => !("current_shifts" in r) },
+    { shape: "inactive users", kind: "users" as const, rule: (i: number) => !isUserActiveByDefault(i), test: (r: JsonObject) => r["is_active"] === false },
+  ])("make $shape a predictable share of the records", ({ kind, rule, test }) => {
+    const records = everything(demo, kind);
+    const predicted = Array.from({ length: records.length }, (_, index) => index).filter(rule).length;
+    expect(predicted).toBeGreaterThan(0);
+    expect(records.filter(test)).toHaveLength(predicted);
   });
 
   it("include follow-ups of test and tutorial incidents, hidden by default", () => {
