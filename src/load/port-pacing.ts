@@ -5,10 +5,10 @@ const MAX_REFRESH_MARGIN_MS = 60_000;
 
 /**
  * Whether an access token that runs out at `expiresAt`, after a lifetime of `lifetimeMs`, should be
- * replaced at `now`: a minute before it runs out, or a tenth of its lifetime for short-lived tokens.
+ * replaced at `now`: a minute before it runs out, or in the last quarter of its lifetime for short-lived tokens.
  */
 export function isTokenStale(token: { readonly expiresAt: number; readonly lifetimeMs: number }, now: number): boolean {
-  const margin = Math.min(MAX_REFRESH_MARGIN_MS, token.lifetimeMs / 10);
+  const margin = Math.min(MAX_REFRESH_MARGIN_MS, token.lifetimeMs / 4);
   return now >= token.expiresAt - margin;
 }
 

@@ -1,0 +1,54 @@
+import type { StagingDb } from "../database";
+
+// Read-only queries the load stage runs over tables other stages write (staged_entities,
+// extract_status, raw_records). They live apart from those tables' own query files so that each
+// stage keeps one file per table it writes.
+
+export interface StagedKeyRow {
+  readonly blueprint: string;
+  readonly identifier: string;
+  readonly kind: string;
+  readonly hash: string;
+  readonly heldBack: boolean;
+}
+
+/** Every staged entity's key, kind, hash and whether transform held it back (its JSON stays in SQLite). */
+export async function listStagedKeys(db: StagingDb): Promise<StagedKeyRow[]> {
+  const rows = await db.selectFrom("staged_entities").select(["blueprint", "identifier", "kind", "hash", "held_back_reason"]).execute();
+  return rows.map((row) => ({ blueprint: row.blueprint, identifier: row.identifier, kind: row.kind, hash: row.hash, heldBack: row.held_back_reason !== null }));
+}
+
+/** The staged JSON and hash of some identifiers of one blueprint, by identifier (absent ones are left out). */
+export async function readStagedEntities(
+  db: StagingDb,
+  blueprint: string,
+  identifiers: readonly string[],
+): Promise<Map<string, { entityJson: string; hash: string; heldBack: boolean }>> {
+  if (identifiers.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("staged_entities")
+    .select(["identifier", "entity_json", "hash", "held_back_reason"])
+    .where("blueprint", "=", blueprint)
+    .where("identifier", "in", identifiers)
+    .execute();
+  return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, heldBack: row.held_back_reason !== null }]));
+}
+
+/** Each kind's status in its latest extract (`complete`, `failed` or `running`). */
+export async function listLatestExtractStatus(db: StagingDb): Promise<Map<string, string>> {
+  const rows = await db.selectFrom("extract_status").select(["kind", "status"]).orderBy("run_id").execute();
+  return new Map(rows.map((row) => [row.kind, row.status]));
+}
+
+/** Up to `limit` raw records of a kind, parsed, in key order. */
+export async function listRawExamples(db: StagingDb, kind: string, limit: number): Promise<unknown[]> {
+  const rows = await db
+    .selectFrom("raw_records")
+    .select("payload")
+    .where("kind", "=", kind)
+    .orderBy("parent_key")
+    .orderBy("record_id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => JSON.parse(row.payload) as unknown);
+}

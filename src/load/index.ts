@@ -1,0 +1,255 @@
+import type { StagingDb } from "../../db/database";
+import { listLatestExtractStatus, listRawExamples, listStagedKeys, readStagedEntities } from "../../db/queries/load-inputs";
+import { listSnapshotKeys, readSnapshotEntities } from "../../db/queries/port-snapshot";
+import { StageFailedError } from "../errors";
+import type { Blueprint } from "../model/blueprint";
+import type { NetworkSettings, PortSettings } from "../model/config";
+import type { PortAppConfig, ResourceMapping } from "../model/mapping";
+import type { Progress } from "../model/progress";
+import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
+import { toEntityKey, type RelationTargets } from "./dependents";
+import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
+import { applyWrites, type BlueprintCounts, type BlueprintWrites } from "./loader";
+import { areKindsComplete, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
+import { createPortClient, type PortClient } from "./port-client";
+import { reconcileBlueprint } from "./reconcile";
+import { orderBlueprintLevels } from "./relation-order";
+
+/** Bulk requests in flight at once: enough to hide Port's latency, few enough to stay far from its rate limit. */
+const CONCURRENCY = 4;
+/** Changes `etl plan` lists one by one. */
+const PREVIEW_LIMIT = 20;
+
+export interface LoadDeps {
+  readonly db: StagingDb;
+  readonly progress: Progress;
+  /** SIGTERM: finish the batches in flight, record what Port confirmed, stop. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface LoadInput {
+  readonly runId: number;
+  readonly port: PortSettings;
+  readonly network: NetworkSettings;
+  readonly userAgent: string;
+  readonly integration: { readonly identifier: string; readonly type: string };
+  /** The whole mapping: its flags, and every kind (to know which kinds feed a blueprint). */
+  readonly mapping: PortAppConfig;
+  /** The resources this run covers (narrowed by --only). */
+  readonly resources: readonly ResourceMapping[];
+  readonly blueprints: readonly Blueprint[];
+  readonly initializePortResources: boolean;
+  readonly sendRawDataExamples: boolean;
+  readonly allowMassDelete: boolean;
+  /** Rebuild the snapshot from Port before diffing, so edits made in Port by hand are repaired. */
+  readonly reconcile: boolean;
+  /** `etl plan`: diff and describe, write nothing to Port. */
+  readonly dryRun: boolean;
+}
+
+/**
+ * The load stage: diffs `staged_entities` against `port_snapshot` for the blueprints of the
+ * selected resources and pushes only the differences to Port, recording every confirmed batch in
+ * the snapshot and every refused entity in `load_errors` (retried next run). Deletions wait for
+ * complete extracts of every kind feeding a blueprint and stay under `entityDeletionThreshold`
+ * per blueprint unless `allowMassDelete`. With `initializePortResources`, missing blueprints are
+ * created and the integration registered first; with `reconcile`, the snapshot is rebuilt from
+ * Port first; with `dryRun`, nothing is sent (no Port request at all unless reconciling) and the
+ * summary carries a preview. Throws ConfigError for missing or refused credentials or blueprint
+ * definitions Port refuses, and StageFailedError (with the partial summary) when Port cannot be
+ * reached after retries.
+ */
+export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummary> {
+  const started = Date.now();
+  const { db, progress } = deps;
+  const warn = (message: string): void => progress.report({ type: "warning", stage: "load", message });
+  const stagedKeys = await listStagedKeys(db);
+  const scope = listScopeBlueprints(input.resources, stagedKeys);
+  progress.report({ type: "stage-start", stage: "load", kinds: scope });
+  const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent }) : undefined;
+  try {
+    let integrationReady = true;
+    if (client && !input.dryRun && input.initializePortResources) {
+      await ensureBlueprints(client, input.blueprints);
+      const registered = await registerIntegration(client, input.integration, input.mapping);
+      if (registered.warning) {
+        integrationReady = false;
+        warn(registered.warning);
+      }
+    }
+    if (client && input.reconcile) await reconcileScope(deps, client, input.runId, scope);
+
+    const plans = await planScope(db, input, stagedKeys, scope);
+    const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
+    const relationTargets = readRelationTargets(input.blueprints);
+    const levels = orderBlueprintLevels(scope, (blueprint) => [...(relationTargets.get(blueprint)?.values() ?? [])]).map((level) =>
+      level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
+    );
+
+    // Summaries list blueprints in the order their upserts go.
+    const ordered = levels.flat();
+    if (input.dryRun || !client) {
+      const summary = summarize(input, ordered, undefined, started, client);
+      progress.report({ type: "stage-end", stage: "load", ok: true });
+      return { ...summary, plan: await previewChanges(db, levels) };
+    }
+
+    if (input.sendRawDataExamples && integrationReady && !deps.signal?.aborted) {
+      const kinds = await Promise.all(input.resources.map(async (resource) => ({ kind: resource.kind, examples: await listRawExamples(db, resource.kind, RAW_EXAMPLES_PER_KIND) })));
+      for (const warning of await sendRawExamples(client, input.integration.identifier, kinds)) warn(warning);
+    }
+
+    const selectedKinds = new Set(input.resources.map((resource) => resource.kind));
+    const pushable = new Set(stagedKeys.filter((key) => !key.heldBack && selectedKinds.has(key.kind)).map((key) => toEntityKey(key.blueprint, key.identifier)));
+    for (const plan of ordered) reportBlueprint(deps, plan, undefined, "running");
+    const applied = await applyWrites(
+      {
+        db,
+        client,
+        runId: input.runId,
+        signal: deps.signal,
+        onBatch: (blueprint, counts) => reportBlueprint(deps, planBy.get(blueprint), counts, "running"),
+      },
+      {
+        flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
+        deleteDependents: input.mapping.deleteDependentEntities,
+        concurrency: CONCURRENCY,
+        relationTargets,
+      },
+      levels as readonly (readonly BlueprintWrites[])[],
+      (blueprint, identifier) => pushable.has(toEntityKey(blueprint, identifier)),
+    );
+    const summary: LoadSummary = {
+      ...summarize(input, ordered, applied.counts, started, client),
+      failures: applied.failures,
+      ...(applied.interrupted ? { interrupted: true } : {}),
+    };
+    for (const blueprint of summary.blueprints) {
+      const failed = blueprint.failed > 0 || blueprint.deleteBlock === "threshold";
+      reportBlueprint(deps, planBy.get(blueprint.blueprint), applied.counts.get(blueprint.blueprint), failed ? "failed" : "done");
+    }
+    progress.report({ type: "stage-end", stage: "load", ok: applied.fatal === undefined && applied.failures.length === 0 });
+    if (applied.fatal) {
+      throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${applied.fatal.message}`, summary, { cause: applied.fatal });
+    }
+    return summary;
+  } finally {
+    client?.close();
+  }
+}
+
+async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[]): Promise<void> {
+  for (const blueprint of scope) {
+    if (deps.signal?.aborted) return;
+    const tally = await reconcileBlueprint({ db: deps.db, client, signal: deps.signal }, blueprint, { runId, at: new Date().toISOString() });
+    deps.progress.report({
+      type: "kind",
+      stage: "load",
+      kind: blueprint,
+      entities: tally.inPort,
+      state: "running",
+      message: `reconciled with Port: ${tally.written} differed or were unknown, ${tally.forgotten} gone from Port, ${tally.ignored} not ours (left alone)`,
+    });
+  }
+}
+
+async function planScope(db: StagingDb, input: LoadInput, stagedKeys: Awaited<ReturnType<typeof listStagedKeys>>, scope: readonly string[]): Promise<BlueprintPlan[]> {
+  const snapshot = await listSnapshotKeys(db, scope);
+  const latestStatus = await listLatestExtractStatus(db);
+  const stagedKinds = new Map<string, Set<string>>();
+  for (const key of stagedKeys) {
+    const kinds = stagedKinds.get(key.blueprint) ?? new Set<string>();
+    kinds.add(key.kind);
+    stagedKinds.set(key.blueprint, kinds);
+  }
+  return planLoad({
+    blueprints: scope,
+    staged: stagedKeys,
+    snapshot,
+    selectedKinds: new Set(input.resources.map((resource) => resource.kind)),
+    isExtractComplete: (blueprint) => areKindsComplete(listFeedingKinds(blueprint, input.mapping.resources, stagedKinds.get(blueprint) ?? []), latestStatus),
+    threshold: input.mapping.entityDeletionThreshold,
+    allowMassDelete: input.allowMassDelete,
+  });
+}
+
+function readRelationTargets(blueprints: readonly Blueprint[]): RelationTargets {
+  return new Map(
+    blueprints.map((blueprint) => [blueprint.identifier, new Map(Object.entries(blueprint.relations).map(([name, relation]) => [name, relation.target]))]),
+  );
+}
+
+function summarize(
+  input: LoadInput,
+  plans: readonly BlueprintPlan[],
+  counts: ReadonlyMap<string, BlueprintCounts> | undefined,
+  started: number,
+  client: PortClient | undefined,
+): LoadSummary {
+  const blueprints = plans.map((plan): LoadBlueprintSummary => {
+    const done = counts?.get(plan.blueprint);
+    return {
+      blueprint: plan.blueprint,
+      created: counts ? (done?.created ?? 0) : plan.create.length,
+      updated: counts ? (done?.updated ?? 0) : plan.update.length,
+      deleted: counts ? (done?.deleted ?? 0) : plan.delete.length,
+      unchanged: plan.unchanged,
+      failed: done?.failed ?? 0,
+      deletesWithheld: plan.deletesWithheld,
+      ...(plan.deleteBlock ? { deleteBlock: plan.deleteBlock } : {}),
+      heldBack: plan.heldBack,
+    };
+  });
+  return {
+    runId: input.runId,
+    blueprints,
+    requests: { entityWrites: client?.requestCounts.entityWrites ?? 0, other: client?.requestCounts.other ?? 0 },
+    durationMs: Date.now() - started,
+    dryRun: input.dryRun,
+  };
+}
+
+/** The first changes in the order load sends them (upserts by level, then deletes in reverse), updates with their changed fields. */
+async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[]): Promise<PlanPreview> {
+  const upserts = levels.flat().flatMap((plan) => [
+    ...plan.create.map((identifier): PlannedChange => ({ operation: "create", blueprint: plan.blueprint, identifier })),
+    ...plan.update.map((identifier): PlannedChange => ({ operation: "update", blueprint: plan.blueprint, identifier })),
+  ]);
+  const deletes = [...levels]
+    .reverse()
+    .flat()
+    .flatMap((plan) => plan.delete.map((identifier): PlannedChange => ({ operation: "delete", blueprint: plan.blueprint, identifier })));
+  const all = [...upserts, ...deletes];
+  const changes: PlannedChange[] = [];
+  for (const change of all.slice(0, PREVIEW_LIMIT)) {
+    if (change.operation !== "update") {
+      changes.push(change);
+      continue;
+    }
+    const before = (await readSnapshotEntities(db, change.blueprint, [change.identifier])).get(change.identifier);
+    const after = (await readStagedEntities(db, change.blueprint, [change.identifier])).get(change.identifier);
+    const fields = before && after ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(after.entityJson)) : [];
+    changes.push({ ...change, fields });
+  }
+  return { changes, totalChanges: all.length };
+}
+
+function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts: BlueprintCounts | undefined, state: "running" | "done" | "failed"): void {
+  if (!plan) return;
+  const planned = plan.create.length + plan.update.length + plan.delete.length;
+  const done = counts ? counts.created + counts.updated + counts.deleted : 0;
+  const notes = [
+    counts && counts.failed > 0 ? `${counts.failed} refused by Port` : undefined,
+    plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
+    plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,
+  ].filter(Boolean);
+  deps.progress.report({
+    type: "kind",
+    stage: "load",
+    kind: plan.blueprint,
+    entities: plan.create.length + plan.update.length + plan.unchanged,
+    changes: state === "running" && !counts ? planned : done,
+    state,
+    ...(notes.length > 0 ? { message: notes.join("; ") } : {}),
+  });
+}

@@ -1,0 +1,233 @@
+import { ConfigError, HttpError, LoadError } from "../errors";
+import type { Blueprint } from "../model/blueprint";
+import type { PortAppConfig, ResourceMapping } from "../model/mapping";
+import type { PaginationSettings } from "../model/pagination";
+import { describePortError } from "./batches";
+import { isDeepEqual } from "./plan";
+import type { PortClient } from "./port-client";
+import { orderBlueprintLevels } from "./relation-order";
+
+// Keys Ocean strips before the first POST because they may name other blueprints or their relations.
+const DEFERRED_KEYS = ["relations", "mirrorProperties", "calculationProperties", "aggregationProperties", "teamInheritance", "ownership"] as const;
+
+/** The requests that create missing blueprints: bare ones first, then their relations, then what builds on relations. */
+export interface BlueprintCreation {
+  readonly create: readonly Record<string, unknown>[];
+  readonly relationPatches: readonly { readonly identifier: string; readonly patch: Record<string, unknown> }[];
+  readonly finishingPatches: readonly { readonly identifier: string; readonly patch: Record<string, unknown> }[];
+}
+
+/**
+ * Plans the creation of the wanted blueprints Port does not have, as Ocean does it: each is first
+ * created without relations, mirror/calculation/aggregation properties, team inheritance and
+ * ownership (so blueprints that relate to each other, even in a cycle, can all be created), then
+ * its relations are patched in, then the rest. Blueprints Port already has are left untouched.
+ * Creation follows relation order (targets first). Pure.
+ */
+export function planBlueprintCreation(wanted: readonly Blueprint[], existing: ReadonlySet<string>): BlueprintCreation {
+  const missing = new Map(wanted.filter((blueprint) => !existing.has(blueprint.identifier)).map((blueprint) => [blueprint.identifier, blueprint]));
+  const ordered = orderBlueprintLevels([...missing.keys()], (identifier) =>
+    Object.values(missing.get(identifier)?.relations ?? {}).map((relation) => relation.target),
+  ).flat();
+  const create: Record<string, unknown>[] = [];
+  const relationPatches: { identifier: string; patch: Record<string, unknown> }[] = [];
+  const finishingPatches: { identifier: string; patch: Record<string, unknown> }[] = [];
+  for (const identifier of ordered) {
+    const blueprint = missing.get(identifier) as Blueprint & Record<string, unknown>;
+    const bare: Record<string, unknown> = {};
+    const finishing: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(blueprint)) {
+      if (value === undefined) continue;
+      if ((DEFERRED_KEYS as readonly string[]).includes(key)) {
+        if (key !== "relations") finishing[key] = value;
+      } else {
+        bare[key] = value;
+      }
+    }
+    create.push(bare);
+    if (Object.keys(blueprint.relations).length > 0) relationPatches.push({ identifier, patch: { relations: blueprint.relations } });
+    if (Object.keys(finishing).length > 0) finishingPatches.push({ identifier, patch: finishing });
+  }
+  return { create, relationPatches, finishingPatches };
+}
+
+/**
+ * Creates the blueprints of `wanted` that Port lacks (never overwriting one it has) and returns the
+ * identifiers created. Throws ConfigError when Port refuses a blueprint definition (naming it and
+ * Port's message), LoadError when Port's blueprint list cannot be read.
+ */
+export async function ensureBlueprints(client: PortClient, wanted: readonly Blueprint[]): Promise<string[]> {
+  const listed = await client.listBlueprints();
+  if (listed.status !== 200) {
+    throw new LoadError({ blueprint: "*", status: listed.status, portMessage: `cannot list blueprints: ${describePortError(listed.body)}` });
+  }
+  const existing = new Set(readIdentifiers(listed.body));
+  const creation = planBlueprintCreation(wanted, existing);
+  const created = new Set<string>();
+  for (const body of creation.create) {
+    const identifier = String(body["identifier"]);
+    const reply = await client.createBlueprint(body);
+    // 409: created by someone else since the list was read; theirs is kept, and so are its relations.
+    if (reply.status === 409) continue;
+    if (reply.status !== 200 && reply.status !== 201) refuse(identifier, "create", reply);
+    created.add(identifier);
+  }
+  for (const { identifier, patch } of [...creation.relationPatches, ...creation.finishingPatches]) {
+    if (!created.has(identifier)) continue;
+    const reply = await client.patchBlueprint(identifier, patch);
+    if (reply.status !== 200) refuse(identifier, "patch", reply);
+  }
+  return [...created];
+}
+
+/**
+ * The mapping as Port's integration `config` holds it (the `port-app-config.yml` shape, snake_case
+ * selector keys), with each resource's effective pagination under `selector.pagination`.
+ */
+export function toIntegrationConfig(mapping: PortAppConfig): Record<string, unknown> {
+  return {
+    deleteDependentEntities: mapping.deleteDependentEntities,
+    createMissingRelatedEntities: mapping.createMissingRelatedEntities,
+    enableMergeEntity: mapping.enableMergeEntity,
+    entityDeletionThreshold: mapping.entityDeletionThreshold,
+    resources: mapping.resources.map(toResourceConfig),
+  };
+}
+
+/** How registering the integration went; `warning` is set when Port refused (loading goes on). */
+export interface IntegrationOutcome {
+  readonly action: "created" | "config-updated" | "unchanged" | "failed";
+  readonly warning?: string;
+}
+
+/**
+ * Registers the integration as Ocean does: reads it, creates it (identifier, type, mapping as
+ * config) when Port answers 404, and otherwise replaces its config when it differs from the
+ * mapping in use (the local mapping file is what runs, so Port should show it). A refusal is
+ * returned as a warning: entities can be loaded without it.
+ */
+export async function registerIntegration(
+  client: PortClient,
+  integration: { readonly identifier: string; readonly type: string },
+  mapping: PortAppConfig,
+): Promise<IntegrationOutcome> {
+  const config = toIntegrationConfig(mapping);
+  const found = await client.getIntegration(integration.identifier);
+  if (found.status === 404) {
+    const created = await client.createIntegration({ installationId: integration.identifier, installationAppType: integration.type, config });
+    if (created.status === 200 || created.status === 201) return { action: "created" };
+    return { action: "failed", warning: `could not register integration "${integration.identifier}": ${created.status} ${describePortError(created.body)}` };
+  }
+  if (found.status !== 200) {
+    return { action: "failed", warning: `could not read integration "${integration.identifier}": ${found.status} ${describePortError(found.body)}` };
+  }
+  const current = readRecord(readRecord(found.body)["integration"])["config"];
+  if (isDeepEqual(current, config)) return { action: "unchanged" };
+  const patched = await client.patchIntegrationConfig(integration.identifier, config);
+  if (patched.status === 200) return { action: "config-updated" };
+  return { action: "failed", warning: `could not update integration "${integration.identifier}" config: ${patched.status} ${describePortError(patched.body)}` };
+}
+
+function toResourceConfig(resource: ResourceMapping): Record<string, unknown> {
+  const { selector, mappings } = resource;
+  const pathParameters = Object.fromEntries(
+    selector.pathParameters.map((parameter) => [
+      parameter.name,
+      {
+        endpoint: parameter.endpoint,
+        ...nonEmpty("query_params", parameter.queryParams),
+        ...defined("data_path", parameter.dataPath),
+        field: parameter.field,
+        ...defined("filter", parameter.filter),
+        pagination: toPaginationConfig(parameter.pagination),
+      },
+    ]),
+  );
+  return {
+    kind: resource.kind,
+    selector: {
+      query: selector.query,
+      ...defined("data_path", selector.dataPath),
+      ...nonEmpty("query_params", selector.queryParams),
+      ...nonEmpty("path_parameters", pathParameters),
+      pagination: toPaginationConfig(selector.pagination),
+    },
+    port: {
+      ...(resource.itemsToParse === undefined ? {} : { itemsToParse: resource.itemsToParse, itemsToParseName: resource.itemsToParseName }),
+      entity: {
+        mappings: {
+          identifier: mappings.identifier,
+          ...defined("title", mappings.title),
+          blueprint: mappings.blueprint,
+          ...defined("icon", mappings.icon),
+          ...defined("team", mappings.team),
+          properties: mappings.properties,
+          relations: mappings.relations,
+        },
+      },
+    },
+  };
+}
+
+function toPaginationConfig(pagination: PaginationSettings): Record<string, unknown> {
+  return {
+    type: pagination.type,
+    page_size: pagination.pageSize,
+    param: pagination.param,
+    size_param: pagination.sizeParam,
+    cursor_path: pagination.cursorPath,
+    ...defined("has_more_path", pagination.hasMorePath),
+    start_page: pagination.startPage,
+  };
+}
+
+function defined(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+function nonEmpty(key: string, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.keys(value).length === 0 ? {} : { [key]: value };
+}
+
+function refuse(identifier: string, action: "create" | "patch", reply: { status: number; body: unknown }): never {
+  throw new ConfigError([`blueprints: Port refused to ${action} blueprint "${identifier}" (${reply.status} ${describePortError(reply.body)})`]);
+}
+
+function readRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function readIdentifiers(body: unknown): string[] {
+  const list = readRecord(body)["blueprints"];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    const identifier = readRecord(item)["identifier"];
+    return typeof identifier === "string" ? [identifier] : [];
+  });
+}
+
+/** Raw examples Port keeps per kind for its mapping playground (Ocean's SEND_RAW_DATA_EXAMPLES_AMOUNT). */
+export const RAW_EXAMPLES_PER_KIND = 5;
+
+/**
+ * Sends up to five raw records of each kind to Port's mapping playground. Best effort, as in
+ * Ocean: a refusal or an unreachable Port is returned as one warning per kind, never thrown.
+ */
+export async function sendRawExamples(
+  client: PortClient,
+  integration: string,
+  kinds: readonly { readonly kind: string; readonly examples: readonly unknown[] }[],
+): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const { kind, examples } of kinds) {
+    if (examples.length === 0) continue;
+    try {
+      const reply = await client.postKindExamples(integration, kind, examples.slice(0, RAW_EXAMPLES_PER_KIND));
+      if (reply.status !== 200 && reply.status !== 201) warnings.push(`raw examples of ${kind} not sent: ${reply.status} ${describePortError(reply.body)}`);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      warnings.push(`raw examples of ${kind} not sent: ${error.message}`);
+    }
+  }
+  return warnings;
+}

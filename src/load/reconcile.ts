@@ -1,0 +1,201 @@
+import { createHash } from "node:crypto";
+import { listSnapshotKeys, PENDING_HASH, readSnapshotEntities, removeSnapshotRows, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
+import { readStagedEntities } from "../../db/queries/load-inputs";
+import type { StagingDb } from "../../db/database";
+import { LoadError } from "../errors";
+import { describePortError } from "./batches";
+import { isDeepEqual } from "./plan";
+import type { PortClient } from "./port-client";
+
+/** Port's largest search page. */
+const SEARCH_PAGE = 1000;
+/** Pages per blueprint before reconcile gives up on a `next` that never ends (100 million entities). */
+const MAX_SEARCH_PAGES = 100_000;
+/** The prefix of snapshot hashes read back from Port: never equal to a staged (sha-256 hex) hash, so such entities are re-pushed. */
+export const PORT_HASH_PREFIX = "port:";
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** What reconcile does with one entity Port holds under a mapped blueprint. */
+export type ReconcileDecision =
+  /** The snapshot row already says what Port holds. */
+  | { readonly type: "keep" }
+  /** Record this row: Port holds it (as staged, or differently, which makes the next diff re-push it). */
+  | { readonly type: "write"; readonly row: SnapshotRow }
+  /** Not ours: neither staged nor pushed by us. Left alone in Port and out of the snapshot, so it is never deleted. */
+  | { readonly type: "ignore" };
+
+/**
+ * Decides how one entity read from Port enters the snapshot. If it equals the staged entity, the
+ * snapshot records the staged hash (nothing to push). Otherwise, if the snapshot row already
+ * matches Port, it stays (the usual pending update). Otherwise Port's copy is recorded under a
+ * `port:` hash, so the diff re-pushes a staged entity (repairing a hand edit) or deletes one no
+ * longer staged. Entities that are neither staged nor in the snapshot were made by someone else
+ * (by hand, or another integration writing to the same blueprint) and are ignored. Pure.
+ */
+export function decideReconcile(
+  port: Readonly<Record<string, unknown>>,
+  snapshot: SnapshotRow | undefined,
+  staged: { readonly entityJson: string; readonly hash: string } | undefined,
+): ReconcileDecision {
+  const identifier = String(port["identifier"]);
+  if (staged && isSameEntity(JSON.parse(staged.entityJson) as Record<string, unknown>, port)) {
+    return snapshot?.hash === staged.hash ? { type: "keep" } : { type: "write", row: { identifier, entityJson: staged.entityJson, hash: staged.hash } };
+  }
+  if (snapshot && snapshot.hash !== PENDING_HASH && isSameEntity(JSON.parse(snapshot.entityJson) as Record<string, unknown>, port)) return { type: "keep" };
+  if (!snapshot && !staged) return { type: "ignore" };
+  const entityJson = toCanonicalJson(port);
+  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${createHash("sha256").update(entityJson).digest("hex")}` } };
+}
+
+/**
+ * Whether Port's copy of an entity says the same as ours, forgiving what Port normalizes or
+ * omits: null and absent properties, relations and teams are alike, as are empty and absent
+ * relation lists; many-relations and teams compare as sets; date-times compare as instants; an
+ * icon counts only when we set one. Extra non-null properties on Port's side are a difference.
+ */
+export function isSameEntity(ours: Readonly<Record<string, unknown>>, theirs: Readonly<Record<string, unknown>>): boolean {
+  const left = normalizeEntity(ours);
+  const right = normalizeEntity(theirs);
+  if (left.icon === null) right.icon = null;
+  return isDeepEqual(left, right);
+}
+
+/** JSON with object keys sorted at every depth. */
+export function toCanonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+/** What a reconcile of one blueprint did. */
+export interface ReconcileTally {
+  readonly blueprint: string;
+  /** Entities Port holds under the blueprint. */
+  readonly inPort: number;
+  /** Snapshot rows written (Port differs from what we knew, or holds what we did not know). */
+  readonly written: number;
+  /** Snapshot rows removed because Port no longer holds them. */
+  readonly forgotten: number;
+  /** Port entities left alone because we never staged or pushed them. */
+  readonly ignored: number;
+  /** False when a signal stopped the paging; nothing is forgotten then. */
+  readonly complete: boolean;
+}
+
+/**
+ * Rebuilds the snapshot of one blueprint from Port, paging its search route: each page is decided
+ * entity by entity (`decideReconcile`) and written in one transaction; once every page is read,
+ * snapshot rows Port no longer holds are removed, so the diff re-creates them if staged. A
+ * blueprint Port does not have (404) holds nothing. Throws LoadError when Port refuses the search.
+ */
+export async function reconcileBlueprint(
+  deps: { readonly db: StagingDb; readonly client: PortClient; readonly signal?: AbortSignal | undefined },
+  blueprint: string,
+  stamp: { readonly runId: number; readonly at: string },
+): Promise<ReconcileTally> {
+  const seen = new Set<string>();
+  let written = 0;
+  let ignored = 0;
+  let from: string | undefined;
+  let complete = false;
+  for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
+    if (deps.signal?.aborted) break;
+    const reply = await deps.client.searchEntities(blueprint, from, SEARCH_PAGE);
+    if (reply.status === 404) {
+      complete = true;
+      break;
+    }
+    if (reply.status !== 200) {
+      throw new LoadError({ blueprint, status: reply.status, portMessage: `reconcile cannot read Port's entities: ${describePortError(reply.body)}` });
+    }
+    const body = asRecord(reply.body);
+    const entities = (Array.isArray(body["entities"]) ? body["entities"] : []).map(asRecord).filter((entity) => typeof entity["identifier"] === "string");
+    const identifiers = entities.map((entity) => entity["identifier"] as string);
+    for (const identifier of identifiers) seen.add(identifier);
+    const outcome = await deps.db.transaction().execute(async (trx) => {
+      const snapshot = await readSnapshotEntities(trx, blueprint, identifiers);
+      const staged = await readStagedEntities(trx, blueprint, identifiers);
+      const rows: SnapshotRow[] = [];
+      let skipped = 0;
+      for (const entity of entities) {
+        const identifier = entity["identifier"] as string;
+        const decision = decideReconcile({ ...entity, blueprint }, snapshot.get(identifier), staged.get(identifier));
+        if (decision.type === "write") rows.push(decision.row);
+        else if (decision.type === "ignore") skipped += 1;
+      }
+      await writeSnapshotRows(trx, blueprint, rows, stamp);
+      return { written: rows.length, ignored: skipped };
+    });
+    written += outcome.written;
+    ignored += outcome.ignored;
+    const next = typeof body["next"] === "string" && body["next"] !== "" ? body["next"] : undefined;
+    if (next === undefined || next === from) {
+      complete = true;
+      break;
+    }
+    from = next;
+  }
+  if (!complete) return { blueprint, inPort: seen.size, written, forgotten: 0, ignored, complete };
+  const gone = (await listSnapshotKeys(deps.db, [blueprint])).map((row) => row.identifier).filter((identifier) => !seen.has(identifier));
+  for (let start = 0; start < gone.length; start += 500) await removeSnapshotRows(deps.db, blueprint, gone.slice(start, start + 500));
+  return { blueprint, inPort: seen.size, written, forgotten: gone.length, ignored, complete };
+}
+
+interface NormalizedEntity {
+  title: unknown;
+  icon: unknown;
+  team: unknown;
+  properties: Record<string, unknown>;
+  relations: Record<string, unknown>;
+}
+
+function normalizeEntity(entity: Readonly<Record<string, unknown>>): NormalizedEntity {
+  return {
+    title: entity["title"] ?? null,
+    icon: entity["icon"] ?? null,
+    team: normalizeList(entity["team"]),
+    properties: normalizeValues(asRecord(entity["properties"]), (value) => normalizeDates(value)),
+    relations: normalizeValues(asRecord(entity["relations"]), normalizeList),
+  };
+}
+
+function normalizeValues(record: Record<string, unknown>, normalize: (value: unknown) => unknown): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const normalized = normalize(value);
+    if (normalized !== null && normalized !== undefined) result[key] = normalized;
+  }
+  return result;
+}
+
+function normalizeList(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) return typeof value === "string" ? [value] : value;
+  if (value.length === 0) return null;
+  return [...value].map((item) => JSON.stringify(item)).sort();
+}
+
+function normalizeDates(value: unknown): unknown {
+  if (typeof value === "string" && ISO_DATE_TIME.test(value)) {
+    const instant = Date.parse(value);
+    return Number.isNaN(instant) ? value : `@${instant}`;
+  }
+  if (Array.isArray(value)) return value.map(normalizeDates);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, normalizeDates(inner)]));
+  }
+  return value;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, sortKeys(record[key])]),
+  );
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
