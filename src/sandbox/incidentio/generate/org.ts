@@ -55,7 +55,17 @@ function rankedOf(id: IdOf, kind: EmbeddedKind, names: readonly (readonly [strin
   return names.map(([name, description], rank) => ({ id: id(kind, rank), name, rank: rank + 1, ...(description ? { description } : {}) }));
 }
 
-/** Builds the organisation's settings; pure given the ID function. */
+// Every record embeds these very objects; freezing them makes an in-process consumer that edits one
+// record's nested status or role fail loudly instead of silently changing every other record.
+function freezeDeep<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const inner of Object.values(value)) freezeDeep(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Builds the organisation's settings, deeply frozen; pure given the ID function. */
 export function buildOrgConfig(id: IdOf): OrgConfig {
   const typeAt = setupStamp(8);
   const rootCauseId = id("custom_fields", 1);
@@ -65,7 +75,7 @@ export function buildOrgConfig(id: IdOf): OrgConfig {
     value,
     sort_key: (index + 1) * 10,
   }));
-  return {
+  return freezeDeep<OrgConfig>({
     slug: "sandbox-org",
     slackTeamId: "T02A1FSLE8J",
     alertAttributes: {
@@ -133,5 +143,5 @@ export function buildOrgConfig(id: IdOf): OrgConfig {
       { id: id("api_keys", 1), name: "Terraform" },
     ],
     workflows: [{ id: id("workflows", 0), name: "Declare incident from alert" }],
-  };
+  });
 }
