@@ -4,31 +4,24 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function writeCanonical(value: unknown, out: string[]): void {
+function writeCanonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
-    out.push("[");
-    value.forEach((item, index) => {
-      if (index > 0) out.push(",");
-      writeCanonical(item, out);
-    });
-    out.push("]");
-    return;
+    let text = "[";
+    for (let index = 0; index < value.length; index += 1) text += (index > 0 ? "," : "") + writeCanonical(value[index]);
+    return `${text}]`;
   }
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort(compareKeys);
-    out.push("{");
-    keys.forEach((key, index) => {
-      if (index > 0) out.push(",");
-      out.push(JSON.stringify(key), ":");
-      writeCanonical(record[key], out);
-    });
-    out.push("}");
-    return;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareKeys);
+  let text = "{";
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    text += `${first ? "" : ","}${JSON.stringify(key)}:${writeCanonical(item)}`;
+    first = false;
   }
-  out.push(JSON.stringify(value) ?? "null");
+  return `${text}}`;
 }
 
 /**
@@ -36,9 +29,7 @@ function writeCanonical(value: unknown, out: string[]): void {
  * whitespace, so equal entities give equal text whatever order jq built their keys in.
  */
 export function toCanonicalJson(value: unknown): string {
-  const out: string[] = [];
-  writeCanonical(value, out);
-  return out.join("");
+  return writeCanonical(value);
 }
 
 /** The sha-256 (hex) of a canonical JSON text: the content hash staged entities are diffed by. */

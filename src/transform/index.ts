@@ -42,10 +42,11 @@ export interface TransformInput {
   createMissingRelatedEntities: boolean;
 }
 
-// A few thousand records make one jq process worth its ~30 ms start while keeping a batch's text
-// (and jq's output) to a few MB; two batches run at once, one a core.
-const BATCH_SIZE = 2000;
+// A few thousand records make one jq process worth its start (~30 ms, and a fork of this process)
+// while keeping a batch's text, and jq's output, to a few MB; two batches run at once, one a core.
+const BATCH_SIZE = 5000;
 const JQ_PROCESSES = 2;
+const MAX_WAITING = 2;
 // Holding back an entity can leave another pointing at it dangling; chains longer than this are
 // left to Port to refuse at load time.
 const MAX_HOLD_BACK_ROUNDS = 50;
@@ -165,16 +166,26 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
       return rows.length === 0 ? undefined : rows.map((row) => ({ recordId: row.record_id, payload: row.payload }));
     };
 
-    const inFlight: { program: MappingProgram; records: RawRecord[]; mapped: Promise<RecordMapping[]> }[] = [];
+    // Batch tasks in record order; up to JQ_PROCESSES run at once, and a finished one waits (at most
+    // MAX_WAITING of them) while the previous one is written, so jq keeps both cores busy.
+    const tasks: { program: MappingProgram; records: RawRecord[]; mapped: Promise<RecordMapping[]>; settled: boolean }[] = [];
     let batch = await readBatch();
     let programIndex = 0;
+    let wake: (() => void) | undefined;
+    const running = (): number => tasks.filter((task) => !task.settled).length;
     const fill = async (): Promise<void> => {
-      while (inFlight.length < JQ_PROCESSES && batch !== undefined) {
+      while (batch !== undefined && running() < JQ_PROCESSES && tasks.length < JQ_PROCESSES + MAX_WAITING) {
         const program = plan.programs[programIndex] as MappingProgram;
-        const mapped = mapRecords(deps.jq, program, batch);
+        const task = { program, records: batch, mapped: mapRecords(deps.jq, program, batch), settled: false };
         // Awaited in order below; until then a rejection must not count as unhandled.
-        mapped.catch(() => undefined);
-        inFlight.push({ program, records: batch, mapped });
+        task.mapped.then(
+          () => undefined,
+          () => undefined,
+        ).finally(() => {
+          task.settled = true;
+          wake?.();
+        });
+        tasks.push(task);
         programIndex += 1;
         if (programIndex === plan.programs.length) {
           programIndex = 0;
@@ -184,7 +195,17 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
     };
     await fill();
     let entities = 0;
-    for (let task = inFlight.shift(); task !== undefined; task = inFlight.shift()) {
+    while (tasks.length > 0) {
+      const task = tasks[0] as (typeof tasks)[number];
+      // Starts the next batch as soon as any jq run finishes, not only when the oldest one does.
+      while (!task.settled) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        await fill();
+      }
+      tasks.shift();
       const mappings = await task.mapped;
       await stageBatch(context, task.program, task.records, mappings, counts);
       entities += mappings.reduce((sum, mapping) => sum + mapping.entities.length, 0);

@@ -1,4 +1,4 @@
-import type { MappingField, MappingProgram } from "./program";
+import type { EntityField, MappingField, MappingProgram } from "./program";
 
 /** A mapping expression that failed on a record: the field became null (or the record was not mapped). */
 export interface FieldProblem {
@@ -69,25 +69,24 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
     return "failed";
   }
 
-  const values: Record<string, unknown> = {};
-  program.fields.forEach((field, index) => {
-    const evaluation = readEvaluation(raw[index + 1]);
-    if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
-    values[field.path] = evaluation.kind === "value" ? evaluation.value : null;
-  });
-  const identifier = values["identifier"];
-  const blueprint = values["blueprint"];
-  if (!isTruthy(identifier) || !isTruthy(blueprint)) return "skipped";
-
+  let identifier: unknown = null;
+  let blueprint: unknown = null;
   const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
   const properties: Record<string, unknown> = {};
   const relations: Record<string, unknown> = {};
-  for (const field of program.fields) {
-    const value = values[field.path];
-    if (field.path === "title" || field.path === "icon" || field.path === "team") optional[field.path] = value;
-    else if (field.path.startsWith("properties.")) properties[field.path.slice("properties.".length)] = value;
-    else if (field.path.startsWith("relations.")) relations[field.path.slice("relations.".length)] = value;
+  for (let index = 0; index < program.fields.length; index += 1) {
+    const field = program.fields[index] as EntityField;
+    const evaluation = readEvaluation(raw[index + 1]);
+    if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
+    const value = evaluation.kind === "value" ? evaluation.value : null;
+    const target = field.target;
+    if (target.section === "identifier") identifier = value;
+    else if (target.section === "blueprint") blueprint = value;
+    else if (target.section === "optional") optional[target.key] = value;
+    else if (target.section === "properties") properties[target.key] = value;
+    else relations[target.key] = value;
   }
+  if (!isTruthy(identifier) || !isTruthy(blueprint)) return "skipped";
   return { identifier, blueprint, optional, properties, relations };
 }
 

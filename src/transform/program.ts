@@ -9,13 +9,23 @@ export interface MappingField {
   readonly expression: string;
 }
 
+/** Where an entity field's value goes in the entity. */
+export type EntityFieldTarget =
+  | { readonly section: "identifier" }
+  | { readonly section: "blueprint" }
+  | { readonly section: "optional"; readonly key: "title" | "icon" | "team" }
+  | { readonly section: "properties"; readonly key: string }
+  | { readonly section: "relations"; readonly key: string };
+
+export type EntityField = MappingField & { readonly target: EntityFieldTarget };
+
 /** The jq program of one resource and the order in which it reports each expression's result. */
 export interface MappingProgram {
   readonly text: string;
   readonly selector: MappingField;
   readonly itemsToParse: MappingField | undefined;
   /** Entity fields in output order: identifier, blueprint, then title/icon/team when mapped, properties, relations. */
-  readonly fields: readonly MappingField[];
+  readonly fields: readonly EntityField[];
 }
 
 // Records go through jq as one stream, so `input`/`inputs` would read the next record and `halt`
@@ -35,17 +45,22 @@ const PRELUDE = [
  * Lists the entity fields of a resource in the order the program outputs them. Absent optional keys
  * are not listed, so they are not sent (Ocean serializes with exclude_unset).
  */
-export function listEntityFields(resource: ResourceMapping): MappingField[] {
+export function listEntityFields(resource: ResourceMapping): EntityField[] {
   const m = resource.mappings;
-  const fields: MappingField[] = [
-    { path: "identifier", expression: m.identifier },
-    { path: "blueprint", expression: m.blueprint },
+  const fields: EntityField[] = [
+    { path: "identifier", expression: m.identifier, target: { section: "identifier" } },
+    { path: "blueprint", expression: m.blueprint, target: { section: "blueprint" } },
   ];
-  if (m.title !== undefined) fields.push({ path: "title", expression: m.title });
-  if (m.icon !== undefined) fields.push({ path: "icon", expression: m.icon });
-  if (m.team !== undefined) fields.push({ path: "team", expression: m.team });
-  for (const [name, expression] of Object.entries(m.properties)) fields.push({ path: `properties.${name}`, expression });
-  for (const [name, expression] of Object.entries(m.relations)) fields.push({ path: `relations.${name}`, expression });
+  for (const key of ["title", "icon", "team"] as const) {
+    const expression = m[key];
+    if (expression !== undefined) fields.push({ path: key, expression, target: { section: "optional", key } });
+  }
+  for (const [key, expression] of Object.entries(m.properties)) {
+    fields.push({ path: `properties.${key}`, expression, target: { section: "properties", key } });
+  }
+  for (const [key, expression] of Object.entries(m.relations)) {
+    fields.push({ path: `relations.${key}`, expression, target: { section: "relations", key } });
+  }
   return fields;
 }
 

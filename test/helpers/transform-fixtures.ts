@@ -1,6 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { StagingDb } from "../../db/database";
+import { parseBlueprints } from "../../src/config/blueprints";
+import { parsePortAppConfig } from "../../src/config/port-app-config";
 import type { Blueprint } from "../../src/model/blueprint";
-import type { EntityMappings, ResourceMapping } from "../../src/model/mapping";
+import type { EntityMappings, PortAppConfig, ResourceMapping } from "../../src/model/mapping";
+import type { PaginationSettings } from "../../src/model/pagination";
 
 /** A resource of kind `/v2/things` mapping `.id` to blueprint `thing`; override any part. */
 export function makeResource(
@@ -70,4 +76,32 @@ export async function seedRawRecords(
   for (let start = 0; start < rows.length; start += 1000) {
     await db.insertInto("raw_records").values(rows.slice(start, start + 1000)).execute();
   }
+}
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+// The global paging settings of Port's page (its docker command); resources override them.
+const PORT_PAGE_PAGINATION: PaginationSettings = {
+  type: "cursor",
+  pageSize: 100,
+  param: "after",
+  sizeParam: "page_size",
+  cursorPath: "pagination_meta.after",
+  hasMorePath: "pagination_meta.after",
+  startPage: 0,
+};
+
+/** Parses a mapping and a blueprints file (paths relative to the repository root), failing on any issue. */
+export function readMapping(mappingPath: string, blueprintsPath: string): { config: PortAppConfig; blueprints: readonly Blueprint[] } {
+  const parsedBlueprints = parseBlueprints(readFileSync(join(ROOT, blueprintsPath), "utf8"), blueprintsPath);
+  if (parsedBlueprints.issues.length > 0) throw new Error(parsedBlueprints.issues.join("\n"));
+  const parsed = parsePortAppConfig(readFileSync(join(ROOT, mappingPath), "utf8"), mappingPath, PORT_PAGE_PAGINATION, parsedBlueprints.blueprints);
+  if (!parsed.config) throw new Error(parsed.issues.join("\n"));
+  return { config: parsed.config, blueprints: parsedBlueprints.blueprints };
+}
+
+/** The records of `test/fixtures/incidentio/records/<name>.json`. */
+export function readFixtureRecords(name: string): Record<string, unknown>[] {
+  return JSON.parse(readFileSync(join(FIXTURES, "incidentio", "records", `${name}.json`), "utf8")) as Record<string, unknown>[];
 }

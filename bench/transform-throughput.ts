@@ -1,0 +1,123 @@
+// Transform throughput: seeds the raw records of a large sandbox organization into a staging file,
+// then times `transform` with the shipped mapping and reports entities a second and peak RSS.
+//   pnpm exec tsx bench/transform-throughput.ts [records=200000]
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openDatabase } from "../db/database";
+import { parseBlueprints } from "../src/config/blueprints";
+import { parsePortAppConfig } from "../src/config/port-app-config";
+import { createJqRunner } from "../src/jq/jq-runner";
+import { SILENT_PROGRESS } from "../src/model/progress";
+import { createIncidentIoDataset } from "../src/sandbox/incidentio/dataset";
+import type { IncidentIoKind } from "../src/sandbox/incidentio/kinds";
+import { transform } from "../src/transform";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const target = Number(process.argv[2] ?? 200_000);
+// Proportions of a busy organization: alerts dominate, as in the sandbox's `large` preset.
+const share = (fraction: number): number => Math.max(1, Math.round(target * fraction));
+const counts = {
+  users: share(0.025),
+  alert_sources: share(0.0003),
+  schedules: share(0.0025),
+  alerts: share(0.6),
+  incidents: share(0.15),
+  catalog_types: 10,
+  catalog_entries: share(0.015),
+  severities: 4,
+  teams: share(0.0025),
+  follow_ups: share(0.2),
+};
+
+/** CPU seconds of this process and of its finished children (the jq processes), from /proc (Linux). */
+function readCpuSeconds(): { self: number; children: number } {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = (index: number): number => Number(fields[index - 3] ?? 0) / 100;
+  return { self: ticks(14) + ticks(15), children: ticks(16) + ticks(17) };
+}
+
+function findJq(): string {
+  const fromEnv = process.env["JQ_PATH"];
+  if (fromEnv) return fromEnv;
+  for (const dir of (process.env["PATH"] ?? "").split(":")) {
+    try {
+      readFileSync(join(dir, "jq"));
+      return join(dir, "jq");
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error("jq not found: set JQ_PATH");
+}
+
+const blueprints = parseBlueprints(readFileSync(join(ROOT, "resources/blueprints.json"), "utf8"), "blueprints.json").blueprints;
+const mapping = parsePortAppConfig(
+  readFileSync(join(ROOT, "resources/port-app-config.yml"), "utf8"),
+  "port-app-config.yml",
+  { type: "cursor", pageSize: 250, param: "after", sizeParam: "page_size", cursorPath: "pagination_meta.after", hasMorePath: undefined, startPage: 0 },
+  blueprints,
+).config;
+if (!mapping) throw new Error("the shipped mapping does not parse");
+
+const dir = mkdtempSync(join(tmpdir(), "transform-bench-"));
+const opened = openDatabase(join(dir, "bench.sqlite"));
+try {
+  const dataset = createIncidentIoDataset({ seed: 7, scale: counts });
+  let seeded = 0;
+  const seedStarted = Date.now();
+  for (const resource of mapping.resources) {
+    const rows = [];
+    for (const record of dataset.records(resource.name as IncidentIoKind)) {
+      const payload =
+        resource.name === "catalog_entries" ? { ...record, __catalog_type_id: String(record["catalog_type_id"]) } : record;
+      const text = JSON.stringify(payload);
+      rows.push({
+        kind: resource.kind,
+        parent_key: resource.name === "catalog_entries" ? String(record["catalog_type_id"]) : "",
+        record_id: String(record["id"]),
+        payload: text,
+        payload_hash: String(text.length),
+        run_id: 1,
+        fetched_at: "2026-01-01T00:00:00Z",
+      });
+      if (rows.length === 1000) {
+        await opened.db.insertInto("raw_records").values(rows.splice(0)).execute();
+      }
+      seeded += 1;
+    }
+    if (rows.length > 0) await opened.db.insertInto("raw_records").values(rows).execute();
+  }
+  console.log(`seeded ${seeded} raw records in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+  const jq = await createJqRunner(findJq());
+  const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = readCpuSeconds();
+  const started = process.hrtime.bigint();
+  const summary = await transform(
+    { db: opened.db, progress: SILENT_PROGRESS, jq },
+    { runId: 1, resources: mapping.resources, blueprints, createMissingRelatedEntities: mapping.createMissingRelatedEntities },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = readCpuSeconds();
+  const entities = summary.kinds.reduce((sum, kind) => sum + kind.entities, 0);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(`jq ${jq.version}: ${entities} entities from ${seeded} records in ${seconds.toFixed(2)} s = ${Math.round(entities / seconds)} entities/s`);
+  const nodeCpu = cpuAfter.self - cpuBefore.self;
+  const jqCpu = cpuAfter.children - cpuBefore.children;
+  console.log(
+    `CPU: node ${nodeCpu.toFixed(2)} s, jq ${jqCpu.toFixed(2)} s = ${Math.round(((nodeCpu + jqCpu) / entities) * 1e6)} µs an entity ` +
+      `(on 2 free cores: ~${Math.round((2 * entities) / (nodeCpu + jqCpu))} entities/s)`,
+  );
+  console.log(`RSS before transform ${(rssBefore / 1048576).toFixed(0)} MB, peak RSS of the process ${peakRssMb.toFixed(0)} MB`);
+  for (const kind of summary.kinds) {
+    console.log(
+      `  ${kind.name.padEnd(16)} ${String(kind.records).padStart(7)} records ${String(kind.entities).padStart(7)} entities ` +
+        `${String(kind.mappingErrors).padStart(5)} errors ${String(kind.heldBack).padStart(5)} held back ${(kind.durationMs / 1000).toFixed(2)} s`,
+    );
+  }
+} finally {
+  await opened.close();
+  rmSync(dir, { recursive: true, force: true });
+}
