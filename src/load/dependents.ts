@@ -19,16 +19,18 @@ export function findDependents(
 ): string[] {
   const doomed = new Set<string>();
   const isGone = (key: string): boolean => gone.has(key) || doomed.has(key);
-  const links = rows.map((row) => ({ identifier: row.identifier, keys: listRelationKeys(row.entity, targets) }));
+  const links = rows
+    .map((row) => ({ key: toEntityKey(blueprint, row.identifier), keys: listRelationKeys(row.entity, targets) }))
+    .filter((link) => !gone.has(link.key));
   // Each pass dooms at least one more row or ends, so at most one pass per row (plus the last).
   for (let pass = 0; pass <= links.length; pass += 1) {
     const before = doomed.size;
     for (const link of links) {
-      if (!doomed.has(link.identifier) && link.keys.some(isGone)) doomed.add(link.identifier);
+      if (!doomed.has(link.key) && link.keys.some(isGone)) doomed.add(link.key);
     }
     if (doomed.size === before) break;
   }
-  return rows.map((row) => row.identifier).filter((identifier) => doomed.has(identifier) && !gone.has(toEntityKey(blueprint, identifier)));
+  return rows.map((row) => row.identifier).filter((identifier) => doomed.has(toEntityKey(blueprint, identifier)));
 }
 
 function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>): string[] {

@@ -168,7 +168,7 @@ function normalizeValues(record: Record<string, unknown>, normalize: (value: unk
 
 function normalizeList(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) return typeof value === "string" ? [value] : value;
+  if (!Array.isArray(value)) return typeof value === "string" ? [JSON.stringify(value)] : value;
   if (value.length === 0) return null;
   return [...value].map((item) => JSON.stringify(item)).sort();
 }

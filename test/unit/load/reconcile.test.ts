@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { PENDING_HASH } from "../../../db/queries/port-snapshot";
+import { decideReconcile, isSameEntity, PORT_HASH_PREFIX, toCanonicalJson } from "../../../src/load/reconcile";
+
+const ours = { identifier: "i1", blueprint: "incident", title: "Outage", properties: { status: "open", at: "2024-05-01T10:00:00Z" }, relations: { commander: "u1" } };
+const row = (entity: unknown, hash: string) => ({ identifier: "i1", entityJson: toCanonicalJson(entity), hash });
+
+describe("isSameEntity", () => {
+  it.each([
+    { name: "the same entity", theirs: { ...ours }, expected: true },
+    { name: "a null property Port leaves out", theirs: { ...ours, properties: { ...ours.properties, extra: null } }, expected: true },
+    { name: "a date-time Port writes with milliseconds", theirs: { ...ours, properties: { ...ours.properties, at: "2024-05-01T10:00:00.000Z" } }, expected: true },
+    { name: "a single relation Port returns as a one-item list", theirs: { ...ours, relations: { commander: ["u1"] } }, expected: true },
+    { name: "an empty relation list Port leaves out", theirs: { ...ours, relations: { ...ours.relations, followers: [] } }, expected: true },
+    { name: "an icon Port fills in when we set none", theirs: { ...ours, icon: "Alert" }, expected: true },
+    { name: "a title edited in Port", theirs: { ...ours, title: "Edited" }, expected: false },
+    { name: "a property edited in Port", theirs: { ...ours, properties: { ...ours.properties, status: "closed" } }, expected: false },
+    { name: "a property added in Port", theirs: { ...ours, properties: { ...ours.properties, note: "by hand" } }, expected: false },
+    { name: "a relation changed in Port", theirs: { ...ours, relations: { commander: "u2" } }, expected: false },
+  ])("$name → $expected", ({ theirs, expected }) => {
+    expect(isSameEntity(ours, theirs)).toBe(expected);
+  });
+
+  it("compares many-relations as sets", () => {
+    expect(isSameEntity({ relations: { owners: ["a", "b"] } }, { relations: { owners: ["b", "a"] } })).toBe(true);
+  });
+});
+
+describe("decideReconcile", () => {
+  const staged = { entityJson: toCanonicalJson(ours), hash: "h-staged" };
+  const edited = { ...ours, title: "Edited by hand" };
+
+  it.each([
+    { name: "keeps a snapshot that matches Port and the staged entity", port: ours, snapshot: row(ours, "h-staged"), staged, expected: { type: "keep" } },
+    {
+      name: "adopts the staged hash when Port holds the staged entity the snapshot did not know",
+      port: ours,
+      snapshot: undefined,
+      staged,
+      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, hash: "h-staged" } },
+    },
+    {
+      name: "confirms a create left pending by a crash once Port holds it",
+      port: ours,
+      snapshot: row(ours, PENDING_HASH),
+      staged,
+      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, hash: "h-staged" } },
+    },
+    { name: "keeps the snapshot of a pending update (Port still holds the old version)", port: { ...ours, title: "Old" }, snapshot: row({ ...ours, title: "Old" }, "h-old"), staged, expected: { type: "keep" } },
+    { name: "ignores an entity someone else made under our blueprint", port: edited, snapshot: undefined, staged: undefined, expected: { type: "ignore" } },
+  ])("$name", ({ port, snapshot, staged: stagedRow, expected }) => {
+    expect(decideReconcile(port, snapshot, stagedRow)).toEqual(expected);
+  });
+
+  it.each([
+    { name: "an entity edited in Port by hand", snapshot: row(ours, "h-staged"), staged },
+    { name: "an entity Port holds that is no longer staged and differs", snapshot: row(ours, "h-staged"), staged: undefined },
+    { name: "a staged entity Port holds differently and the snapshot never knew", snapshot: undefined, staged },
+  ])("records Port's copy under a port: hash for $name, so the diff repairs it", ({ snapshot, staged: stagedRow }) => {
+    const decision = decideReconcile(edited, snapshot, stagedRow);
+    expect(decision).toMatchObject({ type: "write", row: { identifier: "i1", entityJson: toCanonicalJson(edited) } });
+    expect(decision.type === "write" && decision.row.hash.startsWith(PORT_HASH_PREFIX)).toBe(true);
+  });
+});
+
+describe("toCanonicalJson", () => {
+  it("sorts keys at every depth and keeps array order", () => {
+    expect(toCanonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+  });
+});
