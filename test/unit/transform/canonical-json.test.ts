@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { hashCanonicalJson, toCanonicalJson } from "../../../src/transform/canonical-json";
+
+describe("toCanonicalJson", () => {
+  it.each([
+    { name: "sorts keys", value: { b: 1, a: 2 }, expected: '{"a":2,"b":1}' },
+    { name: "sorts keys at every depth", value: { z: { y: 1, x: [{ d: 1, c: 2 }] } }, expected: '{"z":{"x":[{"c":2,"d":1}],"y":1}}' },
+    { name: "keeps array order", value: [3, 1, 2], expected: "[3,1,2]" },
+    { name: "keeps nulls", value: { a: null }, expected: '{"a":null}' },
+    { name: "drops undefined keys", value: { a: undefined, b: 1 }, expected: '{"b":1}' },
+    { name: "escapes strings as JSON does", value: { "k\"ey": "line\nbreak" }, expected: '{"k\\"ey":"line\\nbreak"}' },
+    { name: "orders keys by code unit, uppercase first", value: { b: 1, B: 2, a: 3 }, expected: '{"B":2,"a":3,"b":1}' },
+    { name: "writes scalars alone", value: "text", expected: '"text"' },
+  ])("$name", ({ value, expected }) => {
+    expect(toCanonicalJson(value)).toBe(expected);
+  });
+
+  it("gives equal text for objects built in different key orders", () => {
+    expect(toCanonicalJson({ identifier: "a", properties: { x: 1, y: 2 } })).toBe(toCanonicalJson({ properties: { y: 2, x: 1 }, identifier: "a" }));
+  });
+});
+
+describe("hashCanonicalJson", () => {
+  it("hashes with sha-256 in hex", () => {
+    expect(hashCanonicalJson("{}")).toBe("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+  });
+});

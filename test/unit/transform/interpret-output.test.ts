@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { interpretRecordOutput, isTruthy } from "../../../src/transform/interpret-output";
+import { buildMappingProgram } from "../../../src/transform/program";
+import { makeResource } from "../../helpers/transform-fixtures";
+
+// Fields in output order: identifier, blueprint, title, properties.size, relations.owner.
+const PROGRAM = buildMappingProgram(makeResource({ mappings: { title: ".name", properties: { size: ".size" }, relations: { owner: ".owner" } } }));
+const ITEMS = buildMappingProgram(makeResource({ itemsToParse: ".members" }));
+
+describe("isTruthy", () => {
+  it.each([
+    { value: null, expected: false },
+    { value: false, expected: false },
+    { value: 0, expected: false },
+    { value: "", expected: false },
+    { value: [], expected: false },
+    { value: {}, expected: false },
+    { value: "a", expected: true },
+    { value: 7, expected: true },
+    { value: true, expected: true },
+    { value: [0], expected: true },
+    { value: { a: null }, expected: true },
+  ])("treats $value as $expected, like Python", ({ value, expected }) => {
+    expect(isTruthy(value)).toBe(expected);
+  });
+});
+
+describe("interpretRecordOutput", () => {
+  it("builds the entity from each field's first value", () => {
+    const output = [null, [[true], ["a"], ["thing"], ["A"], [3], ["u1"]]];
+    expect(interpretRecordOutput(PROGRAM, output)).toEqual({
+      entities: [{ identifier: "a", blueprint: "thing", optional: { title: "A" }, properties: { size: 3 }, relations: { owner: "u1" } }],
+      filtered: 0,
+      skipped: 0,
+      problems: [],
+    });
+  });
+
+  it("sends a field with no output as null without a problem", () => {
+    const { entities, problems } = interpretRecordOutput(PROGRAM, [null, [[true], ["a"], ["thing"], [], [], []]]);
+    expect(entities[0]).toEqual({ identifier: "a", blueprint: "thing", optional: { title: null }, properties: { size: null }, relations: { owner: null } });
+    expect(problems).toEqual([]);
+  });
+
+  it("nulls a failing field and reports it with its expression", () => {
+    const { entities, problems } = interpretRecordOutput(PROGRAM, [null, [[true], ["a"], ["thing"], ["A"], { e: "Cannot index number" }, ["u1"]]]);
+    expect(entities[0]?.properties).toEqual({ size: null });
+    expect(problems).toEqual([{ field: "properties.size", expression: ".size", message: "Cannot index number" }]);
+  });
+
+  it.each([
+    { name: "false filters the entity out", selector: [false], filtered: 1, problems: [] },
+    { name: "an error is a problem", selector: { e: "boom" }, filtered: 0, problems: ["boom"] },
+    { name: "no output is a problem", selector: [], filtered: 0, problems: ["the selector produced no output; it must yield a boolean"] },
+    { name: "a string is a problem", selector: ["true"], filtered: 0, problems: ['expected a boolean, got "true"'] },
+    { name: "a number is a problem", selector: [1], filtered: 0, problems: ["expected a boolean, got 1"] },
+    { name: "null is a problem", selector: [null], filtered: 0, problems: ["expected a boolean, got null"] },
+  ])("maps nothing when the selector is not true: $name", ({ selector, filtered, problems }) => {
+    const result = interpretRecordOutput(PROGRAM, [null, [selector]]);
+    expect(result.entities).toEqual([]);
+    expect(result.filtered).toBe(filtered);
+    expect(result.problems.map((p) => p.message)).toEqual(problems);
+    expect(result.problems.every((p) => p.field === "selector.query" && p.expression === "true")).toBe(true);
+  });
+
+  it.each([
+    { name: "a null identifier", identifier: [null], blueprint: ["thing"] },
+    { name: "an empty identifier", identifier: [""], blueprint: ["thing"] },
+    { name: "an identifier with no output", identifier: [], blueprint: ["thing"] },
+    { name: "a failing identifier", identifier: { e: "x" }, blueprint: ["thing"] },
+    { name: "a zero identifier", identifier: [0], blueprint: ["thing"] },
+    { name: "an empty blueprint", identifier: ["a"], blueprint: [""] },
+    { name: "a null blueprint", identifier: ["a"], blueprint: [null] },
+  ])("skips the entity for $name", ({ identifier, blueprint }) => {
+    const result = interpretRecordOutput(PROGRAM, [null, [[true], identifier, blueprint, ["A"], [1], ["u"]]]);
+    expect(result.entities).toEqual([]);
+    expect(result.skipped).toBe(1);
+  });
+
+  it("reads one entity per item of itemsToParse", () => {
+    const result = interpretRecordOutput(ITEMS, [null, [[true], ["m1"], ["thing"]], [[false]], [[true], [null], ["thing"]]]);
+    expect(result.entities.map((e) => e.identifier)).toEqual(["m1"]);
+    expect([result.filtered, result.skipped]).toEqual([1, 1]);
+  });
+
+  it.each([
+    { name: "fails", status: { e: "Cannot iterate over null" }, message: "Cannot iterate over null" },
+    { name: "gives an object", status: { t: "object" }, message: "expected an array, got object; the record gives no entity" },
+    { name: "gives nothing", status: { t: "null" }, message: "expected an array, got null; the record gives no entity" },
+  ])("reports the record when itemsToParse $name", ({ status, message }) => {
+    expect(interpretRecordOutput(ITEMS, [status])).toEqual({
+      entities: [],
+      filtered: 0,
+      skipped: 0,
+      problems: [{ field: "itemsToParse", expression: ".members", message }],
+    });
+  });
+
+  it("refuses output that the program cannot have printed", () => {
+    expect(() => interpretRecordOutput(PROGRAM, { a: 1 })).toThrow(/unexpected jq program output/);
+    expect(() => interpretRecordOutput(PROGRAM, [null, [[true], "bare"]])).toThrow(/unexpected jq program output/);
+  });
+});
