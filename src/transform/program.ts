@@ -115,10 +115,14 @@ export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
   const itemsToParse: MappingField = { path: "itemsToParse", expression: resource.itemsToParse };
   const deletion = findItemsDeletionPath(rewriteSingleQuotes(resource.itemsToParse));
   const parent = deletion === undefined ? "$__etl_r" : `(try ($__etl_r | del(${deletion})) catch $__etl_r)`;
+  // jq 1.6 lets an error raised after a `try` has produced its value be caught by that `try` (fixed
+  // in 1.7), so nothing after an evaluation may fail: a record that is not an object is reported
+  // rather than left to fail the merge.
   const main = [
     `. as $__etl_r | ${evaluate(itemsToParse.expression)} as $__etl_i`,
     '| if ($__etl_i | type) == "object" then [$__etl_i]',
     'elif ($__etl_i[0] | type) != "array" then [{t: ($__etl_i[0] | type)}]',
+    'elif ($__etl_r | type) != "object" then [{e: "the record is not an object, so no item can be merged into it"}]',
     `else ${parent} as $__etl_p | [null] + [$__etl_i[0][] | $__etl_p + {${JSON.stringify(resource.itemsToParseName)}: .} | __etl_entity]`,
     "end",
   ].join("\n");
