@@ -4,7 +4,8 @@ import type { ResourceMapping } from "../model/mapping";
 import { buildMappingProgram, listEntityFields, type MappingField } from "./program";
 import { rewriteSingleQuotes } from "./single-quotes";
 
-// Builtins that Ocean's jq has and jq 1.6 (Debian 12) lacks, by name/arity as jq reports them.
+// Builtins that Ocean's jq (1.7 or later) has and jq 1.6 (Debian 12) lacks, by name/arity as jq
+// reports them; some of them (abs, toarray, trim) arrived only in jq 1.8.
 const NEWER_JQ_BUILTINS = new Set([
   "pick/1", "debug/1", "scan/2", "abs/0", "toarray/0", "trim/0", "ltrim/0", "rtrim/0",
   "have_literal_numbers/0", "have_decnum/0", "significand/0",
@@ -27,7 +28,7 @@ function describeJqError(error: unknown, expression: string, version: string): s
   const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
   if (!version.startsWith("1.6")) return text;
   const missing = /(\w+\/\d+) is not defined/.exec(text)?.[1];
-  if (missing && NEWER_JQ_BUILTINS.has(missing)) return `${text} (this jq is ${version}; ${missing} needs jq 1.7 or later, as Ocean uses)`;
+  if (missing && NEWER_JQ_BUILTINS.has(missing)) return `${text} (this jq is ${version}; ${missing} needs a newer jq, like the one Ocean uses)`;
   if (text.includes("syntax error") && /\bif\b/.test(expression) && !/\belse\b/.test(expression)) {
     return `${text} (this jq is ${version}, where every if needs an else; jq 1.7 allows leaving it out)`;
   }
