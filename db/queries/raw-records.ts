@@ -14,25 +14,36 @@ export interface RawRecordRow {
 // 7 columns a row: 1,000 rows stay far below SQLite's limit of 32,766 bound parameters a statement.
 const ROWS_PER_STATEMENT = 1000;
 
+function upsertChunk(db: StagingDb, rows: readonly RawRecordRow[]) {
+  return db
+    .insertInto("raw_records")
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(["kind", "parent_key", "record_id"]).doUpdateSet((eb) => ({
+        payload: eb.ref("excluded.payload"),
+        payload_hash: eb.ref("excluded.payload_hash"),
+        run_id: eb.ref("excluded.run_id"),
+        fetched_at: eb.ref("excluded.fetched_at"),
+      })),
+    )
+    .execute();
+}
+
 /**
- * Inserts or replaces records by (kind, parent_key, record_id), stamping each with the run that saw it.
- * Call it inside a transaction to write a page atomically.
+ * Inserts or replaces records by (kind, parent_key, record_id), stamping each with the run that saw it,
+ * atomically: one statement, or one transaction when the rows need several (or the caller's).
  */
 export async function upsertRawRecords(db: StagingDb, rows: readonly RawRecordRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    await db
-      .insertInto("raw_records")
-      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((conflict) =>
-        conflict.columns(["kind", "parent_key", "record_id"]).doUpdateSet((eb) => ({
-          payload: eb.ref("excluded.payload"),
-          payload_hash: eb.ref("excluded.payload_hash"),
-          run_id: eb.ref("excluded.run_id"),
-          fetched_at: eb.ref("excluded.fetched_at"),
-        })),
-      )
-      .execute();
+  if (rows.length === 0) return;
+  if (rows.length <= ROWS_PER_STATEMENT) {
+    await upsertChunk(db, rows);
+    return;
   }
+  const writeAll = async (trx: StagingDb) => {
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) await upsertChunk(trx, rows.slice(start, start + ROWS_PER_STATEMENT));
+  };
+  if (db.isTransaction) await writeAll(db);
+  else await db.transaction().execute(writeAll);
 }
 
 /** Number of distinct records of `kind` that run `runId` stored or confirmed. */

@@ -22,6 +22,10 @@ export class PageError extends Error {
   }
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** What a page stream reads: one endpoint with its parameters and paging scheme. */
 export interface StreamSpec {
   readonly baseUrl: string;
@@ -83,6 +87,9 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       const stop = hooks.stopReason();
       const upcoming = stop ? undefined : fetchAt(next);
       inFlight = upcoming;
+      // Node writes a request on a later tick; without yielding here, storing this page (synchronous
+      // SQLite work chained through microtasks) would run first and the server would sit idle meanwhile.
+      if (upcoming) await yieldToEventLoop();
       await hooks.onPage(page, items, current.cursor);
       if (!upcoming) throw stop;
       current = upcoming;

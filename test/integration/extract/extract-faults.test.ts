@@ -103,7 +103,7 @@ describe("extract when the API misbehaves", () => {
     const { db } = openTestDb();
     const controller = new AbortController();
     const progress = recordProgress((event: ProgressEvent) => {
-      if (event.type === "kind" && event.kind === "alerts" && event.pages === 1) controller.abort();
+      if (event.type === "kind" && event.kind === "/v2/alerts" && event.pages === 1) controller.abort();
     });
     const summary = await runExtract(db, configFor(sandbox), { only: ["alerts"], progress, signal: controller.signal });
     expect(summary.kinds.map((k) => [k.name, k.status, k.pages, k.error])).toEqual([["alerts", "failed", 2, "interrupted before the extract finished"]]);
