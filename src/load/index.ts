@@ -236,9 +236,9 @@ async function previewChanges(db: StagingDb, levels: readonly (readonly Blueprin
 
 function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts: BlueprintCounts | undefined, state: "running" | "done" | "failed"): void {
   if (!plan) return;
-  const planned = plan.create.length + plan.update.length + plan.delete.length;
   const done = counts ? counts.created + counts.updated + counts.deleted : 0;
   const notes = [
+    `${plan.create.length} to create, ${plan.update.length} to update, ${plan.delete.length} to delete`,
     counts && counts.failed > 0 ? `${counts.failed} refused by Port` : undefined,
     plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
     plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,
@@ -248,8 +248,8 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
     stage: "load",
     kind: plan.blueprint,
     entities: plan.create.length + plan.update.length + plan.unchanged,
-    changes: state === "running" && !counts ? planned : done,
+    changes: done,
     state,
-    ...(notes.length > 0 ? { message: notes.join("; ") } : {}),
+    message: notes.join("; "),
   });
 }

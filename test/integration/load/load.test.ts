@@ -260,6 +260,21 @@ describe("load", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("slows down when Port's rate-limit headers run low, instead of meeting 429s", async () => {
+    const { db } = openTestDb();
+    // 30 entity requests a second; the load needs 50 bulk upserts.
+    const sandbox = await startSandbox({ rateLimit: { limit: 30, periodSeconds: 1 }, blueprints: toSandboxBlueprints(TEST_BLUEPRINTS) });
+    const entities = Array.from({ length: 1000 }, (_, i) => user(`u${i}`));
+    const started = Date.now();
+
+    const summary = await stageAndLoad(db, sandbox, entities, { initializePortResources: false });
+
+    expect(summary.failures).toEqual([]);
+    expect(sandbox.entities("testUser")).toHaveLength(1000);
+    expect(sandbox.requests.filter((request) => request.status === 429)).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
   it("neither pushes nor deletes an entity the transform held back", async () => {
     const { db } = openTestDb();
     const sandbox = await startSandbox();
