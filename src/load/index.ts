@@ -9,7 +9,7 @@ import type { Progress } from "../model/progress";
 import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
 import { toEntityKey, type RelationTargets } from "./dependents";
 import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
-import { applyWrites, type BlueprintCounts, type BlueprintWrites } from "./loader";
+import { applyWrites, type BlueprintCounts } from "./loader";
 import { areKindsComplete, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
 import { createPortClient, type PortClient } from "./port-client";
 import { reconcileBlueprint } from "./reconcile";
@@ -116,7 +116,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
         concurrency: CONCURRENCY,
         relationTargets,
       },
-      levels as readonly (readonly BlueprintWrites[])[],
+      levels,
       (blueprint, identifier) => pushable.has(toEntityKey(blueprint, identifier)),
     );
     const summary: LoadSummary = {
@@ -124,11 +124,16 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
       failures: applied.failures,
       ...(applied.interrupted ? { interrupted: true } : {}),
     };
+    if (applied.recreated > 0) {
+      warn(`Port deleted ${applied.recreated} staged entities along with entities deleted from the source (deleteDependentEntities); they were sent again`);
+    }
+    let ok = applied.fatal === undefined;
     for (const blueprint of summary.blueprints) {
       const failed = blueprint.failed > 0 || blueprint.deleteBlock === "threshold";
+      if (failed) ok = false;
       reportBlueprint(deps, planBy.get(blueprint.blueprint), applied.counts.get(blueprint.blueprint), failed ? "failed" : "done");
     }
-    progress.report({ type: "stage-end", stage: "load", ok: applied.fatal === undefined && applied.failures.length === 0 });
+    progress.report({ type: "stage-end", stage: "load", ok });
     if (applied.fatal) {
       throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${applied.fatal.message}`, summary, { cause: applied.fatal });
     }

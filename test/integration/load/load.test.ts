@@ -296,10 +296,16 @@ describe("load", () => {
     await stageAndLoad(db, sandbox, baseline());
     // u0 leaves the source while incident i0 (and i30) still name it as commander: Port deletes them with u0.
     const next = baseline().filter((entity) => entity.identifier !== "u0");
+    await recordExtract(db, 2);
+    await stageEntities(db, next);
+    const events: ProgressEvent[] = [];
 
-    const summary = await stageAndLoad(db, sandbox, next, {}, 2);
+    const summary = await load({ db, progress: { report: (event) => events.push(event) } }, makeLoadInput(sandbox, { runId: 2 }));
 
     expect(summary.failures).toEqual([]);
+    expect(events.filter((event) => event.type === "warning").map((event) => (event as { message: string }).message)).toEqual([
+      expect.stringMatching(/^Port deleted \d+ staged entities along with entities deleted from the source/),
+    ]);
     const state = readPortState(sandbox);
     // Port made a placeholder u0 for the re-created incidents' relation (createMissingRelatedEntities).
     expect(state.filter((entity) => !(entity.blueprint === "testUser" && entity.identifier === "u0"))).toEqual(expectedInPort(next));
