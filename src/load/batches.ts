@@ -22,7 +22,7 @@ export interface OutgoingEntity {
  * relations. `blueprint` travels in the URL. Null title, icon and team are left out: Port's
  * published schema types them as strings only, and leaving them out is what Port stores for null.
  */
-export function toUpsertBody(entity: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function buildUpsertBody(entity: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const body: Record<string, unknown> = { identifier: entity["identifier"] };
   for (const key of ["title", "icon", "team"] as const) {
     if (entity[key] !== null && entity[key] !== undefined) body[key] = entity[key];

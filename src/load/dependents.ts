@@ -2,7 +2,7 @@
 export type RelationTargets = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 /** The key under which the loader tracks deleted entities (NUL never occurs in identifiers). */
-export function toEntityKey(blueprint: string, identifier: string): string {
+export function formatEntityKey(blueprint: string, identifier: string): string {
   return `${blueprint}\u0000${identifier}`;
 }
 
@@ -20,7 +20,7 @@ export function findDependents(
   const doomed = new Set<string>();
   const isGone = (key: string): boolean => gone.has(key) || doomed.has(key);
   const links = rows
-    .map((row) => ({ key: toEntityKey(blueprint, row.identifier), keys: listRelationKeys(row.entity, targets) }))
+    .map((row) => ({ key: formatEntityKey(blueprint, row.identifier), keys: listRelationKeys(row.entity, targets) }))
     .filter((link) => !gone.has(link.key));
   // Each pass dooms at least one more row or ends, so at most one pass per row (plus the last).
   for (let pass = 0; pass <= links.length; pass += 1) {
@@ -30,7 +30,7 @@ export function findDependents(
     }
     if (doomed.size === before) break;
   }
-  return rows.map((row) => row.identifier).filter((identifier) => doomed.has(toEntityKey(blueprint, identifier)));
+  return rows.map((row) => row.identifier).filter((identifier) => doomed.has(formatEntityKey(blueprint, identifier)));
 }
 
 function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>): string[] {
@@ -41,7 +41,7 @@ function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>)
     const target = targets.get(name);
     if (target === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
-    for (const identifier of values) if (typeof identifier === "string") keys.push(toEntityKey(target, identifier));
+    for (const identifier of values) if (typeof identifier === "string") keys.push(formatEntityKey(target, identifier));
   }
   return keys;
 }

@@ -7,7 +7,7 @@ import type { NetworkSettings, PortSettings } from "../model/config";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
-import { toEntityKey, type RelationTargets } from "./dependents";
+import { formatEntityKey, type RelationTargets } from "./dependents";
 import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
 import { applyWrites, type BlueprintCounts } from "./loader";
 import { areKindsComplete, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
@@ -100,7 +100,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
     }
 
     const selectedKinds = new Set(input.resources.map((resource) => resource.kind));
-    const pushable = new Set(stagedKeys.filter((key) => !key.heldBack && selectedKinds.has(key.kind)).map((key) => toEntityKey(key.blueprint, key.identifier)));
+    const pushable = new Set(stagedKeys.filter((key) => !key.heldBack && selectedKinds.has(key.kind)).map((key) => formatEntityKey(key.blueprint, key.identifier)));
     for (const plan of ordered) reportBlueprint(deps, plan, undefined, "running");
     const applied = await applyWrites(
       {
@@ -117,7 +117,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
         relationTargets,
       },
       levels,
-      (blueprint, identifier) => pushable.has(toEntityKey(blueprint, identifier)),
+      (blueprint, identifier) => pushable.has(formatEntityKey(blueprint, identifier)),
     );
     const summary: LoadSummary = {
       ...summarize(input, ordered, applied.counts, started, client),

@@ -84,13 +84,13 @@ export async function ensureBlueprints(client: PortClient, wanted: readonly Blue
  * The mapping as Port's integration `config` holds it (the `port-app-config.yml` shape, snake_case
  * selector keys), with each resource's effective pagination under `selector.pagination`.
  */
-export function toIntegrationConfig(mapping: PortAppConfig): Record<string, unknown> {
+export function buildIntegrationConfig(mapping: PortAppConfig): Record<string, unknown> {
   return {
     deleteDependentEntities: mapping.deleteDependentEntities,
     createMissingRelatedEntities: mapping.createMissingRelatedEntities,
     enableMergeEntity: mapping.enableMergeEntity,
     entityDeletionThreshold: mapping.entityDeletionThreshold,
-    resources: mapping.resources.map(toResourceConfig),
+    resources: mapping.resources.map(buildResourceConfig),
   };
 }
 
@@ -111,7 +111,7 @@ export async function registerIntegration(
   integration: { readonly identifier: string; readonly type: string },
   mapping: PortAppConfig,
 ): Promise<IntegrationOutcome> {
-  const config = toIntegrationConfig(mapping);
+  const config = buildIntegrationConfig(mapping);
   const found = await client.getIntegration(integration.identifier);
   if (found.status === 404) {
     const created = await client.createIntegration({ installationId: integration.identifier, installationAppType: integration.type, config });
@@ -128,7 +128,7 @@ export async function registerIntegration(
   return { action: "failed", warning: `could not update integration "${integration.identifier}" config: ${patched.status} ${describePortError(patched.body)}` };
 }
 
-function toResourceConfig(resource: ResourceMapping): Record<string, unknown> {
+function buildResourceConfig(resource: ResourceMapping): Record<string, unknown> {
   const { selector, mappings } = resource;
   const pathParameters = Object.fromEntries(
     selector.pathParameters.map((parameter) => [
@@ -139,7 +139,7 @@ function toResourceConfig(resource: ResourceMapping): Record<string, unknown> {
         ...defined("data_path", parameter.dataPath),
         field: parameter.field,
         ...defined("filter", parameter.filter),
-        pagination: toPaginationConfig(parameter.pagination),
+        pagination: buildPaginationConfig(parameter.pagination),
       },
     ]),
   );
@@ -150,7 +150,7 @@ function toResourceConfig(resource: ResourceMapping): Record<string, unknown> {
       ...defined("data_path", selector.dataPath),
       ...nonEmpty("query_params", selector.queryParams),
       ...nonEmpty("path_parameters", pathParameters),
-      pagination: toPaginationConfig(selector.pagination),
+      pagination: buildPaginationConfig(selector.pagination),
     },
     port: {
       ...(resource.itemsToParse === undefined ? {} : { itemsToParse: resource.itemsToParse, itemsToParseName: resource.itemsToParseName }),
@@ -169,7 +169,7 @@ function toResourceConfig(resource: ResourceMapping): Record<string, unknown> {
   };
 }
 
-function toPaginationConfig(pagination: PaginationSettings): Record<string, unknown> {
+function buildPaginationConfig(pagination: PaginationSettings): Record<string, unknown> {
   return {
     type: pagination.type,
     page_size: pagination.pageSize,

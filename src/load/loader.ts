@@ -11,12 +11,12 @@ import {
   readDeleteReply,
   readUpsertReply,
   splitIntoBatches,
-  toUpsertBody,
+  buildUpsertBody,
   type BatchOutcome,
   type OutgoingEntity,
   type Rejection,
 } from "./batches";
-import { findDependents, toEntityKey, type RelationTargets } from "./dependents";
+import { findDependents, formatEntityKey, type RelationTargets } from "./dependents";
 import type { PortClient, UpsertFlags } from "./port-client";
 
 /** Staged rows read from SQLite at a time while batches are cut (a few batches' worth, so memory stays flat). */
@@ -228,7 +228,7 @@ export async function applyWrites(
         trx,
       );
     });
-    for (const identifier of confirmed) deleted.add(toEntityKey(batch.blueprint, identifier));
+    for (const identifier of confirmed) deleted.add(formatEntityKey(batch.blueprint, identifier));
     const tally = countsOf(batch.blueprint);
     tally.deleted += confirmed.length;
     deps.onBatch?.(batch.blueprint, tally);
@@ -298,13 +298,13 @@ async function forgetDeletedDependents(db: StagingDb, relationTargets: RelationT
       const rows = await listSnapshotEntities(db, blueprint);
       const dependents = findDependents(
         blueprint,
-        rows.filter((row) => !gone.has(toEntityKey(blueprint, row.identifier))).map((row) => ({ identifier: row.identifier, entity: JSON.parse(row.entityJson) as unknown })),
+        rows.filter((row) => !gone.has(formatEntityKey(blueprint, row.identifier))).map((row) => ({ identifier: row.identifier, entity: JSON.parse(row.entityJson) as unknown })),
         targets,
         gone,
       );
       if (dependents.length === 0) continue;
       for (let start = 0; start < dependents.length; start += 500) await removeSnapshotRows(db, blueprint, dependents.slice(start, start + 500));
-      for (const identifier of dependents) gone.add(toEntityKey(blueprint, identifier));
+      for (const identifier of dependents) gone.add(formatEntityKey(blueprint, identifier));
       forgotten.set(blueprint, [...(forgotten.get(blueprint) ?? []), ...dependents]);
       found += dependents.length;
     }
@@ -325,7 +325,7 @@ async function* cutUpsertBatches(db: StagingDb, level: readonly BlueprintWrites[
       for (const identifier of slice) {
         const row = staged.get(identifier);
         if (!row) continue;
-        const body = toUpsertBody(JSON.parse(row.entityJson) as Record<string, unknown>);
+        const body = buildUpsertBody(JSON.parse(row.entityJson) as Record<string, unknown>);
         entities.push({ identifier, stagedJson: row.entityJson, hash: row.hash, body, bytes: Buffer.byteLength(JSON.stringify(body)) });
       }
       for (const batch of splitIntoBatches(entities, (entity) => entity.bytes, { maxCount: MAX_UPSERT_BATCH, maxBytes: MAX_BODY_BYTES })) {

@@ -1,5 +1,5 @@
 import { ConfigError, HttpError } from "../errors";
-import { createHttpClient, type HttpRequest, type HttpResponse, type RetryInfo } from "../http/http-client";
+import { createHttpClient, type HttpRequest, type HttpResponse } from "../http/http-client";
 import { parseRateLimitReset } from "../http/retry-after";
 import type { NetworkSettings, PortSettings } from "../model/config";
 import { decideRateLimitPause, isTokenStale, readCount, reserveStart } from "./port-pacing";
@@ -19,7 +19,6 @@ export interface PortClientOptions {
   readonly port: PortSettings;
   readonly network: NetworkSettings;
   readonly userAgent: string;
-  readonly onRetry?: (info: RetryInfo) => void;
 }
 
 /** The Port routes the load stage uses. Every method returns Port's answer unless the request could not be made at all. */
@@ -105,7 +104,6 @@ export function createPortClient(options: PortClientOptions): PortClient {
         if (reserved.waitMs > 0) await sleep(reserved.waitMs);
       },
     },
-    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   const counts = { entityWrites: 0, other: 0 };
 

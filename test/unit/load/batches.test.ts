@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { describePortError, readDeleteReply, readUpsertReply, splitIntoBatches, toUpsertBody } from "../../../src/load/batches";
+import { describePortError, readDeleteReply, readUpsertReply, splitIntoBatches, buildUpsertBody } from "../../../src/load/batches";
 
-describe("toUpsertBody", () => {
+describe("buildUpsertBody", () => {
   it.each([
     {
       name: "keeps identifier, title, properties and relations and drops the blueprint",
@@ -19,7 +19,7 @@ describe("toUpsertBody", () => {
       expected: { identifier: "u1", team: ["t1"], properties: {}, relations: {} },
     },
   ])("$name", ({ entity, expected }) => {
-    expect(toUpsertBody(entity)).toEqual(expected);
+    expect(buildUpsertBody(entity)).toEqual(expected);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findDependents, toEntityKey } from "../../../src/load/dependents";
+import { findDependents, formatEntityKey } from "../../../src/load/dependents";
 
 const targets = new Map([
   ["commander", "user"],
@@ -23,7 +23,7 @@ describe("findDependents", () => {
     { name: "entities already gone are not listed again", rows: [row("i1", { commander: "u1" })], gone: [["user", "u1"], ["incident", "i1"]], expected: [] },
     { name: "null and missing relations are nobody's dependents", rows: [row("i1", { commander: null }), { identifier: "i2", entity: {} }], gone: [["user", "u1"]], expected: [] },
   ])("$name", ({ rows, gone, expected }) => {
-    const keys = new Set(gone.map(([blueprint, identifier]) => toEntityKey(blueprint as string, identifier as string)));
+    const keys = new Set(gone.map(([blueprint, identifier]) => formatEntityKey(blueprint as string, identifier as string)));
     expect(findDependents("incident", rows, targets, keys)).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planBlueprintCreation, toIntegrationConfig } from "../../../src/load/initialize";
+import { planBlueprintCreation, buildIntegrationConfig } from "../../../src/load/initialize";
 import type { Blueprint } from "../../../src/model/blueprint";
 import { makeMapping, makeResource } from "../../helpers/load-fixtures";
 
@@ -35,7 +35,7 @@ describe("planBlueprintCreation", () => {
   });
 });
 
-describe("toIntegrationConfig", () => {
+describe("buildIntegrationConfig", () => {
   it("writes the mapping in port-app-config.yml's shape, with flags and effective paging", () => {
     const resource = {
       ...makeResource("/v3/catalog_entries?catalog_type_id={catalog_type_id}", "entry"),
@@ -55,7 +55,7 @@ describe("toIntegrationConfig", () => {
         ],
       },
     } as const;
-    const config = toIntegrationConfig(makeMapping({ resources: [resource], entityDeletionThreshold: 0.5 }));
+    const config = buildIntegrationConfig(makeMapping({ resources: [resource], entityDeletionThreshold: 0.5 }));
     expect(config).toEqual({
       deleteDependentEntities: true,
       createMissingRelatedEntities: true,
