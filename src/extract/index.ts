@@ -2,7 +2,7 @@ import type { StagingDb } from "../../db/database";
 import { finishExtractStatus, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
 import { ConfigError, HttpError } from "../errors";
-import { createHttpClient } from "../http/http-client";
+import { createHttpClient, type HttpClient } from "../http/http-client";
 import { createRequestBudget, type RequestBudget } from "../http/request-budget";
 import type { JqRunner } from "../jq/jq-runner";
 import type { IncidentIoSettings, NetworkSettings } from "../model/config";
@@ -64,8 +64,14 @@ interface Counters {
 interface KindRun {
   readonly resource: ResourceMapping;
   readonly counters: Counters;
-  countersWrittenAt: number;
+  readonly started: number;
+  readonly http: HttpClient;
   readonly hooks: Omit<StreamHooks, "onPage">;
+  countersWrittenAt: number;
+  /** Set when one parent's stream failed: the kind's other streams stop at their next page. */
+  siblingFailed: boolean;
+  /** The parameter and value of the stream that failed first, for the error line. */
+  failedParent: string | undefined;
   report(state: "running" | "done" | "failed", message?: string): void;
 }
 
@@ -156,11 +162,10 @@ async function readKind(ctx: RunContext, run: KindRun, parent: { name: string; v
   );
 }
 
-/** Extracts one kind in full; records its status and never throws for a failure of the kind itself (only for the database's). */
-async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<ExtractKindSummary> {
-  const { db, progress, signal } = ctx.deps;
-  const { runId, settings } = ctx.input;
-  const started = Date.now();
+/** The per-kind state, built before any kind starts so that a client that cannot be built fails the stage up front. */
+function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
+  const { progress, signal } = ctx.deps;
+  const { settings } = ctx.input;
   const counters: Counters = { pages: 0, records: 0, requests: 0 };
   const report = (state: "running" | "done" | "failed", message?: string) =>
     progress.report({ type: "kind", stage: "extract", kind: resource.kind, pages: counters.pages, records: counters.records, state, ...(message ? { message } : {}) });
@@ -175,13 +180,16 @@ async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<
       report("running", `${info.reason}: retrying in ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt + 1} of ${settings.maxAttempts})`);
     },
   });
-  let siblingFailed = false;
-  let failedParent: string | undefined;
+  const started = Date.now();
   const run: KindRun = {
     resource,
     counters,
     countersWrittenAt: started,
+    started,
+    http,
     report,
+    failedParent: undefined,
+    siblingFailed: false,
     hooks: {
       limiter: ctx.limiter,
       fetch: (request) => {
@@ -189,9 +197,21 @@ async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<
         return fetchPage(http, ctx.authHeaders, request);
       },
       stopReason: () =>
-        signal?.aborted ? new StopError("interrupted before the extract finished") : siblingFailed ? new StopError("stopped: another page of this kind failed") : undefined,
+        signal?.aborted
+          ? new StopError("interrupted before the extract finished")
+          : run.siblingFailed
+            ? new StopError("stopped: another page of this kind failed")
+            : undefined,
     },
   };
+  return run;
+}
+
+/** Extracts one kind in full; records its status and never throws for a failure of the kind itself (only for the database's). */
+async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSummary> {
+  const { db } = ctx.deps;
+  const { runId } = ctx.input;
+  const { resource, counters, report, http, started } = run;
   await startExtractStatus(db, { runId, kind: resource.kind, mode: "full", startedAt: new Date(started).toISOString() });
   report("running");
   let outcome: ExtractOutcome;
@@ -205,8 +225,8 @@ async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<
         try {
           await readKind(ctx, run, { name: parameter.name, value });
         } catch (error) {
-          if (!siblingFailed) failedParent = `${parameter.name} ${value}`;
-          siblingFailed = true;
+          if (!run.siblingFailed) run.failedParent = `${parameter.name} ${value}`;
+          run.siblingFailed = true;
           throw error;
         }
       });
@@ -214,7 +234,7 @@ async function extractKind(ctx: RunContext, resource: ResourceMapping): Promise<
     counters.records = await countRawRecordsOfRun(db, resource.kind, runId);
     outcome = { status: "complete" };
   } catch (error) {
-    const failure = describeFailure(error, failedParent);
+    const failure = describeFailure(error, run.failedParent);
     outcome = { status: "failed", endpoint: failure.endpoint, cursor: failure.cursor, httpStatus: failure.status, error: failure.message };
   } finally {
     http.close();
@@ -254,7 +274,6 @@ export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<E
   if (unsupported.length > 0) {
     throw new ConfigError(unsupported.map((r) => `resources[${r.index}].selector.path_parameters: only one path parameter per resource is supported`));
   }
-  deps.progress.report({ type: "stage-start", stage: "extract", kinds: resources.map((r) => r.kind) });
   const ctx: RunContext = {
     deps,
     input,
@@ -264,7 +283,9 @@ export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<E
     dropRules: parseDropRules(input.settings.dropFields),
     parentRecords: new Map(),
   };
-  const settled = await Promise.allSettled(resources.map((resource) => extractKind(ctx, resource)));
+  const runs = resources.map((resource) => prepareKind(ctx, resource));
+  deps.progress.report({ type: "stage-start", stage: "extract", kinds: resources.map((r) => r.kind) });
+  const settled = await Promise.allSettled(runs.map((run) => extractKind(ctx, run)));
   const unexpected = settled.find((result) => result.status === "rejected");
   if (unexpected) {
     deps.progress.report({ type: "stage-end", stage: "extract", ok: false });

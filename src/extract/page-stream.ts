@@ -5,7 +5,7 @@ import type { ItemReader } from "./items";
 import { describePosition, firstPosition, nextPosition, pageParams, type PagePosition } from "./paginate";
 
 /** A stream of pages cannot go on past this: a server that never stops paging fails the kind instead of looping. */
-export const MAX_PAGES_PER_STREAM = 200_000;
+const MAX_PAGES_PER_STREAM = 200_000;
 
 /** A failure while reading one page, naming the page (path and cursor) it happened on. */
 export class PageError extends Error {
