@@ -7,6 +7,19 @@ import type { RecordedRequest } from "../../../src/sandbox/shared/request-log";
 import { openTestDb } from "../../helpers/open-test-db";
 import { configFor, countByKind, makeTempDir, recordProgress, runExtract, startSandbox } from "./harness";
 
+// Four catalog types of three pages each (250 a page), for fan-out failures.
+const TINY_WITH_ENTRIES = {
+  users: 3,
+  alert_sources: 1,
+  schedules: 1,
+  alerts: 3,
+  incidents: 3,
+  catalog_types: 4,
+  catalog_entries: 700,
+  severities: 2,
+  teams: 1,
+  follow_ups: 1,
+};
 const KINDS = ["users", "alerts", "incidents", "teams", "catalog_types", "catalog_entries"];
 
 function requestsTo(requests: readonly RecordedRequest[], path: string): RecordedRequest[] {
@@ -76,6 +89,24 @@ describe("extract when the API misbehaves", () => {
     expect(await countByKind(db)).toEqual(before);
     const runs = await db.selectFrom("raw_records").select("run_id").distinct().where("kind", "=", "/v2/alerts").orderBy("run_id").execute();
     expect(runs.map((r) => r.run_id)).toEqual([1, 2]);
+  });
+
+  it("fails a fanned-out kind when one parent's pages fail, naming that parent, and stops its other streams", async () => {
+    const sandbox = await startSandbox({ scale: { ...TINY_WITH_ENTRIES } });
+    sandbox.faults.add({ route: "GET /v3/catalog_entries", skip: 1, fault: { type: "status", status: 404 } });
+    const { db } = openTestDb();
+    const summary = await runExtract(db, configFor(sandbox), { only: ["catalog_types", "catalog_entries"] });
+    expect(summary.kinds.map((k) => [k.name, k.status])).toEqual([
+      ["catalog_types", "complete"],
+      ["catalog_entries", "failed"],
+    ]);
+    const failed = sandbox.requests.filter((r) => r.path === "/v3/catalog_entries" && r.status === 404)[0];
+    const parent = failed?.query["catalog_type_id"] as string;
+    expect(summary.kinds[1]?.error).toMatch(new RegExp(`^catalog_type_id ${parent}: GET /v3/catalog_entries(?: \\(cursor \\w+\\))?: 404: `));
+    const status = await db.selectFrom("extract_status").selectAll().where("kind", "like", "/v3/catalog_entries%").executeTakeFirstOrThrow();
+    expect(status).toMatchObject({ status: "failed", endpoint: "/v3/catalog_entries", http_status: 404 });
+    // Every stream stops at its next page: far fewer requests than the 4 types x 3 pages a full read takes.
+    expect(sandbox.requests.filter((r) => r.path === "/v3/catalog_entries").length).toBeLessThan(12);
   });
 
   it("deletes the records a complete extract no longer sees, and only those", async () => {
