@@ -1,0 +1,192 @@
+import { existsSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
+import { readConfig, type ConfigNeeds } from "../config/read-config";
+import { ConfigError, EtlError, StageFailedError } from "../errors";
+import type { Config } from "../model/config";
+import type { Progress } from "../model/progress";
+import type { RunSummary } from "../model/summary";
+import { startDemoSandboxes } from "../pipeline/demo";
+import { PIPELINE_COMMANDS, runPipeline, type PipelineCommand } from "../pipeline/run";
+import { runOnSchedule } from "../pipeline/schedule";
+import { parseCommandLine, USAGE, type CommandLine } from "./args";
+import { createPlainProgress } from "./plain-progress";
+import { renderRunSummary } from "./summary-table";
+import { createListrProgress } from "./tasks";
+
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+const NEEDS: Record<PipelineCommand, ConfigNeeds> = {
+  run: { incidentIo: true, port: true, jq: true },
+  extract: { incidentIo: true, port: false, jq: true },
+  transform: { incidentIo: false, port: false, jq: true },
+  plan: { incidentIo: false, port: false, jq: false },
+  load: { incidentIo: false, port: true, jq: false },
+};
+
+/** Exit codes of DESIGN.md: 2 for configuration, 1 for a failed stage (or anything unexpected). */
+export function exitCodeFor(error: unknown): number {
+  return error instanceof ConfigError ? 2 : 1;
+}
+
+function describeError(error: unknown, verbose: boolean): string {
+  if (!(error instanceof Error)) return String(error);
+  const lines = [error instanceof EtlError ? error.message : `unexpected error: ${error.message}`];
+  if (verbose) {
+    for (let cause = error.cause, depth = 0; cause !== undefined && depth < 10; cause = (cause as Error).cause, depth++) {
+      lines.push(`  caused by: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : inspect(cause)}`);
+    }
+    if (!(error instanceof EtlError) && error.stack) lines.push(error.stack);
+  }
+  return lines.join("\n");
+}
+
+/** Runs one pipeline command with progress on the terminal (or plain lines) and prints its summary. */
+async function runOnce(
+  command: PipelineCommand,
+  cli: CommandLine,
+  config: Config,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<{ code: number; summary: RunSummary | undefined }> {
+  const interactive = Boolean(io.stdout.isTTY) && !io.env["CI"] && !cli.json;
+  const stages = command === "run" ? (["extract", "transform", "load"] as const) : command === "plan" ? (["load"] as const) : [command];
+  const listr = interactive ? createListrProgress(stages) : undefined;
+  const progress: Progress = listr?.progress ?? createPlainProgress((line) => (cli.json ? io.stderr : io.stdout).write(line));
+  let summary: RunSummary | undefined;
+  let failure: unknown;
+  try {
+    summary = await runPipeline(
+      { config, progress, signal },
+      { command, only: cli.only, allowMassDelete: cli.allowMassDelete, reconcile: cli.reconcile },
+    );
+  } catch (error) {
+    failure = error;
+    if (error instanceof StageFailedError) summary = error.summary as RunSummary;
+  } finally {
+    await listr?.finish();
+  }
+  if (summary) {
+    io.stdout.write(cli.json ? `${JSON.stringify(summary, null, 2)}\n` : renderRunSummary(summary, config.mapping.resources));
+  }
+  if (failure !== undefined && !(failure instanceof StageFailedError)) io.stderr.write(`error: ${describeError(failure, cli.verbose)}\n`);
+  else if (failure !== undefined && cli.verbose) io.stderr.write(`${describeError(failure, true)}\n`);
+  return { code: failure === undefined ? 0 : exitCodeFor(failure), summary };
+}
+
+async function runPipelineCommand(command: PipelineCommand, cli: CommandLine, config: Config, io: CliIo, signal: AbortSignal): Promise<number> {
+  if (config.eventListener === "POLLING" && command === "run") {
+    const intervalMs = config.scheduledResyncIntervalMinutes * 60_000;
+    io.stderr.write(`POLLING: running now and then every ${config.scheduledResyncIntervalMinutes} minutes; SIGTERM stops after the current batch\n`);
+    let last = 0;
+    await runOnSchedule(intervalMs, signal, async () => {
+      last = (await runOnce(command, cli, config, io, signal)).code;
+      // Bad configuration will not fix itself between runs.
+      if (last === 2) throw new ConfigError(["stopping: the configuration is invalid"]);
+    }).catch((error: unknown) => {
+      if (!(error instanceof ConfigError)) throw error;
+    });
+    return signal.aborted ? 0 : last;
+  }
+  return (await runOnce(command, cli, config, io, signal)).code;
+}
+
+const DEMO_DB = "etl-demo.sqlite";
+
+/** `etl demo`: the whole pipeline twice against in-process sandboxes, showing that the second run pushes only the changes. */
+async function runDemo(cli: CommandLine, io: CliIo, signal: AbortSignal): Promise<number> {
+  const dbPath = resolve(io.cwd, cli.configFlags.db ?? DEMO_DB);
+  if (existsSync(dbPath)) {
+    // Only the demo's own default file is recycled: a path the user named may be a real staging file.
+    if (cli.configFlags.db) throw new ConfigError([`--db: ${dbPath} exists; the demo starts from an empty staging file, name a new one`]);
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${dbPath}${suffix}`, { force: true });
+  }
+  const sandboxes = await startDemoSandboxes();
+  try {
+    const env = { ...sandboxes.env, PATH: io.env["PATH"], JQ_PATH: io.env["JQ_PATH"], CI: io.env["CI"] };
+    const flags = { ...cli.configFlags, db: dbPath };
+    const config = readConfig({ env, flags, cwd: io.cwd }, NEEDS.run);
+    const out = (text: string) => io.stdout.write(text);
+    out(
+      `Demo: an Incident.io sandbox (${sandboxes.incidentIo.baseUrl}) with a small organization, and an empty Port sandbox (${sandboxes.port.baseUrl}).\n` +
+        "Settings are Port's Docker example for this integration, pointed at the sandboxes. No credentials are needed.\n\n" +
+        "1. First run: create the blueprints, then extract, map and push everything.\n",
+    );
+    const first = await runOnce("run", cli, config, io, signal);
+    if (first.code !== 0 || signal.aborted) return first.code;
+    const writesBefore = sandboxes.port.writes.length;
+    const changes = sandboxes.mutate();
+    out(`\n2. Meanwhile in Incident.io: ${changes.join("; ")}.\n   Second run: only these changes go to Port.\n`);
+    const second = await runOnce("run", cli, config, io, signal);
+    const pushed = sandboxes.port.writes.slice(writesBefore);
+    out(
+      `\nThe second run wrote ${pushed.length} entities to Port: ` +
+        `${pushed.map((w) => `${w.op} ${w.blueprint}/${w.identifier}`).join(", ") || "none"}.\n` +
+        `The staging file is ${dbPath}. Look inside with:\n` +
+        `  pnpm etl status --db ${cli.configFlags.db ?? DEMO_DB}\n` +
+        `  sqlite3 ${cli.configFlags.db ?? DEMO_DB} "select kind, count(*) from raw_records group by kind"\n`,
+    );
+    return second.code;
+  } finally {
+    await sandboxes.close();
+  }
+}
+
+/** The CLI: argv → config → command → exit code. The only code that prints. */
+export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  let cli: CommandLine | undefined;
+  try {
+    cli = parseCommandLine(argv);
+    if (cli.command === "help") {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const command = cli.command;
+    if ((PIPELINE_COMMANDS as readonly string[]).includes(command)) {
+      const pipelineCommand = command as PipelineCommand;
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, NEEDS[pipelineCommand]);
+      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      return await runPipelineCommand(pipelineCommand, cli, config, io, signal);
+    }
+    if (command === "demo") return await runDemo(cli, io, signal);
+    throw new ConfigError([`command "${command}" is not available yet`]);
+  } catch (error) {
+    io.stderr.write(`error: ${describeError(error, cli?.verbose ?? false)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && import.meta.url === pathToFileURL(entry).href;
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(130);
+    process.stderr.write(`\n${name}: finishing the current batch, then stopping (send again to stop at once)\n`);
+    controller.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  // `pnpm etl` runs scripts from the package root; relative paths the user typed are relative to where they typed them.
+  const cwd = process.env["INIT_CWD"] ?? process.cwd();
+  main(process.argv.slice(2), { env: process.env, cwd, stdout: process.stdout, stderr: process.stderr }, controller.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${describeError(error, true)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

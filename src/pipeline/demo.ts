@@ -1,0 +1,85 @@
+import { startIncidentIoSandbox, type IncidentIoSandbox } from "../sandbox/incidentio/server";
+import { startPortSandbox, type PortSandbox } from "../sandbox/port/server";
+
+export interface DemoSandboxes {
+  /**
+   * The environment a user would set for the real services, pointed at the sandboxes: Ocean's variable
+   * names and the values of Port's Docker example (including its global page size of 100).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  readonly incidentIo: IncidentIoSandbox;
+  readonly port: PortSandbox;
+  /** Changes a few source records, as an on-call week would; returns one line per change, for the demo to print. */
+  mutate(): string[];
+  close(): Promise<void>;
+}
+
+const DEMO_CLIENT_ID = "demo-client-id";
+const DEMO_CLIENT_SECRET = "demo-client-secret";
+
+/** Starts an Incident.io sandbox with a realistic small organization and an empty Port sandbox on 127.0.0.1. */
+export async function startDemoSandboxes(): Promise<DemoSandboxes> {
+  const incidentIo = await startIncidentIoSandbox({ seed: 7, scale: "demo" });
+  const port = await startPortSandbox({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET }).catch(async (error: unknown) => {
+    await incidentIo.close();
+    throw error;
+  });
+  const env = {
+    OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
+    OCEAN__INITIALIZE_PORT_RESOURCES: "true",
+    OCEAN__SEND_RAW_DATA_EXAMPLES: "true",
+    OCEAN__INTEGRATION__IDENTIFIER: "my-ocean-incidentio-integration",
+    OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
+    OCEAN__INTEGRATION__CONFIG__AUTH_TYPE: "bearer_token",
+    OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
+    OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE: "cursor",
+    OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM: "after",
+    OCEAN__INTEGRATION__CONFIG__CURSOR_PATH: "pagination_meta.after",
+    OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH: "pagination_meta.after",
+    OCEAN__INTEGRATION__CONFIG__PAGE_SIZE: "100",
+    OCEAN__INTEGRATION__CONFIG__SIZE_PARAM: "page_size",
+    OCEAN__PORT__CLIENT_ID: DEMO_CLIENT_ID,
+    OCEAN__PORT__CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    OCEAN__PORT__BASE_URL: port.baseUrl,
+  };
+  return {
+    env,
+    incidentIo,
+    port,
+    mutate() {
+      const data = incidentIo.dataset;
+      const incident = data.records("incidents").next().value as { id: string; name: string } | undefined;
+      const alerts = [...take(data.records("alerts"), 2)] as { id: string; title: string }[];
+      const followUp = data.records("follow_ups").next().value as { id: string; title: string } | undefined;
+      const lines: string[] = [];
+      if (incident) {
+        data.update("incidents", incident.id, { name: `${incident.name} (customer impact confirmed)` });
+        lines.push(`renamed incident ${incident.id}`);
+      }
+      for (const alert of alerts) {
+        data.update("alerts", alert.id, { status: "resolved", resolved_at: new Date().toISOString() });
+        lines.push(`resolved alert ${alert.id}`);
+      }
+      if (followUp) {
+        data.remove("follow_ups", followUp.id);
+        lines.push(`deleted follow-up ${followUp.id}`);
+      }
+      const user = data.add("users", { name: "Dana Demo", email: "dana.demo@example.com" }) as { id: string };
+      lines.push(`added user ${user.id}`);
+      return lines;
+    },
+    close: async () => {
+      await Promise.all([incidentIo.close(), port.close()]);
+    },
+  };
+}
+
+function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+  if (count <= 0) return;
+  let taken = 0;
+  for (const item of items) {
+    yield item;
+    taken += 1;
+    if (taken >= count) return;
+  }
+}
