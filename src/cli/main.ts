@@ -10,8 +10,10 @@ import type { RunSummary } from "../model/summary";
 import { startDemoSandboxes } from "../pipeline/demo";
 import { PIPELINE_COMMANDS, runPipeline, type PipelineCommand } from "../pipeline/run";
 import { runOnSchedule } from "../pipeline/schedule";
+import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
 import { createPlainProgress } from "./plain-progress";
+import { renderStatus } from "./status-view";
 import { renderRunSummary } from "./summary-table";
 import { createListrProgress } from "./tasks";
 
@@ -155,6 +157,12 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       return await runPipelineCommand(pipelineCommand, cli, config, io, signal);
     }
     if (command === "demo") return await runDemo(cli, io, signal);
+    if (command === "status") {
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
+      const report = await readStatus(config, cli.runs);
+      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+      return 0;
+    }
     throw new ConfigError([`command "${command}" is not available yet`]);
   } catch (error) {
     io.stderr.write(`error: ${describeError(error, cli?.verbose ?? false)}\n`);

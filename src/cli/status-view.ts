@@ -1,0 +1,117 @@
+import type { StatusReport } from "../pipeline/status";
+
+const NUMERIC = /^-?[\d.]+( s)?$|^-$/;
+
+/** Aligns columns: numbers (and "-") to the right, text to the left. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? "").length)));
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((row) => NUMERIC.test(row[c] ?? "")));
+  return all
+    .map((row) => `  ${row.map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join("  ").trimEnd()}`)
+    .join("\n");
+}
+
+function seconds(from: string | null, to: string | null): string {
+  if (!from || !to) return "-";
+  return `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`;
+}
+
+function firstLine(text: string | null | undefined): string {
+  return (text ?? "").split("\n")[0] ?? "";
+}
+
+/** Renders `etl status` for a terminal. */
+export function renderStatus(report: StatusReport): string {
+  const out: string[] = [];
+  const jq = report.jqVersion
+    ? `${report.jqVersion}${/^(jq-)?1\.6/.test(report.jqVersion) ? " (Port evaluates mappings with jq 1.7: 1.7-only builtins such as pick, abs, trim fail here)" : ""}`
+    : "not found";
+  out.push(`Staging file: ${report.databasePath}${report.exists ? ` (${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB)` : " (does not exist yet: run pnpm etl run)"}`);
+  out.push(`jq: ${jq}`);
+  if (!report.exists) return `${out.join("\n")}\n`;
+  out.push(`Lock: ${report.lockHolder ? `held by ${report.lockHolder}` : "free"}`);
+
+  out.push("", "Recent runs");
+  out.push(
+    table(
+      ["run", "command", "status", "started", "took", "extract", "transform", "load", "error"],
+      report.runs.map((run) => {
+        const stage = (name: string) => {
+          const s = run.stages.find((x) => x.stage === name);
+          return s ? `${seconds(s.started_at, s.finished_at)}${s.status === "succeeded" ? "" : ` ${s.status}`}` : "-";
+        };
+        return [
+          String(run.id),
+          run.command,
+          run.status,
+          run.started_at.replace("T", " ").slice(0, 19),
+          seconds(run.started_at, run.finished_at),
+          stage("extract"),
+          stage("transform"),
+          stage("load"),
+          firstLine(run.error).slice(0, 100),
+        ];
+      }),
+    ),
+  );
+
+  out.push("", "Kinds");
+  out.push(
+    table(
+      ["kind", "raw records", "last extract", "mode", "staged", "held back", "mapping errors", "dangling", "extract error"],
+      report.kinds.map((k) => [
+        k.name,
+        String(k.rawRecords),
+        k.lastExtract ? `${k.lastExtract.status} ${(k.lastExtract.finishedAt ?? "").replace("T", " ").slice(0, 19)}` : "never",
+        k.lastExtract?.mode ?? "-",
+        String(k.staged),
+        String(k.heldBack),
+        String(k.mappingErrors),
+        String(k.danglingRelations),
+        firstLine(k.lastExtract?.error).slice(0, 100),
+      ]),
+    ),
+  );
+
+  const pending = report.pending;
+  if (pending) {
+    const total = pending.plan?.totalChanges ?? 0;
+    out.push("", `Pending changes (what pnpm etl load would send now): ${total}`);
+    out.push(
+      table(
+        ["blueprint", "create", "update", "delete", "unchanged", "withheld deletes"],
+        pending.blueprints.map((b) => [
+          b.blueprint,
+          String(b.created),
+          String(b.updated),
+          String(b.deleted),
+          String(b.unchanged),
+          b.deletesWithheld > 0 ? `${b.deletesWithheld} (${b.deleteBlock ?? ""})` : "",
+        ]),
+      ),
+    );
+    for (const change of pending.plan?.changes ?? []) {
+      out.push(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`);
+    }
+  }
+
+  const section = (title: string, lines: readonly string[]) => {
+    if (lines.length === 0) return;
+    out.push("", title, ...lines.map((line) => `  ${line}`));
+  };
+  section(
+    "Latest mapping errors",
+    report.mappingErrors.map((e) => `run ${e.run_id} ${e.kind} record ${e.record_id} ${e.field} (${e.expression}): ${firstLine(e.message)}`),
+  );
+  section(
+    "Latest dangling relations",
+    report.relationIssues.map((r) => `${r.blueprint}/${r.identifier} ${r.relation} → ${r.target_blueprint}/${r.target_identifier} (not staged, not in Port)`),
+  );
+  section("Held back (Port would reject them)", report.heldBack.map((h) => `${h.blueprint}/${h.identifier}: ${h.held_back_reason ?? ""}`));
+  section(
+    "Latest entities Port refused (retried next run)",
+    report.loadErrors.map((e) => `run ${e.run_id} ${e.operation} ${e.blueprint}/${e.identifier}: ${e.status ?? "no answer"} ${firstLine(e.message)}`),
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,124 @@
+import { existsSync, statSync } from "node:fs";
+import { openDatabase } from "../../db/database";
+import { listRecentRuns } from "../../db/queries/runs";
+import { countStagedEntities } from "../../db/queries/staged-entities";
+import { countMappingErrors } from "../../db/queries/mapping-errors";
+import { countRelationIssues } from "../../db/queries/relation-issues";
+import {
+  listHeldBack,
+  listKindOverview,
+  listLatestLoadErrors,
+  listLatestMappingErrors,
+  listLatestRelationIssues,
+  readLockHolder,
+} from "../../db/queries/status";
+import { createJqRunner } from "../jq/jq-runner";
+import { load } from "../load";
+import type { Config } from "../model/config";
+import { SILENT_PROGRESS } from "../model/progress";
+import type { LoadSummary } from "../model/summary";
+import { userAgentFor } from "./run";
+
+const LATEST = 10;
+
+export interface KindStatus {
+  readonly kind: string;
+  readonly name: string;
+  readonly rawRecords: number;
+  readonly lastExtract?: { status: string; mode: string; finishedAt: string | null; records: number; error: string | null };
+  readonly staged: number;
+  readonly heldBack: number;
+  readonly mappingErrors: number;
+  readonly danglingRelations: number;
+}
+
+export interface StatusReport {
+  readonly databasePath: string;
+  readonly exists: boolean;
+  readonly fileBytes: number;
+  readonly jqVersion: string | undefined;
+  readonly lockHolder: string | undefined;
+  readonly runs: Awaited<ReturnType<typeof listRecentRuns>>;
+  readonly kinds: readonly KindStatus[];
+  /** What `etl load` would do now (a dry run of the load stage: no Port request). */
+  readonly pending: LoadSummary | undefined;
+  readonly mappingErrors: Awaited<ReturnType<typeof listLatestMappingErrors>>;
+  readonly relationIssues: Awaited<ReturnType<typeof listLatestRelationIssues>>;
+  readonly loadErrors: Awaited<ReturnType<typeof listLatestLoadErrors>>;
+  readonly heldBack: Awaited<ReturnType<typeof listHeldBack>>;
+}
+
+/**
+ * Reads what `etl status` shows from the staging file, without changing it or calling any API:
+ * recent runs, counts per kind, the changes a load would make now, and the latest problems.
+ */
+export async function readStatus(config: Config, runLimit: number): Promise<StatusReport> {
+  const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
+  const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [] };
+  if (!existsSync(config.databasePath)) {
+    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, ...empty };
+  }
+  const opened = openDatabase(config.databasePath);
+  try {
+    const { db } = opened;
+    const resources = config.mapping.resources;
+    const kinds = resources.map((r) => r.kind);
+    const [overview, staged, errors, dangling, lock] = await Promise.all([
+      listKindOverview(db),
+      countStagedEntities(db, kinds),
+      countMappingErrors(db, kinds),
+      countRelationIssues(db, kinds),
+      readLockHolder(db),
+    ]);
+    const kindStatus = resources.map((resource): KindStatus => {
+      const extract = overview.latestExtract.get(resource.kind);
+      const stagedRows = staged.filter((s) => s.kind === resource.kind);
+      return {
+        kind: resource.kind,
+        name: resource.name,
+        rawRecords: overview.rawByKind.get(resource.kind) ?? 0,
+        ...(extract
+          ? { lastExtract: { status: extract.status, mode: extract.mode, finishedAt: extract.finished_at, records: extract.records, error: extract.error } }
+          : {}),
+        staged: stagedRows.reduce((n, s) => n + s.entities, 0),
+        heldBack: stagedRows.reduce((n, s) => n + s.held_back, 0),
+        mappingErrors: errors.get(resource.kind) ?? 0,
+        danglingRelations: dangling.get(resource.kind) ?? 0,
+      };
+    });
+    const pending = await load(
+      { db, progress: SILENT_PROGRESS },
+      {
+        runId: 0,
+        port: config.port,
+        network: config.network,
+        userAgent: userAgentFor(config),
+        integration: config.integration,
+        mapping: config.mapping,
+        resources,
+        blueprints: config.blueprints,
+        initializePortResources: false,
+        sendRawDataExamples: false,
+        allowMassDelete: false,
+        reconcile: false,
+        dryRun: true,
+      },
+    );
+    return {
+      databasePath: config.databasePath,
+      exists: true,
+      fileBytes: statSync(config.databasePath).size,
+      jqVersion,
+      lockHolder: lock ? `pid ${lock.pid} since ${lock.acquired_at}` : undefined,
+      runs: await listRecentRuns(db, runLimit),
+      kinds: kindStatus,
+      pending,
+      mappingErrors: await listLatestMappingErrors(db, LATEST),
+      relationIssues: await listLatestRelationIssues(db, LATEST),
+      loadErrors: await listLatestLoadErrors(db, LATEST),
+      heldBack: await listHeldBack(db, LATEST),
+    };
+  } finally {
+    await opened.close();
+  }
+}
