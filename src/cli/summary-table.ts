@@ -43,9 +43,17 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
     ];
   });
   const lines = [formatTable([[...COLUMNS], ...rows])];
-  if (summary.load) {
-    const verb = summary.load.dryRun ? "would send" : "sent";
-    lines.push(`Port: ${verb} ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
+  const plan = summary.load?.plan;
+  if (summary.load?.dryRun && plan) {
+    lines.push(`Plan (nothing was sent to Port): ${plan.totalChanges} change${plan.totalChanges === 1 ? "" : "s"}${plan.totalChanges > plan.changes.length ? `, the first ${plan.changes.length}:` : plan.totalChanges > 0 ? ":" : ""}`);
+    for (const change of plan.changes) {
+      lines.push(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? ` (${change.fields.join(", ")})` : ""}`);
+    }
+  } else if (summary.load) {
+    lines.push(`Port: ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
+  }
+  for (const failure of summary.load?.failures ?? []) {
+    lines.push(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`);
   }
   for (const error of summary.errors) lines.push(`error: ${error}`);
   lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { renderRunSummary } from "../../../src/cli/summary-table";
+import type { ResourceMapping } from "../../../src/model/mapping";
+import type { RunSummary } from "../../../src/model/summary";
+
+const RESOURCES = [
+  { kind: "/v2/users", name: "users", mappings: { blueprint: '"incidentioUser"' } },
+  { kind: "/v2/incidents", name: "incidents", mappings: { blueprint: '"incidentioIncident"' } },
+] as unknown as ResourceMapping[];
+
+const SUMMARY: RunSummary = {
+  runId: 3,
+  status: "failed",
+  durationMs: 2_340,
+  databasePath: "/data/etl.sqlite",
+  errors: ["extract incidents: GET /v2/incidents (cursor 01HX): 500"],
+  extract: {
+    runId: 3,
+    requests: 4,
+    durationMs: 900,
+    kinds: [
+      { kind: "/v2/users", name: "users", status: "complete", mode: "full", pages: 1, records: 40, requests: 1, durationMs: 10 },
+      { kind: "/v2/incidents", name: "incidents", status: "failed", mode: "full", pages: 2, records: 500, requests: 3, durationMs: 10, error: "500" },
+    ],
+  },
+  transform: {
+    runId: 3,
+    durationMs: 300,
+    blueprints: {},
+    kinds: [
+      { kind: "/v2/users", name: "users", records: 40, entities: 40, skipped: 0, filtered: 0, heldBack: 1, mappingErrors: 2, danglingRelations: 0, durationMs: 1 },
+    ],
+  },
+  load: {
+    runId: 3,
+    durationMs: 100,
+    dryRun: false,
+    requests: { entityWrites: 2, other: 5 },
+    blueprints: [
+      { blueprint: "incidentioUser", created: 1, updated: 2, deleted: 0, unchanged: 36, failed: 0, deletesWithheld: 0 },
+      { blueprint: "incidentioIncident", created: 0, updated: 0, deleted: 0, unchanged: 400, failed: 0, deletesWithheld: 3, deleteBlock: "extract-incomplete" },
+    ],
+  },
+};
+
+describe("renderRunSummary", () => {
+  it("shows one row per kind with what each stage did, then errors and the staging file", () => {
+    expect(renderRunSummary(SUMMARY, RESOURCES)).toMatchInlineSnapshot(`
+      "kind          extracted  entities  created  updated          deleted  unchanged  held back  errors
+      users                40        40        1        2                0         36          1       2
+      incidents  FAILED (500)         -        0        0  0 (+3 withheld)        400          -       1
+      Port: 2 entity write requests, 5 other requests
+      error: extract incidents: GET /v2/incidents (cursor 01HX): 500
+      Run 3 failed in 2.3 s; staging file: /data/etl.sqlite
+      "
+    `);
+  });
+
+  it("lists the first planned changes with their changed fields for a plan", () => {
+    const plan: RunSummary = {
+      ...SUMMARY,
+      status: "succeeded",
+      errors: [],
+      load: {
+        ...SUMMARY.load!,
+        dryRun: true,
+        plan: { totalChanges: 3, changes: [{ operation: "update", blueprint: "incidentioUser", identifier: "01U", fields: ["title", "properties.email"] }] },
+      },
+    };
+    expect(renderRunSummary(plan, RESOURCES)).toContain(
+      "Plan (nothing was sent to Port): 3 changes, the first 1:\n  update incidentioUser/01U (title, properties.email)\n",
+    );
+  });
+});
