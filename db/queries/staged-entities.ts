@@ -24,17 +24,33 @@ export async function deleteStagedEntitiesOfKind(db: StagingDb, kind: string): P
   await db.deleteFrom("staged_entities").where("kind", "=", kind).execute();
 }
 
-// Built as one statement text with positional parameters: compiling a query object of a few hundred
-// rows costs more than SQLite's work; 7 parameters a row stays far below SQLite's 32,766.
-const ROWS_PER_INSERT = 500;
+// Statements of 100 rows, their text built once: compiling a query object for every chunk, or
+// preparing a statement of thousands of parameters, costs more than SQLite's own work.
+const ROWS_PER_INSERT = 100;
 const COLUMNS = ["blueprint", "identifier", "kind", "record_id", "entity_json", "hash", "held_back_reason"] as const;
+const statements = new Map<number, string>();
 
 function insertStatement(rowCount: number): string {
-  const values = Array.from({ length: rowCount }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-  return (
-    `INSERT INTO staged_entities (${COLUMNS.join(", ")}) VALUES ${values} ` +
-    "ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING blueprint, identifier, kind, record_id"
-  );
+  let text = statements.get(rowCount);
+  if (text === undefined) {
+    const values = Array.from({ length: rowCount }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+    text = `INSERT INTO staged_entities (${COLUMNS.join(", ")}) VALUES ${values} ON CONFLICT (blueprint, identifier) DO NOTHING`;
+    statements.set(rowCount, text);
+  }
+  return text;
+}
+
+/** The rows of a chunk that did not get in: their key was staged by another record, or earlier in the chunk. */
+async function findRejected(db: StagingDb, chunk: readonly StagedEntityRow[]): Promise<StagedEntityRow[]> {
+  const rejected: StagedEntityRow[] = [];
+  const seen = new Set<string>();
+  for (const row of chunk) {
+    const key = `${row.blueprint}\u0000${row.identifier}`;
+    const source = await findStagedEntitySource(db, row.blueprint, row.identifier);
+    if (seen.has(key) || source?.kind !== row.kind || source.record_id !== row.record_id) rejected.push(row);
+    seen.add(key);
+  }
+  return rejected;
 }
 
 /**
@@ -45,24 +61,13 @@ export async function insertStagedEntities(db: StagingDb, rows: readonly StagedE
   const rejected: StagedEntityRow[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-    const parameters = chunk.flatMap((row) => COLUMNS.map((column) => row[column]));
-    const inserted = await db.executeQuery<Pick<StagedEntityRow, "blueprint" | "identifier" | "kind" | "record_id">>(
-      CompiledQuery.raw(insertStatement(chunk.length), parameters),
-    );
-    if (inserted.rows.length === chunk.length) continue;
-    const kept = new Set(inserted.rows.map(keyOf));
-    for (const row of chunk) {
-      const key = keyOf(row);
-      // Two rows of one record may share a key (itemsToParse); only the first of them was kept.
-      if (kept.has(key)) kept.delete(key);
-      else rejected.push(row);
-    }
+    const parameters: unknown[] = [];
+    for (const row of chunk) for (const column of COLUMNS) parameters.push(row[column]);
+    const result = await db.executeQuery(CompiledQuery.raw(insertStatement(chunk.length), parameters));
+    // Duplicates are rare: only then is each row of the chunk looked up.
+    if (Number(result.numAffectedRows ?? 0n) < chunk.length) rejected.push(...(await findRejected(db, chunk)));
   }
   return rejected;
-}
-
-function keyOf(row: Pick<StagedEntityRow, "kind" | "record_id" | "blueprint" | "identifier">): string {
-  return `${row.kind}\u0000${row.record_id}\u0000${row.blueprint}\u0000${row.identifier}`;
 }
 
 /** The kind and record an entity is staged from, or undefined when it is not staged. */

@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError } from "../errors";
 
 /** A jq binary, run through node-jq over input that is already serialized JSON text. */
@@ -25,7 +28,7 @@ export class JqTimeoutError extends Error {
   }
 }
 
-type NodeJqRun = (filter: string, json: string, options: { input: "string"; output: "string" }) => Promise<unknown>;
+type NodeJqRun = (filter: string, json: string, options: { input: "string" | "file"; output: "string" }) => Promise<unknown>;
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const VERSION_TIMEOUT_MS = 10_000;
@@ -114,8 +117,27 @@ export async function createJqRunner(jqPath: string, options: JqRunnerOptions = 
     }
     // jq prints nothing for no input; node-jq would refuse the empty string (and never close jq's stdin).
     if (input === "") return "";
-    // `output: "string"` means --compact-output and the raw stdout (final newline stripped).
-    return String(await withTimeout(run(filter, input, { input: "string", output: "string" }), timeoutMs, filter));
+    try {
+      // `output: "string"` means --compact-output and the raw stdout (final newline stripped).
+      return String(await withTimeout(run(filter, input, { input: "string", output: "string" }), timeoutMs, filter));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+      // jq stopped reading before node-jq finished writing (a compile error, unreadable input, a program
+      // that reads only part of it), and node-jq then reports EPIPE instead of what jq said. From a
+      // file jq reads at its own pace, so the same run gives jq's own result or message.
+      return await runFromFile(filter, input);
+    }
+  };
+
+  const runFromFile = async (filter: string, input: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), "etl-jq-"));
+    try {
+      const path = join(dir, "input.json");
+      await writeFile(path, input);
+      return String(await withTimeout(run(filter, path, { input: "file", output: "string" }), timeoutMs, filter));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   };
 
   return {

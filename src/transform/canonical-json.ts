@@ -1,27 +1,61 @@
 import { createHash } from "node:crypto";
 
+// V8 enumerates array-index keys ("0", "42") first, in numeric order, whatever the insertion order,
+// so an object holding one cannot be re-created in code-unit order for JSON.stringify.
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function writeCanonical(value: unknown): string {
+/** Writes any JSON value with sorted keys, one piece at a time (for objects with array-index keys). */
+function writeSorted(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : writeSorted(item))).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(record).sort(compareKeys)) {
+    if (record[key] !== undefined) parts.push(`${JSON.stringify(key)}:${writeSorted(record[key])}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * The same value with every object's keys in code-unit order (objects already in order are reused),
+ * or undefined when an object has an array-index key.
+ */
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
-    let text = "[";
-    for (let index = 0; index < value.length; index += 1) text += (index > 0 ? "," : "") + writeCanonical(value[index]);
-    return `${text}]`;
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index] as unknown;
+      const sorted = sortKeys(item);
+      if (sorted === undefined && item !== undefined) return undefined;
+      if (sorted !== item) (copy ??= value.slice())[index] = sorted;
+    }
+    return copy ?? value;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(compareKeys);
-  let text = "{";
-  let first = true;
-  for (const key of keys) {
+  const keys = Object.keys(record);
+  let inOrder = true;
+  let changed = false;
+  const values: unknown[] = [];
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    if (ARRAY_INDEX.test(key)) return undefined;
+    if (index > 0 && compareKeys(keys[index - 1] as string, key) > 0) inOrder = false;
     const item = record[key];
-    if (item === undefined) continue;
-    text += `${first ? "" : ","}${JSON.stringify(key)}:${writeCanonical(item)}`;
-    first = false;
+    const sorted = sortKeys(item);
+    if (sorted === undefined && item !== undefined) return undefined;
+    if (sorted !== item) changed = true;
+    values.push(sorted);
   }
-  return `${text}}`;
+  if (inOrder && !changed) return record;
+  const order = keys.map((_, index) => index).sort((a, b) => compareKeys(keys[a] as string, keys[b] as string));
+  const copy: Record<string, unknown> = {};
+  for (const index of order) copy[keys[index] as string] = values[index];
+  return copy;
 }
 
 /**
@@ -29,7 +63,8 @@ function writeCanonical(value: unknown): string {
  * whitespace, so equal entities give equal text whatever order jq built their keys in.
  */
 export function toCanonicalJson(value: unknown): string {
-  return writeCanonical(value);
+  const sorted = sortKeys(value);
+  return sorted === undefined ? writeSorted(value) : (JSON.stringify(sorted) ?? "null");
 }
 
 /** The sha-256 (hex) of a canonical JSON text: the content hash staged entities are diffed by. */

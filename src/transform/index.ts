@@ -1,6 +1,6 @@
 import type { StagingDb } from "../../db/database";
 import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { listRawRecordBatch, type RawRecordRow } from "../../db/queries/raw-record-batches";
+import { readRawRecordBatch, type RawRecordPosition } from "../../db/queries/raw-record-batches";
 import {
   countRelationIssues,
   deleteRelationIssuesOfKind,
@@ -21,7 +21,7 @@ import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import type { RecordMapping } from "./interpret-output";
-import { mapRecords, type RawRecord } from "./map-records";
+import { mapRecords } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { stageEntity } from "./stage-entity";
 
@@ -93,7 +93,7 @@ interface StagingContext {
 async function stageBatch(
   context: StagingContext,
   program: MappingProgram,
-  records: readonly RawRecord[],
+  positions: readonly RawRecordPosition[],
   mappings: readonly RecordMapping[],
   counts: KindCounts,
 ): Promise<void> {
@@ -103,7 +103,7 @@ async function stageBatch(
   const identifierField = program.fields[0];
   const blueprintField = program.fields[1];
   mappings.forEach((mapping, index) => {
-    const recordId = (records[index] as RawRecord).recordId;
+    const recordId = (positions[index] as RawRecordPosition).record_id;
     counts.skipped += mapping.skipped;
     counts.filtered += mapping.filtered;
     for (const problem of mapping.problems) errors.push({ run_id: runId, kind, record_id: recordId, ...problem });
@@ -155,20 +155,20 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
     await deleteRelationIssuesOfKind(trx, plan.kind);
     const context: StagingContext = { db: trx, runId, kind: plan.kind, blueprints };
 
-    let after: RawRecordRow | undefined;
+    let after: RawRecordPosition | undefined;
     let exhausted = false;
-    const readBatch = async (): Promise<RawRecord[] | undefined> => {
+    const readBatch = async (): Promise<{ positions: readonly RawRecordPosition[]; payloads: string } | undefined> => {
       if (exhausted) return undefined;
-      const rows = await listRawRecordBatch(trx, plan.kind, after, BATCH_SIZE);
-      after = rows.at(-1);
-      exhausted = rows.length < BATCH_SIZE;
-      counts.records += rows.length;
-      return rows.length === 0 ? undefined : rows.map((row) => ({ recordId: row.record_id, payload: row.payload }));
+      const batch = await readRawRecordBatch(trx, plan.kind, after, BATCH_SIZE);
+      after = batch?.positions.at(-1);
+      exhausted = batch === undefined || batch.positions.length < BATCH_SIZE;
+      counts.records += batch?.positions.length ?? 0;
+      return batch;
     };
 
     // Batch tasks in record order; up to JQ_PROCESSES run at once, and a finished one waits (at most
     // MAX_WAITING of them) while the previous one is written, so jq keeps both cores busy.
-    const tasks: { program: MappingProgram; records: RawRecord[]; mapped: Promise<RecordMapping[]>; settled: boolean }[] = [];
+    const tasks: { program: MappingProgram; positions: readonly RawRecordPosition[]; mapped: Promise<RecordMapping[]>; settled: boolean }[] = [];
     let batch = await readBatch();
     let programIndex = 0;
     let wake: (() => void) | undefined;
@@ -176,7 +176,8 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
     const fill = async (): Promise<void> => {
       while (batch !== undefined && running() < JQ_PROCESSES && tasks.length < JQ_PROCESSES + MAX_WAITING) {
         const program = plan.programs[programIndex] as MappingProgram;
-        const task = { program, records: batch, mapped: mapRecords(deps.jq, program, batch), settled: false };
+        const mapped = mapRecords(deps.jq, program, { count: batch.positions.length, payloads: batch.payloads });
+        const task = { program, positions: batch.positions, mapped, settled: false };
         // Awaited in order below; until then a rejection must not count as unhandled.
         task.mapped.then(
           () => undefined,
@@ -207,7 +208,7 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
       }
       tasks.shift();
       const mappings = await task.mapped;
-      await stageBatch(context, task.program, task.records, mappings, counts);
+      await stageBatch(context, task.program, task.positions, mappings, counts);
       entities += mappings.reduce((sum, mapping) => sum + mapping.entities.length, 0);
       // Stopping mid-kind rolls the kind back to what it was: never half old and half new.
       if (deps.signal?.aborted) throw new Interrupted();

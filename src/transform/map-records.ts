@@ -2,19 +2,30 @@ import { JqTimeoutError, type JqRunner } from "../jq/jq-runner";
 import { interpretRecordOutput, type RecordMapping } from "./interpret-output";
 import type { MappingProgram } from "./program";
 
-/** A raw record as the mapping sees it: its id and its payload, already serialized JSON. */
-export interface RawRecord {
-  readonly recordId: string;
-  readonly payload: string;
+/** Records as the mapping sees them: their payloads (serialized JSON) joined by newlines, and how many there are. */
+export interface RecordBatch {
+  readonly count: number;
+  readonly payloads: string;
 }
 
-async function runBatch(jq: JqRunner, program: MappingProgram, records: readonly RawRecord[]): Promise<RecordMapping[]> {
-  const stdout = await jq.runText(program.text, records.map((r) => r.payload).join("\n"));
-  const lines = stdout === "" ? [] : stdout.split("\n");
-  if (lines.length !== records.length) {
-    throw new Error(`the mapping program printed ${lines.length} lines for ${records.length} records`);
+async function runBatch(jq: JqRunner, program: MappingProgram, batch: RecordBatch): Promise<RecordMapping[]> {
+  const stdout = await jq.runText(program.text, batch.payloads);
+  // One line a record; parsing them as one array costs less than a parse call each.
+  const outputs = stdout === "" ? [] : (JSON.parse(`[${stdout.replaceAll("\n", ",")}]`) as unknown[]);
+  if (outputs.length !== batch.count) {
+    throw new Error(`the mapping program printed ${outputs.length} lines for ${batch.count} records`);
   }
-  return lines.map((line) => interpretRecordOutput(program, JSON.parse(line)));
+  return outputs.map((output) => interpretRecordOutput(program, output));
+}
+
+/** Splits a batch in two at a record boundary (payloads are one line each). */
+function splitBatch(batch: RecordBatch): [RecordBatch, RecordBatch] {
+  const lines = batch.payloads.split("\n");
+  const middle = Math.ceil(lines.length / 2);
+  return [
+    { count: middle, payloads: lines.slice(0, middle).join("\n") },
+    { count: lines.length - middle, payloads: lines.slice(middle).join("\n") },
+  ];
 }
 
 function failRecord(message: string): RecordMapping {
@@ -28,16 +39,14 @@ function failRecord(message: string): RecordMapping {
  * halves until the failing records are alone, and each of those is reported as failed, while the
  * others map normally. Throws only when jq times out.
  */
-export async function mapRecords(jq: JqRunner, program: MappingProgram, records: readonly RawRecord[]): Promise<RecordMapping[]> {
-  if (records.length === 0) return [];
+export async function mapRecords(jq: JqRunner, program: MappingProgram, batch: RecordBatch): Promise<RecordMapping[]> {
+  if (batch.count === 0) return [];
   try {
-    return await runBatch(jq, program, records);
+    return await runBatch(jq, program, batch);
   } catch (error) {
     if (error instanceof JqTimeoutError) throw error;
-    if (records.length === 1) return [failRecord(error instanceof Error ? error.message.trim() : String(error))];
-    const middle = Math.ceil(records.length / 2);
-    const first = await mapRecords(jq, program, records.slice(0, middle));
-    const second = await mapRecords(jq, program, records.slice(middle));
-    return [...first, ...second];
+    if (batch.count === 1) return [failRecord(error instanceof Error ? error.message.trim() : String(error))];
+    const [head, tail] = splitBatch(batch);
+    return [...(await mapRecords(jq, program, head)), ...(await mapRecords(jq, program, tail))];
   }
 }

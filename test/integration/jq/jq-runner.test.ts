@@ -71,3 +71,17 @@ describe("createJqRunner", () => {
     await expect(jq.runJson(`"${"x".repeat(200_000)}"`, "null")).rejects.toThrow(/limit for one command-line argument/);
   });
 });
+
+describe("createJqRunner when jq stops reading its input early", () => {
+  it("reports jq's own compile error however large the input", async () => {
+    const jq = await createTestJqRunner();
+    const input = `${JSON.stringify({ text: "x".repeat(1000) })}\n`.repeat(2000);
+    await expect(jq.runText(".a |", input)).rejects.toThrow(/syntax error/);
+  });
+
+  it("reports jq's message for unreadable input rather than a broken pipe", async () => {
+    const jq = await createTestJqRunner();
+    const input = `{"id": oops}\n${`${JSON.stringify({ text: "x".repeat(1000) })}\n`.repeat(2000)}`;
+    await expect(jq.runText(".id", input)).rejects.toThrow(/parse error|Invalid/);
+  });
+});

@@ -25,3 +25,13 @@ describe("hashCanonicalJson", () => {
     expect(hashCanonicalJson("{}")).toBe("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   });
 });
+
+describe("toCanonicalJson with array-index keys", () => {
+  it.each([
+    { name: "orders them as text, not as numbers", value: { "10": 1, "9": 2, a: 3 }, expected: '{"10":1,"9":2,"a":3}' },
+    { name: "orders them inside nested objects too", value: { x: [{ "2": 0, "1": 0 }], b: { "01": 1, "1": 2 } }, expected: '{"b":{"01":1,"1":2},"x":[{"1":0,"2":0}]}' },
+    { name: "drops undefined array items to null like JSON", value: { "1": [undefined] }, expected: '{"1":[null]}' },
+  ])("$name", ({ value, expected }) => {
+    expect(toCanonicalJson(value)).toBe(expected);
+  });
+});
