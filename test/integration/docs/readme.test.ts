@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { SETTINGS } from "../../../src/config/settings";
+
+const root = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), "utf8");
+
+describe("README", () => {
+  const readme = root("README.md");
+
+  it("documents every setting under its environment variable and flag", () => {
+    for (const spec of Object.values(SETTINGS)) {
+      for (const name of [...spec.env, ...("flag" in spec ? [spec.flag] : [])]) expect(readme).toContain(`\`${name}\``);
+    }
+  });
+
+  it("starts with the two set-up commands, and CI runs the same test command", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## How it works"));
+    expect(quickStart).toContain("bash scripts/setup.sh && pnpm etl demo");
+    expect(quickStart).toContain("pnpm test");
+    const ci = root(".ci/run");
+    expect(ci).toContain("bash scripts/setup.sh");
+    expect(ci).toMatch(/^pnpm test$/m);
+  });
+});
