@@ -90,7 +90,7 @@ function describeFailure(error: unknown, parent: string | undefined): Failure {
   }
   if (error instanceof PageError) {
     const where = `GET ${error.endpoint}${error.cursor ? ` (cursor ${error.cursor})` : ""}`;
-    return { endpoint: error.endpoint, cursor: error.cursor ?? null, status: error.status ?? null, message: `${prefix}${where}: ${error.message}` };
+    return { endpoint: error.endpoint, cursor: error.cursor ?? null, status: null, message: `${prefix}${where}: ${error.message}` };
   }
   return { endpoint: null, cursor: null, status: null, message: `${prefix}${error instanceof Error ? error.message : String(error)}` };
 }

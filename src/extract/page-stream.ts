@@ -11,14 +11,12 @@ const MAX_PAGES_PER_STREAM = 200_000;
 export class PageError extends Error {
   readonly endpoint: string;
   readonly cursor: string | undefined;
-  readonly status: number | undefined;
 
-  constructor(message: string, where: { endpoint: string; cursor: string | undefined; status?: number | undefined }, options?: ErrorOptions) {
+  constructor(message: string, where: { endpoint: string; cursor: string | undefined }, options?: ErrorOptions) {
     super(message, options);
     this.name = "PageError";
     this.endpoint = where.endpoint;
     this.cursor = where.cursor;
-    this.status = where.status;
   }
 }
 
