@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,6 +8,22 @@ import { createTestJqRunner, findTestJqPath } from "../../helpers/test-jq";
 
 const scratch = mkdtempSync(join(tmpdir(), "jq-runner-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** True once no process has `marker` on its command line (Linux /proc), polling for at most 2 s. */
+async function waitUntilGone(marker: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    const running = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+      } catch {
+        return false;
+      }
+    });
+    if (!running) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
 
 describe("createJqRunner", () => {
   it("reports the version of the jq binary", async () => {
@@ -64,6 +80,25 @@ describe("createJqRunner", () => {
     // A finite run (a few seconds at most) so that no jq process outlives the test.
     const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 50 });
     await expect(jq.runJson("[range(3000000)] | length", "null")).rejects.toThrow(/did not finish within 50 ms/);
+  });
+
+  it("kills jq when a run never ends, so no jq process outlives the timeout", async () => {
+    const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 200 });
+    const marker = `runaway-${process.pid}-${Date.now()}`;
+    await expect(jq.runText(`def f: f; "${marker}" | f`, "null")).rejects.toThrow(/did not finish within 200 ms/);
+    expect(await waitUntilGone(marker)).toBe(true);
+  });
+
+  it("kills jq when it prints more than the output limit", async () => {
+    const jq = await createJqRunner(findTestJqPath(), { maxOutputBytes: 100_000 });
+    const marker = `flood-${process.pid}-${Date.now()}`;
+    await expect(jq.runText(`"${marker}" | repeat(.)`, "null")).rejects.toThrow(/printed more than 100000 bytes/);
+    expect(await waitUntilGone(marker)).toBe(true);
+  });
+
+  it("gives jq an empty environment, so a filter cannot read the product's secrets", async () => {
+    const jq = await createTestJqRunner();
+    await expect(jq.runJson("[env, $ENV]", "null")).resolves.toEqual([{}, {}]);
   });
 
   it("refuses a filter longer than one command-line argument may be", async () => {
