@@ -1,0 +1,54 @@
+import type { StagingDb } from "../database";
+
+// Read-only queries `etl discover` runs over raw_records, which extract writes. They live apart from
+// raw-records.ts so that the extract stage keeps the file of the table it writes.
+
+/** Where a raw record sits in a kind's (parent_key, record_id) order. */
+export interface RawPayloadPosition {
+  readonly parent_key: string;
+  readonly record_id: string;
+}
+
+export interface RawPayloadRow extends RawPayloadPosition {
+  readonly payload: string;
+}
+
+/**
+ * Reads up to `limit` raw records of `kind` after `after` (from the start when undefined), in
+ * (parent_key, record_id) order: keyset paging over the primary key. An empty list means the end.
+ */
+export async function readRawPayloads(
+  db: StagingDb,
+  kind: string,
+  after: RawPayloadPosition | undefined,
+  limit: number,
+): Promise<RawPayloadRow[]> {
+  let query = db.selectFrom("raw_records").select(["parent_key", "record_id", "payload"]).where("kind", "=", kind);
+  if (after) query = query.where((eb) => eb(eb.refTuple("parent_key", "record_id"), ">", eb.tuple(after.parent_key, after.record_id)));
+  return query.orderBy("parent_key").orderBy("record_id").limit(limit).execute();
+}
+
+/** Raw records held per kind (kinds without any are absent). */
+export async function countRawRecordsByKind(db: StagingDb): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("raw_records").select(["kind", (eb) => eb.fn.countAll<number>().as("records")]).groupBy("kind").execute();
+  return new Map(rows.map((row) => [row.kind, Number(row.records)]));
+}
+
+// Well below SQLite's 32,766 bound parameters a statement.
+const IDS_PER_STATEMENT = 500;
+
+/** Which of `ids` are record ids of `kind` in raw_records (read from the primary key's index, never the payloads). */
+export async function listKnownRecordIds(db: StagingDb, kind: string, ids: readonly string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
+    const rows = await db
+      .selectFrom("raw_records")
+      .select("record_id")
+      .distinct()
+      .where("kind", "=", kind)
+      .where("record_id", "in", ids.slice(start, start + IDS_PER_STATEMENT))
+      .execute();
+    for (const row of rows) known.add(row.record_id);
+  }
+  return known;
+}
