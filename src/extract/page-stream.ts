@@ -50,7 +50,7 @@ export interface StreamHooks {
  * Reads every page of `spec` in order, calling `onPage` for each. The next page is requested before
  * `onPage` runs, so storing a page overlaps the wait for the next one. Stops when the paginator
  * says so; throws `stopReason()` when told to stop (after the page in hand), and PageError for a
- * page that cannot be read. Never leaves a request running when it returns or throws.
+ * page that cannot be read or stored. Never leaves a request running when it returns or throws.
  */
 export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Promise<void> {
   const seen = new Set<string>();
@@ -61,6 +61,14 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
     // Marked handled at once: it is awaited later, or on the way out when something else failed first.
     request.catch(() => undefined);
     return { request, position, path: target.path, cursor };
+  };
+  // A page that cannot be stored (a record too deep to serialize, the disk full) fails naming that page.
+  const store = async (page: unknown, items: unknown[], at: { path: string; cursor: string | undefined }): Promise<void> => {
+    try {
+      await hooks.onPage(page, items, at.cursor);
+    } catch (error) {
+      throw new PageError(error instanceof Error ? error.message : String(error), { endpoint: at.path, cursor: at.cursor }, { cause: error });
+    }
   };
   const early = hooks.stopReason();
   if (early) throw early;
@@ -78,7 +86,7 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       }
       const next = nextPosition(spec.pagination, current.position, page, items.length, seen);
       if (next === undefined) {
-        await hooks.onPage(page, items, current.cursor);
+        await store(page, items, current);
         return;
       }
       if (next.cursor !== undefined) seen.add(next.cursor);
@@ -88,7 +96,7 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       // Node writes a request on a later tick; without yielding here, storing this page (synchronous
       // SQLite work chained through microtasks) would run first and the server would sit idle meanwhile.
       if (upcoming) await yieldToEventLoop();
-      await hooks.onPage(page, items, current.cursor);
+      await store(page, items, current);
       if (!upcoming) throw stop;
       current = upcoming;
     }

@@ -19,35 +19,44 @@ export function parseDropRules(fields: readonly string[]): DropRule[] {
   return fields.map((field) => (field.includes(".") ? { path: field.split(".") } : { anywhere: field }));
 }
 
-function dropAnywhere(node: unknown, name: string, depth: number): void {
-  // JSON.parse output cannot be cyclic; the depth bound only guards against pathological nesting.
-  if (node === null || typeof node !== "object" || depth > 64) return;
-  if (Array.isArray(node)) {
-    for (const element of node) dropAnywhere(element, name, depth + 1);
-    return;
+// Both walks keep their own stack rather than recursing: a record nested deeper than the call stack
+// allows must still lose its secrets (JSON.parse output has no cycles, so each node is visited once).
+function dropAnywhere(root: unknown, name: string): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const element of node) pending.push(element);
+      continue;
+    }
+    const object = node as Record<string, unknown>;
+    if (name in object) delete object[name];
+    for (const key in object) pending.push(object[key]);
   }
-  const object = node as Record<string, unknown>;
-  if (name in object) delete object[name];
-  for (const key in object) dropAnywhere(object[key], name, depth + 1);
 }
 
-function dropPath(node: unknown, path: readonly string[], at: number): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const element of node) dropPath(element, path, at);
-    return;
+function dropPath(root: unknown, path: readonly string[]): void {
+  const pending: { node: unknown; at: number }[] = [{ node: root, at: 0 }];
+  while (pending.length > 0) {
+    const { node, at } = pending.pop() as { node: unknown; at: number };
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const element of node) pending.push({ node: element, at });
+      continue;
+    }
+    const object = node as Record<string, unknown>;
+    const key = path[at] as string;
+    if (at === path.length - 1) delete object[key];
+    else pending.push({ node: object[key], at: at + 1 });
   }
-  const object = node as Record<string, unknown>;
-  const key = path[at] as string;
-  if (at === path.length - 1) delete object[key];
-  else dropPath(object[key], path, at + 1);
 }
 
 /** Removes the fields of `rules` from `record`, in place (records are freshly parsed and owned by the caller). */
 export function dropFields(record: unknown, rules: readonly DropRule[]): void {
   for (const rule of rules) {
-    if ("anywhere" in rule) dropAnywhere(record, rule.anywhere, 0);
-    else dropPath(record, rule.path, 0);
+    if ("anywhere" in rule) dropAnywhere(record, rule.anywhere);
+    else dropPath(record, rule.path);
   }
 }
 
@@ -59,15 +68,24 @@ export function hashPayload(payload: string): string {
 /**
  * The raw row of one item: its secret fields removed, the parent value injected as `__<name>` (a
  * string, as Ocean does), serialized once and hashed. The id is the item's `id`; an item without one
- * is keyed by its hash, so identical items collapse and a changed one counts as replaced.
+ * is keyed by its hash, so identical items collapse and a changed one counts as replaced. Throws
+ * when the item is nested too deeply to serialize.
  */
 export function toRawRow(item: unknown, rules: readonly DropRule[], parent: { readonly name: string; readonly value: string } | undefined): RawRow {
   dropFields(item, rules);
   const isObject = item !== null && typeof item === "object" && !Array.isArray(item);
   if (parent && isObject) (item as Record<string, unknown>)[`__${parent.name}`] = parent.value;
-  const payload = JSON.stringify(item) ?? "null";
-  const payload_hash = hashPayload(payload);
   const id = isObject ? (item as Record<string, unknown>)["id"] : undefined;
+  let payload: string;
+  try {
+    payload = JSON.stringify(item) ?? "null";
+  } catch (error) {
+    // JSON.stringify recurses, so a record nested some thousands of levels deep exhausts the stack.
+    if (!(error instanceof RangeError)) throw error;
+    const which = typeof id === "string" || typeof id === "number" ? `record ${id}` : "a record";
+    throw new Error(`${which} is nested too deeply to store (${error.message})`, { cause: error });
+  }
+  const payload_hash = hashPayload(payload);
   const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
   return { record_id, payload, payload_hash };
 }

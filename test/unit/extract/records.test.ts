@@ -40,6 +40,34 @@ describe("dropFields", () => {
   });
 });
 
+/** `{ wrap: { wrap: ... leaf } }` (or nested arrays), `depth` levels deep. */
+function nest(depth: number, leaf: unknown, as: "objects" | "arrays"): unknown {
+  let node = leaf;
+  for (let level = 0; level < depth; level += 1) node = as === "objects" ? { wrap: node } : [node];
+  return node;
+}
+
+describe("dropFields on deeply nested records", () => {
+  it.each([
+    { name: "objects", as: "objects" as const },
+    { name: "arrays", as: "arrays" as const },
+  ])("removes a bare name nested 10,000 levels deep in $name", ({ as }) => {
+    const record = { id: "1", deep: nest(10_000, { secret_token: "s3cr3t", keep: 1 }, as) };
+    dropFields(record, parseDropRules(["secret_token"]));
+    let node: unknown = record.deep;
+    while (node !== null && typeof node === "object" && !("keep" in node)) node = Array.isArray(node) ? node[0] : (node as { wrap: unknown }).wrap;
+    expect(node).toEqual({ keep: 1 });
+  });
+
+  it("follows a dot path through 10,000 levels of nested arrays", () => {
+    const record = { a: nest(10_000, { b: "s3cr3t", keep: 1 }, "arrays") };
+    dropFields(record, parseDropRules(["a.b"]));
+    let node: unknown = record.a;
+    while (Array.isArray(node)) node = node[0];
+    expect(node).toEqual({ keep: 1 });
+  });
+});
+
 describe("toRawRow", () => {
   const rules = parseDropRules(["secret_token"]);
 
@@ -62,6 +90,10 @@ describe("toRawRow", () => {
     { name: "a non-object item", item: "text", expected: `sha256:${hashPayload('"text"')}` },
   ])("keys a record with $name", ({ item, expected }) => {
     expect(toRawRow(item, rules, undefined).record_id).toBe(expected);
+  });
+
+  it("throws an error naming the record when it is nested too deeply to serialize", () => {
+    expect(() => toRawRow({ id: "01DEEP", deep: nest(100_000, 1, "arrays") }, rules, undefined)).toThrow(/^record 01DEEP is nested too deeply to store/);
   });
 
   it("hashes equal payloads equally and different payloads differently", () => {
