@@ -21,6 +21,7 @@ import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import type { RecordMapping } from "./interpret-output";
+import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
 import { mapRecords } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { stageEntity } from "./stage-entity";
@@ -42,11 +43,9 @@ export interface TransformInput {
   createMissingRelatedEntities: boolean;
 }
 
-// A few thousand records make one jq process worth its start (~30 ms, and a fork of this process)
-// while keeping a batch's text, and jq's output, to a few MB; two batches run at once, one a core.
-const BATCH_SIZE = 5000;
+// Two jq processes run at once, one a core; one finished batch may wait while another is written.
 const JQ_PROCESSES = 2;
-const MAX_WAITING = 2;
+const MAX_WAITING = 1;
 // Holding back an entity can leave another pointing at it dangling; chains longer than this are
 // left to Port to refuse at load time.
 const MAX_HOLD_BACK_ROUNDS = 50;
@@ -157,12 +156,16 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
 
     let after: RawRecordPosition | undefined;
     let exhausted = false;
+    let limit = FIRST_BATCH_RECORDS;
     const readBatch = async (): Promise<{ positions: readonly RawRecordPosition[]; payloads: string } | undefined> => {
       if (exhausted) return undefined;
-      const batch = await readRawRecordBatch(trx, plan.kind, after, BATCH_SIZE);
+      const batch = await readRawRecordBatch(trx, plan.kind, after, limit);
       after = batch?.positions.at(-1);
-      exhausted = batch === undefined || batch.positions.length < BATCH_SIZE;
-      counts.records += batch?.positions.length ?? 0;
+      exhausted = batch === undefined || batch.positions.length < limit;
+      if (batch !== undefined) {
+        counts.records += batch.positions.length;
+        limit = sizeNextBatch(batch.payloads.length, batch.positions.length);
+      }
       return batch;
     };
 

@@ -1,4 +1,4 @@
-import type { EntityField, MappingField, MappingProgram } from "./program";
+import type { MappingField, MappingProgram } from "./program";
 
 /** A mapping expression that failed on a record: the field became null (or the record was not mapped). */
 export interface FieldProblem {
@@ -74,11 +74,16 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
   const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
   const properties: Record<string, unknown> = {};
   const relations: Record<string, unknown> = {};
-  for (let index = 0; index < program.fields.length; index += 1) {
-    const field = program.fields[index] as EntityField;
-    const evaluation = readEvaluation(raw[index + 1]);
-    if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
-    const value = evaluation.kind === "value" ? evaluation.value : null;
+  let printed = 1;
+  for (const field of program.fields) {
+    let value: unknown;
+    if (field.evaluation.kind === "constant") value = field.evaluation.value;
+    else {
+      const evaluation = readEvaluation(raw[printed]);
+      printed += 1;
+      if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
+      value = evaluation.kind === "value" ? evaluation.value : null;
+    }
     const target = field.target;
     if (target.section === "identifier") identifier = value;
     else if (target.section === "blueprint") blueprint = value;

@@ -17,19 +17,46 @@ export type EntityFieldTarget =
   | { readonly section: "properties"; readonly key: string }
   | { readonly section: "relations"; readonly key: string };
 
-export type EntityField = MappingField & { readonly target: EntityFieldTarget };
+/** How the program gets a field's value; the cheaper forms give exactly what the general one would. */
+export type FieldEvaluation =
+  /** A JSON literal (`"incidentioUser"`, `42`, `true`): computed once here, not in jq. */
+  | { readonly kind: "constant"; readonly value: unknown }
+  /** `.name`: one output, and no error on an object, so jq skips the guard for object records. */
+  | { readonly kind: "key"; readonly key: string }
+  /** `.a.b`: exactly one output or an error, so only the error needs guarding. */
+  | { readonly kind: "path" }
+  | { readonly kind: "general" };
+
+export type EntityField = MappingField & { readonly target: EntityFieldTarget; readonly evaluation: FieldEvaluation };
 
 /** The jq program of one resource and the order in which it reports each expression's result. */
 export interface MappingProgram {
   readonly text: string;
   readonly selector: MappingField;
   readonly itemsToParse: MappingField | undefined;
-  /** Entity fields in output order: identifier, blueprint, then title/icon/team when mapped, properties, relations. */
+  /** Entity fields in order: identifier, blueprint, then title/icon/team when mapped, properties, relations; the program prints the non-constant ones. */
   readonly fields: readonly EntityField[];
 }
 
 // Records go through jq as one stream, so `input`/`inputs` would read the next record and `halt`
 // would end the whole batch. Ocean evaluates each record alone, where `input` finds nothing more.
+const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const KEY = /^\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const PATH = /^(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+const CATCH = 'catch {e: (if type == "string" then . else tojson end)}';
+
+/** Decides how a (rewritten) expression can be evaluated: see FieldEvaluation. */
+export function classifyExpression(expression: string): FieldEvaluation {
+  const text = expression.trim();
+  if (text === "null" || text === "true" || text === "false" || JSON_NUMBER.test(text) || JSON_STRING.test(text)) {
+    return { kind: "constant", value: JSON.parse(text) as unknown };
+  }
+  const key = KEY.exec(text)?.[1];
+  if (key !== undefined) return { kind: "key", key };
+  return PATH.test(text) ? { kind: "path" } : { kind: "general" };
+}
+
 const PRELUDE = [
   'def input: error("No more inputs");',
   "def inputs: empty;",
@@ -38,7 +65,7 @@ const PRELUDE = [
   'def halt_error($code): error("halt_error is not supported in a mapping expression");',
   // Ocean keeps the first output of an expression (None when there is none) and turns an error into
   // None. `[]` = no output, `[v]` = first output, `{e}` = the error message.
-  'def __etl_eval(f): try [first(f)] catch {e: (if type == "string" then . else tojson end)};',
+  `def __etl_eval(f): try [first(f)] ${CATCH};`,
 ].join("\n");
 
 /**
@@ -47,7 +74,7 @@ const PRELUDE = [
  */
 export function listEntityFields(resource: ResourceMapping): EntityField[] {
   const m = resource.mappings;
-  const fields: EntityField[] = [
+  const fields: Omit<EntityField, "evaluation">[] = [
     { path: "identifier", expression: m.identifier, target: { section: "identifier" } },
     { path: "blueprint", expression: m.blueprint, target: { section: "blueprint" } },
   ];
@@ -61,12 +88,24 @@ export function listEntityFields(resource: ResourceMapping): EntityField[] {
   for (const [key, expression] of Object.entries(m.relations)) {
     fields.push({ path: `relations.${key}`, expression, target: { section: "relations", key } });
   }
-  return fields;
+  return fields.map((field) => ({ ...field, evaluation: classifyExpression(rewriteSingleQuotes(field.expression)) }));
 }
 
 /** Embeds one user expression; the newline ends a trailing `# comment` before the closing parentheses. */
 function evaluate(expression: string): string {
   return `__etl_eval((${rewriteSingleQuotes(expression)}\n))`;
+}
+
+/** The jq code printing a field's result (`[]`, `[v]` or `{e}`); `onObject` when the input is known to be an object. */
+function evaluateField(field: EntityField, onObject: boolean): string {
+  switch (field.evaluation.kind) {
+    case "key":
+      return onObject ? `[.${field.evaluation.key}]` : evaluate(field.expression);
+    case "path":
+      return `(try [${rewriteSingleQuotes(field.expression).trim()}] ${CATCH})`;
+    default:
+      return evaluate(field.expression);
+  }
 }
 
 /**
@@ -98,15 +137,20 @@ export function findItemsDeletionPath(itemsToParse: string): string | undefined 
  * Compiles a resource's mapping into one jq program run over a stream of records. For each record it
  * prints one line `[status, entity...]`: `status` is null, or (with itemsToParse) `{e}` when that
  * expression failed and `{t: type}` when it gave no array; each entity is `[selector]` when the
- * selector did not yield `true`, else `[selector, field...]` in `fields` order. Every expression is
- * guarded on its own, so an error nulls that field of that record only.
+ * selector did not yield `true`, else `[selector, field...]` with the non-constant `fields` in order.
+ * Every expression is guarded on its own, so an error nulls that field of that record only.
  */
 export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
   const fields = listEntityFields(resource);
   const selector: MappingField = { path: "selector.query", expression: resource.selector.query };
+  const printed = fields.filter((field) => field.evaluation.kind !== "constant");
+  const list = (onObject: boolean): string => ["$__etl_s", ...printed.map((field) => evaluateField(field, onObject))].join(", ");
+  const selectorCode = resource.selector.query.trim() === "true" ? "[true]" : evaluate(selector.expression);
   const entity = [
-    `def __etl_entity: ${evaluate(selector.expression)} as $__etl_s`,
-    `| if $__etl_s == [true] then [$__etl_s, ${fields.map((f) => evaluate(f.expression)).join(", ")}] else [$__etl_s] end;`,
+    `def __etl_entity: ${selectorCode} as $__etl_s`,
+    `| if $__etl_s != [true] then [$__etl_s]`,
+    `elif type == "object" then [${list(true)}]`,
+    `else [${list(false)}] end;`,
   ].join("\n");
 
   if (resource.itemsToParse === undefined) {

@@ -4,7 +4,11 @@ import { buildMappingProgram } from "../../../src/transform/program";
 import { makeResource } from "../../helpers/transform-fixtures";
 
 // Fields in output order: identifier, blueprint, title, properties.size, relations.owner.
-const PROGRAM = buildMappingProgram(makeResource({ mappings: { title: ".name", properties: { size: ".size" }, relations: { owner: ".owner" } } }));
+const PROGRAM = buildMappingProgram(
+  makeResource({ mappings: { blueprint: ".type", title: ".name", properties: { size: ".size" }, relations: { owner: ".owner" } } }),
+);
+// A literal blueprint is not printed: it is the same for every record.
+const LITERAL = buildMappingProgram(makeResource({ mappings: { blueprint: "'thing'", properties: { size: "3" } } }));
 const ITEMS = buildMappingProgram(makeResource({ itemsToParse: ".members" }));
 
 describe("isTruthy", () => {
@@ -34,6 +38,12 @@ describe("interpretRecordOutput", () => {
       skipped: 0,
       problems: [],
     });
+  });
+
+  it("fills in literal fields without jq printing them", () => {
+    expect(interpretRecordOutput(LITERAL, [null, [[true], ["a"]]]).entities).toEqual([
+      { identifier: "a", blueprint: "thing", optional: {}, properties: { size: 3 }, relations: {} },
+    ]);
   });
 
   it("sends a field with no output as null without a problem", () => {
@@ -78,7 +88,7 @@ describe("interpretRecordOutput", () => {
   });
 
   it("reads one entity per item of itemsToParse", () => {
-    const result = interpretRecordOutput(ITEMS, [null, [[true], ["m1"], ["thing"]], [[false]], [[true], [null], ["thing"]]]);
+    const result = interpretRecordOutput(ITEMS, [null, [[true], ["m1"]], [[false]], [[true], [null]]]);
     expect(result.entities.map((e) => e.identifier)).toEqual(["m1"]);
     expect([result.filtered, result.skipped]).toEqual([1, 1]);
   });

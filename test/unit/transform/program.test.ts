@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildMappingProgram, findItemsDeletionPath, listEntityFields } from "../../../src/transform/program";
+import { buildMappingProgram, classifyExpression, findItemsDeletionPath, listEntityFields } from "../../../src/transform/program";
 import { makeResource } from "../../helpers/transform-fixtures";
 
 describe("listEntityFields", () => {
@@ -18,6 +18,26 @@ describe("listEntityFields", () => {
 
   it("leaves out title, icon and team when the mapping does not name them", () => {
     expect(listEntityFields(makeResource()).map((field) => field.path)).toEqual(["identifier", "blueprint"]);
+  });
+});
+
+describe("classifyExpression", () => {
+  it.each([
+    { expression: '"incidentioUser"', expected: { kind: "constant", value: "incidentioUser" } },
+    { expression: ' "a\\"b" ', expected: { kind: "constant", value: 'a"b' } },
+    { expression: "42", expected: { kind: "constant", value: 42 } },
+    { expression: "-1.5e3", expected: { kind: "constant", value: -1500 } },
+    { expression: "true", expected: { kind: "constant", value: true } },
+    { expression: "null", expected: { kind: "constant", value: null } },
+    { expression: ".id", expected: { kind: "key", key: "id" } },
+    { expression: ".severity.name", expected: { kind: "path" } },
+    { expression: '"\\(.a)"', expected: { kind: "general" } },
+    { expression: ".a[0]", expected: { kind: "general" } },
+    { expression: ".a?", expected: { kind: "general" } },
+    { expression: "01", expected: { kind: "general" } },
+    { expression: '"a" + "b"', expected: { kind: "general" } },
+  ])("classifies $expression", ({ expression, expected }) => {
+    expect(classifyExpression(expression)).toEqual(expected);
   });
 });
 
@@ -46,9 +66,16 @@ describe("buildMappingProgram", () => {
   });
 
   it("rewrites single-quoted literals before embedding them, but reports the expression as written", () => {
-    const program = buildMappingProgram(makeResource({ mappings: { blueprint: "'thing'" } }));
-    expect(program.text).toContain('__etl_eval(("thing"\n))');
-    expect(program.fields[1]).toMatchObject({ path: "blueprint", expression: "'thing'" });
+    const program = buildMappingProgram(makeResource({ mappings: { properties: { note: ".a // 'none'" } } }));
+    expect(program.text).toContain('__etl_eval((.a // "none"\n))');
+    expect(program.fields[2]).toMatchObject({ path: "properties.note", expression: ".a // 'none'" });
+  });
+
+  it("evaluates literals here, plain keys unguarded on objects, and plain paths without first()", () => {
+    const program = buildMappingProgram(makeResource({ mappings: { blueprint: "'thing'", properties: { a: ".a", b: ".b.c", c: ".d[0]" } } }));
+    expect(program.text).not.toContain('"thing"');
+    expect(program.text).toContain('elif type == "object" then [$__etl_s, [.id], [.a], (try [.b.c] catch');
+    expect(program.text).toContain("__etl_eval((.d[0]\n))");
   });
 
   it("merges each item under itemsToParseName after deleting the parsed array from the parent", () => {
