@@ -85,7 +85,7 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
       if (fault) {
         const retry = fault.type === "status" ? fault.retryAfter : undefined;
         const retryAt = new Date(Date.now() + (retry?.seconds ?? 1) * 1000);
-        entry.status = fault.type === "status" ? fault.status : fault.type === "malformed" ? 200 : 0;
+        entry.status = fault.type === "status" || fault.type === "raw" ? fault.status : fault.type === "malformed" ? 200 : 0;
         if (await applyFault(res, fault, (status) => statusBody(status, retryAt, retry?.form ?? retryForm, limit?.requestsPerMinute ?? DEFAULT_LIMIT))) return;
       }
       const presented = BEARER.exec(req.headers.authorization ?? "")?.[1]?.trim();

@@ -13,6 +13,8 @@ export type Fault =
   | { readonly type: "reset" }
   /** Answers 200 with a body that is not valid JSON (a truncated document). */
   | { readonly type: "malformed" }
+  /** Answers with exactly this text: JSON nested deeper than JSON.stringify can write, escapes it would normalize. */
+  | { readonly type: "raw"; readonly status: number; readonly text: string }
   /** Waits, then answers normally. */
   | { readonly type: "delay"; readonly ms: number };
 
@@ -78,7 +80,7 @@ export class FaultPlan {
 }
 
 /**
- * Applies a terminal fault (status, reset, malformed) to the response and returns true, or returns
+ * Applies a terminal fault (status, reset, malformed, raw) to the response and returns true, or returns
  * false for a delay (after waiting), meaning the request should then be served normally.
  */
 export async function applyFault(res: ServerResponse, fault: Fault, errorBody: (status: number) => unknown): Promise<boolean> {
@@ -95,6 +97,10 @@ export async function applyFault(res: ServerResponse, fault: Fault, errorBody: (
       res.end(text);
       return true;
     }
+    case "raw":
+      res.writeHead(fault.status, { "content-type": "application/json", "content-length": Buffer.byteLength(fault.text) });
+      res.end(fault.text);
+      return true;
     case "status": {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (fault.retryAfter) {

@@ -410,6 +410,16 @@ describe("startIncidentIoSandbox", () => {
       await expect(response.json()).rejects.toThrow(SyntaxError);
     });
 
+    it("answers a raw body exactly as given, with its status", async () => {
+      sandbox.requests.length = 0;
+      const text = `{"severities": [{"id": "\\ud800", "deep": ${"[".repeat(5000)}${"]".repeat(5000)}}]}`;
+      sandbox.faults.add({ route: "GET /v1/severities", fault: { type: "raw", status: 200, text } });
+      const response = await fetch(`${sandbox.baseUrl}/v1/severities`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(text);
+      expect(sandbox.requests.map((request) => request.status)).toEqual([200]);
+    });
+
     it("answers slowly, then normally", async () => {
       sandbox.faults.add({ route: "GET /v1/identity", fault: { type: "delay", ms: 150 } });
       const started = performance.now();
