@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,35 +24,43 @@ const scratch = mkdtempSync(join(tmpdir(), "transform-equivalence-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let files = 0;
 
+function readOutcomes(path: string, count: number, expression: string): Outcome[] {
+  const lines = readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
+  if (lines.length !== count) throw new Error(`${expression}: ${lines.length} lines for ${count} records:\n${lines.slice(0, 5).join("\n")}`);
+  return lines.map((line): Outcome => {
+    if (line.startsWith("jq: error")) return { kind: "error" };
+    const values = JSON.parse(line) as unknown[];
+    return values.length === 0 ? { kind: "empty" } : { kind: "value", value: values[0] };
+  });
+}
+
 /**
- * The reference: the jq CLI evaluates one expression on each record on its own (jq runs the program
+ * The reference: the jq CLI evaluates each expression on each record on its own (jq runs the program
  * afresh for every input, and on an error reports it and goes on with the next input), keeping the
  * first output. stdout and stderr share one file and --unbuffered flushes every result, so each
- * record gives exactly one line, a result or an error, in record order.
+ * record gives exactly one line, a result or an error, in record order. A shell starts the jq
+ * processes, two at a time: forking this (large) test process for each would cost more than jq.
  */
-function evaluateEach(jqPath: string, expression: string, inputPath: string, count: number): Promise<Outcome[]> {
-  const outputPath = join(scratch, `out-${(files += 1)}.txt`);
-  const output = openSync(outputPath, "w");
-  return new Promise<Outcome[]>((resolve, reject) => {
-    const child = spawn(jqPath, ["-c", "--unbuffered", `[first(${rewriteSingleQuotes(expression)}\n)]`, inputPath], { stdio: ["ignore", output, output] });
-    const timer = setTimeout(() => child.kill(), 30_000);
+function evaluateEach(jqPath: string, expressions: readonly string[], inputPath: string, count: number): Promise<Outcome[][]> {
+  const batch = (files += 1);
+  const filterPath = (index: number): string => join(scratch, `filter-${batch}-${index}.jq`);
+  const outputPath = (index: number): string => join(scratch, `out-${batch}-${index}.txt`);
+  expressions.forEach((expression, index) => writeFileSync(filterPath(index), `[first(${rewriteSingleQuotes(expression)}\n)]`));
+  const run = (index: number): string => `"$0" -c --unbuffered -f '${filterPath(index)}' '${inputPath}' > '${outputPath(index)}' 2>&1`;
+  const script = expressions.map((_, index) => (index % 2 === 0 ? `${run(index)} &` : `${run(index)}; wait`)).join("\n") + "\nwait";
+  return new Promise<Outcome[][]>((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", script, jqPath], { stdio: ["ignore", "inherit", "inherit"] });
+    const timer = setTimeout(() => child.kill(), 60_000);
     child.on("error", reject);
     child.on("close", () => {
       clearTimeout(timer);
-      const lines = readFileSync(outputPath, "utf8").split("\n").filter((line) => line !== "");
-      if (lines.length !== count) {
-        reject(new Error(`${expression}: ${lines.length} lines for ${count} records:\n${lines.slice(0, 5).join("\n")}`));
-        return;
+      try {
+        resolve(expressions.map((expression, index) => readOutcomes(outputPath(index), count, expression)));
+      } catch (error) {
+        reject(error);
       }
-      resolve(
-        lines.map((line): Outcome => {
-          if (line.startsWith("jq: error")) return { kind: "error" };
-          const values = JSON.parse(line) as unknown[];
-          return values.length === 0 ? { kind: "empty" } : { kind: "value", value: values[0] };
-        }),
-      );
     });
-  }).finally(() => closeSync(output));
+  });
 }
 
 function valueOf(outcome: Outcome | undefined): unknown {
@@ -70,11 +78,7 @@ async function referenceOf(jqPath: string, resource: ResourceMapping, records: r
   const inputPath = join(scratch, `in-${(files += 1)}.json`);
   writeFileSync(inputPath, records.map((record) => record.payload).join("\n"));
   const fields: MappingField[] = [{ path: "selector.query", expression: resource.selector.query }, ...listEntityFields(resource)];
-  // Two jq processes at a time, one a core.
-  const results: Outcome[][] = [];
-  for (let start = 0; start < fields.length; start += 2) {
-    results.push(...(await Promise.all(fields.slice(start, start + 2).map((field) => evaluateEach(jqPath, field.expression, inputPath, records.length)))));
-  }
+  const results = await evaluateEach(jqPath, fields.map((field) => field.expression), inputPath, records.length);
   const entities = new Map<string, Record<string, unknown>>();
   const errors: string[] = [];
   records.forEach((record, index) => {
