@@ -1,10 +1,10 @@
-import { parseDocument } from "yaml";
 import { z } from "zod";
 import type { Blueprint } from "../model/blueprint";
 import type { EntityMappings, PathParameter, PortAppConfig, ResourceMapping } from "../model/mapping";
 import { PAGINATION_TYPES, type PaginationSettings } from "../model/pagination";
 import { checkEndpoint, endpointWarnings, kindPath, kindQuery } from "./incidentio-endpoints";
 import { resolvePagination, type PaginationOverride } from "./pagination";
+import { parseYamlText } from "./yaml-text";
 import { formatZodIssues } from "./zod-issues";
 
 const Expression = z.string({ error: "must be a jq expression (a string)" }).trim().min(1, "must not be empty");
@@ -215,15 +215,9 @@ export function parsePortAppConfig(
   global: PaginationSettings,
   blueprints: readonly Blueprint[],
 ): ParsedPortAppConfig {
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    return {
-      config: undefined,
-      issues: document.errors.map((e) => `${label}: invalid YAML: ${e.message.split("\n")[0]?.replace(/:$/, "")}`),
-      warnings: [],
-    };
-  }
-  const parsed = PortAppConfigBlock.safeParse(document.toJS());
+  const yaml = parseYamlText(text, label);
+  if (!yaml.ok) return { config: undefined, issues: yaml.issues, warnings: [] };
+  const parsed = PortAppConfigBlock.safeParse(yaml.value);
   if (!parsed.success) return { config: undefined, issues: formatZodIssues(label, parsed.error), warnings: [] };
 
   const issues: string[] = [];

@@ -1,7 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseDocument } from "yaml";
 import { ConfigError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { Config, IncidentIoAuth } from "../model/config";
@@ -12,6 +11,7 @@ import { parseBlueprints } from "./blueprints";
 import { defaultParams } from "./pagination";
 import { parsePortAppConfig } from "./port-app-config";
 import { SETTINGS, type SettingName, type SettingSpec } from "./settings";
+import { parseYamlText } from "./yaml-text";
 
 /** Flags that carry settings (the CLI passes them through; other flags are command options). */
 export interface ConfigFlags {
@@ -177,12 +177,12 @@ function loadConfigFile(sources: ConfigSources, issues: string[]): { document: u
   const label = path;
   const text = readTextFile(resolvePath(sources.cwd, path), "--config", issues);
   if (text === undefined) return { document: undefined, label };
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    issues.push(...document.errors.map((e) => `${label}: invalid YAML: ${e.message.split("\n")[0]?.replace(/:$/, "")}`));
+  const yaml = parseYamlText(text, label);
+  if (!yaml.ok) {
+    issues.push(...yaml.issues);
     return { document: undefined, label };
   }
-  return { document: document.toJS(), label };
+  return { document: yaml.value, label };
 }
 
 /**
