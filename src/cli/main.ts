@@ -8,10 +8,12 @@ import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
 import { startDemoSandboxes } from "../pipeline/demo";
+import { runDiscover } from "../pipeline/discover";
 import { PIPELINE_COMMANDS, runPipeline, type PipelineCommand } from "../pipeline/run";
 import { runOnSchedule } from "../pipeline/schedule";
 import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
+import { renderDiscoverReport } from "./discover-view";
 import { createPlainProgress } from "./plain-progress";
 import { renderStatus } from "./status-view";
 import { renderRunSummary } from "./summary-table";
@@ -66,7 +68,7 @@ async function runOnce(
   try {
     summary = await runPipeline(
       { config, progress, signal },
-      { command, only: cli.only, allowMassDelete: cli.allowMassDelete, reconcile: cli.reconcile },
+      { command, only: cli.only, allowMassDelete: cli.allowMassDelete, reconcile: cli.reconcile, fullRefresh: cli.fullRefresh },
     );
   } catch (error) {
     failure = error;
@@ -161,6 +163,14 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
       const report = await readStatus(config, cli.runs);
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+      return 0;
+    }
+    if (command === "discover") {
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
+      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const outputPath = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
+      const report = await runDiscover(config, { only: cli.only, blueprintsOut: outputPath(cli.blueprintsOut), mappingOut: outputPath(cli.mappingOut) });
+      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiscoverReport(report));
       return 0;
     }
     throw new ConfigError([`command "${command}" is not available yet`]);

@@ -11,7 +11,8 @@ export interface ProposedResource {
 
 const HEADER = [
   " Proposed by `etl discover` from the raw records in the staging file: review it before use.",
-  " Selectors are the configured ones. Enum properties map values the sample did not show to \"other\".",
+  " Selectors are the configured ones, with the paging each request used written out.",
+  " Enum properties map values the sample did not show to \"other\".",
   " Expressions run on jq 1.6 and 1.7 alike.",
 ].join("\n");
 
