@@ -4,11 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type OpenedDatabase } from "../../../db/database";
-import { createRun } from "../../../db/queries/runs";
 import { parseBlueprints } from "../../../src/config/blueprints";
 import { parsePortAppConfig } from "../../../src/config/port-app-config";
 import { readConfig } from "../../../src/config/read-config";
-import { extract } from "../../../src/extract";
 import { createJqRunner, type JqRunner } from "../../../src/jq/jq-runner";
 import { load } from "../../../src/load";
 import type { Blueprint } from "../../../src/model/blueprint";
@@ -16,6 +14,7 @@ import type { Config } from "../../../src/model/config";
 import type { PortAppConfig } from "../../../src/model/mapping";
 import { SILENT_PROGRESS } from "../../../src/model/progress";
 import { runDiscover, type DiscoverReport } from "../../../src/pipeline/discover";
+import { runPipeline } from "../../../src/pipeline/run";
 import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../../src/sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox } from "../../../src/sandbox/port/server";
 import { transform } from "../../../src/transform";
@@ -53,14 +52,11 @@ beforeAll(async () => {
     },
     { incidentIo: true, port: true, jq: true },
   );
+  // Extracted as `etl extract` does it, so this test follows the stage's inputs as they evolve.
+  const extracted = await runPipeline({ config, progress: SILENT_PROGRESS }, { command: "extract" });
+  expect(extracted.extract?.kinds.every((kind) => kind.status === "complete")).toBe(true);
   jq = await createJqRunner(config.jqPath as string);
   opened = openDatabase(config.databasePath);
-  const runId = await createRun(opened.db, "extract", {}, new Date().toISOString());
-  const extracted = await extract(
-    { db: opened.db, progress: SILENT_PROGRESS, jq },
-    { runId, settings: config.incidentIo, network: config.network, userAgent: "discover-test", resources: config.mapping.resources },
-  );
-  expect(extracted.kinds.every((kind) => kind.status === "complete")).toBe(true);
   report = await runDiscover(config, { blueprintsOut: join(dir, "blueprints.json"), mappingOut: join(dir, "port-app-config.yml") });
 }, 60_000);
 
