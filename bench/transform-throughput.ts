@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "../db/database";
+import { upsertRawRecords } from "../db/queries/raw-records";
 import { parseBlueprints } from "../src/config/blueprints";
 import { parsePortAppConfig } from "../src/config/port-app-config";
 import { createJqRunner } from "../src/jq/jq-runner";
@@ -84,12 +85,12 @@ async function seed(path: string): Promise<number> {
           fetched_at: "2026-01-01T00:00:00Z",
         });
         if (rows.length === 1000) {
-          await opened.db.insertInto("raw_records").values(rows).execute();
+          await upsertRawRecords(opened.db, rows);
           rows = [];
         }
         seeded += 1;
       }
-      if (rows.length > 0) await opened.db.insertInto("raw_records").values(rows).execute();
+      await upsertRawRecords(opened.db, rows);
     }
     return seeded;
   } finally {
@@ -99,7 +100,6 @@ async function seed(path: string): Promise<number> {
 
 async function measure(path: string): Promise<void> {
   const opened = openDatabase(path);
-  for (const pragma of (process.env["BENCH_PRAGMAS"] ?? "").split(",").filter(Boolean)) opened.sqlite.pragma(pragma);
   try {
     const jq = await createJqRunner(findJq());
     const rssBefore = process.memoryUsage().rss;
@@ -138,7 +138,7 @@ if (process.argv[3] !== undefined) {
 } else {
   const dir = mkdtempSync(join(tmpdir(), "transform-bench-"));
   try {
-    const path = process.env["BENCH_DB"] ?? join(dir, "bench.sqlite");
+    const path = join(dir, "bench.sqlite");
     const seedStarted = Date.now();
     const seeded = await seed(path);
     console.log(`seeded ${seeded} raw records in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { PENDING_HASH } from "./port-snapshot";
 
 /** Which blueprint a relation of a blueprint points at. */
 export interface RelationTarget {
@@ -15,7 +16,7 @@ export async function deleteRelationIssuesOfKind(db: StagingDb, kind: string): P
 
 /**
  * Records, as run `runId`'s relation issues, every relation value of the staged entities of `kinds`
- * whose target is neither staged as a pushable entity (not held back) nor in port_snapshot. Only
+ * whose target is neither staged as a pushable entity (not held back) nor confirmed in port_snapshot. Only
  * relations listed in `targets` are checked; with `onlyPushable`, entities already held back are
  * skipped. Returns how many issues it recorded.
  */
@@ -44,7 +45,9 @@ export async function recordDanglingRelations(
       AND NOT EXISTS (
         SELECT 1 FROM staged_entities t
         WHERE t.blueprint = d.target AND t.identifier = v.value AND t.held_back_reason IS NULL)
-      AND NOT EXISTS (SELECT 1 FROM port_snapshot p WHERE p.blueprint = d.target AND p.identifier = v.value)
+      AND NOT EXISTS (
+        SELECT 1 FROM port_snapshot p
+        WHERE p.blueprint = d.target AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
     ORDER BY s.kind, s.blueprint, s.identifier, r.key, v.value`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StagingDb } from "../../db/database";
+import { upsertRawRecords } from "../../db/queries/raw-records";
 import { parseBlueprints } from "../../src/config/blueprints";
 import { parsePortAppConfig } from "../../src/config/port-app-config";
 import type { Blueprint } from "../../src/model/blueprint";
@@ -73,9 +74,7 @@ export async function seedRawRecords(
       fetched_at: "2026-01-01T00:00:00Z",
     };
   });
-  for (let start = 0; start < rows.length; start += 1000) {
-    await db.insertInto("raw_records").values(rows.slice(start, start + 1000)).execute();
-  }
+  await upsertRawRecords(db, rows);
 }
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));

@@ -151,7 +151,9 @@ describe("transform equivalence with jq run record by record", () => {
     await transform({ db, progress: SILENT_PROGRESS, jq }, { runId: 1, resources: config.resources, blueprints, createMissingRelatedEntities: true });
 
     for (const resource of config.resources) await expectEquivalent(db, jqPath, resource, recordsOf.get(resource.kind) ?? []);
-  });
+    // About 10,000 records through the transform and ~90 jq runs over them: seconds on an idle
+    // machine, but CI shares its two cores.
+  }, 180_000);
 
   it("agrees on selectors, several outputs, no output and errors, record by record", async () => {
     const { db } = openTestDb();

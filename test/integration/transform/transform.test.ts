@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
+import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/port-snapshot";
+import { deleteRawRecordsNotSeenIn, upsertRawRecords } from "../../../db/queries/raw-records";
 import type { JqRunner } from "../../../src/jq/jq-runner";
 import type { Blueprint } from "../../../src/model/blueprint";
 import type { ResourceMapping } from "../../../src/model/mapping";
@@ -166,10 +168,7 @@ describe("transform: Ocean's mapping semantics", () => {
   it("reports a record that is not an object instead of merging items into it", async () => {
     const setup = await setUp();
     await seedRawRecords(setup.db, "/v2/things", [{ id: "a", list: [{ id: "a1" }] }]);
-    await setup.db
-      .insertInto("raw_records")
-      .values({ kind: "/v2/things", parent_key: "", record_id: "b", payload: '[{"id":"b1"}]', payload_hash: "x", run_id: 1, fetched_at: "x" })
-      .execute();
+    await upsertRawRecords(setup.db, [{ kind: "/v2/things", parent_key: "", record_id: "b", payload: '[{"id":"b1"}]', payload_hash: "x", run_id: 1, fetched_at: "x" }]);
     await runTransform(setup, [makeResource({ itemsToParse: ".list? // .", mappings: { identifier: ".item.id" } })]);
     expect((await stagedEntities(setup.db)).map((e) => e["identifier"])).toEqual(["a1"]);
     expect(await mappingErrors(setup.db)).toEqual([
@@ -181,10 +180,7 @@ describe("transform: Ocean's mapping semantics", () => {
     const setup = await setUp();
     await seedRawRecords(setup.db, "/v2/things", [{ id: "a" }, { id: "c" }]);
     // Extract stores only valid JSON; a damaged staging file is the one way a record can stop jq.
-    await setup.db
-      .insertInto("raw_records")
-      .values({ kind: "/v2/things", parent_key: "", record_id: "b", payload: '{"id": "b", oops}', payload_hash: "x", run_id: 1, fetched_at: "x" })
-      .execute();
+    await upsertRawRecords(setup.db, [{ kind: "/v2/things", parent_key: "", record_id: "b", payload: '{"id": "b", oops}', payload_hash: "x", run_id: 1, fetched_at: "x" }]);
     await runTransform(setup, [makeResource()]);
     expect((await stagedEntities(setup.db)).map((e) => e["identifier"])).toEqual(["a", "c"]);
     expect(await mappingErrors(setup.db)).toEqual([
@@ -263,7 +259,8 @@ describe("transform: duplicates, determinism and replacement", () => {
     const things = makeResource();
     const users = makeResource({ kind: "/v2/users", name: "users", mappings: { blueprint: '"user"' } });
     await runTransform(setup, [things, users]);
-    await setup.db.deleteFrom("raw_records").where("record_id", "=", "b").execute();
+    await seedRawRecords(setup.db, "/v2/things", [{ id: "a" }], { runId: 2 });
+    await deleteRawRecordsNotSeenIn(setup.db, "/v2/things", 2);
     await runTransform(setup, [things], { runId: 2 });
     expect((await stagedEntities(setup.db)).map((e) => `${e["blueprint"]}/${e["identifier"]}`)).toEqual(["thing/a", "user/u1"]);
   });
@@ -272,7 +269,7 @@ describe("transform: duplicates, determinism and replacement", () => {
     const setup = await setUp();
     await seedRawRecords(setup.db, "/v2/things", [{ id: "a", name: "old" }]);
     await runTransform(setup, [makeResource({ mappings: { title: ".name" } })]);
-    await setup.db.updateTable("raw_records").set({ payload: '{"id":"a","name":"new"}' }).execute();
+    await seedRawRecords(setup.db, "/v2/things", [{ id: "a", name: "new" }]);
     const controller = new AbortController();
     const events: ProgressEvent[] = [];
     const stopping = {
@@ -302,10 +299,9 @@ describe("transform: relations", () => {
       { id: "k2", owner: "ghost", watchers: ["u1", "phantom"] },
       { id: "k3", owner: "known-to-port", watchers: [] },
     ]);
-    await setup.db
-      .insertInto("port_snapshot")
-      .values({ blueprint: "user", identifier: "known-to-port", hash: "h", entity_json: "{}", run_id: 0, pushed_at: "2026-01-01T00:00:00Z" })
-      .execute();
+    await writeSnapshotRows(setup.db, "user", [{ identifier: "known-to-port", hash: "h", entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
+    // A create Port has not confirmed yet does not count as there.
+    await writeSnapshotRows(setup.db, "user", [{ identifier: "ghost", hash: PENDING_HASH, entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
   }
 
   async function issues(db: StagingDb) {
