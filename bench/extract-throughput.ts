@@ -78,6 +78,8 @@ async function measure(alerts: number, incidents: number): Promise<void> {
         network: config.network,
         userAgent: "extract-bench",
         resources: config.mapping.resources.filter((r) => r.name === "alerts" || r.name === "incidents"),
+        incremental: config.incremental,
+        fullRefresh: true,
       },
     );
     const seconds = (performance.now() - started) / 1000;

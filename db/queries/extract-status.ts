@@ -6,12 +6,44 @@ export interface ExtractCounters {
   readonly requests: number;
 }
 
-/** Records that a kind's extract started in run `runId`. */
-export async function startExtractStatus(db: StagingDb, init: { runId: number; kind: string; mode: "full" | "incremental"; startedAt: string }): Promise<void> {
+/** Records that a kind's extract started in run `runId`; `since` is the update-time filter value an incremental read sends. */
+export async function startExtractStatus(
+  db: StagingDb,
+  init: { runId: number; kind: string; mode: "full" | "incremental"; since?: string | undefined; startedAt: string },
+): Promise<void> {
   await db
     .insertInto("extract_status")
-    .values({ run_id: init.runId, kind: init.kind, mode: init.mode, status: "running", started_at: init.startedAt })
+    .values({ run_id: init.runId, kind: init.kind, mode: init.mode, since: init.since ?? null, status: "running", started_at: init.startedAt })
     .execute();
+}
+
+export interface ExtractAttemptRow {
+  readonly runId: number;
+  readonly mode: "full" | "incremental";
+  readonly status: string;
+  readonly startedAt: string;
+}
+
+/**
+ * The extracts of `kind` from its latest complete full one on (every one when none completed), in
+ * run order: all that deciding the next extract's mode needs, however long the history grows.
+ */
+export async function listExtractHistory(db: StagingDb, kind: string): Promise<ExtractAttemptRow[]> {
+  const rows = await db
+    .selectFrom("extract_status")
+    .select(["run_id", "mode", "status", "started_at"])
+    .where("kind", "=", kind)
+    .where("run_id", ">=", (eb) =>
+      eb
+        .selectFrom("extract_status")
+        .select((inner) => inner.fn.coalesce(inner.fn.max("run_id"), inner.lit(0)).as("from_run"))
+        .where("kind", "=", kind)
+        .where("status", "=", "complete")
+        .where("mode", "=", "full"),
+    )
+    .orderBy("run_id")
+    .execute();
+  return rows.map((row) => ({ runId: row.run_id, mode: row.mode === "incremental" ? "incremental" : "full", status: row.status, startedAt: row.started_at }));
 }
 
 /** Updates a running kind's counters (totals so far, not increments). */

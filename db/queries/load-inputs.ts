@@ -34,10 +34,10 @@ export async function readStagedEntities(
   return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, heldBack: row.held_back_reason !== null }]));
 }
 
-/** Each kind's status in its latest extract (`complete`, `failed` or `running`). */
-export async function listLatestExtractStatus(db: StagingDb): Promise<Map<string, string>> {
-  const rows = await db.selectFrom("extract_status").select(["kind", "status"]).orderBy("run_id").execute();
-  return new Map(rows.map((row) => [row.kind, row.status]));
+/** Each kind's latest extract: its status (`complete`, `failed` or `running`) and mode (`full` or `incremental`). */
+export async function listLatestExtractStatus(db: StagingDb): Promise<Map<string, { status: string; mode: string }>> {
+  const rows = await db.selectFrom("extract_status").select(["kind", "status", "mode"]).orderBy("run_id").execute();
+  return new Map(rows.map((row) => [row.kind, { status: row.status, mode: row.mode }]));
 }
 
 /** Up to `limit` raw records of a kind, parsed, in key order. */

@@ -13,6 +13,7 @@ export interface CommandLine {
   readonly verbose: boolean;
   readonly allowMassDelete: boolean;
   readonly reconcile: boolean;
+  readonly fullRefresh: boolean;
   readonly blueprintsOut: string | undefined;
   readonly mappingOut: string | undefined;
   readonly runs: number;
@@ -33,6 +34,7 @@ const OPTIONS = {
   verbose: { type: "boolean", short: "v" },
   "allow-mass-delete": { type: "boolean" },
   reconcile: { type: "boolean" },
+  "full-refresh": { type: "boolean" },
   "blueprints-out": { type: "string" },
   "mapping-out": { type: "string" },
   runs: { type: "string" },
@@ -79,6 +81,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     verbose: values.verbose ?? false,
     allowMassDelete: values["allow-mass-delete"] ?? false,
     reconcile: values.reconcile ?? false,
+    fullRefresh: values["full-refresh"] ?? false,
     blueprintsOut: values["blueprints-out"],
     mappingOut: values["mapping-out"],
     runs,
@@ -109,6 +112,7 @@ Options:
   --json                 print the summary as one JSON document (progress goes to stderr)
   --allow-mass-delete    delete even when a blueprint's deletions exceed entityDeletionThreshold
   --reconcile            rebuild the snapshot of Port from Port itself before planning (repairs hand edits)
+  --full-refresh         extract incidents and follow-ups in full now (only a full extract sees deletions)
   --ca-file FILE         extra CA certificates (PEM) to trust
   --insecure             skip TLS verification (dangerous)
   --runs N               how many runs status shows (default 10)

@@ -1,17 +1,18 @@
 import type { StagingDb } from "../../db/database";
-import { finishExtractStatus, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
+import { finishExtractStatus, listExtractHistory, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
 import { ConfigError, HttpError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/http-client";
 import { createRequestBudget, type RequestBudget } from "../http/request-budget";
 import type { JqRunner } from "../jq/jq-runner";
-import type { IncidentIoSettings, NetworkSettings } from "../model/config";
+import type { IncidentIoSettings, IncrementalSettings, NetworkSettings } from "../model/config";
 import type { PathParameter, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { ExtractKindSummary, ExtractSummary } from "../model/summary";
 import { createLimiter, forEachBounded, type Limiter } from "./concurrency";
 import { parseEndpoint } from "./endpoints";
 import { buildAuthHeaders, fetchPage } from "./incidentio-client";
+import { decideExtractMode, findUpdatedSinceFilter, formatSince } from "./incremental";
 import { createItemReader } from "./items";
 import { PageError, readPageStream, type StreamHooks } from "./page-stream";
 import { pagingKey } from "./paginate";
@@ -33,6 +34,10 @@ export interface ExtractInput {
   readonly userAgent: string;
   /** Already narrowed by --only; resources sharing a kind are extracted once. */
   readonly resources: readonly ResourceMapping[];
+  /** When kinds that can filter by update time are read in full rather than incrementally. */
+  readonly incremental: IncrementalSettings;
+  /** --full-refresh: read every kind in full, whatever its history. */
+  readonly fullRefresh: boolean;
 }
 
 // Requests in flight across all kinds: with the budget, what keeps a run polite to the API.
@@ -147,13 +152,18 @@ async function storePage(ctx: RunContext, run: KindRun, items: unknown[], parent
   run.report("running");
 }
 
-async function readKind(ctx: RunContext, run: KindRun, parent: { name: string; value: string } | undefined): Promise<void> {
+async function readKind(
+  ctx: RunContext,
+  run: KindRun,
+  parent: { name: string; value: string } | undefined,
+  filterParams: Readonly<Record<string, string>>,
+): Promise<void> {
   const { resource } = run;
   await readPageStream(
     {
       baseUrl: ctx.input.settings.baseUrl,
       endpoint: parseEndpoint(resource.kind),
-      queryParams: resource.selector.queryParams,
+      queryParams: { ...resource.selector.queryParams, ...filterParams },
       values: parent ? { [parent.name]: parent.value } : {},
       pagination: resource.selector.pagination,
       readItems: createItemReader(resource.selector.dataPath, parseEndpoint(resource.kind).path, "data_path", ctx.deps.jq),
@@ -207,23 +217,37 @@ function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
   return run;
 }
 
-/** Extracts one kind in full; records its status and never throws for a failure of the kind itself (only for the database's). */
+/**
+ * Extracts one kind, in full or (where its endpoint filters by update time and its history allows)
+ * only what changed; records its status and never throws for a failure of the kind itself (only for
+ * the database's).
+ */
 async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSummary> {
   const { db } = ctx.deps;
   const { runId } = ctx.input;
   const { resource, counters, report, http, started } = run;
-  await startExtractStatus(db, { runId, kind: resource.kind, mode: "full", startedAt: new Date(started).toISOString() });
+  const filter = findUpdatedSinceFilter(resource);
+  const decision = decideExtractMode({
+    history: await listExtractHistory(db, resource.kind),
+    settings: ctx.input.incremental,
+    now: started,
+    fullRefresh: ctx.input.fullRefresh,
+    canFilter: filter !== undefined,
+  });
+  const since = decision.mode === "incremental" && filter ? formatSince(decision.since, filter.format) : undefined;
+  const filterParams: Record<string, string> = since !== undefined && filter ? { [filter.param]: since } : {};
+  await startExtractStatus(db, { runId, kind: resource.kind, mode: decision.mode, since, startedAt: new Date(started).toISOString() });
   report("running");
   let outcome: ExtractOutcome;
   try {
     const [parameter] = resource.selector.pathParameters;
     if (parameter === undefined) {
-      await readKind(ctx, run, undefined);
+      await readKind(ctx, run, undefined, filterParams);
     } else {
       const parents = await selectParentValues(await readParentRecords(ctx, run, parameter), parameter, ctx.deps.jq);
       await forEachBounded(parents, MAX_PARENTS_IN_FLIGHT, async (value) => {
         try {
-          await readKind(ctx, run, { name: parameter.name, value });
+          await readKind(ctx, run, { name: parameter.name, value }, filterParams);
         } catch (error) {
           if (!run.siblingFailed) run.failedParent = `${parameter.name} ${value}`;
           run.siblingFailed = true;
@@ -241,8 +265,9 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   }
   const finishedAt = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
-    // Only a complete full read may conclude that the records it did not see are gone.
-    if (outcome.status === "complete") await deleteRawRecordsNotSeenIn(trx, resource.kind, runId);
+    // Only a complete full read may conclude that the records it did not see are gone; an incremental
+    // one merges what changed into the last full snapshot.
+    if (outcome.status === "complete" && decision.mode === "full") await deleteRawRecordsNotSeenIn(trx, resource.kind, runId);
     await finishExtractStatus(trx, runId, resource.kind, { counters: { ...counters }, finishedAt, outcome });
   });
   report(outcome.status === "complete" ? "done" : "failed", outcome.status === "failed" ? outcome.error : undefined);
@@ -250,7 +275,8 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
     kind: resource.kind,
     name: resource.name,
     status: outcome.status,
-    mode: "full",
+    mode: decision.mode,
+    ...(since === undefined ? {} : { since }),
     pages: counters.pages,
     records: counters.records,
     requests: counters.requests,
@@ -261,8 +287,11 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
 
 /**
  * Extracts every kind of `input.resources` from Incident.io into raw_records, concurrently within one
- * request budget, and records each kind's outcome in extract_status. A kind that fails (after the HTTP
- * client's retries) is reported failed in the summary while the others go on; its stored records stay.
+ * request budget, and records each kind's outcome and mode in extract_status. Kinds whose endpoint
+ * filters by update time are read incrementally between periodic full reads (see decideExtractMode),
+ * merging what changed; only a complete full read deletes the records it no longer saw. A kind that
+ * fails (after the HTTP client's retries) is reported failed in the summary while the others go on;
+ * its stored records stay.
  * Throws ConfigError for an unusable resource, and whatever the staging database throws.
  */
 export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<ExtractSummary> {

@@ -10,7 +10,7 @@ import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } fr
 import { formatEntityKey, type RelationTargets } from "./dependents";
 import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
 import { applyWrites, type BlueprintCounts } from "./loader";
-import { areKindsComplete, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
+import { decideExtractBlock, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
 import { createPortClient, type PortClient } from "./port-client";
 import { reconcileBlueprint } from "./reconcile";
 import { orderBlueprintLevels } from "./relation-order";
@@ -172,7 +172,7 @@ async function planScope(db: StagingDb, input: LoadInput, stagedKeys: Awaited<Re
     staged: stagedKeys,
     snapshot,
     selectedKinds: new Set(input.resources.map((resource) => resource.kind)),
-    isExtractComplete: (blueprint) => areKindsComplete(listFeedingKinds(blueprint, input.mapping.resources, stagedKinds.get(blueprint) ?? []), latestStatus),
+    extractBlock: (blueprint) => decideExtractBlock(listFeedingKinds(blueprint, input.mapping.resources, stagedKinds.get(blueprint) ?? []), latestStatus),
     threshold: input.mapping.entityDeletionThreshold,
     allowMassDelete: input.allowMassDelete,
   });
@@ -247,6 +247,7 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
     counts && counts.failed > 0 ? `${counts.failed} refused by Port` : undefined,
     plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
     plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,
+    plan.deleteBlock === "extract-incremental" ? `${plan.deletesWithheld} deletions wait for the next full extract` : undefined,
   ].filter(Boolean);
   deps.progress.report({
     type: "kind",

@@ -38,27 +38,31 @@ export interface PlanInput {
   readonly snapshot: readonly SnapshotKey[];
   /** Kinds whose entities may be pushed (`--only` narrows them). */
   readonly selectedKinds: ReadonlySet<string>;
-  /** Whether every kind feeding the blueprint finished its latest extract. */
-  readonly isExtractComplete: (blueprint: string) => boolean;
+  /** Why the extracts of the kinds feeding the blueprint cannot tell what disappeared (see decideExtractBlock), or undefined when they can. */
+  readonly extractBlock: (blueprint: string) => ExtractBlock | undefined;
   /** `entityDeletionThreshold`: the largest fraction of a blueprint's entities one run may delete. */
   readonly threshold: number;
   readonly allowMassDelete: boolean;
 }
 
+/** The delete blocks that come from the extracts rather than from the deletions themselves. */
+export type ExtractBlock = Extract<DeleteBlock, "extract-incomplete" | "extract-incremental">;
+
 /**
- * Why a blueprint's deletions must not be sent, or undefined when they may. An incomplete extract
- * comes first: a kind that did not finish reading says nothing about what disappeared. Then the
- * threshold, as Ocean applies it (`deleted / before <= threshold` deletes) but per blueprint.
+ * Why a blueprint's deletions must not be sent, or undefined when they may. The extracts come first
+ * (`extractBlock`): a kind that did not finish reading, or read only what changed, says nothing about
+ * what disappeared. Then the threshold, as Ocean applies it (`deleted / before <= threshold`
+ * deletes) but per blueprint.
  */
 export function decideDeleteBlock(input: {
   readonly deletions: number;
   readonly snapshotCount: number;
-  readonly isExtractComplete: boolean;
+  readonly extractBlock: ExtractBlock | undefined;
   readonly threshold: number;
   readonly allowMassDelete: boolean;
 }): DeleteBlock | undefined {
   if (input.deletions === 0) return undefined;
-  if (!input.isExtractComplete) return "extract-incomplete";
+  if (input.extractBlock !== undefined) return input.extractBlock;
   if (input.allowMassDelete) return undefined;
   return input.deletions / Math.max(input.snapshotCount, 1) > input.threshold ? "threshold" : undefined;
 }
@@ -95,7 +99,7 @@ export function planLoad(input: PlanInput): BlueprintPlan[] {
     const deleteBlock = decideDeleteBlock({
       deletions: deletions.length,
       snapshotCount: snapshot.length,
-      isExtractComplete: input.isExtractComplete(blueprint),
+      extractBlock: input.extractBlock(blueprint),
       threshold: input.threshold,
       allowMassDelete: input.allowMassDelete,
     });
@@ -136,9 +140,15 @@ export function listFeedingKinds(blueprint: string, resources: readonly Resource
   return [...kinds].sort(compareCodeUnits);
 }
 
-/** True when there is at least one kind and each one's latest extract status is `complete`. */
-export function areKindsComplete(kinds: readonly string[], latestStatus: ReadonlyMap<string, string>): boolean {
-  return kinds.length > 0 && kinds.every((kind) => latestStatus.get(kind) === "complete");
+/**
+ * Whether the latest extracts of `kinds` can tell what disappeared: `extract-incomplete` when there
+ * is no kind, or one's latest extract is missing, failed or still running; `extract-incremental` when
+ * they all completed but one only read what changed (deletions wait for its next full extract, and
+ * what was computed before stands); undefined when every one completed in full.
+ */
+export function decideExtractBlock(kinds: readonly string[], latest: ReadonlyMap<string, { readonly status: string; readonly mode: string }>): ExtractBlock | undefined {
+  if (kinds.length === 0 || kinds.some((kind) => latest.get(kind)?.status !== "complete")) return "extract-incomplete";
+  return kinds.every((kind) => latest.get(kind)?.mode === "full") ? undefined : "extract-incremental";
 }
 
 /**

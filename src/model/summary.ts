@@ -6,6 +6,8 @@ export interface ExtractKindSummary {
   readonly name: string;
   readonly status: "complete" | "failed";
   readonly mode: ExtractMode;
+  /** For an incremental read: the `updated_at[gte]` value sent (a date or an RFC 3339 instant). */
+  readonly since?: string;
   readonly pages: number;
   readonly records: number;
   readonly requests: number;
@@ -44,8 +46,12 @@ export interface TransformSummary {
   readonly durationMs: number;
 }
 
-/** Why deletions of a blueprint were not sent. */
-export type DeleteBlock = "extract-incomplete" | "threshold";
+/**
+ * Why deletions of a blueprint were not sent: a feeding kind's latest extract did not complete, or
+ * completed incrementally (which cannot see deletions; the next full extract computes them), or
+ * the deletions exceed entityDeletionThreshold.
+ */
+export type DeleteBlock = "extract-incomplete" | "extract-incremental" | "threshold";
 
 export interface LoadBlueprintSummary {
   readonly blueprint: string;

@@ -39,6 +39,8 @@ export interface PipelineOptions {
   readonly only?: readonly string[] | undefined;
   readonly allowMassDelete?: boolean | undefined;
   readonly reconcile?: boolean | undefined;
+  /** --full-refresh: extract every kind in full, even those due an incremental read. */
+  readonly fullRefresh?: boolean | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
@@ -75,7 +77,12 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
       const runId = await createRun(
         db,
         options.command,
-        { only: options.only ?? [], allowMassDelete: options.allowMassDelete ?? false, reconcile: options.reconcile ?? false },
+        {
+          only: options.only ?? [],
+          allowMassDelete: options.allowMassDelete ?? false,
+          reconcile: options.reconcile ?? false,
+          fullRefresh: options.fullRefresh ?? false,
+        },
         new Date().toISOString(),
       );
       await closeAbandonedRuns(db, runId, new Date().toISOString());
@@ -88,7 +95,15 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
           if (stage === "extract") {
             summaries.extract = await extract(
               { db, progress, jq: jq!, signal },
-              { runId, settings: config.incidentIo, network: config.network, userAgent: userAgentFor(config), resources: selected },
+              {
+                runId,
+                settings: config.incidentIo,
+                network: config.network,
+                userAgent: userAgentFor(config),
+                resources: selected,
+                incremental: config.incremental,
+                fullRefresh: options.fullRefresh ?? false,
+              },
             );
           } else if (stage === "transform") {
             summaries.transform = await transform(

@@ -77,7 +77,15 @@ describe("extract with Ocean's other paging schemes", () => {
     const page: PaginationSettings = { ...settings.pagination, type: "page", pageSize: 2, param: "page", sizeParam: "size", startPage: 1 };
     const summary = await extract(
       { db, progress: recordProgress(), jq: NO_JQ },
-      { runId: 1, settings, network: NETWORK, userAgent: "etl-test", resources: [resource("/by-offset", offset, undefined), resource("/by-page", page, ".data")] },
+      {
+        runId: 1,
+        settings,
+        network: NETWORK,
+        userAgent: "etl-test",
+        resources: [resource("/by-offset", offset, undefined), resource("/by-page", page, ".data")],
+        incremental: { fullEveryRuns: 24, fullEveryHours: 24, lookbackMinutes: 10 },
+        fullRefresh: false,
+      },
     );
     expect(summary.kinds.map((k) => [k.kind, k.status, k.pages, k.records])).toEqual([
       ["/by-offset", "complete", 3, 5],

@@ -88,16 +88,24 @@ export function recordProgress(onEvent?: (event: ProgressEvent) => void): Progre
   };
 }
 
-/** Runs the extract stage as the pipeline would, with run id `runId`. */
+/** Runs the extract stage as the pipeline would, with run id `runId` (and `--full-refresh` when `fullRefresh`). */
 export async function runExtract(
   db: StagingDb,
   config: Config,
-  options: { runId?: number; progress?: Progress; signal?: AbortSignal; only?: readonly string[] } = {},
+  options: { runId?: number; progress?: Progress; signal?: AbortSignal; only?: readonly string[]; fullRefresh?: boolean } = {},
 ): Promise<ExtractSummary> {
   const resources = options.only ? config.mapping.resources.filter((r) => options.only?.includes(r.name)) : config.mapping.resources;
   return extract(
     { db, progress: options.progress ?? recordProgress(), jq: await jqFor(config), signal: options.signal },
-    { runId: options.runId ?? 1, settings: config.incidentIo, network: config.network, userAgent: "etl-test", resources },
+    {
+      runId: options.runId ?? 1,
+      settings: config.incidentIo,
+      network: config.network,
+      userAgent: "etl-test",
+      resources,
+      incremental: config.incremental,
+      fullRefresh: options.fullRefresh ?? false,
+    },
   );
 }
 

@@ -36,7 +36,16 @@ async function runPipeline(): Promise<LoadSummary> {
   const runId = await createRun(opened.db, "run", {}, new Date().toISOString());
   const deps = { db: opened.db, progress: SILENT_PROGRESS, jq };
   const resources = config.mapping.resources;
-  const extracted = await extract(deps, { runId, settings: config.incidentIo, network: config.network, userAgent: "e2e", resources });
+  // Every run reads in full: these tests pin the writes a full sync makes, deletions included.
+  const extracted = await extract(deps, {
+    runId,
+    settings: config.incidentIo,
+    network: config.network,
+    userAgent: "e2e",
+    resources,
+    incremental: config.incremental,
+    fullRefresh: true,
+  });
   expect(extracted.kinds.every((kind) => kind.status === "complete")).toBe(true);
   await transform(deps, { runId, resources, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities });
   return load(

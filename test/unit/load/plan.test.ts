@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ResourceMapping } from "../../../src/model/mapping";
 import {
-  areKindsComplete,
   decideDeleteBlock,
+  decideExtractBlock,
   isDeepEqual,
   listChangedFields,
   listFeedingKinds,
@@ -30,7 +30,7 @@ const plan = (over: Partial<PlanInput>) =>
     staged: [],
     snapshot: [],
     selectedKinds: new Set(["/v2/users"]),
-    isExtractComplete: () => true,
+    extractBlock: () => undefined,
     threshold: 0.9,
     allowMassDelete: false,
     ...over,
@@ -91,9 +91,9 @@ describe("planLoad", () => {
     expect(result).toMatchObject({ update: ["a"], delete: [], unchanged: 0 });
   });
 
-  it("withholds deletions of a blueprint whose kinds did not all extract", () => {
-    const result = plan({ snapshot: [pushed("a", "h1")], isExtractComplete: () => false });
-    expect(result).toMatchObject({ delete: [], deletesWithheld: 1, deleteBlock: "extract-incomplete" });
+  it.each(["extract-incomplete", "extract-incremental"] as const)("withholds deletions of a blueprint whose extracts say %s", (block) => {
+    const result = plan({ snapshot: [pushed("a", "h1")], extractBlock: () => block });
+    expect(result).toMatchObject({ delete: [], deletesWithheld: 1, deleteBlock: block });
   });
 
   it("withholds deletions over the threshold and sends them with allowMassDelete", () => {
@@ -110,7 +110,7 @@ describe("planLoad", () => {
       staged: [...Array.from({ length: 100 }, (_, i) => staged(`u${i}`, "1"))],
       snapshot: [...Array.from({ length: 100 }, (_, i) => pushed(`u${i}`, "1")), ...["s1", "s2", "s3"].map((id) => pushed(id, "1", "severity"))],
       selectedKinds: new Set(["/v2/users", "/v1/severities"]),
-      isExtractComplete: () => true,
+      extractBlock: () => undefined,
       threshold: 0.9,
       allowMassDelete: false,
     });
@@ -122,16 +122,20 @@ describe("planLoad", () => {
 });
 
 describe("decideDeleteBlock", () => {
+  const INCOMPLETE = "extract-incomplete" as const;
+  const INCREMENTAL = "extract-incremental" as const;
   it.each([
-    { name: "nothing to delete is never blocked", deletions: 0, snapshotCount: 0, complete: false, threshold: 0, allow: false, expected: undefined },
-    { name: "an incomplete extract blocks even with allowMassDelete", deletions: 1, snapshotCount: 100, complete: false, threshold: 0.9, allow: true, expected: "extract-incomplete" },
-    { name: "exactly at the threshold deletes (Ocean's check is inclusive)", deletions: 9, snapshotCount: 10, complete: true, threshold: 0.9, allow: false, expected: undefined },
-    { name: "just over the threshold blocks", deletions: 10, snapshotCount: 10, complete: true, threshold: 0.9, allow: false, expected: "threshold" },
-    { name: "threshold 0 blocks any deletion", deletions: 1, snapshotCount: 1000, complete: true, threshold: 0, allow: false, expected: "threshold" },
-    { name: "threshold 1 allows deleting everything", deletions: 10, snapshotCount: 10, complete: true, threshold: 1, allow: false, expected: undefined },
-    { name: "allowMassDelete lifts the threshold", deletions: 10, snapshotCount: 10, complete: true, threshold: 0.5, allow: true, expected: undefined },
-  ])("$name", ({ deletions, snapshotCount, complete, threshold, allow, expected }) => {
-    expect(decideDeleteBlock({ deletions, snapshotCount, isExtractComplete: complete, threshold, allowMassDelete: allow })).toBe(expected);
+    { name: "nothing to delete is never blocked", deletions: 0, snapshotCount: 0, block: INCOMPLETE, threshold: 0, allow: false, expected: undefined },
+    { name: "an incomplete extract blocks even with allowMassDelete", deletions: 1, snapshotCount: 100, block: INCOMPLETE, threshold: 0.9, allow: true, expected: INCOMPLETE },
+    { name: "an incremental extract blocks even with allowMassDelete", deletions: 1, snapshotCount: 100, block: INCREMENTAL, threshold: 0.9, allow: true, expected: INCREMENTAL },
+    { name: "an incremental extract blocks before the threshold does", deletions: 10, snapshotCount: 10, block: INCREMENTAL, threshold: 0, allow: false, expected: INCREMENTAL },
+    { name: "exactly at the threshold deletes (Ocean's check is inclusive)", deletions: 9, snapshotCount: 10, block: undefined, threshold: 0.9, allow: false, expected: undefined },
+    { name: "just over the threshold blocks", deletions: 10, snapshotCount: 10, block: undefined, threshold: 0.9, allow: false, expected: "threshold" },
+    { name: "threshold 0 blocks any deletion", deletions: 1, snapshotCount: 1000, block: undefined, threshold: 0, allow: false, expected: "threshold" },
+    { name: "threshold 1 allows deleting everything", deletions: 10, snapshotCount: 10, block: undefined, threshold: 1, allow: false, expected: undefined },
+    { name: "allowMassDelete lifts the threshold", deletions: 10, snapshotCount: 10, block: undefined, threshold: 0.5, allow: true, expected: undefined },
+  ])("$name", ({ deletions, snapshotCount, block, threshold, allow, expected }) => {
+    expect(decideDeleteBlock({ deletions, snapshotCount, extractBlock: block, threshold, allowMassDelete: allow })).toBe(expected);
   });
 });
 
@@ -158,15 +162,19 @@ describe("listFeedingKinds", () => {
   });
 });
 
-describe("areKindsComplete", () => {
+describe("decideExtractBlock", () => {
+  const full = (status: string) => ({ status, mode: "full" });
+  const incremental = (status: string) => ({ status, mode: "incremental" });
   it.each([
-    { name: "all complete", kinds: ["a", "b"], status: { a: "complete", b: "complete" }, expected: true },
-    { name: "one failed", kinds: ["a", "b"], status: { a: "complete", b: "failed" }, expected: false },
-    { name: "one still running (a crashed extract)", kinds: ["a"], status: { a: "running" }, expected: false },
-    { name: "one never extracted", kinds: ["a", "b"], status: { a: "complete" }, expected: false },
-    { name: "no kinds at all", kinds: [], status: {}, expected: false },
-  ])("$name → $expected", ({ kinds, status, expected }) => {
-    expect(areKindsComplete(kinds, new Map(Object.entries(status)))).toBe(expected);
+    { name: "all complete in full", kinds: ["a", "b"], latest: { a: full("complete"), b: full("complete") }, expected: undefined },
+    { name: "one failed", kinds: ["a", "b"], latest: { a: full("complete"), b: full("failed") }, expected: "extract-incomplete" },
+    { name: "one still running (a crashed extract)", kinds: ["a"], latest: { a: full("running") }, expected: "extract-incomplete" },
+    { name: "one never extracted", kinds: ["a", "b"], latest: { a: full("complete") }, expected: "extract-incomplete" },
+    { name: "no kinds at all", kinds: [], latest: {}, expected: "extract-incomplete" },
+    { name: "one complete but incremental", kinds: ["a", "b"], latest: { a: full("complete"), b: incremental("complete") }, expected: "extract-incremental" },
+    { name: "a failed incremental counts as incomplete", kinds: ["a", "b"], latest: { a: incremental("complete"), b: incremental("failed") }, expected: "extract-incomplete" },
+  ])("$name → $expected", ({ kinds, latest, expected }) => {
+    expect(decideExtractBlock(kinds, new Map(Object.entries(latest)))).toBe(expected);
   });
 });
 
