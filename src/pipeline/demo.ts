@@ -51,6 +51,7 @@ export async function startDemoSandboxes(): Promise<DemoSandboxes> {
       const incident = data.records("incidents").next().value as { id: string; name: string } | undefined;
       const alerts = [...take(data.records("alerts"), 2)] as { id: string; title: string }[];
       const followUp = data.records("follow_ups").next().value as { id: string; title: string } | undefined;
+      const schedule = data.records("schedules").next().value as { id: string } | undefined;
       const lines: string[] = [];
       if (incident) {
         data.update("incidents", incident.id, { name: `${incident.name} (customer impact confirmed)` });
@@ -61,8 +62,14 @@ export async function startDemoSandboxes(): Promise<DemoSandboxes> {
         lines.push(`resolved alert ${alert.id}`);
       }
       if (followUp) {
-        data.remove("follow_ups", followUp.id);
-        lines.push(`deleted follow-up ${followUp.id}`);
+        data.update("follow_ups", followUp.id, { status: "completed", completed_at: new Date().toISOString() });
+        lines.push(`completed follow-up ${followUp.id}`);
+      }
+      // The second run reads incidents and follow-ups incrementally, which cannot see deletions (the
+      // next full extract of those kinds does): the deletion shown is of a kind read in full every run.
+      if (schedule) {
+        data.remove("schedules", schedule.id);
+        lines.push(`deleted schedule ${schedule.id}`);
       }
       const user = data.add("users", { name: "Dana Demo", email: "dana.demo@example.com" }) as { id: string };
       lines.push(`added user ${user.id}`);
