@@ -9,8 +9,8 @@ import { assignBlueprintIdentifiers, proposeKind, readLiteralBlueprint } from ".
 import { renderMappingYaml, type ProposedResource } from "./render-mapping";
 import { observeRecord, type ValueStats } from "./value-stats";
 
-/** Records read per kind unless told otherwise: enough to see every shape, bounded in time and memory. */
-const DEFAULT_SAMPLE_SIZE = 1000;
+/** Records read per kind: enough to see every shape, bounded in time and memory. */
+const SAMPLE_SIZE = 1000;
 const PAGE_SIZE = 250;
 
 export interface DiscoverDeps {
@@ -24,7 +24,6 @@ export interface DiscoverInput {
   readonly mapping: PortAppConfig;
   /** The configured blueprints: a reused identifier keeps its title, icon and description. */
   readonly blueprints: readonly Blueprint[];
-  readonly sampleSize?: number | undefined;
 }
 
 export interface DiscoverResult {
@@ -87,15 +86,14 @@ async function matchRelations(
 }
 
 /**
- * `etl discover`: samples the raw records of each selected kind (at most `sampleSize`, default
- * 1,000, read a page at a time) and proposes a blueprint per kind (property types, formats, enums,
+ * `etl discover`: samples the raw records of each selected kind (the first 1,000 in key order,
+ * read a page at a time) and proposes a blueprint per kind (property types, formats, enums,
  * relations to kinds whose record ids a field holds) and the matching `port-app-config.yml`, with
  * each resource's selector as configured. Reads raw_records only; writes nothing. Kinds without raw
  * records are summarised but get no proposal.
  */
 export async function discover(deps: DiscoverDeps, input: DiscoverInput): Promise<DiscoverResult> {
   const { db } = deps;
-  const sampleSize = input.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const firstOfKind = new Map<string, ResourceMapping>();
   for (const resource of input.mapping.resources) if (!firstOfKind.has(resource.kind)) firstOfKind.set(resource.kind, resource);
   const selected = new Map<string, ResourceMapping>();
@@ -121,7 +119,7 @@ export async function discover(deps: DiscoverDeps, input: DiscoverInput): Promis
       continue;
     }
     const blueprint = identifiers.get(resource.kind) as string;
-    const { fields, sampled } = await sampleKind(db, resource.kind, sampleSize);
+    const { fields, sampled } = await sampleKind(db, resource.kind, SAMPLE_SIZE);
     const relations = await matchRelations(db, fields, targets);
     const proposal = proposeKind({ kind: resource.kind, name: resource.name, blueprint, existing: existing.get(blueprint), records, sampled, fields, relations });
     blueprints.push(proposal.blueprint);

@@ -8,7 +8,7 @@ const MAX_ENUM_VALUES = 10;
 const MAX_ENUM_VALUE_LENGTH = 40;
 const MAX_ENUM_VALUE_WORDS = 3;
 /** What an enum property maps values outside the sampled ones to, so Port never refuses a new value. */
-export const ENUM_FALLBACK = "other";
+const ENUM_FALLBACK = "other";
 
 const SECRET_WORDS = new Set(["secret", "secrets", "token", "tokens", "password", "passwd", "pwd", "passphrase", "credential", "credentials", "apikey", "signature", "cookie"]);
 const SECRET_PHRASES = ["api_key", "private_key", "access_key", "signing_key", "client_secret"];

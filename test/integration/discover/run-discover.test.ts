@@ -69,6 +69,18 @@ describe("runDiscover", () => {
     expect(readFileSync(out.mappingOut, "utf8")).toContain("kind: /v3/follow_ups");
   });
 
+  it("reads at most a thousand records of a kind", async () => {
+    const dir = makeDir();
+    const path = await seedStagingFile(dir);
+    const opened = openDatabase(path);
+    await seedRawRecords(opened.db, "/v2/users", Array.from({ length: 1200 }, (_, i) => ({ id: `U${String(i).padStart(4, "0")}`, name: `User ${i}` })));
+    await opened.close();
+
+    const report = await runDiscover(configFor(path), { blueprintsOut: join(dir, "b.json"), mappingOut: join(dir, "m.yml"), only: ["users"] });
+
+    expect(report.kinds.map((kind) => [kind.name, kind.sampled, kind.records])).toEqual([["users", 1000, 1200]]);
+  });
+
   it("summarises kinds without raw records but proposes nothing for them", async () => {
     const dir = makeDir();
     const config = configFor(await seedStagingFile(dir));
