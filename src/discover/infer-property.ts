@@ -1,6 +1,6 @@
 import type { BlueprintProperty } from "../model/blueprint";
 import { splitWords, toJqPath } from "./names";
-import type { ValueStats } from "./value-stats";
+import { readSingleType, type ValueStats } from "./value-stats";
 
 /** Longer values (as JSON text) make a field too large to be worth a property. */
 export const MAX_VALUE_CHARS = 2048;
@@ -61,8 +61,8 @@ function inferFormat(stats: ValueStats): string | undefined {
 }
 
 function inferItems(items: ValueStats | undefined): BlueprintProperty["items"] | undefined {
-  const [type, ...others] = items?.types ?? [];
-  if (items === undefined || type === undefined || others.length > 0) return undefined;
+  const type = readSingleType(items);
+  if (items === undefined || type === undefined) return undefined;
   const format = type === "string" ? inferFormat(items) : undefined;
   return format === undefined ? { type } : { type, format };
 }
@@ -81,8 +81,8 @@ function buildEnumExpression(path: string, values: readonly string[]): string {
 export function inferProperty(field: string, stats: ValueStats): PropertyInference {
   if (stats.count === 0) return { skipped: "always null or missing in the sample" };
   if (stats.maxChars > MAX_VALUE_CHARS) return { skipped: `values up to ${stats.maxChars} characters, too large for a property` };
-  const [type, ...others] = stats.types;
-  if (type === undefined || others.length > 0) return { skipped: `mixed types in the sample (${[...stats.types].sort().join(", ")})` };
+  const type = readSingleType(stats);
+  if (type === undefined) return { skipped: `mixed types in the sample (${[...stats.types].sort().join(", ")})` };
   const path = toJqPath(field);
   if (type === "array") {
     const items = inferItems(stats.items);

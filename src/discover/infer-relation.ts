@@ -1,5 +1,5 @@
 import { toCamelCase, toJqPath } from "./names";
-import type { ValueStats } from "./value-stats";
+import { readSingleType, type ValueStats } from "./value-stats";
 
 /** Share of a field's distinct sampled values that must be record ids of one kind for a relation to it. */
 const MIN_MATCH_SHARE = 0.5;
@@ -21,11 +21,6 @@ export interface RelationMatch {
   readonly matched: number;
 }
 
-function onlyType(stats: ValueStats | undefined): string | undefined {
-  const [type, ...others] = stats?.types ?? [];
-  return others.length === 0 ? type : undefined;
-}
-
 /** `team_ids` → `teams`, `incident_id` → `incident`, `__catalog_type_id` → `catalogType`, `severity` → `severity`. */
 export function nameRelation(field: string, many: boolean): string {
   const base = field.replace(/^_+/, "").replace(/_ids?$/i, "");
@@ -42,8 +37,8 @@ export function nameRelation(field: string, many: boolean): string {
 export function findRelationCandidate(field: string, stats: ValueStats): RelationCandidate | undefined {
   if (field === "id" || stats.count === 0) return undefined;
   const path = toJqPath(field);
-  const type = onlyType(stats);
-  const itemType = onlyType(stats.items);
+  const type = readSingleType(stats);
+  const itemType = readSingleType(stats.items);
   const candidate = (many: boolean, expression: string, values: Iterable<string>): RelationCandidate | undefined => {
     const name = nameRelation(field, many);
     const distinct = [...values];

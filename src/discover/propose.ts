@@ -3,7 +3,7 @@ import type { DiscoverKindSummary, DiscoveredRelation, SkippedField } from "../m
 import type { RelationCandidate } from "./infer-relation";
 import { inferProperty, isSecretLooking } from "./infer-property";
 import { toCamelCase, toPascalCase, toTitle } from "./names";
-import type { ValueStats } from "./value-stats";
+import { readSingleType, type ValueStats } from "./value-stats";
 
 const TITLE_FIELDS = ["name", "title", "summary"] as const;
 
@@ -62,14 +62,9 @@ export function assignBlueprintIdentifiers(kinds: readonly { readonly kind: stri
   return assigned;
 }
 
-function onlyType(stats: ValueStats | undefined): string | undefined {
-  const [type, ...others] = stats?.types ?? [];
-  return others.length === 0 ? type : undefined;
-}
-
 /** The field the entity title comes from: `name`, `title` or `summary`, the first that holds only strings. */
 export function pickTitleField(fields: ReadonlyMap<string, ValueStats>): string | undefined {
-  return TITLE_FIELDS.find((field) => fields.get(field)?.count && onlyType(fields.get(field)) === "string");
+  return TITLE_FIELDS.find((field) => fields.get(field)?.count && readSingleType(fields.get(field)) === "string");
 }
 
 function describeKind(evidence: KindEvidence): string {
@@ -132,7 +127,7 @@ export function proposeKind(evidence: KindEvidence): KindProposal {
     propertyExpressions[name] = inferred.expression;
     propertySources.set(name, field);
   }
-  const identifier = onlyType(evidence.fields.get("id")) === "number" ? ".id | tostring" : ".id";
+  const identifier = readSingleType(evidence.fields.get("id")) === "number" ? ".id | tostring" : ".id";
   const { existing } = evidence;
   const blueprint: Blueprint = {
     identifier: evidence.blueprint,

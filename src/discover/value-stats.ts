@@ -99,6 +99,12 @@ export function observeValue(stats: ValueStats, value: unknown, isField: boolean
   }
 }
 
+/** The one JSON type a field's values (or array elements) took, or undefined when they took none or several. */
+export function readSingleType(stats: ValueStats | undefined): JsonType | undefined {
+  const [type, ...others] = stats?.types ?? [];
+  return others.length === 0 ? type : undefined;
+}
+
 /** Adds the fields of one record to `fields` (keyed by field name, in the order fields were first seen). */
 export function observeRecord(fields: Map<string, ValueStats>, record: Readonly<Record<string, unknown>>): void {
   for (const [key, value] of Object.entries(record)) {
