@@ -4,6 +4,7 @@ import type { EntityMappings, PathParameter, PortAppConfig, ResourceMapping } fr
 import { PAGINATION_TYPES, type PaginationSettings } from "../model/pagination";
 import { checkEndpoint, endpointWarnings, kindPath, kindQuery } from "./incidentio-endpoints";
 import { resolvePagination, type PaginationOverride } from "./pagination";
+import { listUnknownKeys } from "./unknown-keys";
 import { parseYamlText } from "./yaml-text";
 import { formatZodIssues } from "./zod-issues";
 
@@ -218,10 +219,15 @@ export function parsePortAppConfig(
   const yaml = parseYamlText(text, label);
   if (!yaml.ok) return { config: undefined, issues: yaml.issues, warnings: [] };
   const parsed = PortAppConfigBlock.safeParse(yaml.value);
-  if (!parsed.success) return { config: undefined, issues: formatZodIssues(label, parsed.error), warnings: [] };
+  const unknownKeys = listUnknownKeys(yaml.value);
+  if (!parsed.success) {
+    // A key the schema misses is often the misspelt or misindented twin of one it missed: name both.
+    const strays = unknownKeys.map((path) => `${label}: ${path}: unknown key (check its spelling and indentation)`);
+    return { config: undefined, issues: [...formatZodIssues(label, parsed.error), ...strays], warnings: [] };
+  }
 
   const issues: string[] = [];
-  const warnings: string[] = [];
+  const warnings = unknownKeys.map((path) => `${label}: ${path}: unknown key, ignored (check its spelling and indentation)`);
   const byId = new Map(blueprints.map((b) => [b.identifier, b]));
   const resources = parsed.data.resources.map((resource, index) => {
     const pagination = resolvePagination(global, resource.selector.pagination as PaginationOverride | undefined);

@@ -106,4 +106,20 @@ describe("parsePortAppConfig", () => {
     expect(config?.resources.map((r) => r.name)).toEqual(["v2/follow_ups", "v3/follow_ups"]);
     expect(warnings).toHaveLength(1);
   });
+
+  it("warns about a key it does not read, naming its path", () => {
+    const { config, warnings } = parsePortAppConfig(resource([...USERS, "  selectr:", "    query: 'false'"]), "m.yml", GLOBAL, [USER]);
+    expect(config).toBeDefined();
+    expect(warnings).toEqual(["m.yml: resources[0].selectr: unknown key, ignored (check its spelling and indentation)"]);
+  });
+
+  it("names a misspelt key beside the key it left missing", () => {
+    const yaml = resource(USERS.map((line) => line.replace("      mappings:", "      mapings:")));
+    const { config, issues } = parsePortAppConfig(yaml, "m.yml", GLOBAL, [USER]);
+    expect(config).toBeUndefined();
+    expect(issues).toEqual([
+      "m.yml: resources[0].port.entity.mappings: Invalid input: expected object, received undefined",
+      "m.yml: resources[0].port.entity.mapings: unknown key (check its spelling and indentation)",
+    ]);
+  });
 });
