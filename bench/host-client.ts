@@ -1,0 +1,107 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { HostCounters, HostEndpoints, HostMessage, HostOptions, HostRequest, MutationReport, SimulatedRateLimit } from "./host-protocol";
+import type { MutableKind } from "./mutations";
+
+const HOST_SCRIPT = fileURLToPath(new URL("./sandbox-host.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const START_TIMEOUT_MS = 120_000;
+// A mutation reads every listed record of a kind once: seconds at the large scale.
+const REQUEST_TIMEOUT_MS = 300_000;
+
+/** The sandbox process as the benchmark drives it. */
+export interface SandboxHost {
+  readonly endpoints: HostEndpoints;
+  counters(): Promise<HostCounters>;
+  mutate(fraction: number, kinds: readonly MutableKind[]): Promise<MutationReport>;
+  setLatency(incidentIoMs: number): Promise<void>;
+  /** Restarts Incident.io's sandbox with this budget: its base URL changes and earlier changes are gone. */
+  setRateLimit(rateLimit: SimulatedRateLimit | undefined): Promise<HostEndpoints>;
+  close(): Promise<void>;
+}
+
+/**
+ * Forks bench/sandbox-host.ts serving `options` and resolves once both sandboxes listen. Every call
+ * fails after a timeout rather than waiting on a host that stopped answering.
+ */
+export async function startSandboxHost(options: HostOptions): Promise<SandboxHost> {
+  const child: ChildProcess = fork(HOST_SCRIPT, [JSON.stringify(options)], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  let nextId = 1;
+  let exited = false;
+
+  const failAll = (error: Error): void => {
+    for (const { reject, timer } of pending.values()) {
+      clearTimeout(timer);
+      reject(error);
+    }
+    pending.clear();
+  };
+
+  const ready = new Promise<HostEndpoints>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the sandbox host did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    child.on("message", (raw) => {
+      const message = raw as HostMessage;
+      if ("type" in message) {
+        clearTimeout(timer);
+        resolve(message.endpoints);
+        return;
+      }
+      const waiter = pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id);
+      clearTimeout(waiter.timer);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(`sandbox host: ${message.error}`));
+    });
+    child.on("exit", (code, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      const error = new Error(`the sandbox host exited (${signal ?? code})`);
+      reject(error);
+      failAll(error);
+    });
+  });
+
+  const ask = <T>(request: HostRequest): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error("the sandbox host is not running"));
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`the sandbox host did not answer ${request.type} within ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      pending.set(id, { resolve: (value) => resolve(value as T), reject, timer });
+      child.send({ id, request });
+    });
+
+  let endpoints: HostEndpoints;
+  try {
+    endpoints = await ready;
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    get endpoints() {
+      return endpoints;
+    },
+    counters: () => ask<HostCounters>({ type: "counters" }),
+    mutate: (fraction, kinds) => ask<MutationReport>({ type: "mutate", fraction, kinds }),
+    setLatency: async (incidentIoMs) => {
+      await ask<HostEndpoints>({ type: "set-latency", incidentIoMs });
+    },
+    setRateLimit: async (rateLimit) => {
+      endpoints = await ask<HostEndpoints>({ type: "set-rate-limit", rateLimit });
+      return endpoints;
+    },
+    close: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.disconnect();
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await gone;
+      clearTimeout(killer);
+    },
+  };
+}

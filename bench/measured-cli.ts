@@ -1,0 +1,58 @@
+// The measured process: runs the product's CLI (`main` of src/cli/main.ts, as `pnpm etl` does) for
+// each command line it is given, one after another, then reports each command's output and wall time
+// and the process's peak RSS and CPU over IPC. Started by bench/product.ts with
+// `node --import tsx bench/measured-cli.ts <JSON array of argv arrays>`, configured by its environment.
+import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../src/cli/main";
+import type { MeasuredCommand, MeasuredReport } from "./product";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const STDERR_TAIL_CHARS = 4000;
+
+function captureText(keepTail: number | undefined): { stream: Writable; text(): string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      text += chunk.toString();
+      if (keepTail !== undefined && text.length > 2 * keepTail) text = text.slice(-keepTail);
+      callback();
+    },
+  });
+  return { stream, text: () => (keepTail === undefined ? text : text.slice(-keepTail)) };
+}
+
+/** CPU seconds of the jq processes this process started and waited for (Linux's /proc; 0 elsewhere). */
+function readChildCpuSeconds(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+    // cutime and cstime are fields 16 and 17 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const commands = JSON.parse(process.argv[2] ?? "[]") as string[][];
+const startRssMb = process.memoryUsage().rss / 2 ** 20;
+const results: MeasuredCommand[] = [];
+const signal = new AbortController().signal;
+for (const argv of commands) {
+  const stdout = captureText(undefined);
+  const stderr = captureText(STDERR_TAIL_CHARS);
+  const started = performance.now();
+  const code = await main(argv, { env: process.env, cwd: ROOT, stdout: stdout.stream, stderr: stderr.stream }, signal);
+  results.push({ argv, code, wallMs: performance.now() - started, stdout: stdout.text(), stderrTail: stderr.text() });
+  if (code !== 0) break;
+}
+const usage = process.resourceUsage();
+const report: MeasuredReport = {
+  results,
+  startRssMb,
+  maxRssMb: usage.maxRSS / 1024,
+  cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+  childCpuSeconds: readChildCpuSeconds(),
+};
+// Keep-alive sockets and timers of the clients would hold the process open; the report is all that is left to do.
+process.send?.(report, () => process.exit(0));

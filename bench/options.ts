@@ -1,0 +1,86 @@
+import { parseArgs } from "node:util";
+import { scaleCounts, type DatasetCounts } from "../src/sandbox/incidentio/scale";
+
+export const BENCH_SCALES = ["small", "medium", "large"] as const;
+export type BenchScale = (typeof BENCH_SCALES)[number];
+
+/** Share of the sandbox's `large` preset (issue 6: 20k incidents, 200k alerts, ...) that each scale serves. */
+const SCALE_FACTORS: Readonly<Record<BenchScale, number>> = { small: 0.02, medium: 0.2, large: 1 };
+
+export interface BenchOptions {
+  readonly scale: BenchScale;
+  /** Shares of the scale to run the phases at, ascending: time and memory growth are read across them. */
+  readonly fractions: readonly number[];
+  /** Records sampled for the per-record jq baseline. */
+  readonly jqSample: number;
+  /** Where the JSON result goes; undefined means bench/results. */
+  readonly outDir: string | undefined;
+  readonly help: boolean;
+}
+
+export const BENCH_USAGE = `pnpm bench [--scale small|medium|large] [--fraction 0.1,0.5,1] [--quick] [--out DIR]
+
+Runs the product against both sandboxes (served by a separate process) through four phases — a cold full
+run, a no-change run, a 1%-change run and an incremental run — at each fraction of the scale, then the
+baselines: per-record jq, Ocean's resync requests, sequential extract under 50 ms latency, and extract
+under Incident.io's 1,200 requests a minute on a scaled clock. Prints a table; writes JSON to bench/results/.
+
+  --scale      small (2% of large), medium (20%) or large (20k incidents, 200k alerts, ...; the default)
+  --fraction   shares of the scale, comma-separated or repeated (default 0.1,0.5,1)
+  --quick      small scale at fraction 1 with a 30-record jq sample: proves the harness in seconds
+  --out DIR    write the JSON result to DIR instead of bench/results`;
+
+/** A command line the benchmark cannot run with. */
+export class BenchUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BenchUsageError";
+  }
+}
+
+const DEFAULT_FRACTIONS = [0.1, 0.5, 1];
+const DEFAULT_JQ_SAMPLE = 300;
+const QUICK_JQ_SAMPLE = 30;
+
+function parseFractions(values: readonly string[]): number[] {
+  const fractions = values.flatMap((value) => value.split(",")).map((text) => text.trim()).filter(Boolean).map(Number);
+  const bad = fractions.find((fraction) => !(fraction > 0 && fraction <= 1));
+  if (bad !== undefined || fractions.length === 0) throw new BenchUsageError(`--fraction: each value must be above 0 and at most 1, got ${values.join(",")}`);
+  return [...new Set(fractions)].sort((a, b) => a - b);
+}
+
+/** Reads the benchmark's command line; `--quick` changes the defaults, flags given with it still win. Throws BenchUsageError. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        scale: { type: "string" },
+        fraction: { type: "string", multiple: true },
+        quick: { type: "boolean" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  const quick = parsed.quick ?? false;
+  const scale = parsed.scale ?? (quick ? "small" : "large");
+  if (!(BENCH_SCALES as readonly string[]).includes(scale)) throw new BenchUsageError(`--scale: one of ${BENCH_SCALES.join(", ")}, got ${scale}`);
+  return {
+    scale: scale as BenchScale,
+    fractions: parsed.fraction ? parseFractions(parsed.fraction) : quick ? [1] : DEFAULT_FRACTIONS,
+    jqSample: quick ? QUICK_JQ_SAMPLE : DEFAULT_JQ_SAMPLE,
+    outDir: parsed.out,
+    help: parsed.help ?? false,
+  };
+}
+
+/** The sandbox's record counts for `fraction` of `scale`. */
+export function countsFor(scale: BenchScale, fraction: number): DatasetCounts {
+  return scaleCounts("large", SCALE_FACTORS[scale] * fraction);
+}

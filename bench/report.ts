@@ -1,0 +1,127 @@
+import type { BenchResult, FractionResult, StageMeasurement, TargetVerdict } from "./result";
+
+/** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
+export function formatColumns(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, index) => (index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0))).join("  ").trimEnd()).join("\n");
+}
+
+function integer(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+function seconds(value: number): string {
+  return value.toFixed(value < 10 ? 2 : 1);
+}
+
+function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+const STAGE_HEADER = ["phase / stage", "stage s", "process s", "records", "per s", "Inc.io req", "Port req", "writes", "placeholders", "peak RSS MB", "CPU s", "jq CPU s", "load avg"];
+
+function renderStageRow(phase: string, stage: StageMeasurement): string[] {
+  return [
+    `${phase} ${stage.stage}`,
+    seconds(stage.stageSeconds),
+    seconds(stage.processSeconds),
+    integer(stage.records),
+    integer(stage.perSecond),
+    integer(stage.incidentIoRequests),
+    integer(stage.portRequests),
+    integer(stage.entityWrites),
+    integer(stage.placeholders),
+    integer(stage.peakRssMb),
+    seconds(stage.cpuSeconds),
+    seconds(stage.jqCpuSeconds),
+    stage.loadAverage.toFixed(1),
+  ];
+}
+
+function loadRequests(result: FractionResult, phase: string): number | undefined {
+  return result.phases.find((p) => p.phase === phase)?.stages.find((s) => s.stage === "load")?.portRequests;
+}
+
+function renderOcean(result: FractionResult): string {
+  const { ocean } = result;
+  const ours = (["no-change", "one-percent"] as const)
+    .map((phase) => ({ phase, requests: loadRequests(result, phase) }))
+    .filter((row): row is { phase: "no-change" | "one-percent"; requests: number } => row.requests !== undefined)
+    .map(({ phase, requests }) => `${phase} ${integer(requests)} (${(ocean.total / Math.max(1, requests)).toFixed(0)}× fewer)`);
+  return `(b) Ocean's full re-upload: ${integer(ocean.upserts)} bulk upserts + ${integer(ocean.searches)} read-back searches = ${integer(ocean.total)} Port requests; ours: ${ours.join(", ") || "not run"}`;
+}
+
+function renderFraction(result: FractionResult, scale: string): string {
+  const counts = Object.entries(result.counts)
+    .map(([kind, count]) => `${kind} ${Array.isArray(count) ? `${count.length}×${count[0] ?? 0}` : integer(count as number)}`)
+    .join(", ");
+  const rows: string[][] = [STAGE_HEADER];
+  for (const phase of result.phases) {
+    for (const stage of phase.stages) rows.push(renderStageRow(phase.phase, stage));
+  }
+  const changes = result.phases
+    .flatMap((phase) => (phase.changed ? [`${phase.phase}: ${phase.changed.total} records changed`] : []))
+    .join("; ");
+  return [`${percent(result.fraction)} of ${scale}: ${counts}`, formatColumns(rows), changes, renderOcean(result)].filter(Boolean).join("\n");
+}
+
+function renderGrowth(fractions: readonly FractionResult[]): string {
+  const rows: string[][] = [["fraction", "records", "extract s", "transform s", "load s", "peak RSS MB"]];
+  for (const result of fractions) {
+    const cold = result.phases.find((phase) => phase.phase === "cold");
+    const stage = (name: string) => cold?.stages.find((s) => s.stage === name);
+    const peak = Math.max(0, ...result.phases.flatMap((phase) => phase.stages.map((s) => s.peakRssMb)));
+    rows.push([
+      percent(result.fraction),
+      integer(stage("extract")?.records ?? 0),
+      seconds(stage("extract")?.stageSeconds ?? 0),
+      seconds(stage("transform")?.stageSeconds ?? 0),
+      seconds(stage("load")?.stageSeconds ?? 0),
+      integer(peak),
+    ]);
+  }
+  return `Growth (cold run):\n${formatColumns(rows)}`;
+}
+
+function renderBaselines(result: BenchResult): string {
+  const { perRecordJq, latency, rateLimit } = result.baselines;
+  const lines = ["Baselines:"];
+  if (perRecordJq) {
+    lines.push(`(a) node-jq spawned per record: ${perRecordJq.records} records in ${seconds(perRecordJq.seconds)} s = ${perRecordJq.perSecond.toFixed(1)} records/s (${perRecordJq.errors} failed)`);
+  }
+  if (latency) {
+    lines.push(
+      `(c) ${latency.latencyMs} ms a request at ${percent(latency.fraction)}: concurrent ${seconds(latency.concurrentSeconds)} s (${latency.requests} requests) vs kinds one by one ` +
+        `${seconds(latency.sequentialSeconds)} s (${latency.sequentialRequests} requests) = ${(latency.sequentialSeconds / Math.max(0.001, latency.concurrentSeconds)).toFixed(2)}×`,
+    );
+  }
+  if (rateLimit) {
+    lines.push(
+      `(d) ${rateLimit.rateLimit.requestsPerMinute} requests a minute on a clock ×${rateLimit.rateLimit.timeScale} (ETL_REQUESTS_PER_MINUTE=${rateLimit.productRequestsPerMinute}) at ${percent(rateLimit.fraction)}: ` +
+        `${seconds(rateLimit.seconds)} s for ${rateLimit.requests} requests, minimum ${seconds(rateLimit.minimumSeconds)} s, ${rateLimit.rateLimited} × 429`,
+    );
+  }
+  return lines.length > 1 ? lines.join("\n") : "";
+}
+
+function renderTargets(targets: readonly TargetVerdict[]): string {
+  const rows = targets.map((t) => [t.pass === undefined ? "[ -- ]" : t.pass ? "[pass]" : "[FAIL]", t.name, t.target, t.measured]);
+  // Left-aligned throughout: these cells are sentences, not figures.
+  const widths = [1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const lines = rows.map(([verdict, name, target, measured]) => `${verdict} ${name?.padEnd(widths[0] ?? 0)}  ${target?.padEnd(widths[1] ?? 0)}  ${measured}`);
+  return ["Targets (issue 6):", ...lines].join("\n");
+}
+
+/** The benchmark's result as the table printed on stdout. */
+export function renderReport(result: BenchResult): string {
+  const header =
+    `pnpm bench — scale ${result.scale}, Node ${result.machine.node}, ${result.machine.cpus} CPUs, ` +
+    `load average ${result.machine.loadAverageAtStart.toFixed(1)} at start (${result.startedAt} → ${result.finishedAt})`;
+  const sections = [header, ...result.fractions.map((fraction) => renderFraction(fraction, result.scale))];
+  if (result.fractions.length > 1) sections.push(renderGrowth(result.fractions));
+  sections.push(renderBaselines(result));
+  if (result.targets.length > 0) sections.push(renderTargets(result.targets));
+  if (result.error) sections.push(`Stopped early: ${result.error}`);
+  return `${sections.filter(Boolean).join("\n\n")}\n`;
+}

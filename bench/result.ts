@@ -1,0 +1,129 @@
+// The shape of one benchmark run: what the table shows and what bench/results/*.json holds.
+import type { DatasetCounts } from "../src/sandbox/incidentio/scale";
+import type { BenchScale } from "./options";
+import type { MutationReport, SimulatedRateLimit } from "./host-protocol";
+
+export const STAGES = ["extract", "transform", "load"] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const PHASES = ["cold", "no-change", "one-percent", "incremental"] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** One kind of one extract, as its summary reports it. */
+export interface KindMeasurement {
+  readonly name: string;
+  readonly mode: string;
+  readonly records: number;
+  /** Requests the product counted for the kind (retries included). */
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+/** One stage run as its own product process. */
+export interface StageMeasurement {
+  readonly stage: StageName;
+  /** The stage's own duration, from its summary. */
+  readonly stageSeconds: number;
+  /** The whole process: Node and tsx start-up, configuration, the stage, closing. */
+  readonly processSeconds: number;
+  /** extract: records read; transform: entities staged; load: entities compared with what Port holds. */
+  readonly records: number;
+  readonly perSecond: number;
+  readonly incidentIoRequests: number;
+  readonly portRequests: number;
+  /** Port requests by the sandbox's route name. */
+  readonly portRoutes: Readonly<Record<string, number>>;
+  /** 429 answers from either sandbox. */
+  readonly rateLimited: number;
+  /** Entities Port wrote or deleted; placeholders (relation targets Port created) apart. */
+  readonly entityWrites: number;
+  readonly placeholders: number;
+  readonly peakRssMb: number;
+  readonly startRssMb: number;
+  readonly cpuSeconds: number;
+  readonly jqCpuSeconds: number;
+  /** The machine's 1-minute load average when the stage ended: other work slows the wall clock. */
+  readonly loadAverage: number;
+  readonly kinds?: readonly KindMeasurement[];
+}
+
+export interface PhaseMeasurement {
+  readonly phase: PhaseName;
+  /** What the phase changed in Incident.io before running; absent for the cold and no-change runs. */
+  readonly changed?: MutationReport;
+  readonly stages: readonly StageMeasurement[];
+}
+
+/** Requests Port's Ocean would make for one resync of these entities (reference/port-ocean.md §3.3–§3.4). */
+export interface OceanResyncRequests {
+  /** Every entity upserted in bulks of 20, per blueprint. */
+  readonly upserts: number;
+  /** Its read-back search of every entity, in chunks of 50 identifiers, per blueprint. */
+  readonly searches: number;
+  readonly total: number;
+}
+
+export interface FractionResult {
+  readonly fraction: number;
+  readonly counts: DatasetCounts;
+  readonly phases: readonly PhaseMeasurement[];
+  /** Staged entities per blueprint after the cold run. */
+  readonly entitiesByBlueprint: Readonly<Record<string, number>>;
+  readonly ocean: OceanResyncRequests;
+}
+
+export interface PerRecordJqBaseline {
+  readonly records: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Records whose jq run failed (each still cost a spawn). */
+  readonly errors: number;
+}
+
+export interface LatencyBaseline {
+  readonly fraction: number;
+  readonly latencyMs: number;
+  readonly requests: number;
+  readonly concurrentSeconds: number;
+  /** Kinds extracted one after another (`--only`), each stream one request at a time. */
+  readonly sequentialSeconds: number;
+  readonly sequentialRequests: number;
+}
+
+export interface RateLimitBaseline {
+  readonly fraction: number;
+  readonly rateLimit: SimulatedRateLimit;
+  /** ETL_REQUESTS_PER_MINUTE given to the product: the same budget on the same clock. */
+  readonly productRequestsPerMinute: number;
+  readonly requests: number;
+  readonly rateLimited: number;
+  readonly seconds: number;
+  /** requests ÷ budget. */
+  readonly minimumSeconds: number;
+}
+
+export interface Baselines {
+  readonly perRecordJq?: PerRecordJqBaseline;
+  readonly latency?: LatencyBaseline;
+  readonly rateLimit?: RateLimitBaseline;
+}
+
+export interface TargetVerdict {
+  readonly name: string;
+  readonly target: string;
+  readonly measured: string;
+  /** Undefined when this run did not measure it (e.g. the large scale was not run). */
+  readonly pass: boolean | undefined;
+}
+
+export interface BenchResult {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: { readonly node: string; readonly cpus: number; readonly totalMemoryMb: number; readonly loadAverageAtStart: number };
+  readonly scale: BenchScale;
+  readonly fractions: readonly FractionResult[];
+  readonly baselines: Baselines;
+  readonly targets: readonly TargetVerdict[];
+  /** Set when the run stopped early: what failed. */
+  readonly error?: string;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { buildRecordFilter, chooseTimeScale, countOceanResyncRequests, minimumSecondsFor, scaledRequestsPerMinute } from "../../../bench/baseline-rules";
+
+describe("countOceanResyncRequests", () => {
+  it.each([
+    { name: "counts bulks of 20 and searches of 50 per blueprint", entities: { a: 100, b: 41 }, expected: { upserts: 5 + 3, searches: 2 + 1, total: 11 } },
+    { name: "rounds each blueprint up on its own", entities: { a: 1, b: 1 }, expected: { upserts: 2, searches: 2, total: 4 } },
+    { name: "sends nothing for no entities", entities: { a: 0 }, expected: { upserts: 0, searches: 0, total: 0 } },
+  ])("$name", ({ entities, expected }) => {
+    expect(countOceanResyncRequests(entities as Record<string, number>)).toEqual(expected);
+  });
+});
+
+describe("buildRecordFilter", () => {
+  it("builds one object of the first output of every expression, behind the selector", () => {
+    const filter = buildRecordFilter("true", {
+      identifier: ".id",
+      title: ".name",
+      blueprint: '"user"',
+      icon: undefined,
+      team: undefined,
+      properties: { email: ".email" },
+      relations: { teams: ".team_ids // []" },
+    });
+    expect(filter).toBe(
+      'if ([true] | .[0]) == true then {"identifier": ([.id] | .[0]), "blueprint": (["user"] | .[0]), "title": ([.name] | .[0]), ' +
+        '"properties": {"email": ([.email] | .[0])}, "relations": {"teams": ([.team_ids // []] | .[0])}} else null end',
+    );
+  });
+});
+
+describe("chooseTimeScale", () => {
+  it.each([
+    { name: "sets the budget at a quarter of the free rate", free: 400, expected: 5 },
+    { name: "rounds down to hundredths", free: 123, expected: 1.53 },
+    { name: "never runs the clock slower than 1/20", free: 1, expected: 0.05 },
+    { name: "never runs it faster than a minute a second", free: 1_000_000, expected: 60 },
+  ])("$name", ({ free, expected }) => {
+    expect(chooseTimeScale(free)).toBe(expected);
+  });
+
+  it("gives the product a whole number of requests a minute", () => {
+    expect(scaledRequestsPerMinute(chooseTimeScale(123))).toBe(1836);
+  });
+});
+
+describe("minimumSecondsFor", () => {
+  it("divides the requests by the budget", () => {
+    expect(minimumSecondsFor(600, 1200)).toBe(30);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { formatColumns, renderReport } from "../../../bench/report";
+import type { BenchResult, StageMeasurement, StageName } from "../../../bench/result";
+
+describe("formatColumns", () => {
+  it.each([
+    { name: "pads the first column on the right and the others on the left", rows: [["a", "1"], ["long", "100"]], expected: "a       1\nlong  100" },
+    { name: "trims the padding of a last empty cell", rows: [["a", ""], ["bb", ""]], expected: "a\nbb" },
+    { name: "prints nothing for no rows", rows: [], expected: "" },
+  ])("$name", ({ rows, expected }) => {
+    expect(formatColumns(rows)).toBe(expected);
+  });
+});
+
+function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}): StageMeasurement {
+  return {
+    stage,
+    stageSeconds: 2,
+    processSeconds: 3.5,
+    records: 1_000,
+    perSecond: 500,
+    incidentIoRequests: stage === "extract" ? 25 : 0,
+    portRequests: stage === "load" ? 60 : 0,
+    portRoutes: {},
+    rateLimited: 0,
+    entityWrites: stage === "load" ? 1_000 : 0,
+    placeholders: 0,
+    peakRssMb: 180,
+    startRssMb: 150,
+    cpuSeconds: 2.5,
+    jqCpuSeconds: stage === "transform" ? 0.5 : 0,
+    loadAverage: 0.5,
+    ...overrides,
+  };
+}
+
+const RESULT: BenchResult = {
+  startedAt: "2026-01-01T00:00:00.000Z",
+  finishedAt: "2026-01-01T00:01:00.000Z",
+  machine: { node: "v20.0.0", cpus: 2, totalMemoryMb: 24_000, loadAverageAtStart: 0.2 },
+  scale: "small",
+  fractions: [
+    {
+      fraction: 1,
+      counts: { users: 100, alert_sources: 1, schedules: 10, alerts: 4_000, incidents: 400, catalog_types: 1, catalog_entries: [4], severities: 4, teams: 4, follow_ups: 400 },
+      phases: [
+        { phase: "cold", stages: [makeStage("extract"), makeStage("transform"), makeStage("load")] },
+        { phase: "no-change", stages: [makeStage("extract"), makeStage("transform"), makeStage("load", { entityWrites: 0, portRequests: 12 })] },
+      ],
+      entitiesByBlueprint: { user: 100 },
+      ocean: { upserts: 240, searches: 100, total: 340 },
+    },
+  ],
+  baselines: {
+    perRecordJq: { records: 30, seconds: 1.5, perSecond: 20, errors: 0 },
+    latency: { fraction: 1, latencyMs: 50, requests: 90, concurrentSeconds: 5, sequentialSeconds: 6, sequentialRequests: 90 },
+  },
+  targets: [
+    { name: "no-change run", target: "0 entity writes", measured: "100%: 0 writes", pass: true },
+    { name: "transform", target: "≥ 20,000 entities/s", measured: "500 entities/s", pass: false },
+    { name: "peak RSS at the large scale", target: "< 400 MB", measured: "not run", pass: undefined },
+  ],
+};
+
+describe("renderReport", () => {
+  const text = renderReport(RESULT);
+
+  it("prints one row per stage of each phase", () => {
+    expect(text).toMatch(/^cold extract +2\.00 +3\.50 +1,000 +500 +25 +0 +0 +0 +180 +2\.50 +0\.00 +0\.5$/m);
+    expect(text).toMatch(/^no-change load +2\.00 +3\.50 +1,000 +500 +0 +12 +0 +0 +180 +2\.50 +0\.00 +0\.5$/m);
+  });
+
+  it("compares Ocean's re-upload with the Port requests of the no-change run", () => {
+    expect(text).toContain("(b) Ocean's full re-upload: 240 bulk upserts + 100 read-back searches = 340 Port requests; ours: no-change 12 (28× fewer)");
+  });
+
+  it("prints the baselines it measured and skips the others", () => {
+    expect(text).toContain("(a) node-jq spawned per record: 30 records in 1.50 s = 20.0 records/s (0 failed)");
+    expect(text).toContain("(c) 50 ms a request at 100%: concurrent 5.00 s (90 requests) vs kinds one by one 6.00 s (90 requests) = 1.20×");
+    expect(text).not.toContain("(d)");
+  });
+
+  it("marks each target passed, failed or not measured", () => {
+    expect(text).toMatch(/^\[pass\] no-change run +0 entity writes +100%: 0 writes$/m);
+    expect(text).toMatch(/^\[FAIL\] transform +≥ 20,000 entities\/s +500 entities\/s$/m);
+    expect(text).toMatch(/^\[ -- \] peak RSS at the large scale +< 400 MB +not run$/m);
+  });
+
+  it("says why a run stopped early", () => {
+    expect(renderReport({ ...RESULT, error: "etl load --json failed: exit 1" })).toMatch(/Stopped early: etl load --json failed: exit 1\n$/);
+  });
+});
