@@ -128,7 +128,7 @@ function checkResource(
   const queryParams = resource.selector.query_params ?? {};
   const used = new Set([...placeholders(resource.kind), ...Object.values(queryParams).flatMap(placeholders)]);
   for (const name of used) {
-    if (!(name in pathParams)) issues.push(`${at}.kind: {${name}} has no selector.path_parameters.${name} to fill it`);
+    if (!Object.hasOwn(pathParams, name)) issues.push(`${at}.kind: {${name}} has no selector.path_parameters.${name} to fill it`);
   }
   for (const name of Object.keys(pathParams)) {
     if (!used.has(name)) issues.push(`${at}.selector.path_parameters.${name}: not used as {${name}} in the kind or query_params`);
@@ -156,14 +156,14 @@ function checkResource(
     return;
   }
   for (const property of Object.keys(mappings.properties)) {
-    if (!(property in blueprint.schema.properties)) {
+    if (!Object.hasOwn(blueprint.schema.properties, property)) {
       issues.push(
         `${at}.port.entity.mappings.properties.${property}: blueprint "${blueprintId}" has no property "${property}" (Port rejects unknown properties)`,
       );
     }
   }
   for (const relation of Object.keys(mappings.relations)) {
-    if (!(relation in blueprint.relations)) {
+    if (!Object.hasOwn(blueprint.relations, relation)) {
       issues.push(`${at}.port.entity.mappings.relations.${relation}: blueprint "${blueprintId}" has no relation "${relation}"`);
     }
   }

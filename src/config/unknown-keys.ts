@@ -51,7 +51,8 @@ function visit(node: unknown, tree: KeyTree, path: string, found: string[]): voi
   // `pagination` blocks are checked strictly by the schema already.
   if (!isPlainObject(node) || tree === PAGINATION) return;
   for (const [key, value] of Object.entries(node)) {
-    const child = tree[key] ?? tree["*"];
+    // Own keys only: "__proto__", "constructor" and "toString" are a user's typos, not the tree's.
+    const child = Object.hasOwn(tree, key) ? tree[key] : tree["*"];
     const at = path === "" ? key : `${path}.${key}`;
     if (child === undefined) found.push(at);
     else if (child !== "leaf") visit(value, child, at, found);

@@ -107,6 +107,13 @@ describe("parsePortAppConfig", () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it.each(["constructor", "toString", "hasOwnProperty"])("rejects a property named %s that the blueprint lacks, although every object inherits it", (name) => {
+    const { issues } = parsePortAppConfig(resource([...USERS, `          ${name}: .x`]), "m.yml", GLOBAL, [USER]);
+    expect(issues).toEqual([
+      `m.yml: resources[0].port.entity.mappings.properties.${name}: blueprint "incidentioUser" has no property "${name}" (Port rejects unknown properties)`,
+    ]);
+  });
+
   it("warns about a key it does not read, naming its path", () => {
     const { config, warnings } = parsePortAppConfig(resource([...USERS, "  selectr:", "    query: 'false'"]), "m.yml", GLOBAL, [USER]);
     expect(config).toBeDefined();

@@ -13,6 +13,7 @@ describe("listUnknownKeys", () => {
       keys: ["resources[0].selector.path_parameters.type_id.feild"],
     },
     { name: "property and relation names, which are the user's", document: { resources: [{ port: { entity: { mappings: { properties: { a: ".a" }, relations: { b: ".b" } } } } }] }, keys: [] },
+    { name: "keys every JavaScript object inherits", document: JSON.parse('{"__proto__": 1, "constructor": 2, "resources": [{"toString": 3}]}') as unknown, keys: ["__proto__", "constructor", "resources[0].toString"] },
     { name: "values that are not objects", document: { resources: "text" }, keys: [] },
     { name: "no document", document: null, keys: [] },
   ])("lists $name", ({ document, keys }) => {
