@@ -1,39 +1,25 @@
 /** Relation name → target blueprint, per blueprint. */
 export type RelationTargets = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
+/** For each entity key, the keys of the entities whose relations name it. */
+export type DependentsIndex = ReadonlyMap<string, ReadonlySet<string>>;
+
 /** The key under which the loader tracks deleted entities (NUL never occurs in identifiers). */
 export function formatEntityKey(blueprint: string, identifier: string): string {
   return `${blueprint}\u0000${identifier}`;
 }
 
-/**
- * The identifiers of `rows` (entities of `blueprint`) whose relations point at an entity in `gone`,
- * directly or through another row of the same blueprint that does: the entities Port deletes along
- * with `gone` when asked to delete dependents. Pure.
- */
-export function findDependents(
-  blueprint: string,
-  rows: readonly { readonly identifier: string; readonly entity: unknown }[],
-  targets: ReadonlyMap<string, string>,
-  gone: ReadonlySet<string>,
-): string[] {
-  const doomed = new Set<string>();
-  const isGone = (key: string): boolean => gone.has(key) || doomed.has(key);
-  const links = rows
-    .map((row) => ({ key: formatEntityKey(blueprint, row.identifier), keys: listRelationKeys(row.entity, targets) }))
-    .filter((link) => !gone.has(link.key));
-  // Each pass dooms at least one more row or ends, so at most one pass per row (plus the last).
-  for (let pass = 0; pass <= links.length; pass += 1) {
-    const before = doomed.size;
-    for (const link of links) {
-      if (!doomed.has(link.key) && link.keys.some(isGone)) doomed.add(link.key);
-    }
-    if (doomed.size === before) break;
-  }
-  return rows.map((row) => row.identifier).filter((identifier) => doomed.has(formatEntityKey(blueprint, identifier)));
+/** The blueprint and identifier of a key made by formatEntityKey. */
+export function parseEntityKey(key: string): { blueprint: string; identifier: string } {
+  const split = key.indexOf("\u0000");
+  return { blueprint: key.slice(0, split), identifier: key.slice(split + 1) };
 }
 
-function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>): string[] {
+/**
+ * The keys of the entities `entity` relates to through the relations `targets` defines (relation
+ * name → target blueprint): one per identifier of a single or many relation. Pure.
+ */
+export function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>): string[] {
   const relations = entity !== null && typeof entity === "object" ? (entity as Record<string, unknown>)["relations"] : undefined;
   if (relations === null || typeof relations !== "object") return [];
   const keys: string[] = [];
@@ -44,4 +30,25 @@ function listRelationKeys(entity: unknown, targets: ReadonlyMap<string, string>)
     for (const identifier of values) if (typeof identifier === "string") keys.push(formatEntityKey(target, identifier));
   }
   return keys;
+}
+
+/**
+ * The entities Port deletes along with `roots` when asked to delete dependents: every key of `index`
+ * that relates to a root, or to an entity so deleted, transitively. Keys in `gone` were handled
+ * already (with their own dependents) and are skipped. In the order found; each key once. Pure.
+ */
+export function collectDependents(index: DependentsIndex, roots: Iterable<string>, gone: ReadonlySet<string>): string[] {
+  const queue = [...roots];
+  const seen = new Set(queue);
+  const found: string[] = [];
+  // Each key enters the queue once, so the walk is bounded by the size of the index.
+  for (let position = 0; position < queue.length; position += 1) {
+    for (const dependent of index.get(queue[position] as string) ?? []) {
+      if (seen.has(dependent) || gone.has(dependent)) continue;
+      seen.add(dependent);
+      found.push(dependent);
+      queue.push(dependent);
+    }
+  }
+  return found;
 }

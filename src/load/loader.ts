@@ -16,15 +16,13 @@ import {
   type OutgoingEntity,
   type Rejection,
 } from "./batches";
-import { findDependents, formatEntityKey, type RelationTargets } from "./dependents";
+import { collectDependents, formatEntityKey, listRelationKeys, parseEntityKey, type DependentsIndex, type RelationTargets } from "./dependents";
 import type { PortClient, UpsertFlags } from "./port-client";
 
 /** Staged rows read from SQLite at a time while batches are cut (a few batches' worth, so memory stays flat). */
 const READ_CHUNK = 200;
 /** Refused entities listed in the summary; all of them are in load_errors. */
 const MAX_LISTED_FAILURES = 100;
-/** Rounds of following relations across blueprints after deletes; real chains are a few blueprints long. */
-const MAX_CASCADE_ROUNDS = 1000;
 
 export interface LoaderDeps {
   readonly db: StagingDb;
@@ -88,8 +86,10 @@ interface DeleteBatch {
  * order. Within a level `concurrency` bulk requests are in flight. Before a create is sent its
  * snapshot row is marked pending; every answer is recorded in one transaction (confirmed rows
  * into `port_snapshot`, refusals into `load_errors`). When Port deletes dependents of our deletes,
- * their snapshot rows are forgotten and the staged ones re-created. A signal or an unreachable Port
- * stops new batches; those in flight finish and are recorded. Throws only unexpected faults.
+ * their snapshot rows are forgotten in the transaction that records the delete, and the staged ones
+ * are re-created at the end of the run (or by the next run, if this one stops first). A signal or an
+ * unreachable Port stops new batches; those in flight finish and are recorded. Throws only
+ * unexpected faults.
  */
 export async function applyWrites(
   deps: LoaderDeps,
@@ -194,7 +194,13 @@ export async function applyWrites(
     await sendUpserts(batch, retrying);
   };
 
-  const sendDeletes = async (batch: DeleteBatch, deleted: Set<string>): Promise<void> => {
+  // Filled just before the deletes are sent, when Port is asked to delete dependents.
+  let dependents: DependentsIndex | undefined;
+  // Entities deleted or forgotten so far, and the forgotten ones by blueprint.
+  const gone = new Set<string>();
+  const forgotten = new Map<string, string[]>();
+
+  const sendDeletes = async (batch: DeleteBatch): Promise<void> => {
     let outcome: BatchOutcome;
     try {
       const reply = await deps.client.deleteEntities(batch.blueprint, batch.identifiers, settings.deleteDependents);
@@ -210,13 +216,16 @@ export async function applyWrites(
     }
     if (outcome.type === "split") {
       const half = Math.ceil(batch.identifiers.length / 2);
-      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(0, half) }, deleted);
-      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(half) }, deleted);
+      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(0, half) });
+      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(half) });
       return;
     }
     const confirmed = outcome.confirmed.map((index) => batch.identifiers[index] as string);
     await deps.db.transaction().execute(async (trx) => {
       await removeSnapshotRows(trx, batch.blueprint, confirmed);
+      // In the same transaction: a run stopped (or killed) after this point would otherwise leave the
+      // dependents Port just deleted in the snapshot, unchanged to every later diff and gone from Port.
+      if (dependents) await forgetDependents(trx, dependents, confirmed.map((identifier) => formatEntityKey(batch.blueprint, identifier)), gone, forgotten);
       await recordFailures(
         outcome.rejected.map((rejection) => ({
           blueprint: batch.blueprint,
@@ -228,7 +237,6 @@ export async function applyWrites(
         trx,
       );
     });
-    for (const identifier of confirmed) deleted.add(formatEntityKey(batch.blueprint, identifier));
     const tally = countsOf(batch.blueprint);
     tally.deleted += confirmed.length;
     deps.onBatch?.(batch.blueprint, tally);
@@ -249,18 +257,18 @@ export async function applyWrites(
     await runPool(fromArray(retries), settings.concurrency, (batch) => upsertBatch(batch, true), shouldStop);
   }
 
-  const deleted = new Set<string>();
+  const hasDeletes = levels.some((level) => level.some((writes) => writes.delete.length > 0));
+  if (settings.deleteDependents && hasDeletes && !shouldStop()) dependents = await indexSnapshotDependents(deps.db, settings.relationTargets);
   for (const level of [...levels].reverse()) {
     if (shouldStop()) break;
     const batches = level.flatMap((writes) =>
       chunk(writes.delete, MAX_DELETE_BATCH).map((identifiers): DeleteBatch => ({ blueprint: writes.blueprint, identifiers })),
     );
-    await runPool(fromArray(batches), settings.concurrency, (batch) => sendDeletes(batch, deleted), shouldStop);
+    await runPool(fromArray(batches), settings.concurrency, (batch) => sendDeletes(batch), shouldStop);
   }
 
   let recreated = 0;
-  if (settings.deleteDependents && deleted.size > 0 && !shouldStop()) {
-    const forgotten = await forgetDeletedDependents(deps.db, settings.relationTargets, deleted);
+  if (forgotten.size > 0 && !shouldStop()) {
     const repairs = levels.map((level) =>
       level.flatMap((writes) => {
         const identifiers = (forgotten.get(writes.blueprint) ?? []).filter((identifier) => isPushable(writes.blueprint, identifier));
@@ -281,36 +289,46 @@ export async function applyWrites(
 }
 
 /**
- * Removes from the snapshot the entities Port deleted along with ours (`delete_dependents=true`
- * deletes every entity that relates to a deleted one, transitively), so the next diff sees them as
- * missing. Returns the forgotten identifiers by blueprint.
+ * Indexes who points at whom among the snapshot's entities (the relations we pushed), for finding the
+ * dependents Port deletes along with ours (`delete_dependents=true`). Read once, before any delete.
  */
-async function forgetDeletedDependents(db: StagingDb, relationTargets: RelationTargets, deleted: ReadonlySet<string>): Promise<Map<string, string[]>> {
-  const gone = new Set(deleted);
-  const forgotten = new Map<string, string[]>();
-  const blueprints = [...relationTargets.keys()];
-  // Each round forgets at least one more entity or ends.
-  for (let round = 0; round < MAX_CASCADE_ROUNDS; round += 1) {
-    let found = 0;
-    for (const blueprint of blueprints) {
-      const targets = relationTargets.get(blueprint);
-      if (!targets || targets.size === 0) continue;
-      const rows = await listSnapshotEntities(db, blueprint);
-      const dependents = findDependents(
-        blueprint,
-        rows.filter((row) => !gone.has(formatEntityKey(blueprint, row.identifier))).map((row) => ({ identifier: row.identifier, entity: JSON.parse(row.entityJson) as unknown })),
-        targets,
-        gone,
-      );
-      if (dependents.length === 0) continue;
-      for (let start = 0; start < dependents.length; start += 500) await removeSnapshotRows(db, blueprint, dependents.slice(start, start + 500));
-      for (const identifier of dependents) gone.add(formatEntityKey(blueprint, identifier));
-      forgotten.set(blueprint, [...(forgotten.get(blueprint) ?? []), ...dependents]);
-      found += dependents.length;
+async function indexSnapshotDependents(db: StagingDb, relationTargets: RelationTargets): Promise<DependentsIndex> {
+  const index = new Map<string, Set<string>>();
+  for (const [blueprint, targets] of relationTargets) {
+    if (targets.size === 0) continue;
+    for (const row of await listSnapshotEntities(db, blueprint)) {
+      const dependent = formatEntityKey(blueprint, row.identifier);
+      for (const target of listRelationKeys(JSON.parse(row.entityJson) as unknown, targets)) {
+        let dependents = index.get(target);
+        if (!dependents) {
+          dependents = new Set();
+          index.set(target, dependents);
+        }
+        dependents.add(dependent);
+      }
     }
-    if (found === 0) break;
   }
-  return forgotten;
+  return index;
+}
+
+/**
+ * Removes from the snapshot the entities Port deleted along with the confirmed deletes `roots`, so the
+ * next diff sees them as missing; records them in `gone` and, by blueprint, in `forgotten`.
+ */
+async function forgetDependents(db: StagingDb, index: DependentsIndex, roots: readonly string[], gone: Set<string>, forgotten: Map<string, string[]>): Promise<void> {
+  for (const root of roots) gone.add(root);
+  const byBlueprint = new Map<string, string[]>();
+  for (const key of collectDependents(index, roots, gone)) {
+    gone.add(key);
+    const { blueprint, identifier } = parseEntityKey(key);
+    const identifiers = byBlueprint.get(blueprint);
+    if (identifiers) identifiers.push(identifier);
+    else byBlueprint.set(blueprint, [identifier]);
+  }
+  for (const [blueprint, identifiers] of byBlueprint) {
+    for (let start = 0; start < identifiers.length; start += 500) await removeSnapshotRows(db, blueprint, identifiers.slice(start, start + 500));
+    forgotten.set(blueprint, [...(forgotten.get(blueprint) ?? []), ...identifiers]);
+  }
 }
 
 /** Reads the staged entities of one level in chunks and cuts them into bulk batches (≤ 20 entities, ≤ 1 MiB). */

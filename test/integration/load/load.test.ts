@@ -313,6 +313,28 @@ describe("load", () => {
     expect(sandbox.entity("testFollowUp", "f0")).toBeDefined();
   });
 
+  it("forgets the dependents Port deleted with a confirmed delete at once, so a load stopped right after still re-creates them next run", async () => {
+    const { db } = openTestDb();
+    const sandbox = await startSandbox();
+    await stageAndLoad(db, sandbox, baseline());
+    // i0 leaves the source (Port deletes its follow-up f0 with it), and so does u25, whose delete then
+    // finds Port unreachable: the load stops after the incidents' deletes, before its end.
+    const next = baseline().filter((entity) => entity.identifier !== "i0" && entity.identifier !== "u25");
+    sandbox.faults.add({ route: "POST /v1/blueprints/testUser/bulk/entities/delete", fault: { type: "status", status: 503 }, times: 3 });
+
+    const failure = await stageAndLoad(db, sandbox, next, {}, 2).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ name: "StageFailedError", stage: "load" });
+    expect(sandbox.entity("testFollowUp", "f0")).toBeUndefined();
+    expect((await listSnapshotKeys(db, ["testFollowUp"])).map((row) => row.identifier)).not.toContain("f0");
+
+    await stageAndLoad(db, sandbox, next, {}, 3);
+
+    // Port keeps a placeholder i0 for f0's relation (createMissingRelatedEntities).
+    expect(readPortState(sandbox).filter((entity) => !(entity.blueprint === "testIncident" && entity.identifier === "i0"))).toEqual(expectedInPort(next));
+    expect(sandbox.entity("testFollowUp", "f0")).toMatchObject({ title: "Follow-up f0" });
+  });
+
   it("retries once, at the end, entities refused for a target sent later when placeholders are off", async () => {
     const { db } = openTestDb();
     const sandbox = await startSandbox();
