@@ -20,6 +20,19 @@ export function countOceanResyncRequests(entitiesByBlueprint: Readonly<Record<st
   return { upserts, searches, total: upserts + searches };
 }
 
+/** Up to `total` items taken from the groups in turn, so that small groups give all they have and large ones the rest. */
+export function spreadSample<T>(groups: readonly (readonly T[])[], total: number): T[] {
+  const sample: T[] = [];
+  const longest = Math.max(0, ...groups.map((group) => group.length));
+  for (let position = 0; position < longest && sample.length < total; position += 1) {
+    for (const group of groups) {
+      const item = group[position];
+      if (item !== undefined && sample.length < total) sample.push(item);
+    }
+  }
+  return sample;
+}
+
 function firstOf(expression: string): string {
   // Ocean keeps the first output of each expression.
   return `([${expression}] | .[0])`;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { openDatabase } from "../db/database";
 import { readRawRecordBatch } from "../db/queries/raw-record-batches";
 import type { ResourceMapping } from "../src/model/mapping";
-import { buildRecordFilter, chooseTimeScale, INCIDENT_IO_REQUESTS_PER_MINUTE, minimumSecondsFor, scaledRequestsPerMinute } from "./baseline-rules";
+import { buildRecordFilter, chooseTimeScale, spreadSample, INCIDENT_IO_REQUESTS_PER_MINUTE, minimumSecondsFor, scaledRequestsPerMinute } from "./baseline-rules";
 import type { SandboxHost } from "./host-client";
 import { diffCounters } from "./measure";
 import { runStage } from "./phases";
@@ -13,7 +13,7 @@ const LATENCY_MS = 50;
 const BASELINE_TIMEOUT_MS = 60 * 60_000;
 
 /**
- * Baseline (a): maps about `sample` raw records of the staging file, spread over the kinds, with one
+ * Baseline (a): maps `sample` raw records of the staging file (or all it holds), spread over the kinds, with one
  * node-jq run (one jq process) per record, one after another, and times it. Sets JQ_PATH before
  * node-jq is first imported, since node-jq reads it only then.
  */
@@ -21,17 +21,17 @@ export async function measurePerRecordJq(databasePath: string, resources: readon
   process.env["JQ_PATH"] ??= jqPath;
   const { run } = await import("node-jq");
   const opened = openDatabase(databasePath);
-  const work: { filter: string; payload: string }[] = [];
+  const groups: { filter: string; payload: string }[][] = [];
   try {
-    const perKind = Math.ceil(sample / Math.max(1, resources.length));
     for (const resource of resources) {
-      const batch = await readRawRecordBatch(opened.db, resource.kind, undefined, perKind);
+      const batch = await readRawRecordBatch(opened.db, resource.kind, undefined, sample);
       const filter = buildRecordFilter(resource.selector.query, resource.mappings);
-      for (const payload of batch?.payloads.split("\n") ?? []) work.push({ filter, payload });
+      groups.push((batch?.payloads.split("\n") ?? []).map((payload) => ({ filter, payload })));
     }
   } finally {
     await opened.close();
   }
+  const work = spreadSample(groups, sample);
   let errors = 0;
   const started = performance.now();
   for (const { filter, payload } of work) {

@@ -1,6 +1,6 @@
 import type { RunSummary } from "../src/model/summary";
 import type { HostCounters } from "./host-protocol";
-import type { MeasuredReport } from "./product";
+import type { MeasuredCommand, MeasuredReport } from "./product";
 import type { StageMeasurement, StageName } from "./result";
 
 /** What the sandboxes served between two readings of their counters. */
@@ -48,11 +48,12 @@ function stageDurationMs(stage: StageName, summary: RunSummary): number {
   return (stage === "extract" ? summary.extract?.durationMs : stage === "transform" ? summary.transform?.durationMs : summary.load?.durationMs) ?? summary.durationMs;
 }
 
-/** One stage's measurement from its summary, its process's report and what the sandboxes saw meanwhile. */
+/** One stage's measurement from its summary, its process's and command's figures, and what the sandboxes saw meanwhile. */
 export function measureStage(
   stage: StageName,
   summary: RunSummary,
   process: Omit<MeasuredReport, "results">,
+  command: Pick<MeasuredCommand, "cpuSeconds" | "jqCpuSeconds">,
   delta: CounterDelta,
   timing: { readonly processSeconds: number; readonly loadAverage: number },
 ): StageMeasurement {
@@ -72,8 +73,10 @@ export function measureStage(
     placeholders: delta.placeholders,
     peakRssMb: process.maxRssMb,
     startRssMb: process.startRssMb,
-    cpuSeconds: process.cpuSeconds,
-    jqCpuSeconds: process.childCpuSeconds,
+    cpuSeconds: command.cpuSeconds,
+    jqCpuSeconds: command.jqCpuSeconds,
+    perCpuSecond: command.cpuSeconds + command.jqCpuSeconds > 0 ? records / (command.cpuSeconds + command.jqCpuSeconds) : 0,
+    processCpuSeconds: process.cpuSeconds,
     loadAverage: timing.loadAverage,
     ...(stage === "extract"
       ? { kinds: (summary.extract?.kinds ?? []).map((k) => ({ name: k.name, mode: k.mode, records: k.records, requests: k.requests, seconds: k.durationMs / 1000 })) }

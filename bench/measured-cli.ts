@@ -1,6 +1,6 @@
 // The measured process: runs the product's CLI (`main` of src/cli/main.ts, as `pnpm etl` does) for
 // each command line it is given, one after another, then reports each command's output and wall time
-// and the process's peak RSS and CPU over IPC. Started by bench/product.ts with
+// and CPU, and the process's peak RSS and CPU, over IPC. Started by bench/product.ts with
 // `node --import tsx bench/measured-cli.ts <JSON array of argv arrays>`, configured by its environment.
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
@@ -42,8 +42,19 @@ for (const argv of commands) {
   const stdout = captureText(undefined);
   const stderr = captureText(STDERR_TAIL_CHARS);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const jqCpuBefore = readChildCpuSeconds();
   const code = await main(argv, { env: process.env, cwd: ROOT, stdout: stdout.stream, stderr: stderr.stream }, signal);
-  results.push({ argv, code, wallMs: performance.now() - started, stdout: stdout.text(), stderrTail: stderr.text() });
+  const cpu = process.cpuUsage(cpuBefore);
+  results.push({
+    argv,
+    code,
+    wallMs: performance.now() - started,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    jqCpuSeconds: readChildCpuSeconds() - jqCpuBefore,
+    stdout: stdout.text(),
+    stderrTail: stderr.text(),
+  });
   if (code !== 0) break;
 }
 const usage = process.resourceUsage();

@@ -28,7 +28,7 @@ export async function runStage(host: SandboxHost, env: Readonly<Record<string, s
   const [command] = report.results;
   if (!command) throw new Error(`etl ${stage} reported no result`);
   const summary = readSummary(command);
-  const measurement = measureStage(stage, summary, report, diffCounters(before, after), { processSeconds, loadAverage: loadavg()[0] ?? 0 });
+  const measurement = measureStage(stage, summary, report, command, diffCounters(before, after), { processSeconds, loadAverage: loadavg()[0] ?? 0 });
   return { measurement, summary };
 }
 
@@ -65,7 +65,7 @@ export async function runPhases(
       stages.push(measurement);
       log(
         `${phase} ${stage}: ${measurement.stageSeconds.toFixed(1)} s (process ${measurement.processSeconds.toFixed(1)} s), ` +
-          `${measurement.records} at ${Math.round(measurement.perSecond)}/s, peak RSS ${Math.round(measurement.peakRssMb)} MB, ` +
+          `${measurement.records} at ${Math.round(measurement.perSecond)}/s (${Math.round(measurement.perCpuSecond)} per CPU s), peak RSS ${Math.round(measurement.peakRssMb)} MB, ` +
           `requests ${measurement.incidentIoRequests} Incident.io / ${measurement.portRequests} Port, ${measurement.entityWrites} entity writes`,
       );
     }

@@ -12,6 +12,10 @@ export interface MeasuredCommand {
   readonly argv: readonly string[];
   readonly code: number;
   readonly wallMs: number;
+  /** CPU of the product process while it ran this command (start-up not included). */
+  readonly cpuSeconds: number;
+  /** CPU of the jq processes the command ran. */
+  readonly jqCpuSeconds: number;
   readonly stdout: string;
   readonly stderrTail: string;
 }
@@ -23,6 +27,7 @@ export interface MeasuredReport {
   readonly startRssMb: number;
   /** `process.resourceUsage().maxRSS` of the process: the product's peak, the sandboxes' not included. */
   readonly maxRssMb: number;
+  /** CPU of the whole process, start-up included. */
   readonly cpuSeconds: number;
   /** CPU of the jq processes it ran. */
   readonly childCpuSeconds: number;

@@ -40,8 +40,16 @@ export interface StageMeasurement {
   readonly placeholders: number;
   readonly peakRssMb: number;
   readonly startRssMb: number;
+  /** CPU of the product process during the command, and of the jq processes it ran. */
   readonly cpuSeconds: number;
   readonly jqCpuSeconds: number;
+  /**
+   * `records` per CPU second of the command (product and jq together): what the stage does with one
+   * core to itself, whatever else the machine is running; the wall-clock rate is `perSecond`.
+   */
+  readonly perCpuSecond: number;
+  /** CPU of the whole process, start-up included. */
+  readonly processCpuSeconds: number;
   /** The machine's 1-minute load average when the stage ended: other work slows the wall clock. */
   readonly loadAverage: number;
   readonly kinds?: readonly KindMeasurement[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildRecordFilter, chooseTimeScale, countOceanResyncRequests, minimumSecondsFor, scaledRequestsPerMinute } from "../../../bench/baseline-rules";
+import { buildRecordFilter, chooseTimeScale, countOceanResyncRequests, minimumSecondsFor, scaledRequestsPerMinute, spreadSample } from "../../../bench/baseline-rules";
 
 describe("countOceanResyncRequests", () => {
   it.each([
@@ -47,5 +47,15 @@ describe("chooseTimeScale", () => {
 describe("minimumSecondsFor", () => {
   it("divides the requests by the budget", () => {
     expect(minimumSecondsFor(600, 1200)).toBe(30);
+  });
+});
+
+describe("spreadSample", () => {
+  it.each([
+    { name: "takes from each group in turn", groups: [["a1", "a2", "a3"], ["b1", "b2", "b3"]], total: 4, expected: ["a1", "b1", "a2", "b2"] },
+    { name: "fills up from the larger groups once a small one runs out", groups: [["a1"], ["b1", "b2", "b3"]], total: 3, expected: ["a1", "b1", "b2"] },
+    { name: "gives everything when there is less than asked", groups: [["a1"], []], total: 5, expected: ["a1"] },
+  ])("$name", ({ groups, total, expected }) => {
+    expect(spreadSample(groups, total)).toEqual(expected);
   });
 });

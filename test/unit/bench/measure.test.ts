@@ -81,11 +81,13 @@ describe("countStageRecords", () => {
 
 describe("measureStage", () => {
   const report = { startRssMb: 150, maxRssMb: 210, cpuSeconds: 3, childCpuSeconds: 1.5 };
+  const command = { cpuSeconds: 1.5, jqCpuSeconds: 1 };
   const delta = diffCounters(makeCounters(), makeCounters({ incidentIo: { requests: 5, byPath: {}, byStatus: {} } }));
 
   it("rates an extract by its own duration and lists its kinds", () => {
-    const measured = measureStage("extract", SUMMARY, report, delta, { processSeconds: 4, loadAverage: 1.5 });
-    expect(measured).toMatchObject({ stage: "extract", stageSeconds: 2, processSeconds: 4, records: 50, perSecond: 25, incidentIoRequests: 5, peakRssMb: 210, startRssMb: 150, jqCpuSeconds: 1.5 });
+    const measured = measureStage("extract", SUMMARY, report, command, delta, { processSeconds: 4, loadAverage: 1.5 });
+    expect(measured).toMatchObject({ stage: "extract", stageSeconds: 2, processSeconds: 4, records: 50, perSecond: 25, incidentIoRequests: 5, peakRssMb: 210, startRssMb: 150 });
+    expect([measured.cpuSeconds, measured.jqCpuSeconds, measured.perCpuSecond, measured.processCpuSeconds]).toEqual([1.5, 1, 20, 3]);
     expect(measured.kinds).toEqual([
       { name: "users", mode: "full", records: 40, requests: 1, seconds: 0.5 },
       { name: "incidents", mode: "incremental", records: 10, requests: 4, seconds: 1.5 },
@@ -93,7 +95,7 @@ describe("measureStage", () => {
   });
 
   it("rates a transform by entities and lists no kinds", () => {
-    const measured = measureStage("transform", SUMMARY, report, delta, { processSeconds: 6, loadAverage: 0 });
+    const measured = measureStage("transform", SUMMARY, report, command, delta, { processSeconds: 6, loadAverage: 0 });
     expect([measured.stageSeconds, measured.perSecond, measured.kinds]).toEqual([4, 12.5, undefined]);
   });
 });

@@ -20,6 +20,8 @@ function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}):
     cpuSeconds: 8,
     jqCpuSeconds: 0,
     loadAverage: 1,
+    perCpuSecond: 30_000,
+    processCpuSeconds: 10,
     ...overrides,
   };
 }
