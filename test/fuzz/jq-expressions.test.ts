@@ -136,7 +136,7 @@ function markNamed(fields: readonly FuzzField[], issue: string, locate: (field: 
  * The mapping parser's and the compile check's verdicts, applied until the mapping is accepted. Each
  * may refuse once: whatever it names in one go must be everything that is wrong.
  */
-async function checkMapping(fields: FuzzField[], compileJq: JqRunner, context: string): Promise<ResourceMapping[]> {
+async function checkMapping(fields: FuzzField[], compileJq: JqRunner, context: string): Promise<readonly ResourceMapping[]> {
   let parserRefused = false;
   let compileRefused = false;
   for (let round = 0; round < 4; round += 1) {
