@@ -68,6 +68,7 @@ export async function measureLatency(host: SandboxHost, dir: string, fraction: n
       latencyMs: LATENCY_MS,
       requests: concurrent.measurement.incidentIoRequests,
       concurrentSeconds: concurrent.measurement.stageSeconds,
+      longestKind: [...(concurrent.measurement.kinds ?? [])].sort((a, b) => b.seconds - a.seconds)[0],
       sequentialSeconds,
       sequentialRequests: delta.incidentIoRequests,
     };

@@ -54,6 +54,10 @@ export async function startSandboxHost(options: HostOptions): Promise<SandboxHos
       if (message.ok) waiter.resolve(message.result);
       else waiter.reject(new Error(`sandbox host: ${message.error}`));
     });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on("exit", (code, signal) => {
       exited = true;
       clearTimeout(timer);

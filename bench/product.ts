@@ -107,6 +107,10 @@ export function runMeasured(commands: readonly (readonly string[])[], env: Reado
       report = message as MeasuredReport;
     });
     const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(killer);
+      reject(error);
+    });
     child.on("exit", (code, signal) => {
       clearTimeout(killer);
       if (report) resolve(report);

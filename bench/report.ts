@@ -92,9 +92,11 @@ function renderBaselines(result: BenchResult): string {
     lines.push(`(a) node-jq spawned per record: ${perRecordJq.records} records in ${seconds(perRecordJq.seconds)} s = ${perRecordJq.perSecond.toFixed(1)} records/s (${perRecordJq.errors} failed)`);
   }
   if (latency) {
+    const longest = latency.longestKind;
     lines.push(
       `(c) ${latency.latencyMs} ms a request at ${percent(latency.fraction)}: concurrent ${seconds(latency.concurrentSeconds)} s (${latency.requests} requests) vs kinds one by one ` +
-        `${seconds(latency.sequentialSeconds)} s (${latency.sequentialRequests} requests) = ${(latency.sequentialSeconds / Math.max(0.001, latency.concurrentSeconds)).toFixed(2)}×`,
+        `${seconds(latency.sequentialSeconds)} s (${latency.sequentialRequests} requests) = ${(latency.sequentialSeconds / Math.max(0.001, latency.concurrentSeconds)).toFixed(2)}×` +
+        (longest ? `; longest kind ${longest.name}: ${seconds(longest.seconds)} s for ${longest.requests} requests (${seconds((longest.requests * latency.latencyMs) / 1000)} s of latency alone)` : ""),
     );
   }
   if (rateLimit) {

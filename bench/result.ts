@@ -93,6 +93,8 @@ export interface LatencyBaseline {
   readonly latencyMs: number;
   readonly requests: number;
   readonly concurrentSeconds: number;
+  /** The kind that took longest in the concurrent extract: a cursor chain is one request at a time, so it bounds the whole. */
+  readonly longestKind: KindMeasurement | undefined;
   /** Kinds extracted one after another (`--only`), each stream one request at a time. */
   readonly sequentialSeconds: number;
   readonly sequentialRequests: number;

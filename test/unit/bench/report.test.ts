@@ -55,7 +55,15 @@ const RESULT: BenchResult = {
   ],
   baselines: {
     perRecordJq: { records: 30, seconds: 1.5, perSecond: 20, errors: 0 },
-    latency: { fraction: 1, latencyMs: 50, requests: 90, concurrentSeconds: 5, sequentialSeconds: 6, sequentialRequests: 90 },
+    latency: {
+      fraction: 1,
+      latencyMs: 50,
+      requests: 90,
+      concurrentSeconds: 5,
+      longestKind: { name: "alerts", mode: "full", records: 4_000, requests: 81, seconds: 4.5 },
+      sequentialSeconds: 6,
+      sequentialRequests: 90,
+    },
   },
   targets: [
     { name: "no-change run", target: "0 entity writes", measured: "100%: 0 writes", pass: true },
@@ -78,7 +86,9 @@ describe("renderReport", () => {
 
   it("prints the baselines it measured and skips the others", () => {
     expect(text).toContain("(a) node-jq spawned per record: 30 records in 1.50 s = 20.0 records/s (0 failed)");
-    expect(text).toContain("(c) 50 ms a request at 100%: concurrent 5.00 s (90 requests) vs kinds one by one 6.00 s (90 requests) = 1.20×");
+    expect(text).toContain(
+      "(c) 50 ms a request at 100%: concurrent 5.00 s (90 requests) vs kinds one by one 6.00 s (90 requests) = 1.20×; longest kind alerts: 4.50 s for 81 requests (4.05 s of latency alone)",
+    );
     expect(text).not.toContain("(d)");
   });
 
