@@ -1,3 +1,4 @@
+import { redactSecrets } from "./model/secret";
 import type { Origin } from "./model/stage";
 
 export interface EtlErrorOptions extends ErrorOptions {
@@ -5,13 +6,16 @@ export interface EtlErrorOptions extends ErrorOptions {
   readonly retryable?: boolean;
 }
 
-/** The base of every error the product raises on purpose. Messages never contain secrets. */
+/**
+ * The base of every error the product raises on purpose. Messages never contain secrets: any
+ * credential the process holds is scrubbed from them, even when an API quoted it back.
+ */
 export class EtlError extends Error {
   readonly stage: Origin;
   readonly retryable: boolean;
 
   constructor(stage: Origin, message: string, options?: EtlErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.stage = stage;
     this.retryable = options?.retryable ?? false;
@@ -24,7 +28,7 @@ export class ConfigError extends EtlError {
 
   constructor(issues: readonly string[], options?: EtlErrorOptions) {
     super("config", `invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`, options);
-    this.issues = issues;
+    this.issues = issues.map(redactSecrets);
   }
 }
 
@@ -63,7 +67,7 @@ export class HttpError extends EtlError {
     this.endpoint = init.endpoint;
     this.cursor = init.cursor;
     this.status = init.status;
-    this.detail = init.detail;
+    this.detail = init.detail === undefined ? undefined : redactSecrets(init.detail);
   }
 }
 
@@ -106,7 +110,7 @@ export class LoadError extends EtlError {
     this.blueprint = init.blueprint;
     this.identifier = init.identifier;
     this.status = init.status;
-    this.portMessage = init.portMessage;
+    this.portMessage = redactSecrets(init.portMessage);
   }
 }
 
