@@ -4,6 +4,7 @@ import { HttpError } from "../errors";
 import type { NetworkSettings } from "../model/config";
 import type { Origin } from "../model/stage";
 import { createAgentPool } from "./agents";
+import { describeNetworkFailure } from "./network-failure";
 import type { RequestBudget } from "./request-budget";
 import { isRetryableNetworkCode, isRetryableStatus, planRetry, type AttemptOutcome } from "./retry-policy";
 
@@ -125,7 +126,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (error) {
       if (controller.signal.aborted) return { type: "network", code: "ETIMEDOUT", detail: `timed out after ${timeoutMs} ms` };
       const code = networkCode(error);
-      return { type: "network", code, detail: code };
+      return { type: "network", code, detail: describeNetworkFailure(code) };
     } finally {
       clearTimeout(timer);
     }
