@@ -3,7 +3,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli-process";
-import { startSyncWorld, type SyncWorld } from "../../helpers/sync-world";
+import { queryStagingFile, startSyncWorld, type SyncWorld } from "../../helpers/sync-world";
 
 // Planted secrets: each is unique enough that finding it anywhere can only mean a leak.
 const TOKEN = "inc_PLANTED_incidentio_token_5f1c0e";
@@ -86,9 +86,15 @@ describe("secrets never leave through an output channel", () => {
       reader.close();
     }
     expectNoSecret(channels, secrets);
-    // What was dropped is really gone, and what was beside it is still there.
-    const users = channels.find((c) => c.name === "staging file (main)")?.text ?? "";
-    expect(users).toContain("visible");
+    // Dropped before storage: secret_token wherever it is, and the listed fields; what was beside them stays.
+    const payloads = queryStagingFile<{ kind: string; payload: string }>(world.dbPath, "select kind, payload from raw_records where kind in ('/v2/alert_sources', '/v2/users')");
+    const sources = payloads.filter((row) => row.kind === "/v2/alert_sources").map((row) => JSON.parse(row.payload) as Record<string, unknown>);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.filter((source) => "secret_token" in source)).toEqual([]);
+    expect(sources.some((source) => JSON.stringify(source["options"]) === '{"webhook":{}}')).toBe(true);
+    const planted = payloads.map((row) => JSON.parse(row.payload) as Record<string, unknown>).find((user) => user["contact"] !== undefined);
+    expect(planted?.["contact"]).toEqual({ kept: "visible" });
+    expect(planted).not.toHaveProperty("personal_note");
     // Port never received a record-level secret either (in entities or the raw examples of the mapping playground).
     expectNoSecret([{ name: "requests to Port", text: JSON.stringify(world.port.requests.filter((r) => r.path !== "/v1/auth/access_token").map((r) => r.body)) }], secrets);
   }, 120_000);
