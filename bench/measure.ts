@@ -12,6 +12,7 @@ export interface CounterDelta {
   readonly rateLimited: number;
   readonly entityWrites: number;
   readonly placeholders: number;
+  readonly sandboxCpuSeconds: number;
 }
 
 function subtractTally(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
@@ -34,6 +35,7 @@ export function diffCounters(before: HostCounters, after: HostCounters): Counter
     rateLimited: tooMany(after.incidentIo, before.incidentIo) + tooMany(after.port, before.port),
     entityWrites: after.port.writes.upsert + after.port.writes.delete - before.port.writes.upsert - before.port.writes.delete,
     placeholders: after.port.writes.placeholder - before.port.writes.placeholder,
+    sandboxCpuSeconds: after.host.cpuSeconds - before.host.cpuSeconds,
   };
 }
 
@@ -77,6 +79,7 @@ export function measureStage(
     jqCpuSeconds: command.jqCpuSeconds,
     perCpuSecond: command.cpuSeconds + command.jqCpuSeconds > 0 ? records / (command.cpuSeconds + command.jqCpuSeconds) : 0,
     processCpuSeconds: process.cpuSeconds,
+    sandboxCpuSeconds: delta.sandboxCpuSeconds,
     loadAverage: timing.loadAverage,
     ...(stage === "extract"
       ? { kinds: (summary.extract?.kinds ?? []).map((k) => ({ name: k.name, mode: k.mode, records: k.records, requests: k.requests, seconds: k.durationMs / 1000 })) }

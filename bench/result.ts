@@ -50,6 +50,8 @@ export interface StageMeasurement {
   readonly perCpuSecond: number;
   /** CPU of the whole process, start-up included. */
   readonly processCpuSeconds: number;
+  /** CPU the sandbox process spent meanwhile, generating and serving what the stage asked for. */
+  readonly sandboxCpuSeconds: number;
   /** The machine's 1-minute load average when the stage ended: other work slows the wall clock. */
   readonly loadAverage: number;
   readonly kinds?: readonly KindMeasurement[];

@@ -3,11 +3,11 @@ import type { HostCounters } from "../../../bench/host-protocol";
 import { countStageRecords, diffCounters, measureStage } from "../../../bench/measure";
 import type { RunSummary } from "../../../src/model/summary";
 
-function makeCounters(overrides: { incidentIo?: Partial<HostCounters["incidentIo"]>; port?: Partial<HostCounters["port"]> } = {}): HostCounters {
+function makeCounters(overrides: { incidentIo?: Partial<HostCounters["incidentIo"]>; port?: Partial<HostCounters["port"]>; hostCpuSeconds?: number } = {}): HostCounters {
   return {
     incidentIo: { requests: 0, byPath: {}, byStatus: {}, ...overrides.incidentIo },
     port: { requests: 0, byRoute: {}, byStatus: {}, writes: { upsert: 0, delete: 0, placeholder: 0 }, ...overrides.port },
-    host: { maxRssMb: 100, cpuSeconds: 1 },
+    host: { maxRssMb: 100, cpuSeconds: overrides.hostCpuSeconds ?? 1 },
   };
 }
 
@@ -52,10 +52,12 @@ describe("diffCounters", () => {
     const before = makeCounters({
       incidentIo: { requests: 10, byPath: { "/v2/users": 4, "/v2/alerts": 6 }, byStatus: { "200": 10 } },
       port: { requests: 5, byRoute: { createAccessToken: 1, bulkUpsertEntities: 4 }, byStatus: { "200": 5 }, writes: { upsert: 80, delete: 0, placeholder: 2 } },
+      hostCpuSeconds: 2,
     });
     const after = makeCounters({
       incidentIo: { requests: 13, byPath: { "/v2/users": 4, "/v2/alerts": 9 }, byStatus: { "200": 12, "429": 1 } },
       port: { requests: 9, byRoute: { createAccessToken: 2, bulkUpsertEntities: 7 }, byStatus: { "200": 8, "429": 1 }, writes: { upsert: 130, delete: 5, placeholder: 3 } },
+      hostCpuSeconds: 3.5,
     });
     expect(diffCounters(before, after)).toEqual({
       incidentIoRequests: 3,
@@ -65,6 +67,7 @@ describe("diffCounters", () => {
       rateLimited: 2,
       entityWrites: 55,
       placeholders: 1,
+      sandboxCpuSeconds: 1.5,
     });
   });
 });

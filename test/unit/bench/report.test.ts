@@ -32,6 +32,7 @@ function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}):
     loadAverage: 0.5,
     perCpuSecond: 400,
     processCpuSeconds: 4,
+    sandboxCpuSeconds: 1.25,
     ...overrides,
   };
 }
@@ -76,8 +77,8 @@ describe("renderReport", () => {
   const text = renderReport(RESULT);
 
   it("prints one row per stage of each phase", () => {
-    expect(text).toMatch(/^cold extract +2\.00 +3\.50 +1,000 +500 +400 +25 +0 +0 +0 +180 +2\.50 +0\.00 +0\.5$/m);
-    expect(text).toMatch(/^no-change load +2\.00 +3\.50 +1,000 +500 +400 +0 +12 +0 +0 +180 +2\.50 +0\.00 +0\.5$/m);
+    expect(text).toMatch(/^cold extract +2\.00 +3\.50 +1,000 +500 +400 +25 +0 +0 +0 +180 +2\.50 +0\.00 +1\.25 +0\.5$/m);
+    expect(text).toMatch(/^no-change load +2\.00 +3\.50 +1,000 +500 +400 +0 +12 +0 +0 +180 +2\.50 +0\.00 +1\.25 +0\.5$/m);
   });
 
   it("compares Ocean's re-upload with the Port requests of the no-change run", () => {

@@ -22,6 +22,7 @@ function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}):
     loadAverage: 1,
     perCpuSecond: 30_000,
     processCpuSeconds: 10,
+    sandboxCpuSeconds: 5,
     ...overrides,
   };
 }
