@@ -37,6 +37,22 @@ describe("checkMappingCompiles", () => {
     expect(issues[1]).toMatch(/^resources\[4\] \(\/v2\/incidents\) selector\.query: jq cannot compile "nosuchfunction\(1\)": jq: error: nosuchfunction\/1 is not defined/);
   });
 
+  it("compiles expressions one by one only in the resource whose program fails", async () => {
+    const real = await createTestJqRunner();
+    const filters: string[] = [];
+    const jq = { ...real, runText: (filter: string, input: string) => (filters.push(filter), real.runText(filter, input)) };
+    const resources = [
+      makeResource({ index: 0, mappings: { title: ".name", properties: { a: ".a", b: ".b" } } }),
+      makeResource({ index: 1, kind: "/v2/alerts", name: "alerts", mappings: { properties: { c: ".c", d: ".d |" } } }),
+      makeResource({ index: 2, kind: "/v2/incidents", name: "incidents", mappings: { properties: { e: ".e" } } }),
+    ];
+    const failure = await checkMappingCompiles(jq, resources).catch((error: unknown) => error);
+    expect((failure as ConfigError).issues).toEqual([expect.stringMatching(/^resources\[1\] \(\/v2\/alerts\) properties\.d: jq cannot compile/)]);
+    // The whole mapping, then each resource's program, then the expressions of resources[1] alone.
+    const expressionsOfAlerts = ["true", ".id", '"thing"', ".c", ".d |"].length;
+    expect(filters).toHaveLength(1 + resources.length + expressionsOfAlerts);
+  });
+
   it("explains that a builtin is missing from jq 1.6 when this jq is 1.6", async () => {
     const jq = await createTestJqRunner();
     const resource = makeResource({ mappings: { properties: { size: "pick(.size)" } } });
