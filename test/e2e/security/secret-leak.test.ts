@@ -80,7 +80,7 @@ describe("secrets never leave through an output channel", () => {
       await record(["load", "--json"], 0);
       await record(["status"], 0);
       await record(["status", "--json"], 0);
-      expect(existsSync(`${world.dbPath}-wal`)).toBe(true);
+      expect([existsSync(`${world.dbPath}-wal`), existsSync(`${world.dbPath}-shm`)]).toEqual([true, true]);
       channels.push(...readStagingFiles(world.dbPath));
     } finally {
       reader.close();
