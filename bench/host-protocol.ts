@@ -48,7 +48,7 @@ export type HostRequest =
   /** Restarts the Incident.io sandbox with this budget, or none, on a fresh dataset of the same seed and counts; answers the new endpoints. */
   | { readonly type: "set-rate-limit"; readonly rateLimit: SimulatedRateLimit | undefined };
 
-export type HostReply =
+type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: string };
 

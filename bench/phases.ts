@@ -5,12 +5,12 @@ import type { MutationReport } from "./host-protocol";
 import { diffCounters, measureStage } from "./measure";
 import { MUTABLE_KINDS, type MutableKind } from "./mutations";
 import { readSummary, runMeasured } from "./product";
-import { STAGES, type PhaseMeasurement, type PhaseName, type StageMeasurement, type StageName } from "./result";
+import { PHASES, STAGES, type PhaseMeasurement, type PhaseName, type StageMeasurement, type StageName } from "./result";
 
 // A stage of the large scale takes minutes; one that takes an hour is stuck.
 const STAGE_TIMEOUT_MS = 60 * 60_000;
-/** The share of records the change phases change. */
-export const CHANGE_FRACTION = 0.01;
+// The share of records the change phases change.
+const CHANGE_FRACTION = 0.01;
 
 /** One product command run in a process of its own, measured. */
 export interface MeasuredStage {
@@ -18,11 +18,11 @@ export interface MeasuredStage {
   readonly summary: RunSummary;
 }
 
-/** Runs `etl <stage> --json` (plus `extraArgs`) in a new product process with `env` and measures it against the host's counters. */
-export async function runStage(host: SandboxHost, env: Readonly<Record<string, string>>, stage: StageName, extraArgs: readonly string[] = []): Promise<MeasuredStage> {
+/** Runs `etl <stage> --json` in a new product process with `env` and measures it against the host's counters. */
+export async function runStage(host: SandboxHost, env: Readonly<Record<string, string>>, stage: StageName): Promise<MeasuredStage> {
   const before = await host.counters();
   const started = performance.now();
-  const report = await runMeasured([[stage, "--json", ...extraArgs]], env, STAGE_TIMEOUT_MS);
+  const report = await runMeasured([[stage, "--json"]], env, STAGE_TIMEOUT_MS);
   const processSeconds = (performance.now() - started) / 1000;
   const after = await host.counters();
   const [command] = report.results;
@@ -52,7 +52,8 @@ export async function runPhases(
 ): Promise<{ phases: PhaseMeasurement[]; coldTransform: RunSummary }> {
   const phases: PhaseMeasurement[] = [];
   let coldTransform: RunSummary | undefined;
-  for (const [phase, kinds] of Object.entries(CHANGES) as [PhaseName, readonly MutableKind[]][]) {
+  for (const phase of PHASES) {
+    const kinds = CHANGES[phase];
     let changed: MutationReport | undefined;
     if (kinds.length > 0) {
       changed = await host.mutate(CHANGE_FRACTION, kinds);
