@@ -3,6 +3,7 @@ import { openDatabase } from "../db/database";
 import { readRawRecordBatch } from "../db/queries/raw-record-batches";
 import type { ResourceMapping } from "../src/model/mapping";
 import { buildRecordFilter, chooseTimeScale, spreadSample, INCIDENT_IO_REQUESTS_PER_MINUTE, minimumSecondsFor, scaledRequestsPerMinute } from "./baseline-rules";
+import { readChildCpuSeconds } from "./cpu";
 import type { SandboxHost } from "./host-client";
 import { diffCounters } from "./measure";
 import { runStage } from "./phases";
@@ -34,13 +35,25 @@ export async function measurePerRecordJq(databasePath: string, resources: readon
   const work = spreadSample(groups, sample);
   let errors = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  // Nothing else this process started ends meanwhile: the children reaped are the jq processes.
+  const jqCpuBefore = readChildCpuSeconds();
   for (const { filter, payload } of work) {
     await run(filter, payload, { input: "string", output: "json" }).catch(() => {
       errors += 1;
     });
   }
   const seconds = (performance.now() - started) / 1000;
-  return { records: work.length, seconds, perSecond: seconds > 0 ? work.length / seconds : 0, errors };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6 + readChildCpuSeconds() - jqCpuBefore;
+  return {
+    records: work.length,
+    seconds,
+    perSecond: seconds > 0 ? work.length / seconds : 0,
+    cpuSeconds,
+    perCpuSecond: cpuSeconds > 0 ? work.length / cpuSeconds : 0,
+    errors,
+  };
 }
 
 /**

@@ -2,10 +2,10 @@
 // each command line it is given, one after another, then reports each command's output and wall time
 // and CPU, and the process's peak RSS and CPU, over IPC. Started by bench/product.ts with
 // `node --import tsx bench/measured-cli.ts <JSON array of argv arrays>`, configured by its environment.
-import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main";
+import { readChildCpuSeconds } from "./cpu";
 import type { MeasuredCommand, MeasuredReport } from "./product";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -21,17 +21,6 @@ function captureText(keepTail: number | undefined): { stream: Writable; text(): 
     },
   });
   return { stream, text: () => (keepTail === undefined ? text : text.slice(-keepTail)) };
-}
-
-/** CPU seconds of the jq processes this process started and waited for (Linux's /proc; 0 elsewhere). */
-function readChildCpuSeconds(): number {
-  try {
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
-    // cutime and cstime are fields 16 and 17 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 const commands = JSON.parse(process.argv[2] ?? "[]") as string[][];

@@ -90,7 +90,10 @@ function renderBaselines(result: BenchResult): string {
   const { perRecordJq, latency, rateLimit } = result.baselines;
   const lines = ["Baselines:"];
   if (perRecordJq) {
-    lines.push(`(a) node-jq spawned per record: ${perRecordJq.records} records in ${seconds(perRecordJq.seconds)} s = ${perRecordJq.perSecond.toFixed(1)} records/s (${perRecordJq.errors} failed)`);
+    lines.push(
+      `(a) node-jq spawned per record: ${perRecordJq.records} records in ${seconds(perRecordJq.seconds)} s = ${perRecordJq.perSecond.toFixed(1)} records/s, ` +
+        `${perRecordJq.perCpuSecond.toFixed(1)} per CPU second (${perRecordJq.errors} failed)`,
+    );
   }
   if (latency) {
     const longest = latency.longestKind;

@@ -86,6 +86,9 @@ export interface PerRecordJqBaseline {
   readonly records: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** CPU of this process (spawning, node-jq) and of the jq processes. */
+  readonly cpuSeconds: number;
+  readonly perCpuSecond: number;
   /** Records whose jq run failed (each still cost a spawn). */
   readonly errors: number;
 }

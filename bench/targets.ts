@@ -142,7 +142,9 @@ export function judgeTargets(input: TargetInput): TargetVerdict[] {
       ? {
           name: "transform vs jq spawned per record",
           target: ratioTarget,
-          measured: `${Math.round(transform.perSecond)} vs ${perRecordJq.perSecond.toFixed(1)} records/s = ${(transform.perSecond / perRecordJq.perSecond).toFixed(0)}×`,
+          measured:
+            `${Math.round(transform.perSecond)} vs ${perRecordJq.perSecond.toFixed(1)} records/s = ${(transform.perSecond / perRecordJq.perSecond).toFixed(0)}× ` +
+            `(per CPU second: ${Math.round(transform.perCpuSecond)} vs ${perRecordJq.perCpuSecond.toFixed(1)} = ${(transform.perCpuSecond / Math.max(0.001, perRecordJq.perCpuSecond)).toFixed(0)}×)`,
           pass: transform.perSecond / perRecordJq.perSecond >= MIN_PER_RECORD_RATIO,
         }
       : unmeasured("transform vs jq spawned per record", ratioTarget, "not run"),

@@ -55,7 +55,7 @@ const RESULT: BenchResult = {
     },
   ],
   baselines: {
-    perRecordJq: { records: 30, seconds: 1.5, perSecond: 20, errors: 0 },
+    perRecordJq: { records: 30, seconds: 1.5, perSecond: 20, cpuSeconds: 0.6, perCpuSecond: 50, errors: 0 },
     latency: {
       fraction: 1,
       latencyMs: 50,
@@ -86,7 +86,7 @@ describe("renderReport", () => {
   });
 
   it("prints the baselines it measured and skips the others", () => {
-    expect(text).toContain("(a) node-jq spawned per record: 30 records in 1.50 s = 20.0 records/s (0 failed)");
+    expect(text).toContain("(a) node-jq spawned per record: 30 records in 1.50 s = 20.0 records/s, 50.0 per CPU second (0 failed)");
     expect(text).toContain(
       "(c) 50 ms a request at 100%: concurrent 5.00 s (90 requests) vs kinds one by one 6.00 s (90 requests) = 1.20×; longest kind alerts: 4.50 s for 81 requests (4.05 s of latency alone)",
     );

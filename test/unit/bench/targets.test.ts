@@ -66,7 +66,7 @@ const RATE_LIMIT: RateLimitBaseline = {
   seconds: 10.5,
   minimumSeconds: 10,
 };
-const BASELINES: Baselines = { perRecordJq: { records: 300, seconds: 10, perSecond: 30, errors: 0 }, rateLimit: RATE_LIMIT };
+const BASELINES: Baselines = { perRecordJq: { records: 300, seconds: 10, perSecond: 30, cpuSeconds: 3, perCpuSecond: 100, errors: 0 }, rateLimit: RATE_LIMIT };
 
 function verdictOf(name: string, fractions: FractionResult[], baselines = BASELINES, scale: "small" | "large" = "large") {
   return judgeTargets({ scale, fractions, baselines }).find((verdict) => verdict.name === name);
@@ -90,7 +90,7 @@ describe("judgeTargets", () => {
     { name: "peak RSS growth from the smallest to the largest fraction", fractions: [makeFraction(0.1, { peakRssMb: 160 }), makeFraction(1, { peakRssMb: 300 })], baselines: BASELINES },
     { name: "extract under 1,200 requests a minute", fractions: [makeFraction(1)], baselines: { ...BASELINES, rateLimit: { ...RATE_LIMIT, seconds: 11.6 } } },
     { name: "extract under 1,200 requests a minute", fractions: [makeFraction(1)], baselines: { ...BASELINES, rateLimit: { ...RATE_LIMIT, rateLimited: 1 } } },
-    { name: "transform vs jq spawned per record", fractions: [makeFraction(1)], baselines: { ...BASELINES, perRecordJq: { records: 300, seconds: 2, perSecond: 150, errors: 0 } } },
+    { name: "transform vs jq spawned per record", fractions: [makeFraction(1)], baselines: { ...BASELINES, perRecordJq: { records: 300, seconds: 2, perSecond: 150, cpuSeconds: 1, perCpuSecond: 300, errors: 0 } } },
   ])("fails $name when the run misses it", ({ name, fractions, baselines }) => {
     expect(verdictOf(name, fractions, baselines)?.pass).toBe(false);
   });
@@ -108,5 +108,9 @@ describe("judgeTargets", () => {
     expect(verdictOf("incremental run: Incident.io requests for incidents", [makeFraction(1, { incremental: { mode: "full", requests: 80 } })])?.measured).toBe(
       "80 full vs 80 incremental = 1.0× at 100% — the product read incidents in full mode",
     );
+  });
+
+  it("states the per-record ratio by the wall clock and by CPU", () => {
+    expect(verdictOf("transform vs jq spawned per record", [makeFraction(1)])?.measured).toBe("25000 vs 30.0 records/s = 833× (per CPU second: 30000 vs 100.0 = 300×)");
   });
 });
