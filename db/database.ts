@@ -10,6 +10,7 @@ import type {
   loadErrors,
   locks,
   mappingErrors,
+  pendingBlueprints,
   portSnapshot,
   rawRecords,
   relationIssues,
@@ -29,6 +30,7 @@ export interface Database {
   relation_issues: Kyselify<typeof relationIssues>;
   port_snapshot: Kyselify<typeof portSnapshot>;
   load_errors: Kyselify<typeof loadErrors>;
+  pending_blueprints: Kyselify<typeof pendingBlueprints>;
   locks: Kyselify<typeof locks>;
 }
 

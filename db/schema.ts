@@ -155,6 +155,16 @@ export const loadErrors = sqliteTable(
   (t) => [index("load_errors_run").on(t.run_id)],
 );
 
+/**
+ * Blueprints a load created in Port whose relations and other deferred parts (patched in after every
+ * creation) Port has not all confirmed yet; the next load patches them again. Blueprints a load did not
+ * create are never listed, so they are never changed.
+ */
+export const pendingBlueprints = sqliteTable("pending_blueprints", {
+  identifier: text("identifier").primaryKey(),
+  run_id: integer("run_id").notNull(),
+});
+
 /** Advisory locks held by running processes (one row per lock name). */
 export const locks = sqliteTable("locks", {
   name: text("name").primaryKey(),

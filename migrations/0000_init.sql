@@ -46,6 +46,11 @@ CREATE TABLE `mapping_errors` (
 );
 --> statement-breakpoint
 CREATE INDEX `mapping_errors_kind` ON `mapping_errors` (`kind`);--> statement-breakpoint
+CREATE TABLE `pending_blueprints` (
+	`identifier` text PRIMARY KEY NOT NULL,
+	`run_id` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `port_snapshot` (
 	`blueprint` text NOT NULL,
 	`identifier` text NOT NULL,

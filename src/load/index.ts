@@ -70,7 +70,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   try {
     let integrationReady = true;
     if (client && !input.dryRun && input.initializePortResources) {
-      await ensureBlueprints(client, input.blueprints);
+      await ensureBlueprints(client, db, input.blueprints, input.runId);
       const registered = await registerIntegration(client, input.integration, input.mapping);
       if (registered.warning) {
         integrationReady = false;

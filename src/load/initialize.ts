@@ -1,3 +1,5 @@
+import type { StagingDb } from "../../db/database";
+import { addPendingBlueprints, listPendingBlueprints, removePendingBlueprints } from "../../db/queries/pending-blueprints";
 import { ConfigError, HttpError, LoadError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
@@ -52,24 +54,36 @@ export function planBlueprintCreation(wanted: readonly Blueprint[], existing: Re
 }
 
 /**
- * Creates the blueprints of `wanted` that Port lacks (never overwriting one it has) and returns the
- * identifiers created. Throws ConfigError when Port refuses a blueprint definition (naming it and
- * Port's message), LoadError when Port's blueprint list cannot be read.
+ * Creates the blueprints of `wanted` that Port lacks (never changing one it has that a load did not
+ * create) and returns the identifiers created or finished. Blueprints are recorded in
+ * `pending_blueprints` before they are created and forgotten once Port took their last patch, so
+ * blueprints a stopped or killed load left without their relations are patched again by the next
+ * load. Throws ConfigError when Port refuses a blueprint definition (naming it and Port's message),
+ * LoadError when Port's blueprint list cannot be read, HttpError when Port cannot be reached.
  */
-export async function ensureBlueprints(client: PortClient, wanted: readonly Blueprint[]): Promise<string[]> {
+export async function ensureBlueprints(client: PortClient, db: StagingDb, wanted: readonly Blueprint[], runId: number): Promise<string[]> {
   const listed = await client.listBlueprints();
   if (listed.status !== 200) {
     throw new LoadError({ blueprint: "*", status: listed.status, portMessage: `cannot list blueprints: ${describePortError(listed.body)}` });
   }
-  const existing = new Set(readIdentifiers(listed.body));
+  const wantedIdentifiers = new Set(wanted.map((blueprint) => blueprint.identifier));
+  const recorded = await listPendingBlueprints(db);
+  await removePendingBlueprints(db, recorded.filter((identifier) => !wantedIdentifiers.has(identifier)));
+  const pending = new Set(recorded.filter((identifier) => wantedIdentifiers.has(identifier)));
+  // A pending blueprint is planned as if missing: its create answers 409, and its patches are sent again.
+  const existing = new Set(readIdentifiers(listed.body).filter((identifier) => !pending.has(identifier)));
   const creation = planBlueprintCreation(wanted, existing);
+  await addPendingBlueprints(db, creation.create.map((body) => String(body["identifier"])), runId);
   const created = new Set<string>();
   for (const body of creation.create) {
     const identifier = String(body["identifier"]);
     const reply = await client.createBlueprint(body);
-    // 409: created by someone else since the list was read; theirs is kept, and so are its relations.
-    if (reply.status === 409) continue;
-    if (reply.status !== 200 && reply.status !== 201) refuse(identifier, "create", reply);
+    if (reply.status === 409 && !pending.has(identifier)) {
+      // Created by someone else since the list was read: theirs is kept, and so are its relations.
+      await removePendingBlueprints(db, [identifier]);
+      continue;
+    }
+    if (reply.status !== 200 && reply.status !== 201 && reply.status !== 409) refuse(identifier, "create", reply);
     created.add(identifier);
   }
   for (const { identifier, patch } of [...creation.relationPatches, ...creation.finishingPatches]) {
@@ -77,6 +91,7 @@ export async function ensureBlueprints(client: PortClient, wanted: readonly Blue
     const reply = await client.patchBlueprint(identifier, patch);
     if (reply.status !== 200) refuse(identifier, "patch", reply);
   }
+  await removePendingBlueprints(db, [...created]);
   return [...created];
 }
 

@@ -335,6 +335,36 @@ describe("load", () => {
     expect(sandbox.entity("testFollowUp", "f0")).toMatchObject({ title: "Follow-up f0" });
   });
 
+  it("finishes next run the blueprints a stopped load created but had not yet given their relations", async () => {
+    const { db } = openTestDb();
+    const sandbox = await startSandbox();
+    // The blueprints are created bare, then patched: Port stays unreachable for the first patch.
+    sandbox.faults.add({ route: "PATCH /v1/blueprints/*", fault: { type: "status", status: 503 }, times: 3 });
+
+    const failure = await stageAndLoad(db, sandbox, baseline()).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(Error);
+    expect(sandbox.blueprint("testIncident")?.relations ?? {}).toEqual({});
+
+    const summary = await stageAndLoad(db, sandbox, baseline(), {}, 2);
+
+    expect(summary.failures).toEqual([]);
+    expect(TEST_BLUEPRINTS.map((blueprint) => sandbox.blueprint(blueprint.identifier)?.relations)).toEqual(TEST_BLUEPRINTS.map((blueprint) => blueprint.relations));
+    expect(sandbox.blueprint("testIncident")?.["mirrorProperties"]).toEqual({ commanderEmail: { path: "commander.email" } });
+    expect(readPortState(sandbox)).toEqual(expectedInPort(baseline()));
+  });
+
+  it("leaves a blueprint it did not create as it is, even when it lacks the configured relations", async () => {
+    const { db } = openTestDb();
+    const bare = toSandboxBlueprints(TEST_BLUEPRINTS).map((blueprint) => (blueprint.identifier === "testUser" ? blueprint : { ...blueprint, relations: {} }));
+    const sandbox = await startSandbox({ blueprints: bare.filter((blueprint) => blueprint.identifier === "testIncident" || blueprint.identifier === "testUser") });
+
+    await stageAndLoad(db, sandbox, baseline()).catch(() => undefined);
+
+    expect(sandbox.blueprint("testIncident")?.relations).toEqual({});
+    expect(sandbox.blueprint("testFollowUp")?.relations).toEqual(TEST_BLUEPRINTS.find((blueprint) => blueprint.identifier === "testFollowUp")?.relations);
+  });
+
   it("retries once, at the end, entities refused for a target sent later when placeholders are off", async () => {
     const { db } = openTestDb();
     const sandbox = await startSandbox();
