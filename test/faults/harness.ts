@@ -327,6 +327,7 @@ function describeRun(run: ProductRun): string {
     ...(failed.length > 0 ? [`extract failed for ${failed.join(", ")}`] : []),
     ...(modes.length > 0 ? [`incremental ${modes.join(", ")}`] : []),
     ...(run.summary?.errors.filter((line) => !line.startsWith("extract ")) ?? []),
+    ...(run.summary?.load?.failures ?? []).slice(0, 3).map((failure) => `refused ${failure.blueprint}/${failure.identifier} (${failure.status}: ${failure.message})`),
   ].join(", ");
 }
 
