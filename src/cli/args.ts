@@ -60,9 +60,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [first, ...extra] = positionals;
   const command = values.help ? "help" : (first ?? "help");
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new ConfigError([`unknown command "${command}" (commands: ${COMMANDS.join(", ")})`]);
+    // The word is not echoed: a mistyped line may carry a secret where the command should be.
+    throw new ConfigError([`unknown command (commands: ${COMMANDS.join(", ")})`]);
   }
-  if (extra.length > 0) throw new ConfigError([`unexpected argument "${extra[0]}" (see etl help)`]);
+  if (extra.length > 0) throw new ConfigError([`unexpected argument after the command ${command} (see etl help)`]);
   const runs = values.runs === undefined ? 10 : Number(values.runs);
   if (!Number.isInteger(runs) || runs <= 0) throw new ConfigError([`--runs: must be a positive whole number, got ${values.runs}`]);
   const only = values.only?.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);

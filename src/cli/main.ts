@@ -13,6 +13,7 @@ import { PIPELINE_COMMANDS, runPipeline, type PipelineCommand } from "../pipelin
 import { runOnSchedule } from "../pipeline/schedule";
 import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
+import { printable } from "./printable";
 import { renderDiscoverReport } from "./discover-view";
 import { createPlainProgress } from "./plain-progress";
 import { renderStatus } from "./status-view";
@@ -41,10 +42,11 @@ export function exitCodeFor(error: unknown): number {
 
 function describeError(error: unknown, verbose: boolean): string {
   if (!(error instanceof Error)) return String(error);
-  const lines = [error instanceof EtlError ? error.message : `unexpected error: ${error.message}`];
+  // A configuration error lists its issues on lines of its own; any other message may quote an API, so it is made printable.
+  const lines = [error instanceof ConfigError ? error.message : printable(error instanceof EtlError ? error.message : `unexpected error: ${error.message}`)];
   if (verbose) {
     for (let cause = error.cause, depth = 0; cause !== undefined && depth < 10; cause = (cause as Error).cause, depth++) {
-      lines.push(`  caused by: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : inspect(cause)}`);
+      lines.push(`  caused by: ${printable(cause instanceof Error ? `${cause.name}: ${cause.message}` : inspect(cause))}`);
     }
     if (!(error instanceof EtlError) && error.stack) lines.push(error.stack);
   }

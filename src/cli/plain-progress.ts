@@ -1,4 +1,5 @@
 import type { Progress, ProgressEvent } from "../model/progress";
+import { printable } from "./printable";
 
 /** Seconds between two "running" lines of the same kind, so CI logs stay readable at 10^5 records. */
 const RUNNING_LINE_EVERY_MS = 5_000;
@@ -20,7 +21,7 @@ function describeKind(event: Extract<ProgressEvent, { type: "kind" }>): string {
  */
 export function createPlainProgress(write: (line: string) => void, now: () => Date = () => new Date()): Progress {
   const lastRunningLine = new Map<string, number>();
-  const line = (text: string) => write(`${now().toISOString()} ${text}\n`);
+  const line = (text: string) => write(`${now().toISOString()} ${printable(text)}\n`);
   return {
     report(event) {
       switch (event.type) {

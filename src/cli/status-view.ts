@@ -1,9 +1,12 @@
 import type { StatusReport } from "../pipeline/status";
+import { printable } from "./printable";
+
 
 const NUMERIC = /^-?[\d.]+( s)?$|^-$/;
 
 /** Aligns columns: numbers (and "-") to the right, text to the left. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+function table(header: readonly string[], dataRows: readonly (readonly string[])[]): string {
+  const rows = dataRows.map((row) => row.map(printable));
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? "").length)));
   const numeric = header.map((_, c) => rows.length > 0 && rows.every((row) => NUMERIC.test(row[c] ?? "")));
@@ -92,13 +95,13 @@ export function renderStatus(report: StatusReport): string {
       ),
     );
     for (const change of pending.plan?.changes ?? []) {
-      out.push(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`);
+      out.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`));
     }
   }
 
   const section = (title: string, lines: readonly string[]) => {
     if (lines.length === 0) return;
-    out.push("", title, ...lines.map((line) => `  ${line}`));
+    out.push("", title, ...lines.map((line) => `  ${printable(line)}`));
   };
   section(
     "Latest mapping errors",

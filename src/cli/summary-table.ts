@@ -1,4 +1,5 @@
 import type { ResourceMapping } from "../model/mapping";
+import { printable } from "./printable";
 import type { RunSummary } from "../model/summary";
 
 const COLUMNS = ["kind", "extracted", "entities", "created", "updated", "deleted", "unchanged", "held back", "errors"] as const;
@@ -7,7 +8,8 @@ function literalBlueprint(resource: ResourceMapping): string {
   return resource.mappings.blueprint.replace(/^["']|["']$/g, "");
 }
 
-function formatTable(rows: readonly (readonly string[])[]): string {
+function formatTable(dataRows: readonly (readonly string[])[]): string {
+  const rows = dataRows.map((row) => row.map(printable));
   const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
   return rows
     .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd())
@@ -47,15 +49,15 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   if (summary.load?.dryRun && plan) {
     lines.push(`Plan (nothing was sent to Port): ${plan.totalChanges} change${plan.totalChanges === 1 ? "" : "s"}${plan.totalChanges > plan.changes.length ? `, the first ${plan.changes.length}:` : plan.totalChanges > 0 ? ":" : ""}`);
     for (const change of plan.changes) {
-      lines.push(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? ` (${change.fields.join(", ")})` : ""}`);
+      lines.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? ` (${change.fields.join(", ")})` : ""}`));
     }
   } else if (summary.load) {
     lines.push(`Port: ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
   }
   for (const failure of summary.load?.failures ?? []) {
-    lines.push(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`);
+    lines.push(printable(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`));
   }
-  for (const error of summary.errors) lines.push(`error: ${error}`);
+  for (const error of summary.errors) lines.push(printable(`error: ${error}`));
   lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);
   return `${lines.join("\n")}\n`;
 }

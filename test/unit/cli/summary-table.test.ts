@@ -72,3 +72,12 @@ describe("renderRunSummary", () => {
     );
   });
 });
+
+describe("renderRunSummary with hostile values", () => {
+  it("shows control characters from API data as escapes instead of printing them", () => {
+    const hostile: RunSummary = { ...SUMMARY, errors: ["extract users: bad id 01\u001b[2J\nfake line"] };
+    const text = renderRunSummary(hostile, RESOURCES);
+    expect(text).toContain("bad id 01\\u001b[2J\\u000afake line");
+    expect(text).not.toContain("\u001b");
+  });
+});
