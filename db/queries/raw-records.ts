@@ -1,3 +1,4 @@
+import { CompiledQuery } from "kysely";
 import type { StagingDb } from "../database";
 
 export interface RawRecordRow {
@@ -13,20 +14,22 @@ export interface RawRecordRow {
 
 // 7 columns a row: 1,000 rows stay far below SQLite's limit of 32,766 bound parameters a statement.
 const ROWS_PER_STATEMENT = 1000;
+const ROW_PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?)";
 
-function upsertChunk(db: StagingDb, rows: readonly RawRecordRow[]) {
-  return db
-    .insertInto("raw_records")
-    .values(rows)
-    .onConflict((conflict) =>
-      conflict.columns(["kind", "parent_key", "record_id"]).doUpdateSet((eb) => ({
-        payload: eb.ref("excluded.payload"),
-        payload_hash: eb.ref("excluded.payload_hash"),
-        run_id: eb.ref("excluded.run_id"),
-        fetched_at: eb.ref("excluded.fetched_at"),
-      })),
-    )
-    .execute();
+/**
+ * The upsert of `rows`, written out rather than built with Kysely's query builder: building and
+ * compiling seven value nodes per record cost about a fifth of the extract's CPU. (A JSON array of
+ * rows unpacked by json_each measured slower still: SQLite re-renders each row's JSON, escaped
+ * payload included, before reading its fields.)
+ */
+function buildUpsert(rows: readonly RawRecordRow[]): CompiledQuery {
+  const parameters: unknown[] = [];
+  for (const row of rows) parameters.push(row.kind, row.parent_key, row.record_id, row.payload, row.payload_hash, row.run_id, row.fetched_at);
+  return CompiledQuery.raw(
+    `INSERT INTO raw_records (kind, parent_key, record_id, payload, payload_hash, run_id, fetched_at) VALUES ${new Array<string>(rows.length).fill(ROW_PLACEHOLDERS).join(", ")} ` +
+      "ON CONFLICT (kind, parent_key, record_id) DO UPDATE SET payload = excluded.payload, payload_hash = excluded.payload_hash, run_id = excluded.run_id, fetched_at = excluded.fetched_at",
+    parameters,
+  );
 }
 
 /**
@@ -36,11 +39,11 @@ function upsertChunk(db: StagingDb, rows: readonly RawRecordRow[]) {
 export async function upsertRawRecords(db: StagingDb, rows: readonly RawRecordRow[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= ROWS_PER_STATEMENT) {
-    await upsertChunk(db, rows);
+    await db.executeQuery(buildUpsert(rows));
     return;
   }
   const writeAll = async (trx: StagingDb) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) await upsertChunk(trx, rows.slice(start, start + ROWS_PER_STATEMENT));
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) await trx.executeQuery(buildUpsert(rows.slice(start, start + ROWS_PER_STATEMENT)));
   };
   if (db.isTransaction) await writeAll(db);
   else await db.transaction().execute(writeAll);

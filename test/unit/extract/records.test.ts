@@ -96,6 +96,27 @@ describe("toRawRow", () => {
     expect(() => toRawRow({ id: "01DEEP", deep: nest(100_000, 1, "arrays") }, rules, undefined)).toThrow(/^record 01DEEP is nested too deeply to store/);
   });
 
+  it.each([
+    { name: "a secret nested in an array", item: { id: "1", a: [{ b: { secret_token: "s" } }] }, fields: ["secret_token"], expected: { id: "1", a: [{ b: {} }] } },
+    { name: "a value that merely mentions the name", item: { id: "1", note: '"secret_token"' }, fields: ["secret_token"], expected: { id: "1", note: '"secret_token"' } },
+    { name: "a name that needs escaping in JSON", item: { id: "1", 'we"ird\\': 1, keep: 2 }, fields: ['we"ird\\'], expected: { id: "1", keep: 2 } },
+    { name: "a dot path's last key", item: { id: "1", a: { b: 1, c: 2 }, b: 3 }, fields: ["a.b"], expected: { id: "1", a: { c: 2 }, b: 3 } },
+    { name: "no such field at all", item: { id: "1", a: 1 }, fields: ["secret_token", "x.y"], expected: { id: "1", a: 1 } },
+    { name: "the id itself", item: { id: "1", a: 1 }, fields: ["id"], expected: { a: 1 } },
+  ])("removes $name, and only that", ({ item, fields, expected }) => {
+    const row = toRawRow(structuredClone(item), parseDropRules(fields), undefined);
+    expect(JSON.parse(row.payload)).toEqual(expected);
+    expect(row.record_id).toBe("id" in expected ? "1" : `sha256:${hashPayload(row.payload)}`);
+  });
+
+  it("keeps the injected parent value even when a rule names its field", () => {
+    const row = toRawRow({ id: "01CE", __catalog_type_id: "forged", secret_token: "s" }, parseDropRules(["secret_token", "__catalog_type_id"]), {
+      name: "catalog_type_id",
+      value: "01CT",
+    });
+    expect(row.payload).toBe('{"id":"01CE","__catalog_type_id":"01CT"}');
+  });
+
   it("hashes equal payloads equally and different payloads differently", () => {
     expect(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash).toBe(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash);
     expect(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash).not.toBe(toRawRow({ id: "1", a: 2 }, rules, undefined).payload_hash);
