@@ -91,6 +91,8 @@ export interface SeedOutcome {
   /** Entity-level differences between Port and the expected catalog after the final clean run. */
   readonly mismatches: number;
   readonly unsafeDeletes: number;
+  /** Kinds whose extract failed in a faulty run (summed over runs): reads that must not turn into deletes. */
+  readonly failedReads: number;
   /** Everything that went wrong, one line each; empty for a passing seed. */
   readonly problems: readonly string[];
   /** What happened, run by run (mutations, faults served, how each run ended), to read when a seed fails. */
@@ -391,6 +393,7 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
   const history: string[] = [`incidents and follow-ups read in full every ${schedule.fullRefreshEveryRuns} runs`];
   const removed = new Set<string>();
   let unsafeCount = 0;
+  let failedReads = 0;
   try {
     const databasePath = join(dir, "etl.sqlite");
     const env = buildProductEnv(incidentIo, port, databasePath, { fullRefreshEveryRuns: schedule.fullRefreshEveryRuns });
@@ -411,6 +414,7 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       await drainEntityFaults(port, armed.entityFaults);
 
       history.push(`${name}: ${describeRun(run)}; planned ${listRunLabels(plan).join(", ") || "no faults"}; source: ${changes.join(", ") || "unchanged"}`);
+      failedReads += (run.summary?.extract?.kinds ?? []).filter((kind) => kind.status === "failed").length;
       counted["sigkill"] += run.killed ? 1 : 0;
       counted["port expired-token"] += run.expiries;
       counted["port 207"] += window.requests.filter((request) => request.status === 207).length;
@@ -455,6 +459,7 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       injected: counted,
       mismatches: diff.missing.length + diff.extra.length + diff.duplicates.length + diff.different.length,
       unsafeDeletes: unsafeCount,
+      failedReads,
       problems,
       history,
       durationMs: Date.now() - started,

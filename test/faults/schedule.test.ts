@@ -87,6 +87,15 @@ describe("planFaultSchedule", () => {
     expect([...times].sort()).toEqual([1, 2, MAX_ATTEMPTS]);
   });
 
+  it("often fails, in the same run, the read of a kind it removes a record of", () => {
+    const failsRead = (event: FaultEvent, route: string): boolean =>
+      event.target === "incidentio" && event.rule.route === route && (event.rule.skip ?? 0) === 0 && (event.type === "truncated-json" || event.type === "wrong-shape" || event.rule.times === MAX_ATTEMPTS);
+    const runs = SEEDS.flatMap((seed) => planFaultSchedule(seed).runs);
+    const removing = runs.filter((run) => run.mutations.some((mutation) => mutation.op === "remove"));
+    const failing = removing.filter((run) => run.mutations.some((mutation) => mutation.op === "remove" && run.faults.some((event) => failsRead(event, INCIDENTIO_ROUTES[mutation.kind]))));
+    expect(failing.length).toBeGreaterThan(removing.length / 3);
+  });
+
   it("removes, updates and adds records across several kinds", () => {
     const mutations = SEEDS.flatMap((seed) => planFaultSchedule(seed).runs.flatMap((run) => run.mutations));
     for (const op of ["update", "remove", "add"] as const) {

@@ -97,6 +97,9 @@ const FULL_REFRESH_EVERY_RUNS = [2, 3, 24] as const;
 const MUTATIONS_PER_RUN = { min: 1, max: 4 } as const;
 const EXTRA_FAULTS_PER_RUN = { min: 0, max: 2 } as const;
 const EXTRA_KILL_CHANCE = 0.15;
+/** How often a run that removes a record also fails the read of that record's kind: the case deletions must wait for. */
+const FAILED_READ_OF_REMOVED_CHANCE = 0.5;
+const FAILING_TYPES: readonly IncidentIoFaultType[] = ["429-seconds", "429-http-date", "5xx", "reset", "truncated-json", "wrong-shape"];
 const KILL_AFTER_REQUESTS = { min: 1, max: 60 } as const;
 const KILL_AFTER_MS = { min: 200, max: 5000 } as const;
 
@@ -124,12 +127,12 @@ function createDraw(seed: number): Draw {
   return { unit, int, pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T };
 }
 
-function planIncidentIoFault(draw: Draw, type: IncidentIoFaultType): FaultEvent {
-  const kind = draw.pick(KINDS);
+/** A fault on one kind's list endpoint; `failing` makes it outlast the retries, on the kind's first request. */
+function planIncidentIoFault(draw: Draw, type: IncidentIoFaultType, kind: IncidentIoKind = draw.pick(KINDS), failing = false): FaultEvent {
   // Alerts come 50 a page: a skip lands the fault on a later page of the stream.
-  const skip = draw.int(0, kind === "alerts" ? 2 : 1);
+  const skip = failing ? 0 : draw.int(0, kind === "alerts" ? 2 : 1);
   const route = INCIDENTIO_ROUTES[kind];
-  const repeated = (fault: Fault): FaultRule => ({ route, fault, skip, times: draw.int(1, MAX_ATTEMPTS) });
+  const repeated = (fault: Fault): FaultRule => ({ route, fault, skip, times: failing ? MAX_ATTEMPTS : draw.int(1, MAX_ATTEMPTS) });
   const once = (fault: Fault): FaultRule => ({ route, fault, skip, times: 1 });
   switch (type) {
     case "429-seconds":
@@ -219,7 +222,8 @@ function planFault(draw: Draw, label: Exclude<FaultLabel, "sigkill">): FaultEven
  * The plan for `seed`: two or three faulty runs, then mutations before the final clean run. Every
  * label of FAULT_LABELS is dealt to some run of every seed (a shuffled deck, dealt in turn), and each
  * run draws up to two more faults and, now and then, a SIGKILL of its own. Mutations (updates,
- * removals and additions across kinds) come before every run but the first. The seed also picks how
+ * removals and additions across kinds) come before every run but the first; half the runs that
+ * remove a record also fail the read of its kind. The seed also picks how
  * often incidents and follow-ups are read in full rather than incrementally. Pure.
  */
 export function planFaultSchedule(seed: number): FaultSchedule {
@@ -230,10 +234,13 @@ export function planFaultSchedule(seed: number): FaultSchedule {
   shuffle(draw, FAULT_LABELS).forEach((label, index) => dealt[index % runCount]?.push(label));
   const extras = FAULT_LABELS.filter((label): label is Exclude<FaultLabel, "sigkill"> => label !== "sigkill");
   const runs = dealt.map((labels, index): RunPlan => {
+    const mutations = index === 0 ? [] : planMutations(draw);
     const picked = [...labels, ...Array.from({ length: draw.int(EXTRA_FAULTS_PER_RUN.min, EXTRA_FAULTS_PER_RUN.max) }, () => draw.pick(extras))];
     const faults = picked.flatMap((label) => (label === "sigkill" ? [] : [planFault(draw, label)]));
+    const removal = mutations.find((mutation) => mutation.op === "remove");
+    if (removal && draw.unit() < FAILED_READ_OF_REMOVED_CHANCE) faults.push(planIncidentIoFault(draw, draw.pick(FAILING_TYPES), removal.kind, true));
     const killed = labels.includes("sigkill") || draw.unit() < EXTRA_KILL_CHANCE;
-    return { mutations: index === 0 ? [] : planMutations(draw), faults, ...(killed ? { kill: planKill(draw) } : {}) };
+    return { mutations, faults, ...(killed ? { kill: planKill(draw) } : {}) };
   });
   return { seed, fullRefreshEveryRuns, runs, finalMutations: planMutations(draw) };
 }
