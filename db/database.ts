@@ -84,6 +84,9 @@ export function openDatabase(path: string): OpenedDatabase {
     chmodSync(path, 0o600);
   }
   const sqlite = new BetterSqlite3(path);
+  // Payloads are 1-4 KiB: with 16 KiB pages they stay inside their b-tree page instead of spilling to
+  // overflow pages, which halves the cost of storing a page of records. Takes effect for new files only.
+  sqlite.pragma("page_size = 16384");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
