@@ -34,7 +34,11 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
       (extracted?.status === "failed" ? 1 : 0) + (transformed?.mappingErrors ?? 0) + (loaded?.failed ?? 0);
     return [
       resource.name,
-      extracted ? (extracted.status === "failed" ? `FAILED (${extracted.records})` : String(extracted.records)) : "-",
+      extracted
+        ? extracted.status === "failed"
+          ? `FAILED (${extracted.records})`
+          : `${extracted.records}${extracted.mode === "incremental" ? " changed" : ""}`
+        : "-",
       n(transformed?.entities),
       n(loaded?.created),
       n(loaded?.updated),
