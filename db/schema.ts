@@ -124,7 +124,11 @@ export const relationIssues = sqliteTable(
   (t) => [index("relation_issues_kind").on(t.kind)],
 );
 
-/** What Port is known to hold. Written only after Port confirms a write. */
+/**
+ * What Port is known to hold: a row's hash is set only after Port confirms the write. The one exception is a
+ * `pending` hash, written just before a create is sent, so that an entity Port created before a crash (and
+ * the process never heard about) is still known, and is deleted if its source disappears meanwhile.
+ */
 export const portSnapshot = sqliteTable(
   "port_snapshot",
   {
