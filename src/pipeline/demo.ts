@@ -1,5 +1,6 @@
 import { startIncidentIoSandbox, type IncidentIoSandbox } from "../sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox } from "../sandbox/port/server";
+import { buildSandboxEnv } from "../sandbox/product-env";
 
 export interface DemoSandboxes {
   /**
@@ -24,24 +25,7 @@ export async function startDemoSandboxes(): Promise<DemoSandboxes> {
     await incidentIo.close();
     throw error;
   });
-  const env = {
-    OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
-    OCEAN__INITIALIZE_PORT_RESOURCES: "true",
-    OCEAN__SEND_RAW_DATA_EXAMPLES: "true",
-    OCEAN__INTEGRATION__IDENTIFIER: "my-ocean-incidentio-integration",
-    OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-    OCEAN__INTEGRATION__CONFIG__AUTH_TYPE: "bearer_token",
-    OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE: "cursor",
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM: "after",
-    OCEAN__INTEGRATION__CONFIG__CURSOR_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__PAGE_SIZE: "100",
-    OCEAN__INTEGRATION__CONFIG__SIZE_PARAM: "page_size",
-    OCEAN__PORT__CLIENT_ID: DEMO_CLIENT_ID,
-    OCEAN__PORT__CLIENT_SECRET: DEMO_CLIENT_SECRET,
-    OCEAN__PORT__BASE_URL: port.baseUrl,
-  };
+  const env = buildSandboxEnv({ incidentIo, port }, "my-ocean-incidentio-integration");
   return {
     env,
     incidentIo,

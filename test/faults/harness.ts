@@ -14,6 +14,7 @@ import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
 import type { DatasetCounts } from "../../src/sandbox/incidentio/scale";
 import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../src/sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/server";
+import { buildSandboxEnv } from "../../src/sandbox/product-env";
 import type { Fault } from "../../src/sandbox/shared/faults";
 import { startCli } from "../helpers/cli-process";
 import { diffCatalogs, findUnsafeDeletes, type CatalogDiff, type CatalogEntity, type UnsafeDelete } from "./checks";
@@ -128,22 +129,7 @@ function buildProductEnv(
   faulty?: { readonly fullRefreshEveryRuns: number },
 ): Record<string, string> {
   return {
-    OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
-    OCEAN__INITIALIZE_PORT_RESOURCES: "true",
-    OCEAN__SEND_RAW_DATA_EXAMPLES: "true",
-    OCEAN__INTEGRATION__IDENTIFIER: "fault-suite",
-    OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-    OCEAN__INTEGRATION__CONFIG__AUTH_TYPE: "bearer_token",
-    OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE: "cursor",
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM: "after",
-    OCEAN__INTEGRATION__CONFIG__CURSOR_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__PAGE_SIZE: "100",
-    OCEAN__INTEGRATION__CONFIG__SIZE_PARAM: "page_size",
-    OCEAN__PORT__CLIENT_ID: port.clientId,
-    OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-    OCEAN__PORT__BASE_URL: port.baseUrl,
+    ...buildSandboxEnv({ incidentIo, port }, "fault-suite"),
     ETL_DB: databasePath,
     CI: "true",
     ...(faulty

@@ -8,6 +8,7 @@ import { afterEach } from "vitest";
 import { main } from "../../src/cli/main";
 import { startIncidentIoSandbox, type IncidentIoSandbox, type IncidentIoSandboxOptions } from "../../src/sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox, type PortSandboxOptions } from "../../src/sandbox/port/server";
+import { buildSandboxEnv } from "../../src/sandbox/product-env";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -58,17 +59,7 @@ export async function startSyncWorld(
   cleanups.push(() => port.close());
   const dbPath = join(dir, "etl.sqlite");
   const env: Record<string, string> = {
-    OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-    OCEAN__INTEGRATION__CONFIG__AUTH_TYPE: "bearer_token",
-    OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE: "cursor",
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM: "after",
-    OCEAN__INTEGRATION__CONFIG__CURSOR_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__PAGE_SIZE: "100",
-    OCEAN__INTEGRATION__CONFIG__SIZE_PARAM: "page_size",
-    OCEAN__PORT__CLIENT_ID: port.clientId,
-    OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-    OCEAN__PORT__BASE_URL: port.baseUrl,
+    ...buildSandboxEnv({ incidentIo, port }, "sync-world"),
     ETL_DB: dbPath,
     PATH: process.env["PATH"] ?? "",
     ...(process.env["JQ_PATH"] ? { JQ_PATH: process.env["JQ_PATH"] } : {}),
