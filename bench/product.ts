@@ -2,6 +2,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunSummary } from "../src/model/summary";
 import type { HostEndpoints } from "./host-protocol";
+import { buildSandboxEnv } from "../src/sandbox/product-env";
 
 const MEASURED_CLI = fileURLToPath(new URL("./measured-cli.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -51,22 +52,7 @@ export const UNLIMITED_REQUESTS_PER_MINUTE = 100_000_000;
 export function buildProductEnv(settings: ProductSettings, inherited: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const { incidentIo, port } = settings.endpoints;
   const env: Record<string, string> = {
-    OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
-    OCEAN__INITIALIZE_PORT_RESOURCES: "true",
-    OCEAN__SEND_RAW_DATA_EXAMPLES: "true",
-    OCEAN__INTEGRATION__IDENTIFIER: "bench-incidentio-integration",
-    OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-    OCEAN__INTEGRATION__CONFIG__AUTH_TYPE: "bearer_token",
-    OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE: "cursor",
-    OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM: "after",
-    OCEAN__INTEGRATION__CONFIG__CURSOR_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH: "pagination_meta.after",
-    OCEAN__INTEGRATION__CONFIG__PAGE_SIZE: "100",
-    OCEAN__INTEGRATION__CONFIG__SIZE_PARAM: "page_size",
-    OCEAN__PORT__CLIENT_ID: port.clientId,
-    OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-    OCEAN__PORT__BASE_URL: port.baseUrl,
+    ...buildSandboxEnv({ incidentIo, port }, "bench-incidentio-integration"),
     ETL_DB: settings.databasePath,
     ETL_REQUESTS_PER_MINUTE: String(settings.requestsPerMinute),
     CI: "true",
