@@ -1,5 +1,7 @@
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
+import type { Writable } from "node:stream";
 import { ConfigError } from "../errors";
 
 /** A jq binary, run through node-jq over input that is already serialized JSON text. */
@@ -10,6 +12,30 @@ export interface JqRunner {
   runJson(filter: string, input: string): Promise<unknown>;
   /** Same, returning stdout text (for multi-value output) */
   runText(filter: string, input: string): Promise<string>;
+  /**
+   * Starts a jq process that runs `filter` over batches of inputs: see JqStream. Runners made by
+   * createJqRunner have it; test doubles for code that never streams may leave it out.
+   */
+  startStream?(filter: string): JqStream;
+}
+
+/**
+ * One jq process (a fresh one when it dies) running a filter over many batches of JSON values, so
+ * that mapping a kind costs one process start rather than one a batch.
+ */
+export interface JqStream {
+  /**
+   * Runs the filter on each input (one serialized JSON value) and resolves with the compact JSON of
+   * its output, in input order; batches may overlap, and resolve in the order they were sent. An
+   * input gets undefined when the filter did not give exactly one output for it (it failed, gave
+   * none or several, or the input is not one JSON value), or when jq stopped (it died, or
+   * printed a line longer than the output limit) before answering it; a fresh jq takes the batches
+   * after that. Rejects with JqTimeoutError when jq printed nothing for the timeout while inputs
+   * waited; the stream is then unusable.
+   */
+  map(inputs: readonly Buffer[]): Promise<(string | undefined)[]>;
+  /** Ends jq and resolves once it has exited; batches still waiting reject. */
+  close(): Promise<void>;
 }
 
 export interface JqRunnerOptions {
@@ -139,6 +165,270 @@ function execJq(jq: JqCommand, filter: string, timeoutMs: number, maxOutputBytes
   });
 }
 
+// jq buffers its stdout (a pipe) in blocks of at most a memory page (64 KiB on some ARM kernels), so a
+// batch's last lines would wait in jq for the next batch. A request after each batch makes jq print
+// this padding raw, in one write that pushes everything before it out; one --arg holds up to 128 KiB.
+const FLUSH_PADDING = " ".repeat(64 * 1024);
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
+/** A batch of a stream: its inputs, the sequence number of the first, and what jq printed for each. */
+interface StreamBatch {
+  readonly inputs: readonly Buffer[];
+  readonly firstSeq: number;
+  /** Lines jq printed for each input (counting stops at 2): a result stands only when there is exactly one. */
+  readonly lineCounts: Uint8Array;
+  readonly results: (string | undefined)[];
+  readonly resolve: (results: (string | undefined)[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+// Batches are written to jq through reused chunks: every fresh page this process touches costs a
+// page fault, and a batch of fresh memory costs more than copying the batch.
+const CHUNK_BYTES = 256 * 1024;
+const MAX_FREE_CHUNKS = 64;
+
+/** Chunks of memory for writing to jq, returned once written; shared by the streams of one runner. */
+interface ChunkPool {
+  readonly free: Buffer[];
+}
+
+function takeChunk(pool: ChunkPool): Buffer {
+  return pool.free.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+}
+
+function returnChunk(pool: ChunkPool, chunk: Buffer): void {
+  if (pool.free.length < MAX_FREE_CHUNKS) pool.free.push(chunk);
+}
+
+/**
+ * Writes a batch as jq reads it: each input as `["nonce",seq,input,"nonce"]`, then `["nonce"]`, the
+ * request for the padding that flushes jq's output. An input that is not exactly one JSON value
+ * cannot pass for one: it would have to end the frame or add to it, and then the frame is not four
+ * values ending in the stream's nonce, which the input cannot guess.
+ */
+function writeBatch(stdin: Writable, batch: StreamBatch, nonce: string, pool: ChunkPool): void {
+  let chunk = takeChunk(pool);
+  let at = 0;
+  const send = (): void => {
+    const written = chunk;
+    stdin.write(written.subarray(0, at), () => returnChunk(pool, written));
+    chunk = takeChunk(pool);
+    at = 0;
+  };
+  const tail = Buffer.from(`,"${nonce}"]\n`, "latin1");
+  batch.inputs.forEach((input, index) => {
+    const head = `["${nonce}",${batch.firstSeq + index},`;
+    const length = head.length + input.length + tail.length;
+    if (at + length > CHUNK_BYTES) send();
+    if (length > CHUNK_BYTES) {
+      stdin.write(Buffer.concat([Buffer.from(head, "latin1"), input, tail]));
+      return;
+    }
+    at += chunk.write(head, at, "latin1");
+    at += input.copy(chunk, at);
+    at += tail.copy(chunk, at);
+  });
+  at += chunk.write(`["${nonce}"]\n`, at, "latin1");
+  send();
+  returnChunk(pool, chunk);
+}
+
+/**
+ * The filter a stream runs on each value it reads: the padding for `["nonce"]`; for a framed input
+ * `["nonce",seq,value,"nonce"]`, `seq` and a space before each output of `filter` on `value`, as
+ * compact JSON (under --raw-output only the padding prints raw); nothing for anything else. It adds
+ * no line before `filter`, so `$__loc__` reports the lines it would in `filter` alone.
+ */
+function wrapStreamFilter(filter: string): string {
+  return (
+    `if .[0]? != $__etl_nonce then empty elif length == 1 then $__etl_pad elif length != 4 or .[3] != $__etl_nonce then empty ` +
+    `else .[1] as $__etl_seq | .[2] | (${filter}\n) | "\\($__etl_seq) \\(tojson)" end`
+  );
+}
+
+/** Reads `seq ` at the start of an output line: the sequence number, and where the output starts (undefined when the line does not start so). */
+function readSequence(line: Buffer): { seq: number; at: number } | undefined {
+  let seq = 0;
+  let at = 0;
+  for (; at < line.length && at < 16; at += 1) {
+    const byte = line[at] as number;
+    if (byte < 0x30 || byte > 0x39) break;
+    seq = seq * 10 + byte - 0x30;
+  }
+  return at > 0 && line[at] === SPACE ? { seq, at: at + 1 } : undefined;
+}
+
+/**
+ * Starts jq now, running a wrapped filter (see wrapStreamFilter) over batches of inputs, one jq
+ * process at a time, as JqStream describes.
+ */
+function startStream(
+  command: string,
+  filterArgs: readonly string[],
+  filter: string,
+  limits: { readonly timeoutMs: number; readonly maxOutputBytes: number },
+  pool: ChunkPool,
+): JqStream {
+  const { timeoutMs, maxOutputBytes } = limits;
+  const nonce = randomBytes(8).toString("hex");
+  const args = ["--raw-output", "--arg", "__etl_pad", FLUSH_PADDING, "--arg", "__etl_nonce", nonce, ...filterArgs];
+  const queue: StreamBatch[] = [];
+  let nextSeq = 0;
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let failure: Error | undefined;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  let isLineStart = true;
+  let isPadding = false;
+  let lastProgress = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const fail = (error: Error): void => {
+    failure ??= error;
+    clearTimeout(timer);
+    timer = undefined;
+    child?.kill("SIGKILL");
+    child = undefined;
+    for (const batch of queue.splice(0)) batch.reject(failure);
+  };
+
+  const watch = (): void => {
+    timer = undefined;
+    if (queue.length === 0 || failure) return;
+    const waited = performance.now() - lastProgress;
+    if (waited >= timeoutMs) fail(new JqTimeoutError(timeoutMs, filter));
+    else timer = setTimeout(watch, timeoutMs - waited).unref();
+  };
+
+  const answer = (line: Buffer): void => {
+    const sequence = readSequence(line);
+    const batch = sequence && queue.find((b) => sequence.seq >= b.firstSeq && sequence.seq < b.firstSeq + b.inputs.length);
+    if (!sequence || !batch) {
+      fail(new Error(`jq printed a line that answers no input running ${abbreviate(filter)}`));
+      return;
+    }
+    const index = sequence.seq - batch.firstSeq;
+    const count = Math.min(2, (batch.lineCounts[index] as number) + 1);
+    batch.lineCounts[index] = count;
+    batch.results[index] = count === 1 ? line.toString("utf8", sequence.at) : undefined;
+  };
+
+  /** Reads a chunk of jq's output; returns false once a line has grown past the limit (jq is then being killed). */
+  const receive = (chunk: Buffer): boolean => {
+    let start = 0;
+    let hasProgressed = false;
+    while (start < chunk.length && child !== undefined) {
+      if (isLineStart) {
+        isPadding = chunk[start] === SPACE;
+        isLineStart = false;
+        // The padding follows the last output of its batch; the rest of it may stay in jq's buffer
+        // until the next batch, so its first byte ends the batch.
+        if (isPadding) {
+          const batch = queue.shift();
+          if (batch === undefined) fail(new Error(`jq printed a padding line for no batch running ${abbreviate(filter)}`));
+          else batch.resolve(batch.results);
+          hasProgressed = true;
+          if (child === undefined) break;
+        }
+      }
+      const end = chunk.indexOf(NEWLINE, start);
+      const bytes = partialBytes + (end === -1 ? chunk.length : end) - start;
+      if (!isPadding && bytes > maxOutputBytes) {
+        child.kill("SIGKILL");
+        return false;
+      }
+      if (end === -1) {
+        if (!isPadding) {
+          partial.push(chunk.subarray(start));
+          partialBytes = bytes;
+        }
+        break;
+      }
+      if (!isPadding) {
+        answer(partialBytes === 0 ? chunk.subarray(start, end) : Buffer.concat([...partial, chunk.subarray(start, end)]));
+        partial = [];
+        partialBytes = 0;
+      }
+      isLineStart = true;
+      hasProgressed = true;
+      start = end + 1;
+    }
+    if (hasProgressed) lastProgress = performance.now();
+    return true;
+  };
+
+  const launch = (): ChildProcessWithoutNullStreams => {
+    const spawned = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe"] });
+    child = spawned;
+    exited = new Promise((resolve) => {
+      spawned.once("close", () => resolve());
+      spawned.once("error", () => resolve());
+    });
+    partial = [];
+    partialBytes = 0;
+    isLineStart = true;
+    lastProgress = performance.now();
+    let isCounted = true;
+    spawned.stdout.on("data", (chunk: Buffer) => {
+      if (child === spawned && isCounted) isCounted = receive(chunk);
+    });
+    // jq's messages are not needed: the caller runs an input that got no result again to learn why.
+    spawned.stderr.resume();
+    spawned.stdin.on("error", () => undefined);
+    spawned.on("error", (error) => {
+      if (child === spawned) fail(error);
+    });
+    // jq stopped (it died, or printed too long a line) before the padding of the oldest batch: that
+    // batch keeps what jq answered, and a fresh jq takes the batches after it.
+    spawned.on("close", () => {
+      if (child !== spawned) return;
+      child = undefined;
+      const head = queue.shift();
+      head?.resolve(head.results);
+      if (queue.length === 0) return;
+      const fresh = launch();
+      for (const batch of queue) writeBatch(fresh.stdin, batch, nonce, pool);
+    });
+    return spawned;
+  };
+
+  launch();
+  return {
+    map: (inputs) =>
+      new Promise((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        const batch: StreamBatch = {
+          inputs,
+          firstSeq: nextSeq,
+          lineCounts: new Uint8Array(inputs.length),
+          results: new Array<string | undefined>(inputs.length).fill(undefined),
+          resolve,
+          reject,
+        };
+        nextSeq += inputs.length;
+        if (queue.length === 0) lastProgress = performance.now();
+        queue.push(batch);
+        writeBatch((child ?? launch()).stdin, batch, nonce, pool);
+        if (timer === undefined) watch();
+      }),
+    close: () => {
+      fail(new Error("the jq stream was closed"));
+      return exited;
+    },
+  };
+}
+
+function checkFilterLength(filter: string): void {
+  if (Buffer.byteLength(filter) > MAX_FILTER_BYTES) {
+    throw new Error(`jq filter is ${Buffer.byteLength(filter)} bytes; the limit for one command-line argument is ${MAX_FILTER_BYTES}`);
+  }
+}
+
 function abbreviate(filter: string): string {
   const flat = filter.replace(/\s+/g, " ").trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
@@ -165,11 +455,10 @@ export async function createJqRunner(jqPath: string, options: JqRunnerOptions = 
   const buildCommand = await loadNodeJq(jqPath);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const pool: ChunkPool = { free: [] };
 
   const runText = async (filter: string, input: string): Promise<string> => {
-    if (Buffer.byteLength(filter) > MAX_FILTER_BYTES) {
-      throw new Error(`jq filter is ${Buffer.byteLength(filter)} bytes; the limit for one command-line argument is ${MAX_FILTER_BYTES}`);
-    }
+    checkFilterLength(filter);
     // jq prints nothing for no input; node-jq would refuse the empty string.
     if (input === "") return "";
     // `output: "string"` means --compact-output and the raw stdout.
@@ -180,5 +469,11 @@ export async function createJqRunner(jqPath: string, options: JqRunnerOptions = 
     version,
     runText,
     runJson: async (filter, input) => parseSingleJsonValue(await runText(filter, input)),
+    startStream: (filter) => {
+      const wrapped = wrapStreamFilter(filter);
+      checkFilterLength(wrapped);
+      const built = buildCommand(wrapped, "null", { input: "string", output: "string" });
+      return startStream(built.command, built.args, filter, { timeoutMs, maxOutputBytes }, pool);
+    },
   };
 }

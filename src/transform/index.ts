@@ -1,6 +1,6 @@
 import type { StagingDb } from "../../db/database";
 import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { readRawRecordBatch, type RawRecordPosition } from "../../db/queries/raw-record-batches";
+import { readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
 import {
   countRelationIssues,
   deleteRelationIssuesOfKind,
@@ -15,14 +15,14 @@ import {
   insertStagedEntities,
   type StagedEntityRow,
 } from "../../db/queries/staged-entities";
-import type { JqRunner } from "../jq/jq-runner";
+import type { JqRunner, JqStream } from "../jq/jq-runner";
 import type { Blueprint } from "../model/blueprint";
 import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import type { RecordMapping } from "./interpret-output";
 import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
-import { mapRecords } from "./map-records";
+import { mapStreamedRecords } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { stageEntity } from "./stage-entity";
 
@@ -43,9 +43,9 @@ export interface TransformInput {
   createMissingRelatedEntities: boolean;
 }
 
-// Two jq processes run at once, one a core; one finished batch may wait while another is written.
+// Two jq processes a program, one a core, each with a batch queued behind the one it maps.
 const JQ_PROCESSES = 2;
-const MAX_WAITING = 1;
+const MAX_QUEUED_BATCHES = 2 * JQ_PROCESSES;
 // Holding back an entity can leave another pointing at it dangling; chains longer than this are
 // left to Port to refuse at load time.
 const MAX_HOLD_BACK_ROUNDS = 50;
@@ -140,11 +140,51 @@ async function stageBatch(
 }
 
 /**
- * Replaces one kind's staged entities, mapping errors and relation issues in one transaction: raw
- * records are read in batches inside it (the transaction holds the only connection), mapped with up
- * to two jq processes at a time, and written in record order, so the first record wins a duplicate.
+ * The jq processes of each program of each kind, started together before any record is read.
+ * Starting jq forks this process, after which every page of memory it writes costs a page fault
+ * (its share of the fork is copied or reclaimed): one burst of forks while the heap is small costs
+ * that once, rather than once per kind at the size the heap has grown to.
  */
-async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number, blueprints: ReadonlyMap<string, Blueprint>): Promise<KindCounts> {
+type ProgramStreams = readonly JqStream[];
+
+function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[]): Map<MappingProgram, ProgramStreams> {
+  const start = jq.startStream;
+  if (start === undefined) throw new Error("the transform needs a jq runner that can stream (createJqRunner)");
+  const streams = new Map<MappingProgram, ProgramStreams>();
+  try {
+    for (const program of plans.flatMap((plan) => plan.programs)) {
+      streams.set(program, Array.from({ length: JQ_PROCESSES }, () => start(program.text)));
+    }
+  } catch (error) {
+    void closeProgramStreams(streams);
+    throw error;
+  }
+  return streams;
+}
+
+async function closeProgramStreams(streams: ReadonlyMap<MappingProgram, ProgramStreams>): Promise<void> {
+  await Promise.all([...streams.values()].flat().map((stream) => stream.close()));
+}
+
+interface BatchTask {
+  readonly program: MappingProgram;
+  readonly positions: readonly RawRecordPosition[];
+  readonly mapped: Promise<RecordMapping[]>;
+}
+
+/**
+ * Replaces one kind's staged entities, mapping errors and relation issues in one transaction: raw
+ * records are read in batches inside it (the transaction holds the only connection) and mapped by
+ * two jq processes per program, kept running for the whole kind, while earlier batches are written;
+ * batches are written in record order, so the first record wins a duplicate.
+ */
+async function transformKind(
+  deps: TransformDeps,
+  plan: KindPlan,
+  streams: ReadonlyMap<MappingProgram, ProgramStreams>,
+  runId: number,
+  blueprints: ReadonlyMap<string, Blueprint>,
+): Promise<KindCounts> {
   const started = Date.now();
   const counts: KindCounts = { records: 0, skipped: 0, filtered: 0, durationMs: 0 };
   deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
@@ -155,68 +195,42 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, runId: number,
     const context: StagingContext = { db: trx, runId, kind: plan.kind, blueprints };
 
     let after: RawRecordPosition | undefined;
-    let exhausted = false;
+    let isExhausted = false;
     let limit = FIRST_BATCH_RECORDS;
-    const readBatch = async (): Promise<{ positions: readonly RawRecordPosition[]; payloads: string } | undefined> => {
-      if (exhausted) return undefined;
-      const batch = await readRawRecordBatch(trx, plan.kind, after, limit);
-      after = batch?.positions.at(-1);
-      exhausted = batch === undefined || batch.positions.length < limit;
-      if (batch !== undefined) {
-        counts.records += batch.positions.length;
-        limit = sizeNextBatch(batch.payloads.length, batch.positions.length);
-      }
-      return batch;
-    };
-
-    // Batch tasks in record order; up to JQ_PROCESSES run at once, and a finished one waits (at most
-    // MAX_WAITING of them) while the previous one is written, so jq keeps both cores busy.
-    const tasks: { program: MappingProgram; positions: readonly RawRecordPosition[]; mapped: Promise<RecordMapping[]>; settled: boolean }[] = [];
-    let batch = await readBatch();
-    let programIndex = 0;
-    let wake: (() => void) | undefined;
-    const running = (): number => tasks.filter((task) => !task.settled).length;
+    let turn = 0;
+    const tasks: BatchTask[] = [];
+    // Batches queue up on the jq processes (a few each), so that jq keeps both cores busy while
+    // this process writes what came back.
     const fill = async (): Promise<void> => {
-      while (batch !== undefined && running() < JQ_PROCESSES && tasks.length < JQ_PROCESSES + MAX_WAITING) {
-        const program = plan.programs[programIndex] as MappingProgram;
-        const mapped = mapRecords(deps.jq, program, { count: batch.positions.length, payloads: batch.payloads });
-        const task = { program, positions: batch.positions, mapped, settled: false };
-        // Awaited in order below; until then a rejection must not count as unhandled.
-        task.mapped.then(
-          () => undefined,
-          () => undefined,
-        ).finally(() => {
-          task.settled = true;
-          wake?.();
-        });
-        tasks.push(task);
-        programIndex += 1;
-        if (programIndex === plan.programs.length) {
-          programIndex = 0;
-          batch = await readBatch();
+      while (!isExhausted && tasks.length < MAX_QUEUED_BATCHES) {
+        const batch = await readRawPayloads(trx, plan.kind, after, limit);
+        after = batch?.positions.at(-1);
+        isExhausted = batch === undefined || batch.positions.length < limit;
+        if (batch === undefined) break;
+        counts.records += batch.positions.length;
+        limit = sizeNextBatch(batch.payloads.reduce((sum, payload) => sum + payload.length, 0), batch.positions.length);
+        for (const program of plan.programs) {
+          // Batches take turns on the program's jq processes.
+          const programStreams = streams.get(program) as ProgramStreams;
+          const stream = programStreams[turn % programStreams.length] as JqStream;
+          const mapped = mapStreamedRecords(stream, deps.jq, program, batch.payloads);
+          // Awaited in order below; until then a rejection must not count as unhandled.
+          mapped.catch(() => undefined);
+          tasks.push({ program, positions: batch.positions, mapped });
         }
+        turn += 1;
       }
     };
-    await fill();
     let entities = 0;
-    while (tasks.length > 0) {
-      const task = tasks[0] as (typeof tasks)[number];
-      // Starts the next batch as soon as any jq run finishes, not only when the oldest one does.
-      while (!task.settled) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-        await fill();
-      }
-      tasks.shift();
+    await fill();
+    for (let task = tasks.shift(); task !== undefined; task = tasks.shift()) {
       const mappings = await task.mapped;
+      await fill();
       await stageBatch(context, task.program, task.positions, mappings, counts);
       entities += mappings.reduce((sum, mapping) => sum + mapping.entities.length, 0);
       // Stopping mid-kind rolls the kind back to what it was: never half old and half new.
       if (deps.signal?.aborted) throw new Interrupted();
       deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: counts.records, entities, state: "running" });
-      await fill();
     }
   });
   counts.durationMs = Date.now() - started;
@@ -251,15 +265,20 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   deps.progress.report({ type: "stage-start", stage: "transform", kinds: plans.map((plan) => plan.kind) });
 
   const finished: { plan: KindPlan; counts: KindCounts }[] = [];
-  for (const plan of plans) {
-    if (deps.signal?.aborted) break;
-    try {
-      finished.push({ plan, counts: await transformKind(deps, plan, input.runId, blueprints) });
-    } catch (error) {
-      if (error instanceof Interrupted) break;
-      deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
-      throw error;
+  const streams = startProgramStreams(deps.jq, plans);
+  try {
+    for (const plan of plans) {
+      if (deps.signal?.aborted) break;
+      try {
+        finished.push({ plan, counts: await transformKind(deps, plan, streams, input.runId, blueprints) });
+      } catch (error) {
+        if (error instanceof Interrupted) break;
+        deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
     }
+  } finally {
+    await closeProgramStreams(streams);
   }
 
   const kinds = finished.map(({ plan }) => plan.kind);

@@ -1,4 +1,4 @@
-import { JqTimeoutError, type JqRunner } from "../jq/jq-runner";
+import { JqTimeoutError, type JqRunner, type JqStream } from "../jq/jq-runner";
 import { interpretRecordOutput, type RecordMapping } from "./interpret-output";
 import type { MappingProgram } from "./program";
 
@@ -49,4 +49,35 @@ export async function mapRecords(jq: JqRunner, program: MappingProgram, batch: R
     const [head, tail] = splitBatch(batch);
     return [...(await mapRecords(jq, program, head)), ...(await mapRecords(jq, program, tail))];
   }
+}
+
+/** What the program printed for one record, read; undefined when it cannot be read (mapRecords then decides). */
+function readStreamedRecord(program: MappingProgram, output: string | undefined): RecordMapping | undefined {
+  if (output === undefined) return undefined;
+  try {
+    return interpretRecordOutput(program, JSON.parse(output));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps records with a stream running the resource's program (`program.text`), in order. A record the
+ * stream has no readable result for (jq failed on it, died, or printed something unexpected) is
+ * mapped again with mapRecords, with the others in that case, so every record ends exactly as
+ * mapRecords would leave it. Throws only when jq times out.
+ */
+export async function mapStreamedRecords(stream: JqStream, jq: JqRunner, program: MappingProgram, payloads: readonly Buffer[]): Promise<RecordMapping[]> {
+  const outputs = await stream.map(payloads);
+  const mappings = outputs.map((output) => readStreamedRecord(program, output));
+  const missing = mappings.flatMap((mapping, index) => (mapping === undefined ? [index] : []));
+  if (missing.length === 0) return mappings as RecordMapping[];
+  const remapped = await mapRecords(jq, program, {
+    count: missing.length,
+    payloads: missing.map((index) => (payloads[index] as Buffer).toString("utf8")).join("\n"),
+  });
+  missing.forEach((index, position) => {
+    mappings[index] = remapped[position];
+  });
+  return mappings as RecordMapping[];
 }

@@ -120,3 +120,90 @@ describe("createJqRunner when jq stops reading its input early", () => {
     await expect(jq.runText(".id", input)).rejects.toThrow(/parse error|Invalid/);
   });
 });
+
+describe("createJqRunner startStream", () => {
+  const inputs = (...values: string[]): Buffer[] => values.map((value) => Buffer.from(value));
+  const FILTER = 'if type == "object" then .n * 2 elif . == "two" then 1, 2 elif . == "none" then empty else error("boom") end';
+
+  it("answers each input of overlapping batches with its output, in order, and keeps jq running between them", async () => {
+    const stream = (await createTestJqRunner()).startStream?.(FILTER);
+    try {
+      const first = stream?.map(inputs('{"n":1}', '{"n":2}'));
+      const second = stream?.map(inputs('{"n":3}'));
+      await expect(Promise.all([first, second])).resolves.toEqual([["2", "4"], ["6"]]);
+      // A batch sent after jq went idle is answered without another batch pushing its output out.
+      await expect(stream?.map(inputs('{"n":4}'))).resolves.toEqual(["8"]);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("gives no result for an input the filter fails on, gives no or several outputs for, or that is not one JSON value", async () => {
+    const stream = (await createTestJqRunner()).startStream?.(FILTER);
+    try {
+      // The last but one is a damaged record that closes its frame early and opens another.
+      const results = stream?.map(inputs('{"n":1}', '"boom"', '"none"', '"two"', "1,2", '{"n":5}] [{"n":6}', '{"n":3}'));
+      await expect(results).resolves.toEqual(["2", undefined, undefined, undefined, undefined, undefined, "6"]);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("starts a fresh jq for the batches after an input that stopped jq, and leaves the rest of that batch without results", async () => {
+    const stream = (await createTestJqRunner()).startStream?.(FILTER);
+    try {
+      const broken = stream?.map(inputs('{"n":1}', '{"n": oops}', '{"n":2}'));
+      const next = stream?.map(inputs('{"n":3}'));
+      const [brokenResults, nextResults] = await Promise.all([broken, next]);
+      expect(brokenResults?.[1]).toBeUndefined();
+      expect(nextResults).toEqual(["6"]);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("stops jq on an output line longer than the output limit, gives that input no result, and maps the next batch", async () => {
+    const jq = await createJqRunner(findTestJqPath(), { maxOutputBytes: 1000 });
+    const stream = jq.startStream?.('if .big then "y" * 2000 else .n end');
+    try {
+      const results = await stream?.map(inputs('{"n":1}', '{"big":true}'));
+      expect(results?.[1]).toBeUndefined();
+      await expect(stream?.map(inputs('{"n":2}'))).resolves.toEqual(["2"]);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("rejects with JqTimeoutError and kills jq when it prints nothing for the timeout while inputs wait", async () => {
+    const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 200 });
+    const marker = `stream-runaway-${process.pid}-${Date.now()}`;
+    const stream = jq.startStream?.(`"${marker}" as $m | if .loop then (def f: f; f) else .n end`);
+    try {
+      await expect(stream?.map(inputs('{"n":1}'))).resolves.toEqual(["1"]);
+      await expect(stream?.map(inputs('{"loop":true}'))).rejects.toThrow(/did not finish within 200 ms/);
+      expect(await waitUntilGone(marker)).toBe(true);
+      await expect(stream?.map(inputs('{"n":1}'))).rejects.toThrow(/did not finish within 200 ms/);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("reports $__loc__ lines as the filter alone does", async () => {
+    const jq = await createTestJqRunner();
+    const filter = "\n\n[$__loc__.line, .n]";
+    const stream = jq.startStream?.(filter);
+    try {
+      await expect(stream?.map(inputs('{"n":1}'))).resolves.toEqual([JSON.stringify(await jq.runJson(filter, '{"n":1}'))]);
+    } finally {
+      await stream?.close();
+    }
+  });
+
+  it("ends jq on close and rejects a batch sent afterwards", async () => {
+    const marker = `stream-close-${process.pid}-${Date.now()}`;
+    const stream = (await createTestJqRunner()).startStream?.(`"${marker}" as $m | .`);
+    await stream?.close();
+    expect(await waitUntilGone(marker)).toBe(true);
+    await expect(stream?.map(inputs("1"))).rejects.toThrow(/closed/);
+  });
+});

@@ -3,11 +3,11 @@ import { sizeNextBatch } from "../../../src/transform/batch-size";
 
 describe("sizeNextBatch", () => {
   it.each([
-    { name: "aims at 8 MiB of payload", chars: 1000 * 3355, records: 1000, expected: 2500 },
-    { name: "reads at most 5,000 small records", chars: 1000 * 100, records: 1000, expected: 5000 },
-    { name: "reads at least 1,000 huge records", chars: 10 * 1_000_000, records: 10, expected: 1000 },
-    { name: "survives an empty batch", chars: 0, records: 0, expected: 5000 },
-  ])("$name", ({ chars, records, expected }) => {
-    expect(sizeNextBatch(chars, records)).toBe(expected);
+    { name: "aims at 1 MiB of payload", bytes: 100 * 4096, records: 100, expected: 256 },
+    { name: "reads at most 1,000 small records", bytes: 1000 * 100, records: 1000, expected: 1000 },
+    { name: "reads at least 10 huge records", bytes: 10 * 1_000_000, records: 10, expected: 10 },
+    { name: "survives an empty batch", bytes: 0, records: 0, expected: 1000 },
+  ])("$name", ({ bytes, records, expected }) => {
+    expect(sizeNextBatch(bytes, records)).toBe(expected);
   });
 });
