@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { StagingDb } from "../database";
 
 /** Where a raw record sits in the (parent_key, record_id) order the transform reads a kind in. */
@@ -32,22 +31,18 @@ export async function readRawRecordBatch(
   return { positions: rows.map(({ parent_key, record_id }) => ({ parent_key, record_id })), payloads: rows.map((row) => row.payload).join("\n") };
 }
 
-/** A batch of raw records: their positions, and each one's payload as the UTF-8 bytes stored. */
+/** A batch of raw records: their positions, and their payloads in the same order. */
 export interface RawPayloadBatch {
   readonly positions: readonly RawRecordPosition[];
-  readonly payloads: readonly Buffer[];
+  readonly payloads: readonly string[];
 }
 
 /**
- * Reads up to `limit` raw records of `kind` after `after`, like readRawRecordBatch, with each payload
- * as the bytes SQLite holds: what goes to jq needs no decoding into a string and encoding back.
- * Returns undefined after the last record.
+ * Reads up to `limit` raw records of `kind` after `after`, like readRawRecordBatch, with the
+ * payloads apart. Returns undefined after the last record.
  */
 export async function readRawPayloads(db: StagingDb, kind: string, after: RawRecordPosition | undefined, limit: number): Promise<RawPayloadBatch | undefined> {
-  let query = db
-    .selectFrom("raw_records")
-    .select(["parent_key", "record_id", sql<Buffer>`CAST(payload AS BLOB)`.as("payload")])
-    .where("kind", "=", kind);
+  let query = db.selectFrom("raw_records").select(["parent_key", "record_id", "payload"]).where("kind", "=", kind);
   if (after) query = query.where((eb) => eb(eb.refTuple("parent_key", "record_id"), ">", eb.tuple(after.parent_key, after.record_id)));
   const rows = await query.orderBy("parent_key").orderBy("record_id").limit(limit).execute();
   if (rows.length === 0) return undefined;

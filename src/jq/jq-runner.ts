@@ -33,7 +33,7 @@ export interface JqStream {
    * after that. Rejects with JqTimeoutError when jq printed nothing for the timeout while inputs
    * waited; the stream is then unusable.
    */
-  map(inputs: readonly Buffer[]): Promise<(string | undefined)[]>;
+  map(inputs: readonly string[]): Promise<(string | undefined)[]>;
   /** Ends jq and resolves once it has exited; batches still waiting reject. */
   close(): Promise<void>;
 }
@@ -174,7 +174,7 @@ const SPACE = 0x20;
 
 /** A batch of a stream: its inputs, the sequence number of the first, and what jq printed for each. */
 interface StreamBatch {
-  readonly inputs: readonly Buffer[];
+  readonly inputs: readonly string[];
   readonly firstSeq: number;
   /** Lines jq printed for each input (counting stops at 2): a result stands only when there is exactly one. */
   readonly lineCounts: Uint8Array;
@@ -216,18 +216,19 @@ function writeBatch(stdin: Writable, batch: StreamBatch, nonce: string, pool: Ch
     chunk = takeChunk(pool);
     at = 0;
   };
-  const tail = Buffer.from(`,"${nonce}"]\n`, "latin1");
+  const tail = `,"${nonce}"]\n`;
   batch.inputs.forEach((input, index) => {
     const head = `["${nonce}",${batch.firstSeq + index},`;
-    const length = head.length + input.length + tail.length;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const length = head.length + 3 * input.length + tail.length;
     if (at + length > CHUNK_BYTES) send();
     if (length > CHUNK_BYTES) {
-      stdin.write(Buffer.concat([Buffer.from(head, "latin1"), input, tail]));
+      stdin.write(`${head}${input}${tail}`);
       return;
     }
     at += chunk.write(head, at, "latin1");
-    at += input.copy(chunk, at);
-    at += tail.copy(chunk, at);
+    at += chunk.write(input, at);
+    at += chunk.write(tail, at, "latin1");
   });
   at += chunk.write(`["${nonce}"]\n`, at, "latin1");
   send();

@@ -20,9 +20,8 @@ import type { Blueprint } from "../model/blueprint";
 import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
-import type { RecordMapping } from "./interpret-output";
 import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
-import { mapStreamedRecords } from "./map-records";
+import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { stageEntity } from "./stage-entity";
 
@@ -83,28 +82,30 @@ function listRelationTargets(blueprints: readonly Blueprint[]): RelationTarget[]
 
 interface StagingContext {
   readonly db: StagingDb;
+  readonly jq: JqRunner;
   readonly runId: number;
   readonly kind: string;
   readonly blueprints: ReadonlyMap<string, Blueprint>;
 }
 
-/** Writes what one program made of one batch: entities (first staged wins a duplicate key) and mapping errors. */
-async function stageBatch(
-  context: StagingContext,
-  program: MappingProgram,
-  positions: readonly RawRecordPosition[],
-  mappings: readonly RecordMapping[],
-  counts: KindCounts,
-): Promise<void> {
+/**
+ * Writes what one program made of one batch: entities (first staged wins a duplicate key) and mapping
+ * errors. Returns how many entities the batch gave.
+ */
+async function stageBatch(context: StagingContext, task: BatchTask, records: readonly StreamedRecord[], counts: KindCounts): Promise<number> {
   const { db, runId, kind } = context;
+  const { program } = task;
   const rows: StagedEntityRow[] = [];
   const errors: MappingErrorRow[] = [];
   const identifierField = program.fields[0];
   const blueprintField = program.fields[1];
-  mappings.forEach((mapping, index) => {
-    const recordId = (positions[index] as RawRecordPosition).record_id;
+  let entities = 0;
+  for (const [index, record] of records.entries()) {
+    const recordId = (task.positions[index] as RawRecordPosition).record_id;
+    const mapping = await readStreamedRecord(context.jq, program, record, task.payloads[index] as string);
     counts.skipped += mapping.skipped;
     counts.filtered += mapping.filtered;
+    entities += mapping.entities.length;
     for (const problem of mapping.problems) errors.push({ run_id: runId, kind, record_id: recordId, ...problem });
     for (const draft of mapping.entities) {
       const staged = stageEntity(draft, context.blueprints);
@@ -123,7 +124,7 @@ async function stageBatch(
         held_back_reason: staged.heldBackReason,
       });
     }
-  });
+  }
   for (const duplicate of await insertStagedEntities(db, rows)) {
     const winner = await findStagedEntitySource(db, duplicate.blueprint, duplicate.identifier);
     const source = winner ? `${winner.kind} record ${winner.record_id}` : "another record";
@@ -137,6 +138,7 @@ async function stageBatch(
     });
   }
   await insertMappingErrors(db, errors);
+  return entities;
 }
 
 /**
@@ -169,7 +171,8 @@ async function closeProgramStreams(streams: ReadonlyMap<MappingProgram, ProgramS
 interface BatchTask {
   readonly program: MappingProgram;
   readonly positions: readonly RawRecordPosition[];
-  readonly mapped: Promise<RecordMapping[]>;
+  readonly payloads: readonly string[];
+  readonly mapped: Promise<StreamedRecord[]>;
 }
 
 /**
@@ -192,7 +195,7 @@ async function transformKind(
     await deleteStagedEntitiesOfKind(trx, plan.kind);
     await deleteMappingErrorsOfKind(trx, plan.kind);
     await deleteRelationIssuesOfKind(trx, plan.kind);
-    const context: StagingContext = { db: trx, runId, kind: plan.kind, blueprints };
+    const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints };
 
     let after: RawRecordPosition | undefined;
     let isExhausted = false;
@@ -216,7 +219,7 @@ async function transformKind(
           const mapped = mapStreamedRecords(stream, deps.jq, program, batch.payloads);
           // Awaited in order below; until then a rejection must not count as unhandled.
           mapped.catch(() => undefined);
-          tasks.push({ program, positions: batch.positions, mapped });
+          tasks.push({ program, positions: batch.positions, payloads: batch.payloads, mapped });
         }
         turn += 1;
       }
@@ -224,10 +227,9 @@ async function transformKind(
     let entities = 0;
     await fill();
     for (let task = tasks.shift(); task !== undefined; task = tasks.shift()) {
-      const mappings = await task.mapped;
+      const records = await task.mapped;
       await fill();
-      await stageBatch(context, task.program, task.positions, mappings, counts);
-      entities += mappings.reduce((sum, mapping) => sum + mapping.entities.length, 0);
+      entities += await stageBatch(context, task, records, counts);
       // Stopping mid-kind rolls the kind back to what it was: never half old and half new.
       if (deps.signal?.aborted) throw new Interrupted();
       deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: counts.records, entities, state: "running" });

@@ -51,33 +51,37 @@ export async function mapRecords(jq: JqRunner, program: MappingProgram, batch: R
   }
 }
 
-/** What the program printed for one record, read; undefined when it cannot be read (mapRecords then decides). */
-function readStreamedRecord(program: MappingProgram, output: string | undefined): RecordMapping | undefined {
-  if (output === undefined) return undefined;
-  try {
-    return interpretRecordOutput(program, JSON.parse(output));
-  } catch {
-    return undefined;
-  }
+/** What a stream gave for a record: the program's output, to read when the record is staged, or its mapping when it was mapped again. */
+export type StreamedRecord = string | RecordMapping;
+
+/**
+ * Maps records with a stream running the resource's program (`program.text`), in order. Records the
+ * stream has no result for (jq failed on them or died) are mapped again, together, with mapRecords.
+ * The other records keep their output unread, so that reading it (readStreamedRecord) happens as each
+ * is staged and its objects die young. Throws only when jq times out.
+ */
+export async function mapStreamedRecords(stream: JqStream, jq: JqRunner, program: MappingProgram, payloads: readonly string[]): Promise<StreamedRecord[]> {
+  const outputs = await stream.map(payloads);
+  const missing = outputs.flatMap((output, index) => (output === undefined ? [index] : []));
+  if (missing.length === 0) return outputs as string[];
+  const remapped = await mapRecords(jq, program, { count: missing.length, payloads: missing.map((index) => payloads[index] as string).join("\n") });
+  const records: StreamedRecord[] = outputs.map((output) => output ?? "");
+  missing.forEach((index, position) => {
+    records[index] = remapped[position] as RecordMapping;
+  });
+  return records;
 }
 
 /**
- * Maps records with a stream running the resource's program (`program.text`), in order. A record the
- * stream has no readable result for (jq failed on it, died, or printed something unexpected) is
- * mapped again with mapRecords, with the others in that case, so every record ends exactly as
- * mapRecords would leave it. Throws only when jq times out.
+ * A streamed record's mapping: its output read with interpretRecordOutput; when the program printed
+ * something it should not have, the record mapped again alone with mapRecords (which reports it).
+ * Throws only when jq times out.
  */
-export async function mapStreamedRecords(stream: JqStream, jq: JqRunner, program: MappingProgram, payloads: readonly Buffer[]): Promise<RecordMapping[]> {
-  const outputs = await stream.map(payloads);
-  const mappings = outputs.map((output) => readStreamedRecord(program, output));
-  const missing = mappings.flatMap((mapping, index) => (mapping === undefined ? [index] : []));
-  if (missing.length === 0) return mappings as RecordMapping[];
-  const remapped = await mapRecords(jq, program, {
-    count: missing.length,
-    payloads: missing.map((index) => (payloads[index] as Buffer).toString("utf8")).join("\n"),
-  });
-  missing.forEach((index, position) => {
-    mappings[index] = remapped[position];
-  });
-  return mappings as RecordMapping[];
+export async function readStreamedRecord(jq: JqRunner, program: MappingProgram, record: StreamedRecord, payload: string): Promise<RecordMapping> {
+  if (typeof record !== "string") return record;
+  try {
+    return interpretRecordOutput(program, JSON.parse(record));
+  } catch {
+    return (await mapRecords(jq, program, { count: 1, payloads: payload }))[0] as RecordMapping;
+  }
 }

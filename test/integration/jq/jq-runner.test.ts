@@ -122,7 +122,7 @@ describe("createJqRunner when jq stops reading its input early", () => {
 });
 
 describe("createJqRunner startStream", () => {
-  const inputs = (...values: string[]): Buffer[] => values.map((value) => Buffer.from(value));
+  const inputs = (...values: string[]): string[] => values;
   const FILTER = 'if type == "object" then .n * 2 elif . == "two" then 1, 2 elif . == "none" then empty else error("boom") end';
 
   it("answers each input of overlapping batches with its output, in order, and keeps jq running between them", async () => {
