@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { listSnapshotKeys, PENDING_HASH, readSnapshotEntities, removeSnapshotRows, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
+import { PENDING_HASH, readSnapshotEntities, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
 import { readStagedEntities } from "../../db/queries/load-inputs";
+import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, removeUnseenSnapshotRows, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
 import type { StagingDb } from "../../db/database";
 import { LoadError } from "../errors";
 import { describePortError } from "./batches";
@@ -9,6 +10,8 @@ import type { PortClient } from "./port-client";
 
 /** Port's largest search page. */
 const SEARCH_PAGE = 1000;
+/** Entities of a search page decided at a time. */
+const DECIDE_CHUNK = 100;
 /** Pages per blueprint before reconcile gives up on a `next` that never ends (100 million entities). */
 const MAX_SEARCH_PAGES = 100_000;
 /** The prefix of snapshot hashes read back from Port: never equal to a staged (sha-256 hex) hash, so such entities are re-pushed. */
@@ -80,18 +83,37 @@ export interface ReconcileTally {
   readonly complete: boolean;
 }
 
+interface ReconcileDeps {
+  readonly db: StagingDb;
+  readonly client: PortClient;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * Rebuilds the snapshot of one blueprint from Port, paging its search route: each page is decided
- * entity by entity (`decideReconcile`) and written in one transaction; once every page is read,
- * snapshot rows Port no longer holds are removed, so the diff re-creates them if staged. A
- * blueprint Port does not have (404) holds nothing. Throws LoadError when Port refuses the search.
+ * entity by entity (`decideReconcile`) and written in one transaction, with its identifiers noted in
+ * SQLite (not in memory: one page at a time is held); once every page is read, snapshot rows Port
+ * no longer holds are removed, so the diff re-creates them if staged. A blueprint Port does not have
+ * (404) holds nothing. Throws LoadError when Port refuses the search.
  */
 export async function reconcileBlueprint(
-  deps: { readonly db: StagingDb; readonly client: PortClient; readonly signal?: AbortSignal | undefined },
+  deps: ReconcileDeps,
   blueprint: string,
   stamp: { readonly runId: number; readonly at: string },
 ): Promise<ReconcileTally> {
-  const seen = new Set<string>();
+  await startSeenIdentifiers(deps.db);
+  try {
+    return await readPortPages(deps, blueprint, stamp);
+  } finally {
+    await dropSeenIdentifiers(deps.db);
+  }
+}
+
+async function readPortPages(
+  deps: ReconcileDeps,
+  blueprint: string,
+  stamp: { readonly runId: number; readonly at: string },
+): Promise<ReconcileTally> {
   let written = 0;
   let ignored = 0;
   let from: string | undefined;
@@ -109,20 +131,9 @@ export async function reconcileBlueprint(
     const body = asRecord(reply.body);
     const entities = (Array.isArray(body["entities"]) ? body["entities"] : []).map(asRecord).filter((entity) => typeof entity["identifier"] === "string");
     const identifiers = entities.map((entity) => entity["identifier"] as string);
-    for (const identifier of identifiers) seen.add(identifier);
     const outcome = await deps.db.transaction().execute(async (trx) => {
-      const snapshot = await readSnapshotEntities(trx, blueprint, identifiers);
-      const staged = await readStagedEntities(trx, blueprint, identifiers);
-      const rows: SnapshotRow[] = [];
-      let skipped = 0;
-      for (const entity of entities) {
-        const identifier = entity["identifier"] as string;
-        const decision = decideReconcile({ ...entity, blueprint }, snapshot.get(identifier), staged.get(identifier));
-        if (decision.type === "write") rows.push(decision.row);
-        else if (decision.type === "ignore") skipped += 1;
-      }
-      await writeSnapshotRows(trx, blueprint, rows, stamp);
-      return { written: rows.length, ignored: skipped };
+      await addSeenIdentifiers(trx, identifiers);
+      return recordPage(trx, blueprint, entities, stamp);
     });
     written += outcome.written;
     ignored += outcome.ignored;
@@ -133,10 +144,40 @@ export async function reconcileBlueprint(
     }
     from = next;
   }
-  if (!complete) return { blueprint, inPort: seen.size, written, forgotten: 0, ignored, complete };
-  const gone = (await listSnapshotKeys(deps.db, [blueprint])).map((row) => row.identifier).filter((identifier) => !seen.has(identifier));
-  for (let start = 0; start < gone.length; start += 500) await removeSnapshotRows(deps.db, blueprint, gone.slice(start, start + 500));
-  return { blueprint, inPort: seen.size, written, forgotten: gone.length, ignored, complete };
+  const inPort = await countSeenIdentifiers(deps.db);
+  if (!complete) return { blueprint, inPort, written, forgotten: 0, ignored, complete };
+  const forgotten = await removeUnseenSnapshotRows(deps.db, blueprint);
+  return { blueprint, inPort, written, forgotten, ignored, complete };
+}
+
+/**
+ * Decides and writes the snapshot rows of one page of Port's entities, a chunk at a time: the staged
+ * and snapshot rows read to decide stay a chunk's worth, so the garbage each page leaves is small.
+ */
+async function recordPage(
+  db: StagingDb,
+  blueprint: string,
+  entities: readonly Record<string, unknown>[],
+  stamp: { readonly runId: number; readonly at: string },
+): Promise<{ written: number; ignored: number }> {
+  let written = 0;
+  let ignored = 0;
+  for (let start = 0; start < entities.length; start += DECIDE_CHUNK) {
+    const chunk = entities.slice(start, start + DECIDE_CHUNK);
+    const identifiers = chunk.map((entity) => entity["identifier"] as string);
+    const snapshot = await readSnapshotEntities(db, blueprint, identifiers);
+    const staged = await readStagedEntities(db, blueprint, identifiers);
+    const rows: SnapshotRow[] = [];
+    for (const entity of chunk) {
+      const identifier = entity["identifier"] as string;
+      const decision = decideReconcile({ ...entity, blueprint }, snapshot.get(identifier), staged.get(identifier));
+      if (decision.type === "write") rows.push(decision.row);
+      else if (decision.type === "ignore") ignored += 1;
+    }
+    await writeSnapshotRows(db, blueprint, rows, stamp);
+    written += rows.length;
+  }
+  return { written, ignored };
 }
 
 interface NormalizedEntity {
