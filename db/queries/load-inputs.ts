@@ -4,34 +4,20 @@ import type { StagingDb } from "../database";
 // extract_status, raw_records). They live apart from those tables' own query files so that each
 // stage keeps one file per table it writes.
 
-export interface StagedKeyRow {
-  readonly blueprint: string;
-  readonly identifier: string;
-  readonly kind: string;
-  readonly hash: string;
-  readonly heldBack: boolean;
-}
-
-/** Every staged entity's key, kind, hash and whether transform held it back (its JSON stays in SQLite). */
-export async function listStagedKeys(db: StagingDb): Promise<StagedKeyRow[]> {
-  const rows = await db.selectFrom("staged_entities").select(["blueprint", "identifier", "kind", "hash", "held_back_reason"]).execute();
-  return rows.map((row) => ({ blueprint: row.blueprint, identifier: row.identifier, kind: row.kind, hash: row.hash, heldBack: row.held_back_reason !== null }));
-}
-
-/** The staged JSON and hash of some identifiers of one blueprint, by identifier (absent ones are left out). */
+/** The staged JSON, hash and kind of some identifiers of one blueprint, and whether transform held them back, by identifier (absent ones are left out). */
 export async function readStagedEntities(
   db: StagingDb,
   blueprint: string,
   identifiers: readonly string[],
-): Promise<Map<string, { entityJson: string; hash: string; heldBack: boolean }>> {
+): Promise<Map<string, { entityJson: string; hash: string; kind: string; heldBack: boolean }>> {
   if (identifiers.length === 0) return new Map();
   const rows = await db
     .selectFrom("staged_entities")
-    .select(["identifier", "entity_json", "hash", "held_back_reason"])
+    .select(["identifier", "entity_json", "hash", "kind", "held_back_reason"])
     .where("blueprint", "=", blueprint)
     .where("identifier", "in", identifiers)
     .execute();
-  return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, heldBack: row.held_back_reason !== null }]));
+  return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, kind: row.kind, heldBack: row.held_back_reason !== null }]));
 }
 
 /** Each kind's latest extract: its status (`complete`, `failed` or `running`) and mode (`full` or `incremental`). */

@@ -34,12 +34,6 @@ export async function readSnapshotEntities(db: StagingDb, blueprint: string, ide
   return new Map(rows.map((row) => [row.identifier, { identifier: row.identifier, entityJson: row.entity_json, hash: row.hash }]));
 }
 
-/** Every snapshot row of one blueprint (identifier and JSON), for following relations. */
-export async function listSnapshotEntities(db: StagingDb, blueprint: string): Promise<SnapshotRow[]> {
-  const rows = await db.selectFrom("port_snapshot").select(["identifier", "entity_json", "hash"]).where("blueprint", "=", blueprint).execute();
-  return rows.map((row) => ({ identifier: row.identifier, entityJson: row.entity_json, hash: row.hash }));
-}
-
 /**
  * Writes (inserts or replaces) snapshot rows of one blueprint. With `keepExisting`, rows already
  * present are left as they are (used to mark creates pending without touching a confirmed row).

@@ -1,13 +1,14 @@
 import type { StagingDb } from "../../db/database";
-import { listLatestExtractStatus, listRawExamples, listStagedKeys, readStagedEntities } from "../../db/queries/load-inputs";
-import { listSnapshotKeys, readSnapshotEntities } from "../../db/queries/port-snapshot";
+import { listLatestExtractStatus, listRawExamples } from "../../db/queries/load-inputs";
+import { listDeletionPage, listUpsertPage, tallySnapshot, tallyStagedEntities, type StagedTallyRow } from "../../db/queries/load-plan";
+import { readSnapshotEntities } from "../../db/queries/port-snapshot";
+import type { RelationDefinition } from "../../db/queries/snapshot-relations";
 import { StageFailedError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { NetworkSettings, PortSettings } from "../model/config";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
-import { formatEntityKey, type RelationTargets } from "./dependents";
 import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
 import { applyWrites, type BlueprintCounts } from "./loader";
 import { decideExtractBlock, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
@@ -63,8 +64,8 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   const started = Date.now();
   const { db, progress } = deps;
   const warn = (message: string): void => progress.report({ type: "warning", stage: "load", message });
-  const stagedKeys = await listStagedKeys(db);
-  const scope = listScopeBlueprints(input.resources, stagedKeys);
+  let stagedTallies = await tallyStagedEntities(db);
+  const scope = listScopeBlueprints(input.resources, stagedTallies);
   progress.report({ type: "stage-start", stage: "load", kinds: scope });
   const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent }) : undefined;
   try {
@@ -77,21 +78,26 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
         warn(registered.warning);
       }
     }
-    if (client && input.reconcile) await reconcileScope(deps, client, input.runId, scope);
+    if (client && input.reconcile) {
+      await reconcileScope(deps, client, input.runId, scope);
+      // Reconcile rewrote the snapshot the creates and updates were counted against.
+      stagedTallies = await tallyStagedEntities(db);
+    }
 
-    const plans = await planScope(db, input, stagedKeys, scope);
+    const plans = await planScope(db, input, stagedTallies, scope);
     const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
-    const relationTargets = readRelationTargets(input.blueprints);
-    const levels = orderBlueprintLevels(scope, (blueprint) => [...(relationTargets.get(blueprint)?.values() ?? [])]).map((level) =>
-      level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
+    const relations = listRelationDefinitions(input.blueprints);
+    const levels = orderBlueprintLevels(scope, (blueprint) => relations.filter((relation) => relation.blueprint === blueprint).map((relation) => relation.target)).map(
+      (level) => level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
     );
+    const selectedKinds = input.resources.map((resource) => resource.kind);
 
     // Summaries list blueprints in the order their upserts go.
     const ordered = levels.flat();
     if (input.dryRun || !client) {
       const summary = summarize(input, ordered, undefined, started, client);
       progress.report({ type: "stage-end", stage: "load", ok: true });
-      return { ...summary, plan: await previewChanges(db, levels) };
+      return { ...summary, plan: await previewChanges(db, levels, selectedKinds) };
     }
 
     if (input.sendRawDataExamples && integrationReady && !deps.signal?.aborted) {
@@ -99,8 +105,6 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
       for (const warning of await sendRawExamples(client, input.integration.identifier, kinds)) warn(warning);
     }
 
-    const selectedKinds = new Set(input.resources.map((resource) => resource.kind));
-    const pushable = new Set(stagedKeys.filter((key) => !key.heldBack && selectedKinds.has(key.kind)).map((key) => formatEntityKey(key.blueprint, key.identifier)));
     for (const plan of ordered) reportBlueprint(deps, plan, undefined, "running");
     const applied = await applyWrites(
       {
@@ -114,10 +118,10 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
         flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
         deleteDependents: input.mapping.deleteDependentEntities,
         concurrency: CONCURRENCY,
-        relationTargets,
+        relations,
+        kinds: selectedKinds,
       },
       levels,
-      (blueprint, identifier) => pushable.has(formatEntityKey(blueprint, identifier)),
     );
     const summary: LoadSummary = {
       ...summarize(input, ordered, applied.counts, started, client),
@@ -158,18 +162,18 @@ async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number,
   }
 }
 
-async function planScope(db: StagingDb, input: LoadInput, stagedKeys: Awaited<ReturnType<typeof listStagedKeys>>, scope: readonly string[]): Promise<BlueprintPlan[]> {
-  const snapshot = await listSnapshotKeys(db, scope);
+async function planScope(db: StagingDb, input: LoadInput, stagedTallies: readonly StagedTallyRow[], scope: readonly string[]): Promise<BlueprintPlan[]> {
+  const snapshot = await tallySnapshot(db, scope);
   const latestStatus = await listLatestExtractStatus(db);
   const stagedKinds = new Map<string, Set<string>>();
-  for (const key of stagedKeys) {
-    const kinds = stagedKinds.get(key.blueprint) ?? new Set<string>();
-    kinds.add(key.kind);
-    stagedKinds.set(key.blueprint, kinds);
+  for (const tally of stagedTallies) {
+    const kinds = stagedKinds.get(tally.blueprint) ?? new Set<string>();
+    kinds.add(tally.kind);
+    stagedKinds.set(tally.blueprint, kinds);
   }
   return planLoad({
     blueprints: scope,
-    staged: stagedKeys,
+    staged: stagedTallies,
     snapshot,
     selectedKinds: new Set(input.resources.map((resource) => resource.kind)),
     extractBlock: (blueprint) => decideExtractBlock(listFeedingKinds(blueprint, input.mapping.resources, stagedKinds.get(blueprint) ?? []), latestStatus),
@@ -178,10 +182,8 @@ async function planScope(db: StagingDb, input: LoadInput, stagedKeys: Awaited<Re
   });
 }
 
-function readRelationTargets(blueprints: readonly Blueprint[]): RelationTargets {
-  return new Map(
-    blueprints.map((blueprint) => [blueprint.identifier, new Map(Object.entries(blueprint.relations).map(([name, relation]) => [name, relation.target]))]),
-  );
+function listRelationDefinitions(blueprints: readonly Blueprint[]): RelationDefinition[] {
+  return blueprints.flatMap((blueprint) => Object.entries(blueprint.relations).map(([name, relation]) => ({ blueprint: blueprint.identifier, name, target: relation.target })));
 }
 
 function summarize(
@@ -195,9 +197,9 @@ function summarize(
     const done = counts?.get(plan.blueprint);
     return {
       blueprint: plan.blueprint,
-      created: counts ? (done?.created ?? 0) : plan.create.length,
-      updated: counts ? (done?.updated ?? 0) : plan.update.length,
-      deleted: counts ? (done?.deleted ?? 0) : plan.delete.length,
+      created: counts ? (done?.created ?? 0) : plan.creates,
+      updated: counts ? (done?.updated ?? 0) : plan.updates,
+      deleted: counts ? (done?.deleted ?? 0) : plan.deletes,
       unchanged: plan.unchanged,
       failed: done?.failed ?? 0,
       deletesWithheld: plan.deletesWithheld,
@@ -214,36 +216,42 @@ function summarize(
   };
 }
 
-/** The first changes in the order load sends them (upserts by level, then deletes in reverse), updates with their changed fields. */
-async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[]): Promise<PlanPreview> {
-  const upserts = levels.flat().flatMap((plan) => [
-    ...plan.create.map((identifier): PlannedChange => ({ operation: "create", blueprint: plan.blueprint, identifier })),
-    ...plan.update.map((identifier): PlannedChange => ({ operation: "update", blueprint: plan.blueprint, identifier })),
-  ]);
-  const deletes = [...levels]
-    .reverse()
-    .flat()
-    .flatMap((plan) => plan.delete.map((identifier): PlannedChange => ({ operation: "delete", blueprint: plan.blueprint, identifier })));
-  const all = [...upserts, ...deletes];
+/**
+ * The first changes in the order load sends them (upserts by level, each blueprint's in identifier
+ * order, then deletes in reverse), updates with their changed fields, read from the same pages load
+ * reads; the total from the plan's counts.
+ */
+async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[], kinds: readonly string[]): Promise<PlanPreview> {
   const changes: PlannedChange[] = [];
-  for (const change of all.slice(0, PREVIEW_LIMIT)) {
-    if (change.operation !== "update") {
-      changes.push(change);
-      continue;
+  for (const plan of levels.flat()) {
+    const room = PREVIEW_LIMIT - changes.length;
+    if (room <= 0 || plan.creates + plan.updates === 0) continue;
+    for (const row of await listUpsertPage(db, { blueprint: plan.blueprint, kinds, after: undefined, limit: room })) {
+      if (row.isCreate) {
+        changes.push({ operation: "create", blueprint: plan.blueprint, identifier: row.identifier });
+        continue;
+      }
+      const before = (await readSnapshotEntities(db, plan.blueprint, [row.identifier])).get(row.identifier);
+      const fields = before ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(row.entityJson)) : [];
+      changes.push({ operation: "update", blueprint: plan.blueprint, identifier: row.identifier, fields });
     }
-    const before = (await readSnapshotEntities(db, change.blueprint, [change.identifier])).get(change.identifier);
-    const after = (await readStagedEntities(db, change.blueprint, [change.identifier])).get(change.identifier);
-    const fields = before && after ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(after.entityJson)) : [];
-    changes.push({ ...change, fields });
   }
-  return { changes, totalChanges: all.length };
+  for (const plan of [...levels].reverse().flat()) {
+    const room = PREVIEW_LIMIT - changes.length;
+    if (room <= 0 || plan.deletes === 0) continue;
+    for (const identifier of await listDeletionPage(db, { blueprint: plan.blueprint, after: undefined, limit: room })) {
+      changes.push({ operation: "delete", blueprint: plan.blueprint, identifier });
+    }
+  }
+  const totalChanges = levels.flat().reduce((sum, plan) => sum + plan.creates + plan.updates + plan.deletes, 0);
+  return { changes, totalChanges };
 }
 
 function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts: BlueprintCounts | undefined, state: "running" | "done" | "failed"): void {
   if (!plan) return;
   const done = counts ? counts.created + counts.updated + counts.deleted : 0;
   const notes = [
-    `${plan.create.length} to create, ${plan.update.length} to update, ${plan.delete.length} to delete`,
+    `${plan.creates} to create, ${plan.updates} to update, ${plan.deletes} to delete`,
     counts && counts.failed > 0 ? `${counts.failed} refused by Port` : undefined,
     plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
     plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,
@@ -253,7 +261,7 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
     type: "kind",
     stage: "load",
     kind: plan.blueprint,
-    entities: plan.create.length + plan.update.length + plan.unchanged,
+    entities: plan.creates + plan.updates + plan.unchanged,
     changes: done,
     state,
     message: notes.join("; "),

@@ -1,7 +1,9 @@
 import type { StagingDb } from "../../db/database";
 import { recordLoadErrors, type LoadErrorRow } from "../../db/queries/load-errors";
 import { readStagedEntities } from "../../db/queries/load-inputs";
-import { listSnapshotEntities, PENDING_HASH, removeSnapshotRows, writeSnapshotRows } from "../../db/queries/port-snapshot";
+import { listDeletionPage, listUpsertPage, type UpsertRow } from "../../db/queries/load-plan";
+import { PENDING_HASH, removeSnapshotRows, writeSnapshotRows } from "../../db/queries/port-snapshot";
+import { dropSnapshotRelations, indexSnapshotRelations, listDependents, type RelationDefinition } from "../../db/queries/snapshot-relations";
 import { HttpError } from "../errors";
 import type { LoadFailure } from "../model/summary";
 import {
@@ -16,11 +18,14 @@ import {
   type OutgoingEntity,
   type Rejection,
 } from "./batches";
-import { collectDependents, formatEntityKey, listRelationKeys, parseEntityKey, type DependentsIndex, type RelationTargets } from "./dependents";
 import type { PortClient, UpsertFlags } from "./port-client";
 
 /** Staged rows read from SQLite at a time while batches are cut (a few batches' worth, so memory stays flat). */
 const READ_CHUNK = 200;
+/** Identifiers to delete read from SQLite at a time (a few bulk deletes' worth). */
+const DELETE_READ_CHUNK = 500;
+/** Snapshot rows removed by one statement (well under SQLite's limit on bound parameters). */
+const REMOVE_CHUNK = 500;
 /** Refused entities listed in the summary; all of them are in load_errors. */
 const MAX_LISTED_FAILURES = 100;
 
@@ -38,16 +43,22 @@ export interface LoaderSettings {
   readonly deleteDependents: boolean;
   /** Bulk requests in flight at once. */
   readonly concurrency: number;
-  /** Relation name → target blueprint, per blueprint (from the blueprint definitions). */
-  readonly relationTargets: RelationTargets;
+  /** The relations the blueprint definitions declare, to find the dependents Port deletes with ours. */
+  readonly relations: readonly RelationDefinition[];
+  /** Kinds whose staged entities may be pushed (`--only` narrows them). */
+  readonly kinds: readonly string[];
 }
 
-/** The writes planned for one blueprint. */
+/**
+ * The writes planned for one blueprint, in counts. The loader reads the entities to create or update
+ * and the identifiers to delete page by page as it sends them, from the same diff the counts come from.
+ */
 export interface BlueprintWrites {
   readonly blueprint: string;
-  readonly create: readonly string[];
-  readonly update: readonly string[];
-  readonly delete: readonly string[];
+  readonly creates: number;
+  readonly updates: number;
+  /** Deletions to send (0 when withheld). */
+  readonly deletes: number;
 }
 
 export interface BlueprintCounts {
@@ -83,20 +94,16 @@ interface DeleteBatch {
  * Applies planned writes to Port: upserts level by level in relation order (targets first),
  * then, when missing targets are not created as placeholders, one more try for entities Port
  * refused with 404 (a target sent later in the same run), then deletes level by level in reverse
- * order. Within a level `concurrency` bulk requests are in flight. Before a create is sent its
- * snapshot row is marked pending; every answer is recorded in one transaction (confirmed rows
- * into `port_snapshot`, refusals into `load_errors`). When Port deletes dependents of our deletes,
- * their snapshot rows are forgotten in the transaction that records the delete, and the staged ones
- * are re-created at the end of the run (or by the next run, if this one stops first). A signal or an
- * unreachable Port stops new batches; those in flight finish and are recorded. Throws only
- * unexpected faults.
+ * order. Within a level `concurrency` bulk requests are in flight. Entities and identifiers are read
+ * from SQLite a few batches ahead of what is sent, so memory follows the batches, not the catalog.
+ * Before a create is sent its snapshot row is marked pending; every answer is recorded in one
+ * transaction (confirmed rows into `port_snapshot`, refusals into `load_errors`). When Port deletes
+ * dependents of our deletes, their snapshot rows are forgotten in the transaction that records the
+ * delete, and the staged ones are re-created at the end of the run (or by the next run, if this one
+ * stops first). A signal or an unreachable Port stops new batches; those in flight finish and are
+ * recorded. Throws only unexpected faults.
  */
-export async function applyWrites(
-  deps: LoaderDeps,
-  settings: LoaderSettings,
-  levels: readonly (readonly BlueprintWrites[])[],
-  isPushable: (blueprint: string, identifier: string) => boolean,
-): Promise<ApplyResult> {
+export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, levels: readonly (readonly BlueprintWrites[])[]): Promise<ApplyResult> {
   const counts = new Map<string, BlueprintCounts>();
   const failures: LoadFailure[] = [];
   const deferred: UpsertBatch[] = [];
@@ -194,9 +201,9 @@ export async function applyWrites(
     await sendUpserts(batch, retrying);
   };
 
-  // Filled just before the deletes are sent, when Port is asked to delete dependents.
-  let dependents: DependentsIndex | undefined;
-  // Entities deleted or forgotten so far, and the forgotten ones by blueprint.
+  // Set once the snapshot's relations are indexed, just before the deletes, when Port is asked to delete dependents.
+  let hasRelationIndex = false;
+  // Entities deleted or forgotten so far (keys of entityKey), and the forgotten ones by blueprint.
   const gone = new Set<string>();
   const forgotten = new Map<string, string[]>();
 
@@ -225,7 +232,7 @@ export async function applyWrites(
       await removeSnapshotRows(trx, batch.blueprint, confirmed);
       // In the same transaction: a run stopped (or killed) after this point would otherwise leave the
       // dependents Port just deleted in the snapshot, unchanged to every later diff and gone from Port.
-      if (dependents) await forgetDependents(trx, dependents, confirmed.map((identifier) => formatEntityKey(batch.blueprint, identifier)), gone, forgotten);
+      if (hasRelationIndex) await forgetDependents(trx, batch.blueprint, confirmed, gone, forgotten);
       await recordFailures(
         outcome.rejected.map((rejection) => ({
           blueprint: batch.blueprint,
@@ -242,14 +249,11 @@ export async function applyWrites(
     deps.onBatch?.(batch.blueprint, tally);
   };
 
-  const upsertLevels = async (writes: readonly (readonly BlueprintWrites[])[]): Promise<void> => {
-    for (const level of writes) {
-      if (shouldStop()) return;
-      await runPool(cutUpsertBatches(deps.db, level), settings.concurrency, (batch) => upsertBatch(batch, false), shouldStop);
-    }
-  };
-
-  await upsertLevels(levels);
+  for (const level of levels) {
+    if (shouldStop()) break;
+    const batches = cutLevelBatches(level, (writes) => readChangedEntities(deps.db, writes, settings.kinds));
+    await runPool(batches, settings.concurrency, (batch) => upsertBatch(batch, false), shouldStop);
+  }
   if (deferred.length > 0 && !shouldStop()) {
     const retries = deferred.splice(0).flatMap((batch) =>
       splitIntoBatches(batch.entities, (entity) => entity.bytes, { maxCount: MAX_UPSERT_BATCH, maxBytes: MAX_BODY_BYTES }).map((entities) => ({ ...batch, entities })),
@@ -257,26 +261,30 @@ export async function applyWrites(
     await runPool(fromArray(retries), settings.concurrency, (batch) => upsertBatch(batch, true), shouldStop);
   }
 
-  const hasDeletes = levels.some((level) => level.some((writes) => writes.delete.length > 0));
-  if (settings.deleteDependents && hasDeletes && !shouldStop()) dependents = await indexSnapshotDependents(deps.db, settings.relationTargets);
-  for (const level of [...levels].reverse()) {
-    if (shouldStop()) break;
-    const batches = level.flatMap((writes) =>
-      chunk(writes.delete, MAX_DELETE_BATCH).map((identifiers): DeleteBatch => ({ blueprint: writes.blueprint, identifiers })),
-    );
-    await runPool(fromArray(batches), settings.concurrency, (batch) => sendDeletes(batch), shouldStop);
+  const hasDeletes = levels.some((level) => level.some((writes) => writes.deletes > 0));
+  try {
+    if (settings.deleteDependents && hasDeletes && !shouldStop()) {
+      await indexSnapshotRelations(deps.db, settings.relations);
+      hasRelationIndex = true;
+    }
+    for (const level of [...levels].reverse()) {
+      if (shouldStop()) break;
+      await runPool(cutDeleteBatches(deps.db, level), settings.concurrency, (batch) => sendDeletes(batch), shouldStop);
+    }
+  } finally {
+    if (hasRelationIndex) await dropSnapshotRelations(deps.db);
   }
 
   let recreated = 0;
-  if (forgotten.size > 0 && !shouldStop()) {
-    const repairs = levels.map((level) =>
-      level.flatMap((writes) => {
-        const identifiers = (forgotten.get(writes.blueprint) ?? []).filter((identifier) => isPushable(writes.blueprint, identifier));
-        return identifiers.length === 0 ? [] : [{ blueprint: writes.blueprint, create: identifiers, update: [], delete: [] }];
-      }),
-    );
-    recreated = repairs.flat().reduce((sum, writes) => sum + writes.create.length, 0);
-    await upsertLevels(repairs);
+  const readRepairs = async function* (writes: BlueprintWrites): AsyncGenerator<UpsertRow[]> {
+    for await (const rows of readStagedCreates(deps.db, writes.blueprint, forgotten.get(writes.blueprint) ?? [], settings.kinds)) {
+      recreated += rows.length;
+      yield rows;
+    }
+  };
+  for (const level of levels) {
+    if (forgotten.size === 0 || shouldStop()) break;
+    await runPool(cutLevelBatches(level, readRepairs), settings.concurrency, (batch) => upsertBatch(batch, false), shouldStop);
   }
 
   return {
@@ -289,66 +297,99 @@ export async function applyWrites(
 }
 
 /**
- * Indexes who points at whom among the snapshot's entities (the relations we pushed), for finding the
- * dependents Port deletes along with ours (`delete_dependents=true`). Read once, before any delete.
+ * Removes from the snapshot the entities Port deleted along with the confirmed deletes `roots` of
+ * `blueprint`, so the next diff sees them as missing; records them in `gone` and, by blueprint, in
+ * `forgotten`. Whatever a gone entity leads to went with it (and is in `gone` already), so skipping
+ * gone entities leaves exactly the new ones.
  */
-async function indexSnapshotDependents(db: StagingDb, relationTargets: RelationTargets): Promise<DependentsIndex> {
-  const index = new Map<string, Set<string>>();
-  for (const [blueprint, targets] of relationTargets) {
-    if (targets.size === 0) continue;
-    for (const row of await listSnapshotEntities(db, blueprint)) {
-      const dependent = formatEntityKey(blueprint, row.identifier);
-      for (const target of listRelationKeys(JSON.parse(row.entityJson) as unknown, targets)) {
-        let dependents = index.get(target);
-        if (!dependents) {
-          dependents = new Set();
-          index.set(target, dependents);
-        }
-        dependents.add(dependent);
-      }
-    }
+async function forgetDependents(db: StagingDb, blueprint: string, roots: readonly string[], gone: Set<string>, forgotten: Map<string, string[]>): Promise<void> {
+  for (const identifier of roots) gone.add(entityKey(blueprint, identifier));
+  const byBlueprint = new Map<string, string[]>();
+  for (const dependent of await listDependents(db, blueprint, roots)) {
+    const key = entityKey(dependent.blueprint, dependent.identifier);
+    if (gone.has(key)) continue;
+    gone.add(key);
+    const identifiers = byBlueprint.get(dependent.blueprint);
+    if (identifiers) identifiers.push(dependent.identifier);
+    else byBlueprint.set(dependent.blueprint, [dependent.identifier]);
   }
-  return index;
+  for (const [dependentBlueprint, identifiers] of byBlueprint) {
+    for (let start = 0; start < identifiers.length; start += REMOVE_CHUNK) await removeSnapshotRows(db, dependentBlueprint, identifiers.slice(start, start + REMOVE_CHUNK));
+    forgotten.set(dependentBlueprint, [...(forgotten.get(dependentBlueprint) ?? []), ...identifiers]);
+  }
+}
+
+/** The key of an entity in `gone` (NUL never occurs in identifiers). */
+function entityKey(blueprint: string, identifier: string): string {
+  return `${blueprint}\u0000${identifier}`;
 }
 
 /**
- * Removes from the snapshot the entities Port deleted along with the confirmed deletes `roots`, so the
- * next diff sees them as missing; records them in `gone` and, by blueprint, in `forgotten`.
+ * The creates and updates of one blueprint, page by page in identifier order, until the planned
+ * count is read or a page comes back short. Each page starts after the last identifier read, so what
+ * the batches in flight write to the snapshot meanwhile cannot move an entity into a later page.
  */
-async function forgetDependents(db: StagingDb, index: DependentsIndex, roots: readonly string[], gone: Set<string>, forgotten: Map<string, string[]>): Promise<void> {
-  for (const root of roots) gone.add(root);
-  const byBlueprint = new Map<string, string[]>();
-  for (const key of collectDependents(index, roots, gone)) {
-    gone.add(key);
-    const { blueprint, identifier } = parseEntityKey(key);
-    const identifiers = byBlueprint.get(blueprint);
-    if (identifiers) identifiers.push(identifier);
-    else byBlueprint.set(blueprint, [identifier]);
-  }
-  for (const [blueprint, identifiers] of byBlueprint) {
-    for (let start = 0; start < identifiers.length; start += 500) await removeSnapshotRows(db, blueprint, identifiers.slice(start, start + 500));
-    forgotten.set(blueprint, [...(forgotten.get(blueprint) ?? []), ...identifiers]);
+async function* readChangedEntities(db: StagingDb, writes: BlueprintWrites, kinds: readonly string[]): AsyncGenerator<UpsertRow[]> {
+  const planned = writes.creates + writes.updates;
+  let after: string | undefined;
+  // Bounded by the plan: every page but the last holds READ_CHUNK of the planned rows.
+  for (let read = 0; read < planned; ) {
+    const rows = await listUpsertPage(db, { blueprint: writes.blueprint, kinds, after, limit: READ_CHUNK });
+    if (rows.length > 0) yield rows;
+    if (rows.length < READ_CHUNK) return;
+    read += rows.length;
+    after = rows[rows.length - 1]?.identifier;
   }
 }
 
-/** Reads the staged entities of one level in chunks and cuts them into bulk batches (≤ 20 entities, ≤ 1 MiB). */
-async function* cutUpsertBatches(db: StagingDb, level: readonly BlueprintWrites[]): AsyncGenerator<UpsertBatch> {
+/** The pushable staged entities among `identifiers` of one blueprint (of `kinds`, not held back), as creates, a page at a time. */
+async function* readStagedCreates(db: StagingDb, blueprint: string, identifiers: readonly string[], kinds: readonly string[]): AsyncGenerator<UpsertRow[]> {
+  const selected = new Set(kinds);
+  for (let start = 0; start < identifiers.length; start += READ_CHUNK) {
+    const slice = identifiers.slice(start, start + READ_CHUNK);
+    const staged = await readStagedEntities(db, blueprint, slice);
+    const rows: UpsertRow[] = [];
+    for (const identifier of slice) {
+      const row = staged.get(identifier);
+      if (row && !row.heldBack && selected.has(row.kind)) rows.push({ identifier, entityJson: row.entityJson, hash: row.hash, isCreate: true });
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/** Cuts the pages of each blueprint of one level into bulk batches (≤ 20 entities, ≤ 1 MiB), one blueprint after another. */
+async function* cutLevelBatches(level: readonly BlueprintWrites[], pagesOf: (writes: BlueprintWrites) => AsyncIterable<UpsertRow[]>): AsyncGenerator<UpsertBatch> {
   for (const writes of level) {
-    const creates = new Set(writes.create);
-    const identifiers = [...writes.create, ...writes.update];
-    for (let start = 0; start < identifiers.length; start += READ_CHUNK) {
-      const slice = identifiers.slice(start, start + READ_CHUNK);
-      const staged = await readStagedEntities(db, writes.blueprint, slice);
-      const entities: OutgoingEntity[] = [];
-      for (const identifier of slice) {
-        const row = staged.get(identifier);
-        if (!row) continue;
+    for await (const rows of pagesOf(writes)) {
+      const creates = new Set(rows.filter((row) => row.isCreate).map((row) => row.identifier));
+      const entities = rows.map((row): OutgoingEntity => {
         const body = buildUpsertBody(JSON.parse(row.entityJson) as Record<string, unknown>);
-        entities.push({ identifier, stagedJson: row.entityJson, hash: row.hash, body, bytes: Buffer.byteLength(JSON.stringify(body)) });
-      }
+        return { identifier: row.identifier, stagedJson: row.entityJson, hash: row.hash, body, bytes: Buffer.byteLength(JSON.stringify(body)) };
+      });
       for (const batch of splitIntoBatches(entities, (entity) => entity.bytes, { maxCount: MAX_UPSERT_BATCH, maxBytes: MAX_BODY_BYTES })) {
         yield { blueprint: writes.blueprint, entities: batch, creates };
       }
+    }
+  }
+}
+
+/**
+ * The deletions of each blueprint of one level, page by page in identifier order, cut into bulk
+ * deletes, until the planned count is read or a page comes back short. A dependent Port already
+ * deleted along with another (and the snapshot forgot) is not sent again.
+ */
+async function* cutDeleteBatches(db: StagingDb, level: readonly BlueprintWrites[]): AsyncGenerator<DeleteBatch> {
+  for (const writes of level) {
+    let after: string | undefined;
+    // Bounded by the plan: every page but the last holds DELETE_READ_CHUNK of the planned deletions.
+    for (let read = 0; read < writes.deletes; ) {
+      const identifiers = await listDeletionPage(db, { blueprint: writes.blueprint, after, limit: DELETE_READ_CHUNK });
+      for (let start = 0; start < identifiers.length; start += MAX_DELETE_BATCH) {
+        yield { blueprint: writes.blueprint, identifiers: identifiers.slice(start, start + MAX_DELETE_BATCH) };
+      }
+      if (identifiers.length < DELETE_READ_CHUNK) break;
+      read += identifiers.length;
+      after = identifiers[identifiers.length - 1];
     }
   }
 }
@@ -382,10 +423,3 @@ async function runPool<T>(source: AsyncIterator<T>, concurrency: number, work: (
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
 }
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
-

@@ -1,29 +1,36 @@
 import type { ResourceMapping } from "../model/mapping";
 import type { DeleteBlock } from "../model/summary";
 
-/** A staged entity as the planner sees it: where it comes from, its canonical hash, and whether transform held it back. */
-export interface StagedKey {
+/** How the staged entities of one kind under one blueprint compare with the snapshot (counted by SQLite). */
+export interface StagedTally {
   readonly blueprint: string;
-  readonly identifier: string;
   readonly kind: string;
-  readonly hash: string;
-  readonly heldBack: boolean;
+  /** Pushable entities the snapshot does not hold. */
+  readonly creates: number;
+  /** Pushable entities whose snapshot hash differs. */
+  readonly updates: number;
+  readonly unchanged: number;
+  readonly heldBack: number;
 }
 
-/** What Port is known to hold: one `port_snapshot` row without its JSON. */
-export interface SnapshotKey {
+/** How one blueprint's snapshot compares with the staged entities of every kind (counted by SQLite). */
+export interface SnapshotTally {
   readonly blueprint: string;
-  readonly identifier: string;
-  readonly hash: string;
+  readonly entities: number;
+  /** Snapshot rows no kind stages any more. */
+  readonly deletions: number;
 }
 
-/** What load will do to one blueprint. Identifier lists are sorted, so batches are the same from run to run. */
+/**
+ * What load will do to one blueprint, in counts: the identifiers are read page by page, in
+ * identifier order, while the changes are sent, so batches are the same from run to run.
+ */
 export interface BlueprintPlan {
   readonly blueprint: string;
-  readonly create: readonly string[];
-  readonly update: readonly string[];
-  /** Deletions to send (empty when withheld). */
-  readonly delete: readonly string[];
+  readonly creates: number;
+  readonly updates: number;
+  /** Deletions to send (0 when withheld). */
+  readonly deletes: number;
   readonly unchanged: number;
   readonly heldBack: number;
   readonly deletesWithheld: number;
@@ -33,9 +40,10 @@ export interface BlueprintPlan {
 export interface PlanInput {
   /** The blueprints this load covers, in any order. */
   readonly blueprints: readonly string[];
-  /** Every staged entity, of every kind: an entity staged by any kind is never a deletion. */
-  readonly staged: readonly StagedKey[];
-  readonly snapshot: readonly SnapshotKey[];
+  /** Staged tallies of every kind; only those of the selected kinds are counted. */
+  readonly staged: readonly StagedTally[];
+  /** Snapshot tallies: an entity staged by any kind, selected or not, is never a deletion. */
+  readonly snapshot: readonly SnapshotTally[];
   /** Kinds whose entities may be pushed (`--only` narrows them). */
   readonly selectedKinds: ReadonlySet<string>;
   /** Why the extracts of the kinds feeding the blueprint cannot tell what disappeared (see decideExtractBlock), or undefined when they can. */
@@ -68,49 +76,40 @@ export function decideDeleteBlock(input: {
 }
 
 /**
- * Diffs staged entities against the snapshot, per blueprint: new pushable entities are created,
- * pushable ones whose hash differs are updated, snapshot entities no kind stages any more are
- * deleted (unless withheld), held-back entities are neither pushed nor deleted. Pure.
+ * Plans each blueprint from the tallies SQLite counted: the creates, updates, unchanged and
+ * held-back entities of the selected kinds, and the snapshot entities no kind stages any more as
+ * deletions, sent unless withheld (decideDeleteBlock). Pure.
  */
 export function planLoad(input: PlanInput): BlueprintPlan[] {
-  const stagedBy = groupBy(input.staged, (entity) => entity.blueprint);
-  const snapshotBy = groupBy(input.snapshot, (entity) => entity.blueprint);
   return [...new Set(input.blueprints)].map((blueprint) => {
-    const staged = stagedBy.get(blueprint) ?? [];
-    const snapshot = snapshotBy.get(blueprint) ?? [];
-    const pushedHash = new Map(snapshot.map((entity) => [entity.identifier, entity.hash]));
-    const stagedIdentifiers = new Set(staged.map((entity) => entity.identifier));
-    const create: string[] = [];
-    const update: string[] = [];
+    let creates = 0;
+    let updates = 0;
     let unchanged = 0;
     let heldBack = 0;
-    for (const entity of staged) {
-      if (!input.selectedKinds.has(entity.kind)) continue;
-      if (entity.heldBack) {
-        heldBack += 1;
-        continue;
-      }
-      const hash = pushedHash.get(entity.identifier);
-      if (hash === undefined) create.push(entity.identifier);
-      else if (hash !== entity.hash) update.push(entity.identifier);
-      else unchanged += 1;
+    for (const tally of input.staged) {
+      if (tally.blueprint !== blueprint || !input.selectedKinds.has(tally.kind)) continue;
+      creates += tally.creates;
+      updates += tally.updates;
+      unchanged += tally.unchanged;
+      heldBack += tally.heldBack;
     }
-    const deletions = snapshot.filter((entity) => !stagedIdentifiers.has(entity.identifier)).map((entity) => entity.identifier);
+    const snapshot = input.snapshot.find((tally) => tally.blueprint === blueprint);
+    const deletions = snapshot?.deletions ?? 0;
     const deleteBlock = decideDeleteBlock({
-      deletions: deletions.length,
-      snapshotCount: snapshot.length,
+      deletions,
+      snapshotCount: snapshot?.entities ?? 0,
       extractBlock: input.extractBlock(blueprint),
       threshold: input.threshold,
       allowMassDelete: input.allowMassDelete,
     });
     return {
       blueprint,
-      create: create.sort(compareCodeUnits),
-      update: update.sort(compareCodeUnits),
-      delete: deleteBlock === undefined ? deletions.sort(compareCodeUnits) : [],
+      creates,
+      updates,
+      deletes: deleteBlock === undefined ? deletions : 0,
       unchanged,
       heldBack,
-      deletesWithheld: deleteBlock === undefined ? 0 : deletions.length,
+      deletesWithheld: deleteBlock === undefined ? 0 : deletions,
       ...(deleteBlock === undefined ? {} : { deleteBlock }),
     };
   });
@@ -155,7 +154,7 @@ export function decideExtractBlock(kinds: readonly string[], latest: ReadonlyMap
  * The blueprints a load covers: those the selected resources name literally, plus those their
  * staged entities carry (for computed blueprints).
  */
-export function listScopeBlueprints(selected: readonly ResourceMapping[], staged: readonly StagedKey[]): string[] {
+export function listScopeBlueprints(selected: readonly ResourceMapping[], staged: readonly { readonly blueprint: string; readonly kind: string }[]): string[] {
   const kinds = new Set(selected.map((resource) => resource.kind));
   const blueprints = new Set<string>();
   for (const resource of selected) {
@@ -214,15 +213,4 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 function unionKeys(left: Record<string, unknown>, right: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(left), ...Object.keys(right)])];
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

@@ -10,26 +10,21 @@ import {
   planLoad,
   readLiteralBlueprint,
   type PlanInput,
-  type SnapshotKey,
-  type StagedKey,
+  type SnapshotTally,
+  type StagedTally,
 } from "../../../src/load/plan";
 
-const staged = (identifier: string, hash: string, over: Partial<StagedKey> = {}): StagedKey => ({
-  blueprint: "user",
-  identifier,
-  kind: "/v2/users",
-  hash,
-  heldBack: false,
-  ...over,
-});
-const pushed = (identifier: string, hash: string, blueprint = "user"): SnapshotKey => ({ blueprint, identifier, hash });
+// The set arithmetic (which entity is a create, an update, unchanged, held back or a deletion) is
+// SQLite's, tested in test/integration/load/load-plan.test.ts; these tests cover what is decided from its counts.
+const staged = (counts: Partial<StagedTally> = {}): StagedTally => ({ blueprint: "user", kind: "/v2/users", creates: 0, updates: 0, unchanged: 0, heldBack: 0, ...counts });
+const pushed = (entities: number, deletions: number, blueprint = "user"): SnapshotTally => ({ blueprint, entities, deletions });
 
 const plan = (over: Partial<PlanInput>) =>
   planLoad({
     blueprints: ["user"],
     staged: [],
     snapshot: [],
-    selectedKinds: new Set(["/v2/users"]),
+    selectedKinds: new Set(["/v2/users", "/v2/more-users"]),
     extractBlock: () => undefined,
     threshold: 0.9,
     allowMassDelete: false,
@@ -42,82 +37,79 @@ const resource = (kind: string, blueprint: string): ResourceMapping =>
 describe("planLoad", () => {
   it.each([
     {
-      name: "creates entities Port does not hold",
-      staged: [staged("a", "h1")],
+      name: "carries the counts of one kind over",
+      staged: [staged({ creates: 3, updates: 2, unchanged: 7, heldBack: 1 })],
+      snapshot: [pushed(10, 1)],
+      expected: { creates: 3, updates: 2, deletes: 1, unchanged: 7, heldBack: 1, deletesWithheld: 0 },
+    },
+    {
+      name: "adds up the selected kinds feeding one blueprint",
+      staged: [staged({ creates: 1, unchanged: 4 }), staged({ kind: "/v2/more-users", creates: 2, updates: 1, heldBack: 2 })],
       snapshot: [],
-      expected: { create: ["a"], update: [], delete: [], unchanged: 0 },
+      expected: { creates: 3, updates: 1, deletes: 0, unchanged: 4, heldBack: 2 },
     },
     {
-      name: "updates entities whose hash differs from the pushed one",
-      staged: [staged("a", "h2")],
-      snapshot: [pushed("a", "h1")],
-      expected: { create: [], update: ["a"], delete: [], unchanged: 0 },
+      name: "pushes nothing of the kinds not selected",
+      staged: [staged({ kind: "/v2/other", creates: 5, updates: 5, unchanged: 5, heldBack: 5 })],
+      snapshot: [pushed(10, 0)],
+      expected: { creates: 0, updates: 0, deletes: 0, unchanged: 0, heldBack: 0 },
     },
     {
-      name: "leaves entities alone whose hash matches",
-      staged: [staged("a", "h1")],
-      snapshot: [pushed("a", "h1")],
-      expected: { create: [], update: [], delete: [], unchanged: 1 },
+      name: "counts nothing of other blueprints",
+      staged: [staged({ blueprint: "team", creates: 5 })],
+      snapshot: [pushed(10, 5, "team")],
+      expected: { creates: 0, updates: 0, deletes: 0, unchanged: 0, heldBack: 0 },
     },
     {
-      name: "deletes snapshot entities nothing stages any more",
-      staged: [staged("a", "h1")],
-      snapshot: [pushed("a", "h1"), pushed("b", "h1")],
-      expected: { create: [], update: [], delete: ["b"], unchanged: 1 },
-    },
-    {
-      name: "sorts identifiers so batches repeat from run to run",
-      staged: [staged("c", "1"), staged("a", "1"), staged("b", "1")],
+      name: "plans nothing for a blueprint neither staged nor in the snapshot",
+      staged: [],
       snapshot: [],
-      expected: { create: ["a", "b", "c"], update: [], delete: [], unchanged: 0 },
+      expected: { creates: 0, updates: 0, deletes: 0, unchanged: 0, heldBack: 0, deletesWithheld: 0 },
     },
-  ])("$name", ({ staged: stagedKeys, snapshot, expected }) => {
-    expect(plan({ staged: stagedKeys, snapshot })).toMatchObject(expected);
-  });
-
-  it("neither pushes nor deletes a held-back entity", () => {
-    const result = plan({
-      staged: [staged("a", "h2", { heldBack: true }), staged("b", "h9", { heldBack: true })],
-      snapshot: [pushed("a", "h1")],
-    });
-    expect(result).toMatchObject({ create: [], update: [], delete: [], heldBack: 2, unchanged: 0 });
-  });
-
-  it("pushes only entities of the selected kinds but protects every staged entity from deletion", () => {
-    const result = plan({
-      staged: [staged("a", "h2"), staged("b", "h2", { kind: "/v2/other" })],
-      snapshot: [pushed("a", "h1"), pushed("b", "h1")],
-    });
-    expect(result).toMatchObject({ update: ["a"], delete: [], unchanged: 0 });
+  ])("$name", ({ staged: tallies, snapshot, expected }) => {
+    expect(plan({ staged: tallies, snapshot })).toMatchObject(expected);
   });
 
   it.each(["extract-incomplete", "extract-incremental"] as const)("withholds deletions of a blueprint whose extracts say %s", (block) => {
-    const result = plan({ snapshot: [pushed("a", "h1")], extractBlock: () => block });
-    expect(result).toMatchObject({ delete: [], deletesWithheld: 1, deleteBlock: block });
+    const result = plan({ snapshot: [pushed(1, 1)], extractBlock: () => block });
+    expect(result).toMatchObject({ deletes: 0, deletesWithheld: 1, deleteBlock: block });
   });
 
   it("withholds deletions over the threshold and sends them with allowMassDelete", () => {
-    const snapshot = [pushed("a", "1"), pushed("b", "1"), pushed("c", "1"), pushed("d", "1")];
-    const stagedKeys = [staged("a", "1")];
-    expect(plan({ staged: stagedKeys, snapshot, threshold: 0.5 })).toMatchObject({ delete: [], deletesWithheld: 3, deleteBlock: "threshold" });
-    expect(plan({ staged: stagedKeys, snapshot, threshold: 0.5, allowMassDelete: true })).toMatchObject({ delete: ["b", "c", "d"], deletesWithheld: 0 });
-    expect(plan({ staged: stagedKeys, snapshot, threshold: 0.5, allowMassDelete: true })).not.toHaveProperty("deleteBlock");
+    const snapshot = [pushed(4, 3)];
+    const tallies = [staged({ unchanged: 1 })];
+    expect(plan({ staged: tallies, snapshot, threshold: 0.5 })).toMatchObject({ deletes: 0, deletesWithheld: 3, deleteBlock: "threshold" });
+    expect(plan({ staged: tallies, snapshot, threshold: 0.5, allowMassDelete: true })).toMatchObject({ deletes: 3, deletesWithheld: 0 });
+    expect(plan({ staged: tallies, snapshot, threshold: 0.5, allowMassDelete: true })).not.toHaveProperty("deleteBlock");
   });
 
   it("applies the threshold per blueprint, not across blueprints", () => {
     const results = planLoad({
       blueprints: ["severity", "user"],
-      staged: [...Array.from({ length: 100 }, (_, i) => staged(`u${i}`, "1"))],
-      snapshot: [...Array.from({ length: 100 }, (_, i) => pushed(`u${i}`, "1")), ...["s1", "s2", "s3"].map((id) => pushed(id, "1", "severity"))],
+      staged: [staged({ unchanged: 100 })],
+      snapshot: [pushed(100, 0), pushed(3, 3, "severity")],
       selectedKinds: new Set(["/v2/users", "/v1/severities"]),
       extractBlock: () => undefined,
       threshold: 0.9,
       allowMassDelete: false,
     });
-    expect(results.map((result) => [result.blueprint, result.delete.length, result.deleteBlock])).toEqual([
+    expect(results.map((result) => [result.blueprint, result.deletes, result.deleteBlock])).toEqual([
       ["severity", 0, "threshold"],
       ["user", 0, undefined],
     ]);
+  });
+
+  it("plans each blueprint once, in the order given", () => {
+    const results = planLoad({
+      blueprints: ["user", "team", "user"],
+      staged: [],
+      snapshot: [],
+      selectedKinds: new Set(),
+      extractBlock: () => undefined,
+      threshold: 0.9,
+      allowMassDelete: false,
+    });
+    expect(results.map((result) => result.blueprint)).toEqual(["user", "team"]);
   });
 });
 
@@ -181,8 +173,8 @@ describe("decideExtractBlock", () => {
 describe("listScopeBlueprints", () => {
   it("covers literal blueprints of the selected resources and blueprints their staged entities carry", () => {
     const selected = [resource("/v2/users", '"user"'), resource("/v2/things", ".blueprint")];
-    const stagedKeys = [staged("t", "1", { blueprint: "thingA", kind: "/v2/things" }), staged("x", "1", { blueprint: "other", kind: "/v2/other" })];
-    expect(listScopeBlueprints(selected, stagedKeys)).toEqual(["thingA", "user"]);
+    const tallies = [staged({ blueprint: "thingA", kind: "/v2/things" }), staged({ blueprint: "other", kind: "/v2/other" })];
+    expect(listScopeBlueprints(selected, tallies)).toEqual(["thingA", "user"]);
   });
 });
 

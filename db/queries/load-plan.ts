@@ -1,0 +1,117 @@
+import type { StagingDb } from "../database";
+
+// The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
+// plan, then pages of what differs, so the load holds neither table in memory (issue 6: at 250k
+// entities, reading every key into JS cost as much memory as the rest of the product together).
+
+/** How the staged entities of one kind under one blueprint compare with the snapshot. */
+export interface StagedTallyRow {
+  readonly blueprint: string;
+  readonly kind: string;
+  /** Pushable entities the snapshot does not hold. */
+  readonly creates: number;
+  /** Pushable entities whose snapshot hash differs (a pending row always differs). */
+  readonly updates: number;
+  readonly unchanged: number;
+  /** Entities transform held back, whatever the snapshot holds. */
+  readonly heldBack: number;
+}
+
+/** How one blueprint's snapshot compares with the staged entities. */
+export interface SnapshotTallyRow {
+  readonly blueprint: string;
+  /** Snapshot rows of the blueprint, pending ones included. */
+  readonly entities: number;
+  /** Snapshot rows no kind stages any more. */
+  readonly deletions: number;
+}
+
+/** A staged entity to send: its canonical JSON and hash, and whether the snapshot lacks it (a create). */
+export interface UpsertRow {
+  readonly identifier: string;
+  readonly entityJson: string;
+  readonly hash: string;
+  readonly isCreate: boolean;
+}
+
+/** Counts, per blueprint and kind, of staged entities to create, to update, unchanged and held back. One pass over staged_entities. */
+export async function tallyStagedEntities(db: StagingDb): Promise<StagedTallyRow[]> {
+  const rows = await db
+    .selectFrom("staged_entities as s")
+    .leftJoin("port_snapshot as p", (join) => join.onRef("p.blueprint", "=", "s.blueprint").onRef("p.identifier", "=", "s.identifier"))
+    .select((eb) => [
+      "s.blueprint",
+      "s.kind",
+      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "is", null)])).as("creates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "!=", f.ref("s.hash"))])).as("updates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "=", f.ref("s.hash"))])).as("unchanged"),
+      eb.fn.countAll<number>().filterWhere("s.held_back_reason", "is not", null).as("held_back"),
+    ])
+    .groupBy(["s.blueprint", "s.kind"])
+    .orderBy("s.blueprint")
+    .orderBy("s.kind")
+    .execute();
+  return rows.map((row) => ({ blueprint: row.blueprint, kind: row.kind, creates: row.creates, updates: row.updates, unchanged: row.unchanged, heldBack: row.held_back }));
+}
+
+/** Counts, per blueprint of `blueprints` the snapshot holds anything of, its rows and those nothing stages any more. */
+export async function tallySnapshot(db: StagingDb, blueprints: readonly string[]): Promise<SnapshotTallyRow[]> {
+  if (blueprints.length === 0) return [];
+  const rows = await db
+    .selectFrom("port_snapshot as p")
+    .leftJoin("staged_entities as s", (join) => join.onRef("s.blueprint", "=", "p.blueprint").onRef("s.identifier", "=", "p.identifier"))
+    .select((eb) => ["p.blueprint", eb.fn.countAll<number>().as("entities"), eb.fn.countAll<number>().filterWhere("s.identifier", "is", null).as("deletions")])
+    .where("p.blueprint", "in", blueprints)
+    .groupBy("p.blueprint")
+    .orderBy("p.blueprint")
+    .execute();
+  return rows.map((row) => ({ blueprint: row.blueprint, entities: row.entities, deletions: row.deletions }));
+}
+
+/**
+ * Up to `limit` pushable staged entities of `blueprint`, of `kinds`, that the snapshot lacks or
+ * holds with another hash, after identifier `after` (all when undefined), in identifier order:
+ * one page of the creates and updates, read as they are sent.
+ */
+export async function listUpsertPage(
+  db: StagingDb,
+  page: { readonly blueprint: string; readonly kinds: readonly string[]; readonly after: string | undefined; readonly limit: number },
+): Promise<UpsertRow[]> {
+  if (page.kinds.length === 0) return [];
+  let query = db
+    .selectFrom("staged_entities as s")
+    .leftJoin("port_snapshot as p", (join) => join.onRef("p.blueprint", "=", "s.blueprint").onRef("p.identifier", "=", "s.identifier"))
+    .select(["s.identifier", "s.entity_json", "s.hash", "p.hash as pushed_hash"])
+    .where("s.blueprint", "=", page.blueprint)
+    .where("s.kind", "in", page.kinds)
+    .where("s.held_back_reason", "is", null)
+    .where((eb) => eb.or([eb("p.hash", "is", null), eb("p.hash", "!=", eb.ref("s.hash"))]));
+  if (page.after !== undefined) query = query.where("s.identifier", ">", page.after);
+  const rows = await query.orderBy("s.identifier").limit(page.limit).execute();
+  return rows.map((row) => ({ identifier: row.identifier, entityJson: row.entity_json, hash: row.hash, isCreate: row.pushed_hash === null }));
+}
+
+/**
+ * Up to `limit` identifiers of `blueprint` the snapshot holds (pending ones included) and no kind
+ * stages any more, after identifier `after` (all when undefined), in identifier order: one page of
+ * the deletions.
+ */
+export async function listDeletionPage(db: StagingDb, page: { readonly blueprint: string; readonly after: string | undefined; readonly limit: number }): Promise<string[]> {
+  let query = db
+    .selectFrom("port_snapshot as p")
+    .select("p.identifier")
+    .where("p.blueprint", "=", page.blueprint)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("staged_entities as s")
+            .select("s.identifier")
+            .whereRef("s.blueprint", "=", "p.blueprint")
+            .whereRef("s.identifier", "=", "p.identifier"),
+        ),
+      ),
+    );
+  if (page.after !== undefined) query = query.where("p.identifier", ">", page.after);
+  const rows = await query.orderBy("p.identifier").limit(page.limit).execute();
+  return rows.map((row) => row.identifier);
+}
