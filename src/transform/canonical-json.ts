@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 // V8 enumerates array-index keys ("0", "42") first, in numeric order, whatever the insertion order,
 // so an object holding one cannot be re-created in code-unit order for JSON.stringify.
@@ -20,6 +20,18 @@ function writeSorted(value: unknown): string {
   return `{${parts.join(",")}}`;
 }
 
+/** An object's keys in code-unit order, with each value sorted in turn; undefined when a value has an array-index key. */
+function copySorted(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> | undefined {
+  const copy: Record<string, unknown> = {};
+  for (const key of [...keys].sort(compareKeys)) {
+    const item = record[key];
+    const sorted = sortKeys(item);
+    if (sorted === undefined && item !== undefined) return undefined;
+    copy[key] = sorted;
+  }
+  return copy;
+}
+
 /**
  * The same value with every object's keys in code-unit order (objects already in order are reused),
  * or undefined when an object has an array-index key.
@@ -38,24 +50,20 @@ function sortKeys(value: unknown): unknown {
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  let inOrder = true;
-  let changed = false;
-  const values: unknown[] = [];
+  let isInOrder = true;
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index] as string;
-    if (ARRAY_INDEX.test(key)) return undefined;
-    if (index > 0 && compareKeys(keys[index - 1] as string, key) > 0) inOrder = false;
+    // Only a key starting with a digit can be an array index; the regular expression is the slow part.
+    const first = key.charCodeAt(0);
+    if (first >= 0x30 && first <= 0x39 && ARRAY_INDEX.test(key)) return undefined;
+    if (index > 0 && compareKeys(keys[index - 1] as string, key) > 0) isInOrder = false;
     const item = record[key];
+    if (item === null || typeof item !== "object") continue;
     const sorted = sortKeys(item);
-    if (sorted === undefined && item !== undefined) return undefined;
-    if (sorted !== item) changed = true;
-    values.push(sorted);
+    if (sorted === undefined) return undefined;
+    if (sorted !== item) isInOrder = false;
   }
-  if (inOrder && !changed) return record;
-  const order = keys.map((_, index) => index).sort((a, b) => compareKeys(keys[a] as string, keys[b] as string));
-  const copy: Record<string, unknown> = {};
-  for (const index of order) copy[keys[index] as string] = values[index];
-  return copy;
+  return isInOrder ? record : copySorted(record, keys);
 }
 
 /**
@@ -67,7 +75,10 @@ export function toCanonicalJson(value: unknown): string {
   return sorted === undefined ? writeSorted(value) : (JSON.stringify(sorted) ?? "null");
 }
 
+// crypto.hash (Node 20.12 and later) hashes in one call, without a Hash object per entity.
+const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
 /** The sha-256 (hex) of a canonical JSON text: the content hash staged entities are diffed by. */
 export function hashCanonicalJson(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hashOnce ? hashOnce("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
 }

@@ -1,4 +1,4 @@
-import type { MappingField, MappingProgram } from "./program";
+import type { EntityField, MappingField, MappingProgram } from "./program";
 
 /** A mapping expression that failed on a record: the field became null (or the record was not mapped). */
 export interface FieldProblem {
@@ -35,6 +35,14 @@ function readEvaluation(raw: unknown): Evaluation {
   throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
 }
 
+/** A field's value from its `[]`, `[v]` or `{e}` (readEvaluation without the intermediate object: this runs for every field of every entity). */
+function readFieldValue(field: MappingField, raw: unknown, problems: FieldProblem[]): unknown {
+  if (Array.isArray(raw)) return raw.length === 0 ? null : (raw[0] as unknown);
+  const evaluation = readEvaluation(raw);
+  if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
+  return null;
+}
+
 /** Python's truthiness, which Ocean applies to identifier and blueprint: null, false, 0, "", [] and {} are false. */
 export function isTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === 0 || value === "") return false;
@@ -46,6 +54,10 @@ export function isTruthy(value: unknown): boolean {
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function keyOf(field: EntityField): string {
+  return "key" in field.target ? field.target.key : field.path;
 }
 
 function problem(field: MappingField, message: string): FieldProblem {
@@ -72,25 +84,26 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
   let identifier: unknown = null;
   let blueprint: unknown = null;
   const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
-  const properties: Record<string, unknown> = {};
-  const relations: Record<string, unknown> = {};
+  const values: unknown[] = [];
   let printed = 1;
   for (const field of program.fields) {
     let value: unknown;
     if (field.evaluation.kind === "constant") value = field.evaluation.value;
     else {
-      const evaluation = readEvaluation(raw[printed]);
+      value = readFieldValue(field, raw[printed], problems);
       printed += 1;
-      if (evaluation.kind === "error") problems.push(problem(field, evaluation.message));
-      value = evaluation.kind === "value" ? evaluation.value : null;
     }
+    values.push(value);
     const target = field.target;
     if (target.section === "identifier") identifier = value;
     else if (target.section === "blueprint") blueprint = value;
     else if (target.section === "optional") optional[target.key] = value;
-    else if (target.section === "properties") properties[target.key] = value;
-    else relations[target.key] = value;
   }
+  // Built in key order, so that the entity is canonical without copying.
+  const properties: Record<string, unknown> = {};
+  for (const index of program.propertyOrder) properties[keyOf(program.fields[index] as EntityField)] = values[index];
+  const relations: Record<string, unknown> = {};
+  for (const index of program.relationOrder) relations[keyOf(program.fields[index] as EntityField)] = values[index];
   if (!isTruthy(identifier) || !isTruthy(blueprint)) return "skipped";
   return { identifier, blueprint, optional, properties, relations };
 }

@@ -36,6 +36,10 @@ export interface MappingProgram {
   readonly itemsToParse: MappingField | undefined;
   /** Entity fields in order: identifier, blueprint, then title/icon/team when mapped, properties, relations; the program prints the non-constant ones. */
   readonly fields: readonly EntityField[];
+  /** Indexes into `fields` of the properties, sorted by key: building an entity's properties in this order makes them canonical already. */
+  readonly propertyOrder: readonly number[];
+  /** Likewise for the relations. */
+  readonly relationOrder: readonly number[];
 }
 
 // Records go through jq as one stream, so `input`/`inputs` would read the next record and `halt`
@@ -89,6 +93,12 @@ export function listEntityFields(resource: ResourceMapping): EntityField[] {
     fields.push({ path: `relations.${key}`, expression, target: { section: "relations", key } });
   }
   return fields.map((field) => ({ ...field, evaluation: classifyExpression(rewriteSingleQuotes(field.expression)) }));
+}
+
+/** Indexes of the fields of `section`, sorted by key in UTF-16 code unit order, as canonical JSON sorts keys. */
+function orderFields(fields: readonly EntityField[], section: "properties" | "relations"): number[] {
+  const keyed = fields.flatMap((field, index) => (field.target.section === section ? [{ key: field.target.key, index }] : []));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ index }) => index);
 }
 
 /** Embeds one user expression; the newline ends a trailing `# comment` before the closing parentheses. */
@@ -153,8 +163,9 @@ export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
     `else [${list(false)}] end;`,
   ].join("\n");
 
+  const order = { propertyOrder: orderFields(fields, "properties"), relationOrder: orderFields(fields, "relations") };
   if (resource.itemsToParse === undefined) {
-    return { text: `${PRELUDE}\n${entity}\n[null, __etl_entity]`, selector, itemsToParse: undefined, fields };
+    return { text: `${PRELUDE}\n${entity}\n[null, __etl_entity]`, selector, itemsToParse: undefined, fields, ...order };
   }
   const itemsToParse: MappingField = { path: "itemsToParse", expression: resource.itemsToParse };
   const deletion = findItemsDeletionPath(rewriteSingleQuotes(resource.itemsToParse));
@@ -170,5 +181,5 @@ export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
     `else ${parent} as $__etl_p | [null] + [$__etl_i[0][] | $__etl_p + {${JSON.stringify(resource.itemsToParseName)}: .} | __etl_entity]`,
     "end",
   ].join("\n");
-  return { text: `${PRELUDE}\n${entity}\n${main}`, selector, itemsToParse, fields };
+  return { text: `${PRELUDE}\n${entity}\n${main}`, selector, itemsToParse, fields, ...order };
 }

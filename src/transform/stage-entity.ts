@@ -1,7 +1,7 @@
 import type { Blueprint } from "../model/blueprint";
 import { hashCanonicalJson, toCanonicalJson } from "./canonical-json";
 import type { DraftEntity } from "./interpret-output";
-import { listEntityProblems } from "./validate-entity";
+import { listEntityProblems, type EntityBody } from "./validate-entity";
 
 /** An entity ready for staged_entities: keyed, canonical, hashed, and held back when Port would refuse it. */
 export interface StagedEntity {
@@ -20,12 +20,16 @@ export interface StagedEntity {
  */
 export function stageEntity(draft: DraftEntity, blueprints: ReadonlyMap<string, Blueprint>): StagedEntity | { readonly error: string } {
   if (typeof draft.blueprint !== "string") return { error: `blueprint must be a string, got ${JSON.stringify(draft.blueprint)}` };
-  const entity = {
-    identifier: draft.identifier,
+  // Keys in code unit order, as canonical JSON writes them, so that it need not copy the entity.
+  const { optional } = draft;
+  const entity: EntityBody & { blueprint: string } = {
     blueprint: draft.blueprint,
-    ...draft.optional,
+    ...("icon" in optional ? { icon: optional.icon } : {}),
+    identifier: draft.identifier,
     properties: draft.properties,
     relations: draft.relations,
+    ...("team" in optional ? { team: optional.team } : {}),
+    ...("title" in optional ? { title: optional.title } : {}),
   };
   const problems = listEntityProblems(entity, blueprints.get(draft.blueprint));
   const entityJson = toCanonicalJson(entity);

@@ -50,8 +50,12 @@ function isTime(text: string): boolean {
   return second === 60 && (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1);
 }
 
+// The form APIs send nearly always; with a day of at most 28 and times in range it is valid outright.
+const COMMON_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
+
 /** RFC 3339 date-time with a mandatory offset, as JSON Schema's `date-time` format (ajv-formats, full mode) checks it. */
 export function isDateTime(text: string): boolean {
+  if (COMMON_DATE_TIME.test(text)) return true;
   const parts = text.split(/[tT\s]/);
   return parts.length === 2 && isDate(parts[0] as string) && isTime(parts[1] as string);
 }
@@ -166,16 +170,17 @@ export function listEntityProblems(entity: EntityBody, blueprint: Blueprint | un
   }
   if (blueprint === undefined) return problems;
 
-  for (const [name, value] of Object.entries(entity.properties)) {
+  for (const name of Object.keys(entity.properties)) {
     const property = blueprint.schema.properties[name];
     const problem =
-      property === undefined ? `property "${name}" does not exist in blueprint "${blueprint.identifier}"` : checkPropertyValue(name, property, value);
+      property === undefined ? `property "${name}" does not exist in blueprint "${blueprint.identifier}"` : checkPropertyValue(name, property, entity.properties[name]);
     if (problem !== undefined) problems.push(problem);
   }
   for (const name of blueprint.schema.required) {
     if (name in entity.properties && isMissing(entity.properties[name])) problems.push(`required property "${name}" is ${describe(entity.properties[name])}`);
   }
-  for (const [name, value] of Object.entries(entity.relations)) {
+  for (const name of Object.keys(entity.relations)) {
+    const value = entity.relations[name];
     const problem = checkRelationValue(blueprint, name, value);
     if (problem !== undefined) problems.push(problem);
     else if (blueprint.relations[name]?.required && isMissing(value)) problems.push(`required relation "${name}" is ${describe(value)}`);

@@ -64,6 +64,10 @@ describe("isDateTime", () => {
     { text: "2016-12-31T23:59:60Z", expected: true },
     { text: "2016-12-31T12:59:60Z", expected: false },
     { text: "yesterday", expected: false },
+    { text: "2024-06-28T23:59:59.5Z", expected: true },
+    { text: "2024-04-31T00:00:00Z", expected: false },
+    { text: "2024-06-00T00:00:00Z", expected: false },
+    { text: "2024-06-01T12:60:00Z", expected: false },
   ])("judges $text: $expected", ({ text, expected }) => {
     expect(isDateTime(text)).toBe(expected);
   });
