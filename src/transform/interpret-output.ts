@@ -66,7 +66,7 @@ function problem(field: MappingField, message: string): FieldProblem {
 
 function readEntity(program: MappingProgram, raw: unknown, problems: FieldProblem[]): DraftEntity | "filtered" | "skipped" | "failed" {
   if (!Array.isArray(raw) || raw.length === 0) throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
-  const selector = readEvaluation(raw[0]);
+  const selector = raw[0] === true ? ({ kind: "value", value: true } as const) : readEvaluation(raw[0]);
   if (selector.kind === "error") {
     problems.push(problem(program.selector, selector.message));
     return "failed";
@@ -81,6 +81,9 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
     return "failed";
   }
 
+  // A bare `true` marks an object record, whose plain keys the program printed bare (see buildMappingProgram).
+  const keysAreBare = raw[0] === true;
+  if (raw.length !== 1 + program.printedFields) throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
   let identifier: unknown = null;
   let blueprint: unknown = null;
   const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
@@ -89,7 +92,10 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
   for (const field of program.fields) {
     let value: unknown;
     if (field.evaluation.kind === "constant") value = field.evaluation.value;
-    else {
+    else if (keysAreBare && field.evaluation.kind === "key") {
+      value = raw[printed];
+      printed += 1;
+    } else {
       value = readFieldValue(field, raw[printed], problems);
       printed += 1;
     }

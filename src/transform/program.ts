@@ -36,6 +36,8 @@ export interface MappingProgram {
   readonly itemsToParse: MappingField | undefined;
   /** Entity fields in order: identifier, blueprint, then title/icon/team when mapped, properties, relations; the program prints the non-constant ones. */
   readonly fields: readonly EntityField[];
+  /** How many of `fields` the program prints (the non-constant ones). */
+  readonly printedFields: number;
   /** Indexes into `fields` of the properties, sorted by key: building an entity's properties in this order makes them canonical already. */
   readonly propertyOrder: readonly number[];
   /** Likewise for the relations. */
@@ -106,11 +108,15 @@ function evaluate(expression: string): string {
   return `__etl_eval((${rewriteSingleQuotes(expression)}\n))`;
 }
 
-/** The jq code printing a field's result (`[]`, `[v]` or `{e}`); `onObject` when the input is known to be an object. */
+/**
+ * The jq code printing a field's result (`[]`, `[v]` or `{e}`); `onObject` when the input is known to
+ * be an object, where a plain key prints its value bare (it has exactly one, and wrapping each value
+ * in an array was a third of jq's time on records mapped mostly by plain keys).
+ */
 function evaluateField(field: EntityField, onObject: boolean): string {
   switch (field.evaluation.kind) {
     case "key":
-      return onObject ? `[.${field.evaluation.key}]` : evaluate(field.expression);
+      return onObject ? `.${field.evaluation.key}` : evaluate(field.expression);
     case "path":
       return `(try [${rewriteSingleQuotes(field.expression).trim()}] ${CATCH})`;
     default:
@@ -147,14 +153,15 @@ export function findItemsDeletionPath(itemsToParse: string): string | undefined 
  * Compiles a resource's mapping into one jq program run over a stream of records. For each record it
  * prints one line `[status, entity...]`: `status` is null, or (with itemsToParse) `{e}` when that
  * expression failed and `{t: type}` when it gave no array; each entity is `[selector]` when the
- * selector did not yield `true`, else `[selector, field...]` with the non-constant `fields` in order.
- * Every expression is guarded on its own, so an error nulls that field of that record only.
+ * selector did not yield `true`, else `[selector, field...]` with the non-constant `fields` in order
+ * (for an object record, `[true, field...]` with its plain keys' values bare). Every expression is guarded on its own, so an error nulls that field of that record only.
  */
 export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
   const fields = listEntityFields(resource);
   const selector: MappingField = { path: "selector.query", expression: resource.selector.query };
   const printed = fields.filter((field) => field.evaluation.kind !== "constant");
-  const list = (onObject: boolean): string => ["$__etl_s", ...printed.map((field) => evaluateField(field, onObject))].join(", ");
+  // An object record's entity starts with a bare `true`, which tells the reader its plain keys are bare.
+  const list = (onObject: boolean): string => [onObject ? "true" : "$__etl_s", ...printed.map((field) => evaluateField(field, onObject))].join(", ");
   const selectorCode = resource.selector.query.trim() === "true" ? "[true]" : evaluate(selector.expression);
   const entity = [
     `def __etl_entity: ${selectorCode} as $__etl_s`,
@@ -163,7 +170,7 @@ export function buildMappingProgram(resource: ResourceMapping): MappingProgram {
     `else [${list(false)}] end;`,
   ].join("\n");
 
-  const order = { propertyOrder: orderFields(fields, "properties"), relationOrder: orderFields(fields, "relations") };
+  const order = { printedFields: printed.length, propertyOrder: orderFields(fields, "properties"), relationOrder: orderFields(fields, "relations") };
   if (resource.itemsToParse === undefined) {
     return { text: `${PRELUDE}\n${entity}\n[null, __etl_entity]`, selector, itemsToParse: undefined, fields, ...order };
   }

@@ -40,6 +40,20 @@ describe("interpretRecordOutput", () => {
     });
   });
 
+  it("reads an object record's plain keys bare, after the bare true that marks them", () => {
+    const output = [null, [true, "a", "thing", null, 3, { id: "u1" }]];
+    expect(interpretRecordOutput(PROGRAM, output).entities).toEqual([
+      { identifier: "a", blueprint: "thing", optional: { title: null }, properties: { size: 3 }, relations: { owner: { id: "u1" } } },
+    ]);
+  });
+
+  it("reads a bare value that looks like a wrapped one as the value itself", () => {
+    const output = [null, [true, "a", "thing", ["A"], { e: "not an error" }, []]];
+    const { entities, problems } = interpretRecordOutput(PROGRAM, output);
+    expect(entities[0]).toMatchObject({ optional: { title: ["A"] }, properties: { size: { e: "not an error" } }, relations: { owner: [] } });
+    expect(problems).toEqual([]);
+  });
+
   it("fills in literal fields without jq printing them", () => {
     expect(interpretRecordOutput(LITERAL, [null, [[true], ["a"]]]).entities).toEqual([
       { identifier: "a", blueprint: "thing", optional: {}, properties: { size: 3 }, relations: {} },
@@ -109,5 +123,6 @@ describe("interpretRecordOutput", () => {
   it("refuses output that the program cannot have printed", () => {
     expect(() => interpretRecordOutput(PROGRAM, { a: 1 })).toThrow(/unexpected jq program output/);
     expect(() => interpretRecordOutput(PROGRAM, [null, [[true], "bare"]])).toThrow(/unexpected jq program output/);
+    expect(() => interpretRecordOutput(PROGRAM, [null, [true, "a", "thing"]])).toThrow(/unexpected jq program output/);
   });
 });

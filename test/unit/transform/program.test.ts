@@ -74,7 +74,7 @@ describe("buildMappingProgram", () => {
   it("evaluates literals here, plain keys unguarded on objects, and plain paths without first()", () => {
     const program = buildMappingProgram(makeResource({ mappings: { blueprint: "'thing'", properties: { a: ".a", b: ".b.c", c: ".d[0]" } } }));
     expect(program.text).not.toContain('"thing"');
-    expect(program.text).toContain('elif type == "object" then [$__etl_s, [.id], [.a], (try [.b.c] catch');
+    expect(program.text).toContain('elif type == "object" then [true, .id, .a, (try [.b.c] catch');
     expect(program.text).toContain("__etl_eval((.d[0]\n))");
   });
 
