@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../sha256";
 
 /** One record as raw_records stores it. */
 export interface RawRow {
@@ -52,6 +52,11 @@ function dropPath(root: unknown, path: readonly string[]): void {
   }
 }
 
+/** The field a rule removes, as JSON writes it as a key: a text that lacks it has nothing to remove. */
+function quotedName(rule: DropRule): string {
+  return JSON.stringify("anywhere" in rule ? rule.anywhere : rule.path[rule.path.length - 1]);
+}
+
 /** Removes the fields of `rules` from `record`, in place (records are freshly parsed and owned by the caller). */
 export function dropFields(record: unknown, rules: readonly DropRule[]): void {
   for (const rule of rules) {
@@ -62,7 +67,7 @@ export function dropFields(record: unknown, rules: readonly DropRule[]): void {
 
 /** SHA-256 of a payload, hex: what raw_records and the later stages compare to see a change. */
 export function hashPayload(payload: string): string {
-  return createHash("sha256").update(payload).digest("hex");
+  return sha256Hex(payload);
 }
 
 /**
@@ -72,20 +77,34 @@ export function hashPayload(payload: string): string {
  * when the item is nested too deeply to serialize.
  */
 export function toRawRow(item: unknown, rules: readonly DropRule[], parent: { readonly name: string; readonly value: string } | undefined): RawRow {
-  dropFields(item, rules);
   const isObject = item !== null && typeof item === "object" && !Array.isArray(item);
-  if (parent && isObject) (item as Record<string, unknown>)[`__${parent.name}`] = parent.value;
-  const id = isObject ? (item as Record<string, unknown>)["id"] : undefined;
+  const inject = (): void => {
+    if (parent && isObject) (item as Record<string, unknown>)[`__${parent.name}`] = parent.value;
+  };
+  inject();
+  // Read after the rules ran: a rule may remove the id itself.
+  const readId = (): unknown => (isObject ? (item as Record<string, unknown>)["id"] : undefined);
   let payload: string;
   try {
     payload = JSON.stringify(item) ?? "null";
+    // Walking every record for fields that nearly none has cost more than searching its text (a
+    // field's name appears there quoted, as JSON writes keys). The parent value is injected again
+    // after the walk: no rule removes it.
+    const present = rules.filter((rule) => payload.includes(quotedName(rule)));
+    if (present.length > 0) {
+      dropFields(item, present);
+      inject();
+      payload = JSON.stringify(item) ?? "null";
+    }
   } catch (error) {
     // JSON.stringify recurses, so a record nested some thousands of levels deep exhausts the stack.
     if (!(error instanceof RangeError)) throw error;
+    const id = readId();
     const which = typeof id === "string" || typeof id === "number" ? `record ${id}` : "a record";
     throw new Error(`${which} is nested too deeply to store (${error.message})`, { cause: error });
   }
   const payload_hash = hashPayload(payload);
+  const id = readId();
   const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
   return { record_id, payload, payload_hash };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../sha256";
 import { PENDING_HASH, readSnapshotEntities, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
 import { readStagedEntities } from "../../db/queries/load-inputs";
 import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, removeUnseenSnapshotRows, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
@@ -47,7 +47,7 @@ export function decideReconcile(
   if (snapshot && snapshot.hash !== PENDING_HASH && isSameEntity(JSON.parse(snapshot.entityJson) as Record<string, unknown>, port)) return { type: "keep" };
   if (!snapshot && !staged) return { type: "ignore" };
   const entityJson = toCanonicalJson(port);
-  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${createHash("sha256").update(entityJson).digest("hex")}` } };
+  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${sha256Hex(entityJson)}` } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import * as crypto from "node:crypto";
+import { sha256Hex } from "../sha256";
 
 // V8 enumerates array-index keys ("0", "42") first, in numeric order, whatever the insertion order,
 // so an object holding one cannot be re-created in code-unit order for JSON.stringify.
@@ -75,10 +75,7 @@ export function toCanonicalJson(value: unknown): string {
   return sorted === undefined ? writeSorted(value) : (JSON.stringify(sorted) ?? "null");
 }
 
-// crypto.hash (Node 20.12 and later) hashes in one call, without a Hash object per entity.
-const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
-
 /** The sha-256 (hex) of a canonical JSON text: the content hash staged entities are diffed by. */
 export function hashCanonicalJson(text: string): string {
-  return hashOnce ? hashOnce("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
