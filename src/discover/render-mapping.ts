@@ -1,6 +1,6 @@
 import { Document, isMap, isScalar, visit } from "yaml";
+import { renderSelector } from "../config/render-selector";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
-import type { PaginationSettings } from "../model/pagination";
 import type { ProposedMappings } from "./propose";
 
 /** A resource of the mapping with the entity mappings proposed for it. */
@@ -19,52 +19,6 @@ const HEADER = [
 // Small maps read best on one line, as in the shipped mapping.
 const FLOW_KEYS = new Set(["pagination", "query_params"]);
 
-function buildPagination(pagination: PaginationSettings): Record<string, unknown> {
-  if (pagination.type === "none") return { type: "none" };
-  return {
-    type: pagination.type,
-    page_size: pagination.pageSize,
-    param: pagination.param,
-    size_param: pagination.sizeParam,
-    ...(pagination.type === "cursor" ? { cursor_path: pagination.cursorPath } : {}),
-    ...(pagination.hasMorePath === undefined ? {} : { has_more_path: pagination.hasMorePath }),
-    ...(pagination.type === "page" ? { start_page: pagination.startPage } : {}),
-  };
-}
-
-function nonEmpty(key: string, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.keys(value).length === 0 ? {} : { [key]: value };
-}
-
-function defined(key: string, value: string | undefined): Record<string, string> {
-  return value === undefined ? {} : { [key]: value };
-}
-
-/** The selector as the mapping configured it, with the pagination each request actually used. */
-function buildSelector(resource: ResourceMapping): Record<string, unknown> {
-  const { selector } = resource;
-  const pathParameters = Object.fromEntries(
-    selector.pathParameters.map((parameter) => [
-      parameter.name,
-      {
-        endpoint: parameter.endpoint,
-        ...nonEmpty("query_params", parameter.queryParams),
-        ...defined("data_path", parameter.dataPath),
-        field: parameter.field,
-        ...defined("filter", parameter.filter),
-        pagination: buildPagination(parameter.pagination),
-      },
-    ]),
-  );
-  return {
-    query: selector.query,
-    ...defined("data_path", selector.dataPath),
-    ...nonEmpty("query_params", selector.queryParams),
-    ...nonEmpty("path_parameters", pathParameters),
-    pagination: buildPagination(selector.pagination),
-  };
-}
-
 /**
  * Renders a `port-app-config.yml`: the mapping's top-level flags, then each proposed resource with
  * its kind and selector as configured and the proposed `port.entity.mappings`.
@@ -77,7 +31,7 @@ export function renderMappingYaml(mapping: PortAppConfig, proposed: readonly Pro
     entityDeletionThreshold: mapping.entityDeletionThreshold,
     resources: proposed.map(({ resource, mappings }) => ({
       kind: resource.kind,
-      selector: buildSelector(resource),
+      selector: renderSelector(resource),
       port: { entity: { mappings } },
     })),
   });

@@ -1,9 +1,9 @@
 import type { StagingDb } from "../../db/database";
 import { addPendingBlueprints, listPendingBlueprints, removePendingBlueprints } from "../../db/queries/pending-blueprints";
+import { renderSelector } from "../config/render-selector";
 import { ConfigError, HttpError, LoadError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
-import type { PaginationSettings } from "../model/pagination";
 import { describePortError } from "./batches";
 import { isDeepEqual } from "./plan";
 import type { PortClient } from "./port-client";
@@ -144,29 +144,10 @@ export async function registerIntegration(
 }
 
 function buildResourceConfig(resource: ResourceMapping): Record<string, unknown> {
-  const { selector, mappings } = resource;
-  const pathParameters = Object.fromEntries(
-    selector.pathParameters.map((parameter) => [
-      parameter.name,
-      {
-        endpoint: parameter.endpoint,
-        ...nonEmpty("query_params", parameter.queryParams),
-        ...defined("data_path", parameter.dataPath),
-        field: parameter.field,
-        ...defined("filter", parameter.filter),
-        pagination: buildPaginationConfig(parameter.pagination),
-      },
-    ]),
-  );
+  const { mappings } = resource;
   return {
     kind: resource.kind,
-    selector: {
-      query: selector.query,
-      ...defined("data_path", selector.dataPath),
-      ...nonEmpty("query_params", selector.queryParams),
-      ...nonEmpty("path_parameters", pathParameters),
-      pagination: buildPaginationConfig(selector.pagination),
-    },
+    selector: renderSelector(resource),
     port: {
       ...(resource.itemsToParse === undefined ? {} : { itemsToParse: resource.itemsToParse, itemsToParseName: resource.itemsToParseName }),
       entity: {
@@ -184,24 +165,8 @@ function buildResourceConfig(resource: ResourceMapping): Record<string, unknown>
   };
 }
 
-function buildPaginationConfig(pagination: PaginationSettings): Record<string, unknown> {
-  return {
-    type: pagination.type,
-    page_size: pagination.pageSize,
-    param: pagination.param,
-    size_param: pagination.sizeParam,
-    cursor_path: pagination.cursorPath,
-    ...defined("has_more_path", pagination.hasMorePath),
-    start_page: pagination.startPage,
-  };
-}
-
 function defined(key: string, value: string | undefined): Record<string, string> {
   return value === undefined ? {} : { [key]: value };
-}
-
-function nonEmpty(key: string, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.keys(value).length === 0 ? {} : { [key]: value };
 }
 
 function refuse(identifier: string, action: "create" | "patch", reply: { status: number; body: unknown }): never {

@@ -36,7 +36,7 @@ describe("planBlueprintCreation", () => {
 });
 
 describe("buildIntegrationConfig", () => {
-  it("writes the mapping in port-app-config.yml's shape, with flags and effective paging", () => {
+  it("writes the mapping in port-app-config.yml's shape, with flags and effective paging (only the keys of its type)", () => {
     const resource = {
       ...makeResource("/v3/catalog_entries?catalog_type_id={catalog_type_id}", "entry"),
       selector: {
@@ -73,10 +73,10 @@ describe("buildIntegrationConfig", () => {
                 endpoint: "/v3/catalog_types",
                 data_path: ".catalog_types",
                 field: ".id",
-                pagination: { type: "none", page_size: 100, param: "after", size_param: "page_size", cursor_path: "a", start_page: 1 },
+                pagination: { type: "none" },
               },
             },
-            pagination: { type: "cursor", page_size: 100, param: "after", size_param: "page_size", cursor_path: "pagination_meta.after", start_page: 1 },
+            pagination: { type: "cursor", page_size: 100, param: "after", size_param: "page_size", cursor_path: "pagination_meta.after" },
           },
           port: { entity: { mappings: { identifier: ".id", title: ".name", blueprint: '"entry"', properties: {}, relations: {} } } },
         },
