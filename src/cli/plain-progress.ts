@@ -4,15 +4,23 @@ import { printable } from "./printable";
 /** Seconds between two "running" lines of the same kind, so CI logs stay readable at 10^5 records. */
 const RUNNING_LINE_EVERY_MS = 5_000;
 
+function count(value: number, one: string, many: string): string {
+  return `${value} ${value === 1 ? one : many}`;
+}
+
+/** A kind's counters as the progress shows them (plain lines and the listr2 tree alike): `2 pages, 500 records`. */
+export function listKindCounts(event: Extract<ProgressEvent, { type: "kind" }>): string[] {
+  return [
+    event.pages === undefined ? undefined : count(event.pages, "page", "pages"),
+    event.records === undefined ? undefined : count(event.records, "record", "records"),
+    event.entities === undefined ? undefined : count(event.entities, "entity", "entities"),
+    event.changes === undefined ? undefined : count(event.changes, "change pushed", "changes pushed"),
+  ].filter((text): text is string => text !== undefined);
+}
+
 function describeKind(event: Extract<ProgressEvent, { type: "kind" }>): string {
-  const counts = [
-    event.pages === undefined ? undefined : `${event.pages} pages`,
-    event.records === undefined ? undefined : `${event.records} records`,
-    event.entities === undefined ? undefined : `${event.entities} entities`,
-    event.changes === undefined ? undefined : `${event.changes} changes`,
-  ].filter(Boolean);
   const state = event.state === "running" ? "" : event.state === "done" ? "done" : "FAILED";
-  return [state, counts.join(", "), event.message].filter(Boolean).join(": ");
+  return [state, listKindCounts(event).join(", "), event.message].filter(Boolean).join(": ");
 }
 
 /**

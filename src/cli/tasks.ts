@@ -1,6 +1,7 @@
 import { type DefaultRenderer, Listr, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import type { Progress, ProgressEvent } from "../model/progress";
 import type { Stage } from "../model/stage";
+import { listKindCounts } from "./plain-progress";
 
 interface Deferred {
   promise: Promise<void>;
@@ -35,12 +36,7 @@ interface StageState {
 }
 
 function kindTitle(kind: string, event: Extract<ProgressEvent, { type: "kind" }>): string {
-  const counts = [
-    event.pages === undefined ? undefined : `${event.pages} pages`,
-    event.records === undefined ? undefined : `${event.records} records`,
-    event.entities === undefined ? undefined : `${event.entities} entities`,
-    event.changes === undefined ? undefined : `${event.changes} changes`,
-  ].filter(Boolean);
+  const counts = listKindCounts(event);
   return counts.length > 0 ? `${kind} (${counts.join(", ")})` : kind;
 }
 

@@ -251,7 +251,7 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
   if (!plan) return;
   const done = counts ? counts.created + counts.updated + counts.deleted : 0;
   const notes = [
-    `${plan.creates} to create, ${plan.updates} to update, ${plan.deletes} to delete`,
+    `planned ${plan.creates} creates, ${plan.updates} updates, ${plan.deletes} deletes`,
     counts && counts.failed > 0 ? `${counts.failed} refused by Port` : undefined,
     plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
     plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,

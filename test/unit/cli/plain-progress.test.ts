@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPlainProgress } from "../../../src/cli/plain-progress";
+import { createPlainProgress, listKindCounts } from "../../../src/cli/plain-progress";
 
 function recorder() {
   const lines: string[] = [];
@@ -30,6 +30,18 @@ describe("createPlainProgress", () => {
       progress.report({ type: "kind", stage: "extract", kind: "alerts", pages: page, state: "running" });
       advance(1_000);
     }
-    expect(lines.map((l) => l.slice(25))).toEqual(["extract alerts: 1 pages\n", "extract alerts: 6 pages\n"]);
+    expect(lines.map((l) => l.slice(25))).toEqual(["extract alerts: 1 page\n", "extract alerts: 6 pages\n"]);
+  });
+});
+
+describe("listKindCounts", () => {
+  it.each([
+    { counts: { pages: 1, records: 1 }, expected: ["1 page", "1 record"] },
+    { counts: { pages: 0, records: 50 }, expected: ["0 pages", "50 records"] },
+    { counts: { entities: 1, changes: 1 }, expected: ["1 entity", "1 change pushed"] },
+    { counts: { entities: 40, changes: 0 }, expected: ["40 entities", "0 changes pushed"] },
+    { counts: {}, expected: [] },
+  ])("shows $counts as $expected", ({ counts, expected }) => {
+    expect(listKindCounts({ type: "kind", stage: "load", kind: "x", state: "running", ...counts })).toEqual(expected);
   });
 });
