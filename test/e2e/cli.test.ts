@@ -4,20 +4,10 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
+import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
 import { runCli, startCli } from "../helpers/cli-process";
+import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
 
-const BLUEPRINT_OF_KIND = {
-  users: "incidentioUser",
-  alert_sources: "incidentioAlertSource",
-  schedules: "incidentioSchedule",
-  alerts: "incidentioAlert",
-  incidents: "incidentioIncident",
-  catalog_types: "incidentioCatalogType",
-  catalog_entries: "incidentioCatalogEntry",
-  severities: "incidentioSeverity",
-  teams: "incidentioTeam",
-  follow_ups: "incidentioFollowUp",
-} as const;
 
 let sandboxes: DemoSandboxes | undefined;
 afterEach(async () => {
@@ -32,12 +22,12 @@ async function setUp(): Promise<{ sandboxes: DemoSandboxes; env: Record<string, 
 }
 
 /** What the API lists for a kind, with the shipped mapping's filters (inactive users included). */
-function sourceCount(s: DemoSandboxes, kind: keyof typeof BLUEPRINT_OF_KIND): number {
+function sourceCount(s: DemoSandboxes, kind: IncidentIoKind): number {
   return s.incidentIo.dataset.count(kind, kind === "users" ? { includeInactive: true } : {});
 }
 
 function expectPortMirrorsSource(s: DemoSandboxes): void {
-  for (const [kind, blueprint] of Object.entries(BLUEPRINT_OF_KIND) as [keyof typeof BLUEPRINT_OF_KIND, string][]) {
+  for (const [kind, blueprint] of Object.entries(BLUEPRINT_OF_KIND) as [IncidentIoKind, string][]) {
     const ids = new Set(s.port.entities(blueprint).map((e) => e.identifier));
     const expected = [...s.incidentIo.dataset.records(kind, kind === "users" ? { includeInactive: true } : {})].map((r) => r["id"] as string);
     expect({ blueprint, count: ids.size }).toEqual({ blueprint, count: sourceCount(s, kind) });

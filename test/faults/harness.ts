@@ -17,6 +17,7 @@ import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/serve
 import { buildSandboxEnv } from "../../src/sandbox/product-env";
 import type { Fault } from "../../src/sandbox/shared/faults";
 import { startCli } from "../helpers/cli-process";
+import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
 import { diffCatalogs, findUnsafeDeletes, type CatalogDiff, type CatalogEntity, type UnsafeDelete } from "./checks";
 import {
   FAULT_LABELS,
@@ -55,18 +56,6 @@ const PORT_CLIENT = { clientId: "fault-suite-client", clientSecret: "fault-suite
 /** Port's error code for the per-entity refusals the suite injects, so they can be told apart. */
 const INJECTED_ERROR = "fault_suite_refusal";
 
-export const BLUEPRINT_OF_KIND: Readonly<Record<IncidentIoKind, string>> = {
-  users: "incidentioUser",
-  alert_sources: "incidentioAlertSource",
-  schedules: "incidentioSchedule",
-  alerts: "incidentioAlert",
-  incidents: "incidentioIncident",
-  catalog_types: "incidentioCatalogType",
-  catalog_entries: "incidentioCatalogEntry",
-  severities: "incidentioSeverity",
-  teams: "incidentioTeam",
-  follow_ups: "incidentioFollowUp",
-};
 const KIND_OF_BLUEPRINT = new Map(Object.entries(BLUEPRINT_OF_KIND).map(([kind, blueprint]) => [blueprint, kind as IncidentIoKind]));
 
 /** The field an update mutation changes, per kind: one every mapping reads (title or a property). */
