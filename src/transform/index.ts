@@ -48,6 +48,11 @@ const MAX_QUEUED_BATCHES = 2 * JQ_PROCESSES;
 // Holding back an entity can leave another pointing at it dangling; chains longer than this are
 // left to Port to refuse at load time.
 const MAX_HOLD_BACK_ROUNDS = 50;
+const YIELD_EVERY_RECORDS = 200;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 interface KindPlan {
   readonly kind: string;
@@ -101,6 +106,9 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
   const blueprintField = program.fields[1];
   let entities = 0;
   for (const [index, record] of records.entries()) {
+    // Staging is synchronous work; without a turn of the event loop now and then, jq's output would
+    // fill its pipe and stop jq, and its next input would wait, until the whole batch is staged.
+    if (index % YIELD_EVERY_RECORDS === YIELD_EVERY_RECORDS - 1) await yieldToEventLoop();
     const recordId = (task.positions[index] as RawRecordPosition).record_id;
     const mapping = await readStreamedRecord(context.jq, program, record, task.payloads[index] as string);
     counts.skipped += mapping.skipped;
