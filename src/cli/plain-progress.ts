@@ -19,6 +19,10 @@ export function listKindCounts(event: Extract<ProgressEvent, { type: "kind" }>):
 }
 
 function describeKind(event: Extract<ProgressEvent, { type: "kind" }>): string {
+  const counts = [event.pages, event.records, event.entities, event.changes];
+  // A kind's first report comes before any work: "started" says so better than a row of zeros.
+  const hasStarted = event.state !== "running" || event.message !== undefined || counts.some((count) => count !== undefined && count > 0);
+  if (!hasStarted) return "started";
   const state = event.state === "running" ? "" : event.state === "done" ? "done" : "FAILED";
   return [state, listKindCounts(event).join(", "), event.message].filter(Boolean).join(": ");
 }

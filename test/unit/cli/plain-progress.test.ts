@@ -24,6 +24,16 @@ describe("createPlainProgress", () => {
     expect(lines.join("")).not.toMatch(/\u001b\[/);
   });
 
+  it("says a kind started when its first report has nothing counted yet", () => {
+    const { lines, progress } = recorder();
+    progress.report({ type: "kind", stage: "transform", kind: "users", records: 0, entities: 0, state: "running" });
+    progress.report({ type: "kind", stage: "load", kind: "incidentioUser", entities: 40, changes: 0, state: "running", message: "planned 40 creates, 0 updates, 0 deletes" });
+    expect(lines.map((l) => l.slice(25))).toEqual([
+      "transform users: started\n",
+      "load incidentioUser: 40 entities, 0 changes pushed: planned 40 creates, 0 updates, 0 deletes\n",
+    ]);
+  });
+
   it("prints a running kind at most every five seconds", () => {
     const { lines, progress, advance } = recorder();
     for (let page = 1; page <= 10; page++) {
