@@ -8,7 +8,7 @@ import { parseBlueprints } from "../../src/config/blueprints";
 import { parsePortAppConfig } from "../../src/config/port-app-config";
 import { readConfig } from "../../src/config/read-config";
 import { ConfigError } from "../../src/errors";
-import type { PaginationSettings } from "../../src/model/pagination";
+import { CURSOR_PAGINATION } from "../helpers/pagination";
 import { formatPath, generateMappingMutation, type MappingMutation } from "./mapping-mutations";
 import { createSeededRandom } from "./seeded-random";
 
@@ -19,15 +19,6 @@ const LABEL = "port-app-config.yml";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHIPPED = readFileSync(join(ROOT, "resources/port-app-config.yml"), "utf8");
 const BLUEPRINTS = parseBlueprints(readFileSync(join(ROOT, "resources/blueprints.json"), "utf8"), "blueprints.json").blueprints;
-const GLOBAL: PaginationSettings = {
-  type: "cursor",
-  pageSize: 100,
-  param: "after",
-  sizeParam: "page_size",
-  cursorPath: "pagination_meta.after",
-  hasMorePath: undefined,
-  startPage: 1,
-};
 // Every problem is located: a YAML position, or a path into the mapping ("(top level)" for the root).
 const LOCATED = new RegExp(`^${LABEL.replace(".", "\\.")}: (invalid YAML: .+|\\(top level\\): .+|[A-Za-z_][^:\\s]*(\\[\\d+\\][^:\\s]*)*: .+|resources\\[\\d+\\][^:]*: .+)`, "s");
 
@@ -52,7 +43,7 @@ describe(`mapping YAML fuzz (seed ${SEED})`, () => {
       const mutation = generateMappingMutation(SHIPPED, base, random);
       let parsed: ReturnType<typeof parsePortAppConfig> | undefined;
       try {
-        parsed = parsePortAppConfig(mutation.text, LABEL, GLOBAL, BLUEPRINTS);
+        parsed = parsePortAppConfig(mutation.text, LABEL, CURSOR_PAGINATION, BLUEPRINTS);
       } catch (error) {
         expect.fail(describeFailure(mutation, `threw ${String(error)}`));
       }
@@ -135,7 +126,7 @@ describe(`mapping YAML fuzz (seed ${SEED})`, () => {
     const base = parse(SHIPPED) as { resources: { port: { entity: { mappings: { properties: Record<string, unknown> } } } }[] };
     const broken = structuredClone(base);
     (broken.resources[3] as { port: { entity: { mappings: { properties: Record<string, unknown> } } } }).port.entity.mappings.properties["status"] = 42;
-    const parsed = parsePortAppConfig(JSON.stringify(broken), LABEL, GLOBAL, BLUEPRINTS);
+    const parsed = parsePortAppConfig(JSON.stringify(broken), LABEL, CURSOR_PAGINATION, BLUEPRINTS);
     expect(parsed.issues).toEqual([`${LABEL}: ${formatPath(["resources", 3, "port", "entity", "mappings", "properties", "status"])}: must be a jq expression (a string)`]);
   });
 });

@@ -9,6 +9,7 @@ import type { PortAppConfig, ResourceMapping } from "../../src/model/mapping";
 import { Secret } from "../../src/model/secret";
 import type { PortBlueprint, PortSandbox } from "../../src/sandbox/port/server";
 import { hashCanonicalJson, toCanonicalJson } from "../../src/transform/canonical-json";
+import { CURSOR_PAGINATION } from "./pagination";
 
 /** Three blueprints with relations two levels deep: follow-ups → incidents → users. */
 export const TEST_BLUEPRINTS: readonly Blueprint[] = [
@@ -46,7 +47,7 @@ export const KIND_OF: Readonly<Record<string, string>> = {
 
 /** A resource mapping whose blueprint is the literal `blueprint` (its other expressions are not evaluated by load). */
 export function makeResource(kind: string, blueprint: string, index = 0): ResourceMapping {
-  const pagination = { type: "cursor", pageSize: 100, param: "after", sizeParam: "page_size", cursorPath: "pagination_meta.after", hasMorePath: undefined, startPage: 1 } as const;
+  const pagination = CURSOR_PAGINATION;
   return {
     index,
     kind,

@@ -7,6 +7,7 @@ import type { PaginationSettings } from "../../../src/model/pagination";
 import { Secret } from "../../../src/model/secret";
 import { sendJson, startLoopbackServer } from "../../../src/sandbox/shared/loopback-server";
 import { openTestDb } from "../../helpers/open-test-db";
+import { CURSOR_PAGINATION } from "../../helpers/pagination";
 import type { JqRunner } from "../../../src/jq/jq-runner";
 import { configFor, recordProgress, runExtract, startSandbox } from "./harness";
 
@@ -68,7 +69,7 @@ describe("extract with Ocean's other paging schemes", () => {
     const settings: IncidentIoSettings = {
       baseUrl: api.baseUrl,
       auth: { type: "api_key", header: "X-API-Key", key: new Secret("k-123") },
-      pagination: { type: "cursor", pageSize: 100, param: "after", sizeParam: "page_size", cursorPath: "pagination_meta.after", hasMorePath: undefined, startPage: 1 },
+      pagination: CURSOR_PAGINATION,
       requestsPerMinute: 6000,
       maxAttempts: 2,
       dropFields: ["secret_token"],

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePortAppConfig } from "../../../src/config/port-app-config";
 import type { Blueprint } from "../../../src/model/blueprint";
-import type { PaginationSettings } from "../../../src/model/pagination";
+import { CURSOR_PAGINATION } from "../../helpers/pagination";
 
-const GLOBAL: PaginationSettings = {
-  type: "cursor",
-  pageSize: 100,
-  param: "after",
-  sizeParam: "page_size",
-  cursorPath: "pagination_meta.after",
-  hasMorePath: undefined,
-  startPage: 1,
-};
 
 const USER: Blueprint = {
   identifier: "incidentioUser",
@@ -39,7 +30,7 @@ const USERS = [
 
 describe("parsePortAppConfig", () => {
   it("applies Ocean's defaults for the top-level flags and the selector", () => {
-    const { config, issues } = parsePortAppConfig(resource(USERS), "m.yml", GLOBAL, [USER]);
+    const { config, issues } = parsePortAppConfig(resource(USERS), "m.yml", CURSOR_PAGINATION, [USER]);
     expect(issues).toEqual([]);
     expect(config).toMatchObject({
       deleteDependentEntities: true,
@@ -87,14 +78,14 @@ describe("parsePortAppConfig", () => {
       issue: "m.yml: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1",
     },
   ])("rejects $name with a located message", ({ yaml, issue }) => {
-    const { config, issues } = parsePortAppConfig(yaml, "m.yml", GLOBAL, [USER]);
+    const { config, issues } = parsePortAppConfig(yaml, "m.yml", CURSOR_PAGINATION, [USER]);
     expect(config).toBeUndefined();
     expect(issues).toContain(issue);
   });
 
   it("rejects two resources of one kind that fetch differently", () => {
     const second = USERS.map((l) => l.replace("data_path: .users", "data_path: .users | map(.)"));
-    const { issues } = parsePortAppConfig(resource([...USERS, ...second]), "m.yml", GLOBAL, [USER]);
+    const { issues } = parsePortAppConfig(resource([...USERS, ...second]), "m.yml", CURSOR_PAGINATION, [USER]);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toContain("resources of one kind must fetch the same way");
   });
@@ -102,27 +93,27 @@ describe("parsePortAppConfig", () => {
   it("names kinds that share a last segment by their full path", () => {
     const v2 = USERS.map((l) => l.replace("/v2/users", "/v2/follow_ups").replace("properties:", "properties: {}").replace("          email: .email", ""));
     const v3 = v2.map((l) => l.replace("/v2/follow_ups", "/v3/follow_ups"));
-    const { config, warnings } = parsePortAppConfig(resource([...v2, ...v3].filter(Boolean)), "m.yml", GLOBAL, [USER]);
+    const { config, warnings } = parsePortAppConfig(resource([...v2, ...v3].filter(Boolean)), "m.yml", CURSOR_PAGINATION, [USER]);
     expect(config?.resources.map((r) => r.name)).toEqual(["v2/follow_ups", "v3/follow_ups"]);
     expect(warnings).toHaveLength(1);
   });
 
   it.each(["constructor", "toString", "hasOwnProperty"])("rejects a property named %s that the blueprint lacks, although every object inherits it", (name) => {
-    const { issues } = parsePortAppConfig(resource([...USERS, `          ${name}: .x`]), "m.yml", GLOBAL, [USER]);
+    const { issues } = parsePortAppConfig(resource([...USERS, `          ${name}: .x`]), "m.yml", CURSOR_PAGINATION, [USER]);
     expect(issues).toEqual([
       `m.yml: resources[0].port.entity.mappings.properties.${name}: blueprint "incidentioUser" has no property "${name}" (Port rejects unknown properties)`,
     ]);
   });
 
   it("warns about a key it does not read, naming its path", () => {
-    const { config, warnings } = parsePortAppConfig(resource([...USERS, "  selectr:", "    query: 'false'"]), "m.yml", GLOBAL, [USER]);
+    const { config, warnings } = parsePortAppConfig(resource([...USERS, "  selectr:", "    query: 'false'"]), "m.yml", CURSOR_PAGINATION, [USER]);
     expect(config).toBeDefined();
     expect(warnings).toEqual(["m.yml: resources[0].selectr: unknown key, ignored (check its spelling and indentation)"]);
   });
 
   it("names a misspelt key beside the key it left missing", () => {
     const yaml = resource(USERS.map((line) => line.replace("      mappings:", "      mapings:")));
-    const { config, issues } = parsePortAppConfig(yaml, "m.yml", GLOBAL, [USER]);
+    const { config, issues } = parsePortAppConfig(yaml, "m.yml", CURSOR_PAGINATION, [USER]);
     expect(config).toBeUndefined();
     expect(issues).toEqual([
       "m.yml: resources[0].port.entity.mappings: Invalid input: expected object, received undefined",
