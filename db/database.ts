@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { Kyselify } from "drizzle-orm/kysely";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
+import { startBackgroundCheckpoints } from "./background-checkpoints";
 import type {
   extractStatus,
   loadErrors,
@@ -44,6 +45,11 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** Checkpoint the WAL from a worker thread rather than inside this connection's commits (see startBackgroundCheckpoints): for the stages that write hundreds of MB. */
+  readonly backgroundCheckpoints?: boolean;
+}
+
 // Resolved from this file, not from the working directory, so the CLI works from anywhere.
 const MIGRATIONS = fileURLToPath(new URL("../migrations", import.meta.url));
 
@@ -78,7 +84,7 @@ function cachingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase {
  * Opens (creating if needed) the SQLite staging file at `path` (`:memory:` for tests), owner-only
  * (mode 0600: it holds the organization's data), in WAL mode, and applies pending migrations.
  */
-export function openDatabase(path: string): OpenedDatabase {
+export function openDatabase(path: string, options: OpenOptions = {}): OpenedDatabase {
   if (path !== ":memory:") {
     if (!existsSync(path)) closeSync(openSync(path, "wx", 0o600));
     chmodSync(path, 0o600);
@@ -94,11 +100,15 @@ export function openDatabase(path: string): OpenedDatabase {
   sqlite.pragma("busy_timeout = 5000");
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const checkpoints = options.backgroundCheckpoints && path !== ":memory:" ? startBackgroundCheckpoints(sqlite, path) : undefined;
   return {
     db,
     sqlite,
     path,
-    // Kysely's destroy() closes the better-sqlite3 connection it was given.
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpoints?.stop();
+      // Kysely's destroy() closes the better-sqlite3 connection it was given.
+      await db.destroy();
+    },
   };
 }

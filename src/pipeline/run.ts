@@ -68,7 +68,8 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
   // A typo in a mapping fails here, before any request leaves the machine.
   if (jq) await checkMappingCompiles(jq, selected);
 
-  const opened = openDatabase(config.databasePath);
+  // Extract and transform write hundreds of MB: their commits must not wait for checkpoints.
+  const opened = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   const started = Date.now();
   try {
     const lock = await lockStagingFile(opened.db);
