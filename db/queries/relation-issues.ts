@@ -40,6 +40,7 @@ export async function recordDanglingRelations(
     JOIN definition d ON d.blueprint = s.blueprint AND d.relation = r.key
     JOIN json_each(CASE WHEN r.type = 'array' THEN r.value ELSE json_array(r.value) END) v
     WHERE s.kind IN (${sql.join(kinds)})
+      AND s.blueprint IN (SELECT blueprint FROM definition)
       AND v.type = 'text'
       AND (${onlyPushable ? 1 : 0} = 0 OR s.held_back_reason IS NULL)
       AND NOT EXISTS (
@@ -50,6 +51,36 @@ export async function recordDanglingRelations(
         WHERE p.blueprint = d.target AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
     ORDER BY s.kind, s.blueprint, s.identifier, r.key, v.value`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * The relations among `referenced` that point at an identifier neither staged as a pushable entity
+ * nor confirmed in port_snapshot, and those whose values were too many to list: the ones
+ * recordDanglingRelations must read the staged entities of.
+ */
+export async function listRelationsWithMissingTargets(
+  db: StagingDb,
+  referenced: readonly { readonly definition: RelationTarget; readonly values: readonly string[] | undefined }[],
+): Promise<RelationTarget[]> {
+  const suspects: RelationTarget[] = [];
+  for (const { definition, values } of referenced) {
+    if (values?.length === 0) continue;
+    if (values === undefined) {
+      suspects.push(definition);
+      continue;
+    }
+    const missing = await sql<{ found: number }>`
+      SELECT 1 AS found FROM json_each(${JSON.stringify(values)}) v
+      WHERE NOT EXISTS (
+          SELECT 1 FROM staged_entities t
+          WHERE t.blueprint = ${definition.target} AND t.identifier = v.value AND t.held_back_reason IS NULL)
+        AND NOT EXISTS (
+          SELECT 1 FROM port_snapshot p
+          WHERE p.blueprint = ${definition.target} AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
+      LIMIT 1`.execute(db);
+    if (missing.rows.length > 0) suspects.push(definition);
+  }
+  return suspects;
 }
 
 /** Counts the relation issues of each of `kinds` (kinds without issues are absent). */

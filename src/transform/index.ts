@@ -1,9 +1,10 @@
 import type { StagingDb } from "../../db/database";
 import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
+import { countRawRecordsByKind, readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
 import {
   countRelationIssues,
   deleteRelationIssuesOfKind,
+  listRelationsWithMissingTargets,
   recordDanglingRelations,
   type RelationTarget,
 } from "../../db/queries/relation-issues";
@@ -21,8 +22,10 @@ import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
+import { countJqProcesses } from "./jq-processes";
 import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
+import { ReferencedTargets } from "./referenced-targets";
 import { stageEntity } from "./stage-entity";
 
 export { checkMappingCompiles } from "./compile-check";
@@ -42,9 +45,8 @@ export interface TransformInput {
   createMissingRelatedEntities: boolean;
 }
 
-// Two jq processes a program, one a core, each with a batch queued behind the one it maps.
-const JQ_PROCESSES = 2;
-const MAX_QUEUED_BATCHES = 2 * JQ_PROCESSES;
+// Each jq process has a batch queued behind the one it maps.
+const MAX_QUEUED_BATCHES = 4;
 // Holding back an entity can leave another pointing at it dangling; chains longer than this are
 // left to Port to refuse at load time.
 const MAX_HOLD_BACK_ROUNDS = 50;
@@ -91,6 +93,7 @@ interface StagingContext {
   readonly runId: number;
   readonly kind: string;
   readonly blueprints: ReadonlyMap<string, Blueprint>;
+  readonly referenced: ReferencedTargets;
 }
 
 /**
@@ -122,6 +125,7 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
         counts.skipped += 1;
         continue;
       }
+      context.referenced.add(staged.blueprint, draft.relations);
       rows.push({
         blueprint: staged.blueprint,
         identifier: staged.identifier,
@@ -150,20 +154,25 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
 }
 
 /**
- * The jq processes of each program of each kind, started together before any record is read.
- * Starting jq forks this process, after which every page of memory it writes costs a page fault
- * (its share of the fork is copied or reclaimed): one burst of forks while the heap is small costs
- * that once, rather than once per kind at the size the heap has grown to.
+ * The jq processes of each program of each kind, started together before any record is read, as
+ * many as its kind's records are worth (countJqProcesses). Starting jq forks this process, after which
+ * every page of memory it writes costs a page fault (its share of the fork is copied or reclaimed):
+ * one burst of forks while the heap is small costs that once, rather than once per kind at the size
+ * the heap has grown to (measured: twice the faults, and a tenth more CPU, over 200k records).
  */
-type ProgramStreams = readonly JqStream[];
+type ProgramStreams = JqStream[];
 
-function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[]): Map<MappingProgram, ProgramStreams> {
-  const start = jq.startStream;
-  if (start === undefined) throw new Error("the transform needs a jq runner that can stream (createJqRunner)");
+function startStream(jq: JqRunner, program: MappingProgram): JqStream {
+  if (jq.startStream === undefined) throw new Error("the transform needs a jq runner that can stream (createJqRunner)");
+  return jq.startStream(program.text);
+}
+
+function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[], records: ReadonlyMap<string, number>): Map<MappingProgram, ProgramStreams> {
   const streams = new Map<MappingProgram, ProgramStreams>();
   try {
-    for (const program of plans.flatMap((plan) => plan.programs)) {
-      streams.set(program, Array.from({ length: JQ_PROCESSES }, () => start(program.text)));
+    for (const plan of plans) {
+      const count = records.has(plan.kind) ? countJqProcesses(records.get(plan.kind) as number) : 0;
+      for (const program of plan.programs) streams.set(program, Array.from({ length: count }, () => startStream(jq, program)));
     }
   } catch (error) {
     void closeProgramStreams(streams);
@@ -195,6 +204,7 @@ async function transformKind(
   streams: ReadonlyMap<MappingProgram, ProgramStreams>,
   runId: number,
   blueprints: ReadonlyMap<string, Blueprint>,
+  referenced: ReferencedTargets,
 ): Promise<KindCounts> {
   const started = Date.now();
   const counts: KindCounts = { records: 0, skipped: 0, filtered: 0, durationMs: 0 };
@@ -203,7 +213,7 @@ async function transformKind(
     await deleteStagedEntitiesOfKind(trx, plan.kind);
     await deleteMappingErrorsOfKind(trx, plan.kind);
     await deleteRelationIssuesOfKind(trx, plan.kind);
-    const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints };
+    const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced };
 
     let after: RawRecordPosition | undefined;
     let isExhausted = false;
@@ -223,6 +233,8 @@ async function transformKind(
         for (const program of plan.programs) {
           // Batches take turns on the program's jq processes.
           const programStreams = streams.get(program) as ProgramStreams;
+          // A kind counted empty starts no jq; records that turned up since get one now.
+          if (programStreams.length === 0) programStreams.push(startStream(deps.jq, program));
           const stream = programStreams[turn % programStreams.length] as JqStream;
           const mapped = mapStreamedRecords(stream, deps.jq, program, batch.payloads);
           // Awaited in order below; until then a rejection must not count as unhandled.
@@ -251,9 +263,18 @@ async function transformKind(
  * Records relations whose target is neither staged nor in Port; with createMissingRelatedEntities
  * off, holds back their entities, then the entities pointing at those, and so on.
  */
-async function checkRelations(db: StagingDb, runId: number, kinds: readonly string[], targets: readonly RelationTarget[], createMissing: boolean): Promise<void> {
+async function checkRelations(
+  db: StagingDb,
+  runId: number,
+  kinds: readonly string[],
+  referenced: ReferencedTargets,
+  targets: readonly RelationTarget[],
+  createMissing: boolean,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    let recorded = await recordDanglingRelations(trx, runId, kinds, targets, false);
+    // Only relations with a missing target need their entities read; most have none.
+    const suspects = await listRelationsWithMissingTargets(trx, referenced.list());
+    let recorded = await recordDanglingRelations(trx, runId, kinds, suspects, false);
     for (let round = 0; !createMissing && recorded > 0 && round < MAX_HOLD_BACK_ROUNDS; round += 1) {
       await holdBackEntitiesWithRelationIssues(trx, runId, kinds);
       recorded = await recordDanglingRelations(trx, runId, kinds, targets, true);
@@ -275,12 +296,14 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   deps.progress.report({ type: "stage-start", stage: "transform", kinds: plans.map((plan) => plan.kind) });
 
   const finished: { plan: KindPlan; counts: KindCounts }[] = [];
-  const streams = startProgramStreams(deps.jq, plans);
+  const targets = listRelationTargets(input.blueprints);
+  const referenced = new ReferencedTargets(targets);
+  const streams = startProgramStreams(deps.jq, plans, await countRawRecordsByKind(deps.db, plans.map((plan) => plan.kind)));
   try {
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       try {
-        finished.push({ plan, counts: await transformKind(deps, plan, streams, input.runId, blueprints) });
+        finished.push({ plan, counts: await transformKind(deps, plan, streams, input.runId, blueprints, referenced) });
       } catch (error) {
         if (error instanceof Interrupted) break;
         deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -292,7 +315,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   }
 
   const kinds = finished.map(({ plan }) => plan.kind);
-  await checkRelations(deps.db, input.runId, kinds, listRelationTargets(input.blueprints), input.createMissingRelatedEntities);
+  await checkRelations(deps.db, input.runId, kinds, referenced, targets, input.createMissingRelatedEntities);
 
   const staged = await countStagedEntities(deps.db, kinds);
   const mappingErrors = await countMappingErrors(deps.db, kinds);
