@@ -7,6 +7,8 @@ import { buildSandboxEnv } from "../src/sandbox/product-env";
 const MEASURED_CLI = fileURLToPath(new URL("./measured-cli.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUTPUT_TAIL_CHARS = 4000;
+/** The V8 flags `pnpm etl` and the Docker image start the CLI with (package.json, Dockerfile): the product as shipped. */
+export const PRODUCT_NODE_FLAGS = ["--max-semi-space-size=64"] as const;
 
 /** One command line the measured process ran. */
 export interface MeasuredCommand {
@@ -81,7 +83,7 @@ export class ProductCommandError extends Error {
  */
 export function runMeasured(commands: readonly (readonly string[])[], env: Readonly<Record<string, string>>, timeoutMs: number): Promise<MeasuredReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(MEASURED_CLI, [JSON.stringify(commands)], { cwd: ROOT, env, execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = fork(MEASURED_CLI, [JSON.stringify(commands)], { cwd: ROOT, env, execArgv: [...PRODUCT_NODE_FLAGS, "--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);

@@ -20,6 +20,7 @@ import { SILENT_PROGRESS } from "../src/model/progress";
 import { createIncidentIoDataset } from "../src/sandbox/incidentio/dataset";
 import type { IncidentIoKind } from "../src/sandbox/incidentio/kinds";
 import { transform } from "../src/transform";
+import { PRODUCT_NODE_FLAGS } from "./product";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const target = Number(process.argv[2] ?? 200_000);
@@ -153,7 +154,7 @@ if (process.argv[3] !== undefined) {
     for (const heapCap of ["default", String(HEAP_CAP_MB)]) {
       const copy = join(dir, `transform-${heapCap}.sqlite`);
       copyFileSync(path, copy);
-      const heapFlags = heapCap === "default" ? [] : [`--max-old-space-size=${heapCap}`];
+      const heapFlags = [...PRODUCT_NODE_FLAGS, ...(heapCap === "default" ? [] : [`--max-old-space-size=${heapCap}`])];
       const child = spawnSync(process.execPath, [...process.execArgv, ...heapFlags, fileURLToPath(import.meta.url), String(target), copy, heapCap], {
         stdio: "inherit",
       });
