@@ -42,11 +42,17 @@ export interface PageRequest {
   readonly cursor: string | undefined;
 }
 
+/** A page as parsed, and its text as the API sent it. */
+export interface FetchedPage {
+  readonly page: unknown;
+  readonly text: string;
+}
+
 /**
  * GETs one page and parses it (one JSON.parse). Throws HttpError naming the path and cursor when the
  * answer is not a 2xx, or is not JSON: the body is never quoted then, since a page may hold secrets.
  */
-export async function fetchPage(http: HttpClient, headers: Record<string, string>, request: PageRequest): Promise<unknown> {
+export async function fetchPage(http: HttpClient, headers: Record<string, string>, request: PageRequest): Promise<FetchedPage> {
   const where = { endpoint: request.path, ...(request.cursor === undefined ? {} : { cursor: request.cursor }) };
   const response = await http.send({ method: "GET", url: request.url, headers }, where);
   const fail = (detail: string) =>
@@ -59,7 +65,7 @@ export async function fetchPage(http: HttpClient, headers: Record<string, string
     throw fail(`${summarizeErrorBody(response.text)}${hint ? ` (${hint})` : ""}`);
   }
   try {
-    return response.json();
+    return { page: response.json(), text: response.text };
   } catch {
     throw fail(`malformed JSON in the response (${Buffer.byteLength(response.text)} bytes)`);
   }

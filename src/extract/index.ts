@@ -17,6 +17,7 @@ import { createItemReader } from "./items";
 import { PageError, readPageStream, type StreamHooks } from "./page-stream";
 import { pagingKey } from "./paginate";
 import { selectParentValues } from "./parents";
+import { dataPathKeys, sliceItemTexts } from "./item-texts";
 import { parseDropRules, toRawRow, type DropRule } from "./records";
 
 export interface ExtractDeps {
@@ -58,6 +59,8 @@ interface RunContext {
   readonly dropRules: readonly DropRule[];
   /** Parent records by (endpoint, query, paging, data_path): fetched once however many kinds use them. */
   readonly parentRecords: Map<string, Promise<unknown[]>>;
+  /** The text of each page in hand, by its parsed value, for storing records as the API wrote them. */
+  readonly pageTexts: WeakMap<object, string>;
 }
 
 interface Counters {
@@ -68,6 +71,8 @@ interface Counters {
 
 interface KindRun {
   readonly resource: ResourceMapping;
+  /** The keys of data_path, for finding the records in a page's text (see sliceItemTexts); undefined when it is more than keys. */
+  readonly itemKeys: readonly string[] | undefined;
   readonly counters: Counters;
   readonly started: number;
   readonly http: HttpClient;
@@ -128,14 +133,18 @@ async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathP
   return records;
 }
 
-async function storePage(ctx: RunContext, run: KindRun, items: unknown[], parent: { name: string; value: string } | undefined): Promise<void> {
+async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: unknown[], parent: { name: string; value: string } | undefined): Promise<void> {
   const { runId } = ctx.input;
   const kind = run.resource.kind;
   const fetchedAt = new Date().toISOString();
-  const rows: RawRecordRow[] = items.map((item) => ({
+  // The records as the API wrote them, when its page is compact JSON and data_path a path of keys.
+  const text = run.itemKeys && page !== null && typeof page === "object" ? ctx.pageTexts.get(page) : undefined;
+  let texts = text === undefined || run.itemKeys === undefined ? undefined : sliceItemTexts(text, run.itemKeys);
+  if (texts?.length !== items.length) texts = undefined;
+  const rows: RawRecordRow[] = items.map((item, index) => ({
     kind,
     parent_key: parent?.value ?? "",
-    ...toRawRow(item, ctx.dropRules, parent),
+    ...toRawRow(item, ctx.dropRules, parent, texts?.[index]),
     run_id: runId,
     fetched_at: fetchedAt,
   }));
@@ -168,7 +177,7 @@ async function readKind(
       pagination: resource.selector.pagination,
       readItems: createItemReader(resource.selector.dataPath, parseEndpoint(resource.kind).path, "data_path", ctx.deps.jq),
     },
-    { ...run.hooks, onPage: (_page, items) => storePage(ctx, run, items, parent) },
+    { ...run.hooks, onPage: (page, items) => storePage(ctx, run, page, items, parent) },
   );
 }
 
@@ -193,6 +202,7 @@ function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
   const started = Date.now();
   const run: KindRun = {
     resource,
+    itemKeys: dataPathKeys(resource.selector.dataPath),
     counters,
     countersWrittenAt: started,
     started,
@@ -202,9 +212,11 @@ function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
     siblingFailed: false,
     hooks: {
       limiter: ctx.limiter,
-      fetch: (request) => {
+      fetch: async (request) => {
         counters.requests += 1;
-        return fetchPage(http, ctx.authHeaders, request);
+        const { page, text } = await fetchPage(http, ctx.authHeaders, request);
+        if (page !== null && typeof page === "object") ctx.pageTexts.set(page, text);
+        return page;
       },
       stopReason: () =>
         signal?.aborted
@@ -311,6 +323,7 @@ export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<E
     authHeaders: buildAuthHeaders(input.settings.auth),
     dropRules: parseDropRules(input.settings.dropFields),
     parentRecords: new Map(),
+    pageTexts: new WeakMap(),
   };
   const runs = resources.map((resource) => prepareKind(ctx, resource));
   deps.progress.report({ type: "stage-start", stage: "extract", kinds: resources.map((r) => r.kind) });

@@ -7,8 +7,11 @@ export interface RawRow {
   readonly payload_hash: string;
 }
 
-/** A field to remove: a bare name anywhere in a record, or a dot path from its root. */
-export type DropRule = { readonly anywhere: string } | { readonly path: readonly string[] };
+/**
+ * A field to remove: a bare name anywhere in a record, or a dot path from its root; `quoted` is the
+ * field's name as JSON writes it as a key: a record text without it has nothing to remove.
+ */
+export type DropRule = ({ readonly anywhere: string } | { readonly path: readonly string[] }) & { readonly quoted: string };
 
 /**
  * Reads `settings.dropFields`: `secret_token` (no dot) is removed wherever it occurs in a record, so a
@@ -16,7 +19,10 @@ export type DropRule = { readonly anywhere: string } | { readonly path: readonly
  * (through arrays along the way, element by element).
  */
 export function parseDropRules(fields: readonly string[]): DropRule[] {
-  return fields.map((field) => (field.includes(".") ? { path: field.split(".") } : { anywhere: field }));
+  return fields.map((field) => {
+    const path = field.split(".");
+    return { ...(path.length > 1 ? { path } : { anywhere: field }), quoted: JSON.stringify(path[path.length - 1]) };
+  });
 }
 
 // Both walks keep their own stack rather than recursing: a record nested deeper than the call stack
@@ -52,11 +58,6 @@ function dropPath(root: unknown, path: readonly string[]): void {
   }
 }
 
-/** The field a rule removes, as JSON writes it as a key: a text that lacks it has nothing to remove. */
-function quotedName(rule: DropRule): string {
-  return JSON.stringify("anywhere" in rule ? rule.anywhere : rule.path[rule.path.length - 1]);
-}
-
 /** Removes the fields of `rules` from `record`, in place (records are freshly parsed and owned by the caller). */
 export function dropFields(record: unknown, rules: readonly DropRule[]): void {
   for (const rule of rules) {
@@ -73,29 +74,60 @@ export function hashPayload(payload: string): string {
 /**
  * The raw row of one item: its secret fields removed, the parent value injected as `__<name>` (a
  * string, as Ocean does), serialized once and hashed. The id is the item's `id`; an item without one
- * is keyed by its hash, so identical items collapse and a changed one counts as replaced. Throws
- * when the item is nested too deeply to serialize.
+ * is keyed by its hash, so identical items collapse and a changed one counts as replaced. `text` is
+ * the item as the API wrote it (compact JSON, see sliceItemTexts), when known: an object with nothing
+ * to remove is then stored as that text, the parent value appended, rather than serialized again.
+ * Throws when the item is nested too deeply to serialize.
  */
-export function toRawRow(item: unknown, rules: readonly DropRule[], parent: { readonly name: string; readonly value: string } | undefined): RawRow {
+export function toRawRow(
+  item: unknown,
+  rules: readonly DropRule[],
+  parent: { readonly name: string; readonly value: string } | undefined,
+  text?: string,
+): RawRow {
   const isObject = item !== null && typeof item === "object" && !Array.isArray(item);
+  const readId = (): unknown => (isObject ? (item as Record<string, unknown>)["id"] : undefined);
+  const injected = parent && `"__${parent.name}"`;
+  const payload =
+    isObject && text !== undefined && !rules.some((rule) => text.includes(rule.quoted)) && !(injected && text.includes(injected))
+      ? appendParent(text, injected, parent?.value)
+      : serialize(item, isObject, rules, parent, readId);
+  const payload_hash = hashPayload(payload);
+  const id = readId();
+  const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
+  return { record_id, payload, payload_hash };
+}
+
+/** An object's text with `"__name":"value"` as its last key, as JSON.stringify writes a key added last. */
+function appendParent(text: string, injected: string | undefined, value: string | undefined): string {
+  if (injected === undefined) return text;
+  const member = `${injected}:${JSON.stringify(value)}`;
+  return text === "{}" ? `{${member}}` : `${text.slice(0, -1)},${member}}`;
+}
+
+function serialize(
+  item: unknown,
+  isObject: boolean,
+  rules: readonly DropRule[],
+  parent: { readonly name: string; readonly value: string } | undefined,
+  readId: () => unknown,
+): string {
   const inject = (): void => {
     if (parent && isObject) (item as Record<string, unknown>)[`__${parent.name}`] = parent.value;
   };
   inject();
-  // Read after the rules ran: a rule may remove the id itself.
-  const readId = (): unknown => (isObject ? (item as Record<string, unknown>)["id"] : undefined);
-  let payload: string;
   try {
-    payload = JSON.stringify(item) ?? "null";
+    let payload = JSON.stringify(item) ?? "null";
     // Walking every record for fields that nearly none has cost more than searching its text (a
     // field's name appears there quoted, as JSON writes keys). The parent value is injected again
     // after the walk: no rule removes it.
-    const present = rules.filter((rule) => payload.includes(quotedName(rule)));
+    const present = rules.filter((rule) => payload.includes(rule.quoted));
     if (present.length > 0) {
       dropFields(item, present);
       inject();
       payload = JSON.stringify(item) ?? "null";
     }
+    return payload;
   } catch (error) {
     // JSON.stringify recurses, so a record nested some thousands of levels deep exhausts the stack.
     if (!(error instanceof RangeError)) throw error;
@@ -103,8 +135,4 @@ export function toRawRow(item: unknown, rules: readonly DropRule[], parent: { re
     const which = typeof id === "string" || typeof id === "number" ? `record ${id}` : "a record";
     throw new Error(`${which} is nested too deeply to store (${error.message})`, { cause: error });
   }
-  const payload_hash = hashPayload(payload);
-  const id = readId();
-  const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
-  return { record_id, payload, payload_hash };
 }

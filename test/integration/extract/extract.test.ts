@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors";
+import { hashPayload } from "../../../src/extract/records";
 import type { DatasetCounts } from "../../../src/sandbox/incidentio/scale";
 import { openTestDb } from "../../helpers/open-test-db";
 import { configFor, countByKind, PORT_PAGE_ENV, recordProgress, runExtract, startSandbox } from "./harness";
@@ -62,6 +63,12 @@ describe("extract against the Incident.io sandbox", () => {
 
     const entry = await db.selectFrom("raw_records").select(["parent_key", "payload"]).where("kind", "like", "/v3/catalog_entries%").limit(1).executeTakeFirstOrThrow();
     expect((JSON.parse(entry.payload) as { __catalog_type_id: string }).__catalog_type_id).toBe(entry.parent_key);
+    // Records are stored as the API wrote them (compact), which is what serializing them gives, and hashed as stored.
+    const stored = await db.selectFrom("raw_records").select(["payload", "payload_hash"]).execute();
+    for (const row of stored) {
+      expect(row.payload).toBe(JSON.stringify(JSON.parse(row.payload)));
+      expect(row.payload_hash).toBe(hashPayload(row.payload));
+    }
 
     const statuses = await db.selectFrom("extract_status").selectAll().where("run_id", "=", 1).execute();
     expect(statuses.every((s) => s.status === "complete" && s.mode === "full" && s.finished_at !== null && s.error === null)).toBe(true);

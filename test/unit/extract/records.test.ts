@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sliceItemTexts } from "../../../src/extract/item-texts";
 import { dropFields, hashPayload, parseDropRules, toRawRow } from "../../../src/extract/records";
 
 describe("dropFields", () => {
@@ -115,6 +116,33 @@ describe("toRawRow", () => {
       value: "01CT",
     });
     expect(row.payload).toBe('{"id":"01CE","__catalog_type_id":"01CT"}');
+  });
+
+  describe("with the record's text as the API wrote it", () => {
+    const parent = { name: "catalog_type_id", value: "01CT" };
+    // What storing the text gives must be what serializing the parsed record gives, byte for byte.
+    it.each([
+      { name: "a plain record", text: '{"id":"1","a":[1,{"b":null}],"t":"é ✓"}', parent: undefined },
+      { name: "a record with its parent value", text: '{"id":"1","a":1}', parent },
+      { name: "an empty record with its parent value", text: "{}", parent },
+      { name: "a record whose text mentions a secret field (serialized instead)", text: '{"id":"1","secret_token":"s"}', parent: undefined },
+      { name: "a record forging the parent field (serialized instead)", text: '{"id":"1","__catalog_type_id":"forged"}', parent },
+    ])("stores $name as serializing would", ({ text, parent: from }) => {
+      const serialized = toRawRow(JSON.parse(text), rules, from);
+      expect(toRawRow(JSON.parse(text), rules, from, text)).toEqual(serialized);
+    });
+
+    it("stores the text itself, escapes and all, when nothing is removed or added", () => {
+      const text = '{"id":"1","note":"caf\\u00e9 \\/ \\"q\\""}';
+      expect(toRawRow(JSON.parse(text), rules, undefined, text).payload).toBe(text);
+    });
+
+    it("never stores a secret written under an escaped key: such a record has no text, and is serialized", () => {
+      const page = '{"alerts":[{"id":"1","secret\\u005ftoken":"s"}]}';
+      const [text] = sliceItemTexts(page, ["alerts"]) ?? [];
+      const item = (JSON.parse(page) as { alerts: unknown[] }).alerts[0];
+      expect(toRawRow(item, rules, undefined, text).payload).toBe('{"id":"1"}');
+    });
   });
 
   it("hashes equal payloads equally and different payloads differently", () => {
