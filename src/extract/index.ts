@@ -138,7 +138,12 @@ async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: un
   const kind = run.resource.kind;
   const fetchedAt = new Date().toISOString();
   // The records as the API wrote them, when its page is compact JSON and data_path a path of keys.
-  const text = run.itemKeys && page !== null && typeof page === "object" ? ctx.pageTexts.get(page) : undefined;
+  let text: string | undefined;
+  if (page !== null && typeof page === "object") {
+    text = ctx.pageTexts.get(page);
+    // Gone at once rather than at the next full collection, when V8 clears a weak map's dead keys.
+    ctx.pageTexts.delete(page);
+  }
   let texts = text === undefined || run.itemKeys === undefined ? undefined : sliceItemTexts(text, run.itemKeys);
   if (texts?.length !== items.length) texts = undefined;
   const rows: RawRecordRow[] = items.map((item, index) => ({
