@@ -29,12 +29,6 @@ export async function readRawPayloads(
   return query.orderBy("parent_key").orderBy("record_id").limit(limit).execute();
 }
 
-/** Raw records held per kind (kinds without any are absent). */
-export async function countRawRecordsByKind(db: StagingDb): Promise<Map<string, number>> {
-  const rows = await db.selectFrom("raw_records").select(["kind", (eb) => eb.fn.countAll<number>().as("records")]).groupBy("kind").execute();
-  return new Map(rows.map((row) => [row.kind, Number(row.records)]));
-}
-
 // Well below SQLite's 32,766 bound parameters a statement.
 const IDS_PER_STATEMENT = 500;
 

@@ -48,16 +48,3 @@ export async function readRawPayloads(db: StagingDb, kind: string, after: RawRec
   if (rows.length === 0) return undefined;
   return { positions: rows.map(({ parent_key, record_id }) => ({ parent_key, record_id })), payloads: rows.map((row) => row.payload) };
 }
-
-/** How many raw records each of `kinds` holds (kinds without records are absent). */
-export async function countRawRecordsByKind(db: StagingDb, kinds: readonly string[]): Promise<Map<string, number>> {
-  if (kinds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("raw_records")
-    .select("kind")
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("kind", "in", kinds)
-    .groupBy("kind")
-    .execute();
-  return new Map(rows.map((row) => [row.kind, Number(row.count)]));
-}

@@ -49,6 +49,12 @@ export async function upsertRawRecords(db: StagingDb, rows: readonly RawRecordRo
   else await db.transaction().execute(writeAll);
 }
 
+/** Raw records held per kind (kinds without any are absent). */
+export async function countRawRecordsByKind(db: StagingDb): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("raw_records").select(["kind", (eb) => eb.fn.countAll<number>().as("records")]).groupBy("kind").execute();
+  return new Map(rows.map((row) => [row.kind, Number(row.records)]));
+}
+
 /** Number of distinct records of `kind` that run `runId` stored or confirmed. */
 export async function countRawRecordsOfRun(db: StagingDb, kind: string, runId: number): Promise<number> {
   const row = await db

@@ -1,5 +1,6 @@
 import type { StagingDb } from "../../db/database";
-import { countRawRecordsByKind, listKnownRecordIds, readRawPayloads, type RawPayloadPosition } from "../../db/queries/discover-inputs";
+import { listKnownRecordIds, readRawPayloads, type RawPayloadPosition } from "../../db/queries/discover-inputs";
+import { countRawRecordsByKind } from "../../db/queries/raw-records";
 import type { Blueprint } from "../model/blueprint";
 import type { DiscoverKindSummary } from "../model/discovery";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";

@@ -1,6 +1,7 @@
 import type { StagingDb } from "../../db/database";
 import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { countRawRecordsByKind, readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
+import { readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
+import { countRawRecordsByKind } from "../../db/queries/raw-records";
 import {
   countRelationIssues,
   deleteRelationIssuesOfKind,
@@ -298,7 +299,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   const finished: { plan: KindPlan; counts: KindCounts }[] = [];
   const targets = listRelationTargets(input.blueprints);
   const referenced = new ReferencedTargets(targets);
-  const streams = startProgramStreams(deps.jq, plans, await countRawRecordsByKind(deps.db, plans.map((plan) => plan.kind)));
+  const streams = startProgramStreams(deps.jq, plans, await countRawRecordsByKind(deps.db));
   try {
     for (const plan of plans) {
       if (deps.signal?.aborted) break;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countRawRecordsByKind, listKnownRecordIds, readRawPayloads } from "../../../db/queries/discover-inputs";
+import { listKnownRecordIds, readRawPayloads } from "../../../db/queries/discover-inputs";
+import { countRawRecordsByKind } from "../../../db/queries/raw-records";
 import { openTestDb } from "../../helpers/open-test-db";
 import { seedRawRecords } from "../../helpers/transform-fixtures";
 
