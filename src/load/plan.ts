@@ -1,25 +1,9 @@
+import type { SnapshotTallyRow as SnapshotTally, StagedTallyRow as StagedTally } from "../../db/queries/load-plan";
 import type { ResourceMapping } from "../model/mapping";
 import type { DeleteBlock } from "../model/summary";
 
-/** How the staged entities of one kind under one blueprint compare with the snapshot (counted by SQLite). */
-export interface StagedTally {
-  readonly blueprint: string;
-  readonly kind: string;
-  /** Pushable entities the snapshot does not hold. */
-  readonly creates: number;
-  /** Pushable entities whose snapshot hash differs. */
-  readonly updates: number;
-  readonly unchanged: number;
-  readonly heldBack: number;
-}
-
-/** How one blueprint's snapshot compares with the staged entities of every kind (counted by SQLite). */
-export interface SnapshotTally {
-  readonly blueprint: string;
-  readonly entities: number;
-  /** Snapshot rows no kind stages any more. */
-  readonly deletions: number;
-}
+// The tallies are counted by SQLite (db/queries/load-plan.ts); the plan is decided from them here.
+export type { SnapshotTally, StagedTally };
 
 /**
  * What load will do to one blueprint, in counts: the identifiers are read page by page, in
