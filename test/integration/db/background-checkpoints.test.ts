@@ -1,19 +1,12 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../db/database";
 import { upsertRawRecords } from "../../../db/queries/raw-records";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { makeTempDir } from "../../helpers/temp-dir";
 
 function tempPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), "checkpoints-"));
-  dirs.push(dir);
-  return join(dir, "staging.sqlite");
+  return join(makeTempDir("checkpoints-"), "staging.sqlite");
 }
 
 function rows(from: number, count: number) {

@@ -1,28 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../db/database";
 import { readConfig } from "../../../src/config/read-config";
 import { ConfigError } from "../../../src/errors";
 import type { Blueprint } from "../../../src/model/blueprint";
 import type { Config } from "../../../src/model/config";
 import { runDiscover } from "../../../src/pipeline/discover";
+import { makeTempDir } from "../../helpers/temp-dir";
 import { seedRawRecords } from "../../helpers/transform-fixtures";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function makeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "etl-run-discover-"));
-  dirs.push(dir);
-  return dir;
-}
-
 /** The shipped configuration, reading the staging file `db`; no credentials at all. */
 function configFor(db: string): Config {
   return readConfig({ env: { ETL_DB: db }, flags: {}, cwd: PACKAGE_ROOT }, { incidentIo: false, port: false, jq: false });
@@ -55,7 +44,7 @@ async function refusal(work: Promise<unknown>): Promise<readonly string[]> {
 
 describe("runDiscover", () => {
   it("writes the proposal for the kinds --only names, relating them to the blueprints the mapping names for the others", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(await seedStagingFile(dir));
     const out = { blueprintsOut: join(dir, "b.json"), mappingOut: join(dir, "m.yml") };
 
@@ -70,7 +59,7 @@ describe("runDiscover", () => {
   });
 
   it("reads at most a thousand records of a kind", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const path = await seedStagingFile(dir);
     const opened = openDatabase(path);
     await seedRawRecords(opened.db, "/v2/users", Array.from({ length: 1200 }, (_, i) => ({ id: `U${String(i).padStart(4, "0")}`, name: `User ${i}` })));
@@ -82,7 +71,7 @@ describe("runDiscover", () => {
   });
 
   it("summarises kinds without raw records but proposes nothing for them", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(await seedStagingFile(dir));
 
     const report = await runDiscover(config, { blueprintsOut: join(dir, "b.json"), mappingOut: join(dir, "m.yml"), only: ["incidents", "users"] });
@@ -94,7 +83,7 @@ describe("runDiscover", () => {
   });
 
   it("refuses to overwrite an existing file, and writes neither", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(await seedStagingFile(dir));
     writeFileSync(join(dir, "m.yml"), "mine");
 
@@ -105,7 +94,7 @@ describe("runDiscover", () => {
   });
 
   it("requires both output files, and two different ones", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(await seedStagingFile(dir));
 
     expect(await refusal(runDiscover(config, { blueprintsOut: undefined, mappingOut: undefined }))).toEqual([
@@ -118,7 +107,7 @@ describe("runDiscover", () => {
   });
 
   it("refuses a staging file that does not exist, without creating it", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(join(dir, "missing.sqlite"));
 
     const issues = await refusal(runDiscover(config, { blueprintsOut: join(dir, "b.json"), mappingOut: join(dir, "m.yml") }));
@@ -128,7 +117,7 @@ describe("runDiscover", () => {
   });
 
   it("refuses kinds without raw records, and names --only kinds the mapping does not have", async () => {
-    const dir = makeDir();
+    const dir = makeTempDir("etl-run-discover-");
     const config = configFor(await seedStagingFile(dir));
     const out = { blueprintsOut: join(dir, "b.json"), mappingOut: join(dir, "m.yml") };
 
