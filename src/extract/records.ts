@@ -71,6 +71,9 @@ export function hashPayload(payload: string): string {
   return sha256Hex(payload);
 }
 
+/** The value a fan-out record was fetched under, stored in it as `__<name>`. */
+type ParentValue = { readonly name: string; readonly value: string };
+
 /**
  * The raw row of one item: its secret fields removed, the parent value injected as `__<name>` (a
  * string, as Ocean does), serialized once and hashed. The id is the item's `id`; an item without one
@@ -79,23 +82,25 @@ export function hashPayload(payload: string): string {
  * to remove is then stored as that text, the parent value appended, rather than serialized again.
  * Throws when the item is nested too deeply to serialize.
  */
-export function toRawRow(
-  item: unknown,
-  rules: readonly DropRule[],
-  parent: { readonly name: string; readonly value: string } | undefined,
-  text?: string,
-): RawRow {
-  const isObject = item !== null && typeof item === "object" && !Array.isArray(item);
-  const readId = (): unknown => (isObject ? (item as Record<string, unknown>)["id"] : undefined);
+export function toRawRow(item: unknown, rules: readonly DropRule[], parent: ParentValue | undefined, text?: string): RawRow {
   const injected = parent && `"__${parent.name}"`;
   const payload =
-    isObject && text !== undefined && !rules.some((rule) => text.includes(rule.quoted)) && !(injected && text.includes(injected))
+    isObject(item) && text !== undefined && !rules.some((rule) => text.includes(rule.quoted)) && !(injected && text.includes(injected))
       ? appendParent(text, injected, parent?.value)
-      : serialize(item, isObject, rules, parent, readId);
+      : serialize(item, rules, parent);
   const payload_hash = hashPayload(payload);
-  const id = readId();
+  // Read after the rules ran: a rule may remove the id itself.
+  const id = readId(item);
   const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
   return { record_id, payload, payload_hash };
+}
+
+function isObject(item: unknown): item is Record<string, unknown> {
+  return item !== null && typeof item === "object" && !Array.isArray(item);
+}
+
+function readId(item: unknown): unknown {
+  return isObject(item) ? item["id"] : undefined;
 }
 
 /** An object's text with `"__name":"value"` as its last key, as JSON.stringify writes a key added last. */
@@ -105,15 +110,10 @@ function appendParent(text: string, injected: string | undefined, value: string 
   return text === "{}" ? `{${member}}` : `${text.slice(0, -1)},${member}}`;
 }
 
-function serialize(
-  item: unknown,
-  isObject: boolean,
-  rules: readonly DropRule[],
-  parent: { readonly name: string; readonly value: string } | undefined,
-  readId: () => unknown,
-): string {
+/** The item serialized with its secret fields removed and the parent value injected (the item is changed in place). */
+function serialize(item: unknown, rules: readonly DropRule[], parent: ParentValue | undefined): string {
   const inject = (): void => {
-    if (parent && isObject) (item as Record<string, unknown>)[`__${parent.name}`] = parent.value;
+    if (parent && isObject(item)) item[`__${parent.name}`] = parent.value;
   };
   inject();
   try {
@@ -131,7 +131,7 @@ function serialize(
   } catch (error) {
     // JSON.stringify recurses, so a record nested some thousands of levels deep exhausts the stack.
     if (!(error instanceof RangeError)) throw error;
-    const id = readId();
+    const id = readId(item);
     const which = typeof id === "string" || typeof id === "number" ? `record ${id}` : "a record";
     throw new Error(`${which} is nested too deeply to store (${error.message})`, { cause: error });
   }
