@@ -12,12 +12,15 @@ import type {
   locks,
   mappingErrors,
   pendingBlueprints,
+  portBinding,
   portSnapshot,
   rawRecords,
+  rejectedItems,
   relationIssues,
   runStages,
   runs,
   stagedEntities,
+  unmappedRecords,
 } from "./schema";
 
 /** The staging database as Kysely sees it: one entry per table of `db/schema.ts`. */
@@ -26,10 +29,13 @@ export interface Database {
   run_stages: Kyselify<typeof runStages>;
   raw_records: Kyselify<typeof rawRecords>;
   extract_status: Kyselify<typeof extractStatus>;
+  rejected_items: Kyselify<typeof rejectedItems>;
   staged_entities: Kyselify<typeof stagedEntities>;
   mapping_errors: Kyselify<typeof mappingErrors>;
+  unmapped_records: Kyselify<typeof unmappedRecords>;
   relation_issues: Kyselify<typeof relationIssues>;
   port_snapshot: Kyselify<typeof portSnapshot>;
+  port_binding: Kyselify<typeof portBinding>;
   load_errors: Kyselify<typeof loadErrors>;
   pending_blueprints: Kyselify<typeof pendingBlueprints>;
   locks: Kyselify<typeof locks>;

@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 // Object keys equal SQL column names (snake_case): Kysely is typed from these tables through
 // `Kyselify`, which uses the database column names. Timestamps are ISO-8601 UTC strings.
@@ -73,8 +74,31 @@ export const extractStatus = sqliteTable(
     cursor: text("cursor"),
     http_status: integer("http_status"),
     error: text("error"),
+    /** Items of the kind's pages that could not be stored as records (listed in rejected_items). */
+    rejected: integer("rejected").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.run_id, t.kind] })],
+);
+
+/**
+ * Items of an extracted page that could not be stored as a record: not an object, or without a usable
+ * `id`. They are listed rather than dropped, so that a record never vanishes without a trace.
+ */
+export const rejectedItems = sqliteTable(
+  "rejected_items",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    run_id: integer("run_id").notNull(),
+    kind: text("kind").notNull(),
+    parent_key: text("parent_key").notNull(),
+    /** The path of the page's request, and its cursor (null for the first page). */
+    endpoint: text("endpoint").notNull(),
+    cursor: text("cursor"),
+    /** The item's position in its page, from 0. */
+    position: integer("position").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [index("rejected_items_run_kind").on(t.run_id, t.kind)],
 );
 
 /** The entities the mapping produced from the raw records, in canonical JSON (sorted keys). */
@@ -108,6 +132,22 @@ export const mappingErrors = sqliteTable(
   (t) => [index("mapping_errors_kind").on(t.kind)],
 );
 
+/**
+ * Records that were read but could not be mapped: jq could not parse them, their identifier or
+ * blueprint expression failed, or jq failed on them. The entities they made before stay in Port as
+ * last pushed (the load plan never deletes them). Replaced per kind by each transform.
+ */
+export const unmappedRecords = sqliteTable(
+  "unmapped_records",
+  {
+    kind: text("kind").notNull(),
+    record_id: text("record_id").notNull(),
+    run_id: integer("run_id").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.record_id] })],
+);
+
 /** Relations whose target is neither staged nor known to be in Port. */
 export const relationIssues = sqliteTable(
   "relation_issues",
@@ -139,8 +179,33 @@ export const portSnapshot = sqliteTable(
     entity_json: text("entity_json").notNull(),
     run_id: integer("run_id").notNull(),
     pushed_at: text("pushed_at").notNull(),
+    /**
+     * The record the entity was pushed from (null for rows reconcile read from Port): while that record
+     * is listed in unmapped_records, the entity is kept as it is, never deleted.
+     */
+    source_kind: text("source_kind"),
+    source_record_id: text("source_record_id"),
   },
   (t) => [primaryKey({ columns: [t.blueprint, t.identifier] })],
+);
+
+/**
+ * The Port this staging file syncs with (one row, written by the first load that reaches Port). A
+ * run against another Port is refused: the snapshot describes this one only.
+ */
+export const portBinding = sqliteTable(
+  "port_binding",
+  {
+    id: integer("id").primaryKey(),
+    base_url: text("base_url").notNull(),
+    client_id: text("client_id").notNull(),
+    /** Port's organization id, when its token names one. */
+    organization_id: text("organization_id"),
+    bound_at: text("bound_at").notNull(),
+    /** When every blueprint of the mapping was last reconciled with Port (drift repaired); null before the first. */
+    last_reconciled_at: text("last_reconciled_at"),
+  },
+  (t) => [check("port_binding_one_row", sql`${t.id} = 1`)],
 );
 
 /** Entities Port refused in a load; they stay out of the snapshot and are retried next run. */
