@@ -5,11 +5,11 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 
-const SHARED = fileURLToPath(new URL("../../../shared/specs/", import.meta.url));
-/** The published Incident.io spec (OpenAPI 3.0.3), from `../shared/specs`. */
-export const INCIDENTIO_SPEC = `${SHARED}incidentio-openapi3.json`;
-/** Port's published spec (OpenAPI 3.1.0), from `../shared/specs`. */
-export const PORT_SPEC = `${SHARED}port-openapi.yml`;
+const SPEC_DIR = fileURLToPath(new URL("../../spec/", import.meta.url));
+/** The published Incident.io spec (OpenAPI 3.0.3, 2026-08-21), vendored in `spec/` (its source: spec/README.md). */
+export const INCIDENTIO_SPEC = `${SPEC_DIR}incidentio-openapi3.json`;
+/** Port's published spec (OpenAPI 3.1.0), vendored in `spec/` (its source: spec/README.md). */
+export const PORT_SPEC = `${SPEC_DIR}port-openapi.yml`;
 
 export interface OpenApiValidator {
   /** Errors of `body` against the response schema of an operation (`[]` = valid). Throws when the spec has no such schema. */
