@@ -1,3 +1,5 @@
+import { redactSecrets } from "../model/secret";
+
 /** Port's bulk upsert takes at most 20 entities (`maxItems` in its OpenAPI) and a 1 MiB body (413 beyond). */
 export const MAX_UPSERT_BATCH = 20;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,43 +74,84 @@ export type BatchOutcome =
   | { readonly type: "split" };
 
 /**
- * Reads a bulk upsert answer: 200/207 list confirmed entities in `entities[]` and refused ones in
- * `errors[]`, by index into the request (an index in neither list counts as refused, so it is
- * retried next run); 413 asks for smaller batches; any other status refuses the whole batch.
+ * Reads a bulk upsert answer for the batch that sent `identifiers` (in request order). 200/207 name
+ * written entities in `entities[]` and refused ones in `errors[]`; both are matched by identifier,
+ * never by position: an entity is confirmed only when `entities[]` names it and `errors[]` does not.
+ * Anything else (not named, another identifier at its position, named in both lists) is refused, so
+ * it is retried next run. An `errors[]` item without an identifier refuses the entity at its index.
+ * 413 asks for smaller batches; any other status refuses the whole batch.
  */
-export function readUpsertReply(status: number, body: unknown, size: number): BatchOutcome {
-  if (status === 413 && size > 1) return { type: "split" };
-  if (status !== 200 && status !== 207) return refuseAll(status, body, size);
+export function readUpsertReply(status: number, body: unknown, identifiers: readonly string[]): BatchOutcome {
+  if (status === 413 && identifiers.length > 1) return { type: "split" };
+  if (status !== 200 && status !== 207) return refuseAll(status, body, identifiers.length);
   const record = asRecord(body);
-  const confirmed = new Set<number>();
+  const written = new Set<string>();
+  // What the answer put at each position, to say so when it is another entity.
+  const namedAt = new Map<number, string>();
   for (const item of asArray(record["entities"])) {
-    const index = asRecord(item)["index"];
-    if (typeof index === "number" && index >= 0 && index < size) confirmed.add(index);
+    const { identifier, index } = asRecord(item);
+    if (typeof identifier === "string") written.add(identifier);
+    if (typeof index === "number" && typeof identifier === "string") namedAt.set(index, identifier);
   }
-  const rejected: Rejection[] = [];
+  const refusedBy = new Map<number, Rejection>();
+  const positions = new Map(identifiers.map((identifier, index) => [identifier, index]));
   for (const item of asArray(record["errors"])) {
     const error = asRecord(item);
-    const index = error["index"];
-    if (typeof index !== "number" || index < 0 || index >= size || confirmed.has(index)) continue;
-    const statusCode = error["statusCode"];
-    rejected.push({ index, status: typeof statusCode === "number" ? statusCode : status, message: describePortError(error) });
+    const { identifier, index, statusCode } = error;
+    const position = typeof identifier === "string" ? positions.get(identifier) : typeof index === "number" && index >= 0 && index < identifiers.length ? index : undefined;
+    if (position === undefined || refusedBy.has(position)) continue;
+    refusedBy.set(position, { index: position, status: typeof statusCode === "number" ? statusCode : status, message: describePortError(error) });
   }
-  const named = new Set([...confirmed, ...rejected.map((rejection) => rejection.index)]);
-  for (let index = 0; index < size; index += 1) {
-    if (!named.has(index)) rejected.push({ index, status, message: "Port's answer did not mention this entity" });
+  const confirmed: number[] = [];
+  const rejected: Rejection[] = [];
+  for (const [index, identifier] of identifiers.entries()) {
+    const refusal = refusedBy.get(index);
+    if (refusal) rejected.push(refusal);
+    else if (written.has(identifier)) confirmed.push(index);
+    else rejected.push({ index, status, message: describeUnconfirmed(namedAt.get(index), identifier) });
   }
-  return { type: "settled", confirmed: [...confirmed].sort((a, b) => a - b), rejected: rejected.sort((a, b) => a.index - b.index) };
+  return { type: "settled", confirmed, rejected };
+}
+
+function describeUnconfirmed(namedHere: string | undefined, identifier: string): string {
+  if (namedHere !== undefined && namedHere !== identifier) {
+    return redactSecrets(`Port's answer did not confirm this entity (it named "${namedHere.slice(0, 100)}" at its position)`);
+  }
+  return "Port's answer did not confirm this entity";
 }
 
 /**
- * Reads a bulk delete answer: 200 settles every identifier (those Port did not hold were already
- * gone), as does 404 (the blueprint itself is gone); 413, and 422 when a dependent blocks part of
- * a larger batch, ask for halves so only the blocked entities fail; anything else refuses all.
+ * Reads a bulk delete answer for `identifiers`: 200 settles every identifier (those Port did not
+ * hold were already gone) except those its `errors[]` names, and, when it says `ok: false`, those its
+ * `deletedEntities` leaves out; 404 settles all (the blueprint itself is gone); 413, and 422 when a
+ * dependent blocks part of a larger batch, ask for halves so only the blocked entities fail; anything
+ * else refuses all.
  */
-export function readDeleteReply(status: number, body: unknown, size: number): BatchOutcome {
-  if (status === 200 || status === 404) return { type: "settled", confirmed: range(size), rejected: [] };
+export function readDeleteReply(status: number, body: unknown, identifiers: readonly string[]): BatchOutcome {
+  const size = identifiers.length;
+  if (status === 404) return { type: "settled", confirmed: range(size), rejected: [] };
   if ((status === 413 || status === 422) && size > 1) return { type: "split" };
-  return refuseAll(status, body, size);
+  if (status !== 200) return refuseAll(status, body, size);
+  const record = asRecord(body);
+  const refusals = new Map<string, Rejection>();
+  for (const item of asArray(record["errors"])) {
+    const error = asRecord(item);
+    const identifier = typeof error["identifier"] === "string" ? error["identifier"] : typeof error["index"] === "number" ? identifiers[error["index"]] : undefined;
+    if (identifier === undefined || refusals.has(identifier)) continue;
+    const statusCode = error["statusCode"];
+    refusals.set(identifier, { index: -1, status: typeof statusCode === "number" ? statusCode : status, message: describePortError(error) });
+  }
+  const deleted = new Set(asArray(record["deletedEntities"]).filter((item): item is string => typeof item === "string"));
+  const isPartial = record["ok"] === false;
+  const confirmed: number[] = [];
+  const rejected: Rejection[] = [];
+  for (const [index, identifier] of identifiers.entries()) {
+    const refusal = refusals.get(identifier);
+    if (refusal) rejected.push({ ...refusal, index });
+    else if (isPartial && !deleted.has(identifier)) rejected.push({ index, status, message: `Port's answer did not confirm this deletion (${describePortError(body)})` });
+    else confirmed.push(index);
+  }
+  return { type: "settled", confirmed, rejected };
 }
 
 /** Port's `{error, message}` as one line: `not_found: Related entity "x" was not found`. */
@@ -116,8 +159,9 @@ export function describePortError(body: unknown): string {
   const record = asRecord(body);
   const error = typeof record["error"] === "string" ? record["error"] : undefined;
   const message = typeof record["message"] === "string" ? record["message"] : undefined;
-  if (error && message) return `${error}: ${message}`;
-  return error ?? message ?? "no error message";
+  // Port may quote the request's Authorization header back: the text is scrubbed before anyone stores or prints it.
+  if (error && message) return redactSecrets(`${error}: ${message}`);
+  return redactSecrets(error ?? message ?? "no error message");
 }
 
 function refuseAll(status: number, body: unknown, size: number): BatchOutcome {

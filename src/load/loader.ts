@@ -170,7 +170,7 @@ export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, le
         batch.entities.map((entity) => entity.body),
         settings.flags,
       );
-      outcome = readUpsertReply(reply.status, reply.body, batch.entities.length);
+      outcome = readUpsertReply(reply.status, reply.body, batch.entities.map((entity) => entity.identifier));
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       state.fatal ??= error;
@@ -211,7 +211,7 @@ export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, le
     let outcome: BatchOutcome;
     try {
       const reply = await deps.client.deleteEntities(batch.blueprint, batch.identifiers, settings.deleteDependents);
-      outcome = readDeleteReply(reply.status, reply.body, batch.identifiers.length);
+      outcome = readDeleteReply(reply.status, reply.body, batch.identifiers);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       state.fatal ??= error;
