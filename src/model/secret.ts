@@ -37,9 +37,18 @@ export class Secret {
   }
 }
 
-/** Replaces every credential held in a `Secret` by this process with "[redacted]" in `text`. */
+// Credentials quoted in text whatever their value, for those this process never held (a token another
+// client sent, one Port issued to a previous process): an `Authorization` header's value, in prose or
+// JSON (escaped or not), and any `Bearer <token>`.
+const AUTHORIZATION_VALUE = /(\bauthorization\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|basic|token|digest|apikey)\s+)?[^\s"'\\,;}]+/gi;
+const BEARER_TOKEN = /\b(bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi;
+
+/**
+ * Replaces every credential held in a `Secret` by this process, the value of any `Authorization`
+ * header and any `Bearer <token>` in `text` with "[redacted]".
+ */
 export function redactSecrets(text: string): string {
   let redacted = text;
   for (const value of held) if (redacted.includes(value)) redacted = redacted.replaceAll(value, REDACTED);
-  return redacted;
+  return redacted.replace(AUTHORIZATION_VALUE, `$1${REDACTED}`).replace(BEARER_TOKEN, `$1 ${REDACTED}`);
 }
