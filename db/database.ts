@@ -1,11 +1,13 @@
-import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { Kyselify } from "drizzle-orm/kysely";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { startBackgroundCheckpoints } from "./background-checkpoints";
+import { StagingFileError } from "../src/errors";
 import type {
   extractStatus,
   loadErrors,
@@ -54,6 +56,11 @@ export interface OpenedDatabase {
 export interface OpenOptions {
   /** Checkpoint the WAL from a worker thread rather than inside this connection's commits (see startBackgroundCheckpoints): for the stages that write hundreds of MB. */
   readonly backgroundCheckpoints?: boolean;
+  /**
+   * `etl status`: open an existing file read-only (no chmod, no migration, no pragma that writes);
+   * a file that needs a migration is refused with a StagingFileError saying which command migrates it.
+   */
+  readonly readonly?: boolean;
 }
 
 // Resolved from this file, not from the working directory, so the CLI works from anywhere.
@@ -88,23 +95,34 @@ function cachingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase {
 
 /**
  * Opens (creating if needed) the SQLite staging file at `path` (`:memory:` for tests), owner-only
- * (mode 0600: it holds the organization's data), in WAL mode, and applies pending migrations.
+ * (mode 0600: it holds the organization's data), in WAL mode, and applies pending migrations. An
+ * existing file is checked first (`PRAGMA quick_check`). With `readonly`, the file must exist and is
+ * neither changed nor migrated. Throws StagingFileError for a damaged file, a dangling symlink, or
+ * (read-only) a file that needs a migration.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): OpenedDatabase {
-  if (path !== ":memory:") {
-    if (!existsSync(path)) closeSync(openSync(path, "wx", 0o600));
-    chmodSync(path, 0o600);
+  const readonly = options.readonly === true && path !== ":memory:";
+  const existed = path !== ":memory:" && prepareStagingFile(path, readonly);
+  const sqlite = openConnection(path, readonly);
+  try {
+    if (existed) checkStagingFile(sqlite, path);
+    // A second process (status while a run is loading) waits briefly for a write lock instead of failing at once.
+    sqlite.pragma("busy_timeout = 5000");
+    if (readonly) {
+      checkMigrated(sqlite, path);
+    } else {
+      // Payloads are 1-4 KiB: with 16 KiB pages they stay inside their b-tree page instead of spilling to
+      // overflow pages, which halves the cost of storing a page of records. Takes effect for new files only.
+      sqlite.pragma("page_size = 16384");
+      sqlite.pragma("journal_mode = WAL");
+      sqlite.pragma("synchronous = NORMAL");
+      sqlite.pragma("foreign_keys = ON");
+      migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
+    }
+  } catch (error) {
+    sqlite.close();
+    throw isCorruption(error) ? damaged(path, (error as Error).message, error) : error;
   }
-  const sqlite = new BetterSqlite3(path);
-  // Payloads are 1-4 KiB: with 16 KiB pages they stay inside their b-tree page instead of spilling to
-  // overflow pages, which halves the cost of storing a page of records. Takes effect for new files only.
-  sqlite.pragma("page_size = 16384");
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
-  // A second process (status while a run is loading) waits briefly for a write lock instead of failing at once.
-  sqlite.pragma("busy_timeout = 5000");
-  migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   const checkpoints = options.backgroundCheckpoints && path !== ":memory:" ? startBackgroundCheckpoints(sqlite, path) : undefined;
   return {
@@ -117,4 +135,82 @@ export function openDatabase(path: string, options: OpenOptions = {}): OpenedDat
       await db.destroy();
     },
   };
+}
+
+/**
+ * Makes sure the file at `path` exists (created owner-only) and is owner-only, and says whether it
+ * existed. The mode is set through a descriptor opened with O_NOFOLLOW: a path that is a symlink
+ * (a staging file kept on another volume) is opened through, but its target's mode is left as its
+ * owner set it, never chmod'ed on the word of whoever could write the link. Read-only: nothing changes.
+ */
+function prepareStagingFile(path: string, readonly: boolean): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") {
+      if (!existsSync(path)) {
+        throw new StagingFileError(path, `staging file ${path} is a symlink to a file that does not exist; point --db at the file itself, or at a new path to start a fresh staging file`);
+      }
+      return true;
+    }
+    if (code === "ENOENT" && !readonly) {
+      // "wx" fails rather than follow a symlink created meanwhile.
+      closeSync(openSync(path, "wx", 0o600));
+      return false;
+    }
+    throw error;
+  }
+  try {
+    if (!readonly) fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function openConnection(path: string, readonly: boolean): BetterSqlite3.Database {
+  try {
+    return new BetterSqlite3(path, readonly ? { readonly: true, fileMustExist: true } : {});
+  } catch (error) {
+    throw isCorruption(error) ? damaged(path, (error as Error).message, error) : error;
+  }
+}
+
+/** SQLite's own verdict on a file it could open: "file is not a database", "database disk image is malformed". */
+function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB");
+}
+
+/** `PRAGMA quick_check` (the b-trees and their pages, without cross-checking indexes: linear in the file's size). */
+function checkStagingFile(sqlite: BetterSqlite3.Database, path: string): void {
+  const problems = (sqlite.pragma("quick_check") as { quick_check: string }[]).map((row) => row.quick_check);
+  if (problems.length === 1 && problems[0] === "ok") return;
+  throw damaged(path, `${problems.length} problems, the first: ${problems[0] ?? "unknown"}`);
+}
+
+function damaged(path: string, finding: string, cause?: unknown): StagingFileError {
+  return new StagingFileError(
+    path,
+    `staging file ${path} is damaged (SQLite quick_check: ${finding}). Restore it from a backup, or move it aside ` +
+      `(mv ${path} ${path}.damaged, with its -wal and -shm files) and run again with --reconcile: the new file is ` +
+      "filled by re-reading everything from Incident.io, and the reconcile rebuilds from Port what Port holds",
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Read-only opens cannot migrate: a file an older release wrote is refused with the command that migrates it. */
+function checkMigrated(sqlite: BetterSqlite3.Database, path: string): void {
+  const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS });
+  const latest = Math.max(0, ...expected.map((migration) => migration.folderMillis));
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get() !== undefined;
+  const applied = hasTable ? (sqlite.prepare("SELECT max(created_at) AS at FROM __drizzle_migrations").get() as { at: number | null }).at : null;
+  if (applied !== null && Number(applied) >= latest) return;
+  throw new StagingFileError(
+    path,
+    `staging file ${path} was written by an earlier release and must be migrated before status can read it (status never writes to it); ` +
+      `run pnpm etl plan --db ${path} once (it migrates the file and sends nothing to Port), then status again`,
+  );
 }

@@ -45,6 +45,8 @@ export interface HttpErrorInit {
   readonly detail?: string | undefined;
   /** Set when the failure may pass on a later attempt; defaults from the status. */
   readonly retryable?: boolean;
+  /** The run's signal (SIGTERM, SIGINT) stopped the request before it had an answer. */
+  readonly interrupted?: boolean;
 }
 
 /** An HTTP exchange that failed after retries, or that cannot succeed. Names the method, endpoint, cursor and status. */
@@ -54,6 +56,7 @@ export class HttpError extends EtlError {
   readonly cursor: string | undefined;
   readonly status: number | undefined;
   readonly detail: string | undefined;
+  readonly interrupted: boolean;
 
   constructor(init: HttpErrorInit, options?: ErrorOptions) {
     const where = `${init.method} ${init.endpoint}${init.cursor ? ` (cursor ${init.cursor})` : ""}`;
@@ -68,6 +71,7 @@ export class HttpError extends EtlError {
     this.cursor = init.cursor;
     this.status = init.status;
     this.detail = init.detail === undefined ? undefined : redactSecrets(init.detail);
+    this.interrupted = init.interrupted ?? false;
   }
 }
 
@@ -131,5 +135,15 @@ export class LockedError extends EtlError {
   constructor(holder: string) {
     super("pipeline", `another etl process is already working on this staging file (${holder}); wait for it to finish or use another --db`);
     this.holder = holder;
+  }
+}
+
+/** The staging file cannot be used as it is (damaged, or too old to read without migrating it). Names the file and the fix. Exit code 1. */
+export class StagingFileError extends EtlError {
+  readonly path: string;
+
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super("pipeline", message, options);
+    this.path = path;
   }
 }
