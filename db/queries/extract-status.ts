@@ -4,6 +4,8 @@ export interface ExtractCounters {
   readonly pages: number;
   readonly records: number;
   readonly requests: number;
+  /** Items that could not be stored as records (listed in rejected_items). */
+  readonly rejected: number;
 }
 
 /** Records that a kind's extract started in run `runId`; `since` is the update-time filter value an incremental read sends. */
@@ -50,7 +52,7 @@ export async function listExtractHistory(db: StagingDb, kind: string): Promise<E
 export async function updateExtractCounters(db: StagingDb, runId: number, kind: string, counters: ExtractCounters): Promise<void> {
   await db
     .updateTable("extract_status")
-    .set({ pages: counters.pages, records: counters.records, requests: counters.requests })
+    .set({ pages: counters.pages, records: counters.records, requests: counters.requests, rejected: counters.rejected })
     .where("run_id", "=", runId)
     .where("kind", "=", kind)
     .execute();
@@ -89,4 +91,21 @@ export async function finishExtractStatus(
     .where("run_id", "=", runId)
     .where("kind", "=", kind)
     .execute();
+}
+
+/**
+ * The pages and records of `kind`'s latest complete full read, or undefined when none completed:
+ * what the page bound of its next read scales with.
+ */
+export async function readLastCompleteRead(db: StagingDb, kind: string): Promise<{ pages: number; records: number } | undefined> {
+  const row = await db
+    .selectFrom("extract_status")
+    .select(["pages", "records"])
+    .where("kind", "=", kind)
+    .where("status", "=", "complete")
+    .where("mode", "=", "full")
+    .orderBy("run_id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { pages: row.pages, records: row.records };
 }

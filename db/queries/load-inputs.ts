@@ -20,10 +20,10 @@ export async function readStagedEntities(
   return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, kind: row.kind, heldBack: row.held_back_reason !== null }]));
 }
 
-/** Each kind's latest extract: its status (`complete`, `failed` or `running`) and mode (`full` or `incremental`). */
-export async function listLatestExtractStatus(db: StagingDb): Promise<Map<string, { status: string; mode: string }>> {
-  const rows = await db.selectFrom("extract_status").select(["kind", "status", "mode"]).orderBy("run_id").execute();
-  return new Map(rows.map((row) => [row.kind, { status: row.status, mode: row.mode }]));
+/** Each kind's latest extract: its status (`complete`, `failed` or `running`), mode (`full` or `incremental`) and items rejected. */
+export async function listLatestExtractStatus(db: StagingDb): Promise<Map<string, { status: string; mode: string; rejected: number }>> {
+  const rows = await db.selectFrom("extract_status").select(["kind", "status", "mode", "rejected"]).orderBy("run_id").execute();
+  return new Map(rows.map((row) => [row.kind, { status: row.status, mode: row.mode, rejected: row.rejected }]));
 }
 
 /** Up to `limit` raw records of a kind, parsed, in key order. */

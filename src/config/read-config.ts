@@ -238,6 +238,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
   }
   if (issues.length > 0 || !mapping) throw new ConfigError(issues.length > 0 ? issues : ["mapping: no resources"]);
   const env = sources.env;
+  const pageBound = { minPages: p.pageBoundMinPages ?? 1000, factor: p.pageBoundFactor ?? 10 };
   return Object.freeze({
     incidentIo: {
       baseUrl: (p.incidentIoBaseUrl ?? "https://api.incident.io").replace(/\/+$/, ""),
@@ -246,12 +247,14 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       requestsPerMinute: p.requestsPerMinute ?? 1200,
       maxAttempts: p.maxAttempts ?? 8,
       dropFields: [...new Set([...ALWAYS_DROPPED, ...(p.dropFields ?? [])])],
+      pageBound,
     },
     port: {
       baseUrl: portBaseUrl,
       clientId: p.portClientId,
       clientSecret: p.portClientSecret === undefined ? undefined : new Secret(p.portClientSecret),
       maxAttempts: p.maxAttempts ?? 8,
+      pageBound,
     },
     network: {
       caFile,

@@ -327,6 +327,25 @@ export const SETTINGS = {
     description: "Overlap of incremental windows",
     defaultText: "10",
   },
+  // A list that pages on for ever (a new cursor on every page) must fail its kind rather than run
+  // for hours. The bound scales with what the list held at its last complete read, so an
+  // organization ten times larger than at its previous run, or a page size cut tenfold, still
+  // reads; the floor keeps small and new lists (no history) from ever tripping it: 1,000 pages
+  // are 100,000 records at 100 a page, and at 1,200 requests a minute under a minute's paging.
+  pageBoundMinPages: {
+    env: ["ETL_PAGE_BOUND_MIN_PAGES"],
+    file: "etl.pageBoundMinPages",
+    schema: positiveInt,
+    description: "Pages a list may always take before paging counts as endless and its kind (or reconcile) fails",
+    defaultText: "1000",
+  },
+  pageBoundFactor: {
+    env: ["ETL_PAGE_BOUND_FACTOR"],
+    file: "etl.pageBoundFactor",
+    schema: positiveNumber,
+    description: "...or this many times the pages (records / page size) of its last complete read, when more",
+    defaultText: "10",
+  },
   jqPath: {
     env: ["JQ_PATH"],
     file: "etl.jqPath",

@@ -1,12 +1,14 @@
 import type { StagingDb } from "../../db/database";
-import { finishExtractStatus, listExtractHistory, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
+import { finishExtractStatus, listExtractHistory, readLastCompleteRead, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
+import { insertRejectedItems, type RejectedItemRow } from "../../db/queries/rejected-items";
 import { ConfigError, HttpError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/http-client";
 import { createRequestBudget, type RequestBudget } from "../http/request-budget";
 import type { JqRunner } from "../jq/jq-runner";
 import type { IncidentIoSettings, IncrementalSettings, NetworkSettings } from "../model/config";
 import type { PathParameter, ResourceMapping } from "../model/mapping";
+import type { PaginationSettings } from "../model/pagination";
 import type { Progress } from "../model/progress";
 import type { ExtractKindSummary, ExtractSummary } from "../model/summary";
 import { createLimiter, forEachBounded, type Limiter } from "./concurrency";
@@ -14,11 +16,11 @@ import { parseEndpoint } from "./endpoints";
 import { buildAuthHeaders, fetchPage } from "./incidentio-client";
 import { decideExtractMode, findUpdatedSinceFilter, formatSince } from "./incremental";
 import { createItemReader } from "./items";
-import { PageError, readPageStream, type StreamHooks } from "./page-stream";
-import { pagingKey } from "./paginate";
+import { PageError, readPageStream, type PageAt, type StreamHooks } from "./page-stream";
+import { decidePageBound, pagingKey } from "./paginate";
 import { selectParentValues } from "./parents";
 import { dataPathKeys, sliceItemTexts } from "./item-texts";
-import { parseDropRules, toRawRow, type DropRule } from "./records";
+import { findRejectionReason, parseDropRules, toRawRow, type DropRule } from "./records";
 
 export interface ExtractDeps {
   readonly db: StagingDb;
@@ -67,6 +69,7 @@ interface Counters {
   pages: number;
   records: number;
   requests: number;
+  rejected: number;
 }
 
 interface KindRun {
@@ -82,6 +85,10 @@ interface KindRun {
   siblingFailed: boolean;
   /** The parameter and value of the stream that failed first, for the error line. */
   failedParent: string | undefined;
+  /** The most pages one of the kind's streams may read (decidePageBound); set when the kind starts. */
+  maxPages: number;
+  /** Set when the kind's endpoint was replaced by its fallback, saying so. */
+  warning: string | undefined;
   report(state: "running" | "done" | "failed", message?: string): void;
 }
 
@@ -110,22 +117,28 @@ async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathP
   let records = ctx.parentRecords.get(key);
   if (!records) {
     const collected: unknown[] = [];
-    records = readPageStream(
-      {
-        baseUrl: ctx.input.settings.baseUrl,
-        endpoint: parseEndpoint(parameter.endpoint),
-        queryParams: parameter.queryParams,
-        values: {},
-        pagination: parameter.pagination,
-        readItems: createItemReader(parameter.dataPath, parameter.endpoint, `path_parameters.${parameter.name}.data_path`, ctx.deps.jq),
-      },
-      {
-        ...run.hooks,
-        onPage: async (_page, items) => {
-          for (const item of items) collected.push(item);
-        },
-      },
-    ).then(() => collected);
+    // A parent endpoint that is also extracted as a kind is bounded by what that kind last held.
+    records = readLastCompleteRead(ctx.deps.db, parameter.endpoint)
+      .then((last) =>
+        readPageStream(
+          {
+            baseUrl: ctx.input.settings.baseUrl,
+            endpoint: parseEndpoint(parameter.endpoint),
+            queryParams: parameter.queryParams,
+            values: {},
+            pagination: parameter.pagination,
+            readItems: createItemReader(parameter.dataPath, parameter.endpoint, `path_parameters.${parameter.name}.data_path`, ctx.deps.jq),
+            maxPages: decidePageBound(ctx.input.settings.pageBound, last, parameter.pagination.pageSize),
+          },
+          {
+            ...run.hooks,
+            onPage: async (_page, items) => {
+              for (const item of items) collected.push(item);
+            },
+          },
+        ),
+      )
+      .then(() => collected);
     // Kinds that share the parent endpoint see the same failure; nobody is left with an unhandled one.
     records.catch(() => undefined);
     ctx.parentRecords.set(key, records);
@@ -133,7 +146,7 @@ async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathP
   return records;
 }
 
-async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: unknown[], parent: { name: string; value: string } | undefined): Promise<void> {
+async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: unknown[], at: PageAt, parent: { name: string; value: string } | undefined): Promise<void> {
   const { runId } = ctx.input;
   const kind = run.resource.kind;
   const fetchedAt = new Date().toISOString();
@@ -146,17 +159,29 @@ async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: un
   }
   let texts = text === undefined || run.itemKeys === undefined ? undefined : sliceItemTexts(text, run.itemKeys);
   if (texts?.length !== items.length) texts = undefined;
-  const rows: RawRecordRow[] = items.map((item, index) => ({
-    kind,
-    parent_key: parent?.value ?? "",
-    ...toRawRow(item, ctx.dropRules, parent, texts?.[index]),
-    run_id: runId,
-    fetched_at: fetchedAt,
-  }));
+  const parentKey = parent?.value ?? "";
+  const rows: RawRecordRow[] = [];
+  // Items that cannot be records are listed, never dropped: a record must not vanish without a trace.
+  const rejected: RejectedItemRow[] = [];
+  items.forEach((item, position) => {
+    const reason = findRejectionReason(item);
+    if (reason !== undefined) {
+      rejected.push({ run_id: runId, kind, parent_key: parentKey, endpoint: at.path, cursor: at.cursor ?? null, position, reason });
+      return;
+    }
+    rows.push({ kind, parent_key: parentKey, ...toRawRow(item, ctx.dropRules, parent, texts?.[position]), run_id: runId, fetched_at: fetchedAt });
+  });
   // One statement per page (a transaction when a page needs several): a crash leaves whole pages.
-  await upsertRawRecords(ctx.deps.db, rows);
+  if (rejected.length === 0) await upsertRawRecords(ctx.deps.db, rows);
+  else {
+    await ctx.deps.db.transaction().execute(async (trx) => {
+      await upsertRawRecords(trx, rows);
+      await insertRejectedItems(trx, rejected);
+    });
+  }
   run.counters.pages += 1;
   run.counters.records += rows.length;
+  run.counters.rejected += rejected.length;
   // The counters are for watching a long run (`etl status`); writing them with every page would cost a third of the write time.
   const now = Date.now();
   if (now - run.countersWrittenAt >= COUNTERS_EVERY_MS) {
@@ -166,6 +191,15 @@ async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: un
   run.report("running");
 }
 
+/** The deprecated endpoint read when `/v3/follow_ups` is not served (an older API, or a spec without it): whole, unpaginated. */
+const FOLLOW_UPS_V3 = "/v3/follow_ups";
+const FOLLOW_UPS_V2 = "/v2/follow_ups";
+
+/** Whether `error` is the 404 of the first page of `/v3/follow_ups`, which /v2/follow_ups replaces. */
+function isMissingFollowUpsV3(error: unknown): boolean {
+  return error instanceof HttpError && error.status === 404 && error.endpoint === FOLLOW_UPS_V3 && error.cursor === undefined;
+}
+
 async function readKind(
   ctx: RunContext,
   run: KindRun,
@@ -173,24 +207,38 @@ async function readKind(
   filterParams: Readonly<Record<string, string>>,
 ): Promise<void> {
   const { resource } = run;
-  await readPageStream(
-    {
-      baseUrl: ctx.input.settings.baseUrl,
-      endpoint: parseEndpoint(resource.kind),
-      queryParams: { ...resource.selector.queryParams, ...filterParams },
-      values: parent ? { [parent.name]: parent.value } : {},
-      pagination: resource.selector.pagination,
-      readItems: createItemReader(resource.selector.dataPath, parseEndpoint(resource.kind).path, "data_path", ctx.deps.jq),
-    },
-    { ...run.hooks, onPage: (page, items) => storePage(ctx, run, page, items, parent) },
-  );
+  const endpoint = parseEndpoint(resource.kind);
+  const read = (path: string, pagination: PaginationSettings, queryParams: Readonly<Record<string, string>>) =>
+    readPageStream(
+      {
+        baseUrl: ctx.input.settings.baseUrl,
+        endpoint: { ...endpoint, path },
+        queryParams,
+        values: parent ? { [parent.name]: parent.value } : {},
+        pagination,
+        readItems: createItemReader(resource.selector.dataPath, path, "data_path", ctx.deps.jq),
+        maxPages: run.maxPages,
+      },
+      { ...run.hooks, onPage: (page, items, at) => storePage(ctx, run, page, items, at, parent) },
+    );
+  try {
+    await read(endpoint.path, resource.selector.pagination, { ...resource.selector.queryParams, ...filterParams });
+  } catch (error) {
+    if (!isMissingFollowUpsV3(error)) throw error;
+    // /v2 lists every follow-up at once and takes no update-time filter: what it reads is whole.
+    if (run.warning === undefined) {
+      run.warning = `${FOLLOW_UPS_V3} answered 404, so follow-ups were read from the deprecated ${FOLLOW_UPS_V2} (removed on 31 December 2026)`;
+      ctx.deps.progress.report({ type: "warning", stage: "extract", message: `${resource.name}: ${run.warning}` });
+    }
+    await read(FOLLOW_UPS_V2, { ...resource.selector.pagination, type: "none" }, resource.selector.queryParams);
+  }
 }
 
 /** The per-kind state, built before any kind starts so that a client that cannot be built fails the stage up front. */
 function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
   const { progress, signal } = ctx.deps;
   const { settings } = ctx.input;
-  const counters: Counters = { pages: 0, records: 0, requests: 0 };
+  const counters: Counters = { pages: 0, records: 0, requests: 0, rejected: 0 };
   const report = (state: "running" | "done" | "failed", message?: string) =>
     progress.report({ type: "kind", stage: "extract", kind: resource.kind, pages: counters.pages, records: counters.records, state, ...(message ? { message } : {}) });
   const http = createHttpClient({
@@ -215,6 +263,8 @@ function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
     report,
     failedParent: undefined,
     siblingFailed: false,
+    maxPages: ctx.input.settings.pageBound.minPages,
+    warning: undefined,
     hooks: {
       limiter: ctx.limiter,
       fetch: async (request) => {
@@ -253,6 +303,7 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   });
   const since = decision.mode === "incremental" && filter ? formatSince(decision.since, filter.format) : undefined;
   const filterParams: Record<string, string> = since !== undefined && filter ? { [filter.param]: since } : {};
+  run.maxPages = decidePageBound(ctx.input.settings.pageBound, await readLastCompleteRead(db, resource.kind), resource.selector.pagination.pageSize);
   await startExtractStatus(db, { runId, kind: resource.kind, mode: decision.mode, since, startedAt: new Date(started).toISOString() });
   report("running");
   let outcome: ExtractOutcome;
@@ -297,8 +348,10 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
     pages: counters.pages,
     records: counters.records,
     requests: counters.requests,
+    rejected: counters.rejected,
     durationMs: Date.now() - started,
     ...(outcome.status === "failed" ? { error: outcome.error } : {}),
+    ...(run.warning === undefined ? {} : { warning: run.warning }),
   };
 }
 

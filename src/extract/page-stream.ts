@@ -2,10 +2,7 @@ import type { PaginationSettings } from "../model/pagination";
 import type { Limiter } from "./concurrency";
 import { buildPageTarget, type EndpointTemplate } from "./endpoints";
 import type { ItemReader } from "./items";
-import { describePosition, firstPosition, nextPosition, pageParams, type PagePosition } from "./paginate";
-
-/** A stream of pages cannot go on past this: a server that never stops paging fails the kind instead of looping. */
-const MAX_PAGES_PER_STREAM = 200_000;
+import { describePagingFailure, describePosition, firstPosition, nextPosition, pageParams, type PagePosition } from "./paginate";
 
 /** A failure while reading one page, naming the page (path and cursor) it happened on. */
 export class PageError extends Error {
@@ -33,6 +30,14 @@ export interface StreamSpec {
   readonly values: Readonly<Record<string, string>>;
   readonly pagination: PaginationSettings;
   readonly readItems: ItemReader;
+  /** The most pages the stream may read before its paging counts as endless (see decidePageBound). */
+  readonly maxPages: number;
+}
+
+/** Which page a page is: its request's path and cursor (undefined for the first page). */
+export interface PageAt {
+  readonly path: string;
+  readonly cursor: string | undefined;
 }
 
 export interface StreamHooks {
@@ -41,7 +46,7 @@ export interface StreamHooks {
   /** Bounds the requests in flight across every stream of the run. */
   readonly limiter: Limiter;
   /** Handles one page; the next page is already being fetched meanwhile. */
-  onPage(page: unknown, items: unknown[], cursor: string | undefined): Promise<void>;
+  onPage(page: unknown, items: unknown[], at: PageAt): Promise<void>;
   /** A reason to stop before the next page (interrupted, or a sibling stream failed), or undefined to go on. */
   stopReason(): Error | undefined;
 }
@@ -50,7 +55,8 @@ export interface StreamHooks {
  * Reads every page of `spec` in order, calling `onPage` for each. The next page is requested before
  * `onPage` runs, so storing a page overlaps the wait for the next one. Stops when the paginator
  * says so; throws `stopReason()` when told to stop (after the page in hand), and PageError for a
- * page that cannot be read or stored. Never leaves a request running when it returns or throws.
+ * page that cannot be read or stored, or whose paging fails (a repeated cursor, a cycle, more than
+ * `spec.maxPages` pages). Never leaves a request running when it returns or throws.
  */
 export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Promise<void> {
   const seen = new Set<string>();
@@ -63,9 +69,9 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
     return { request, position, path: target.path, cursor };
   };
   // A page that cannot be stored (a record too deep to serialize, the disk full) fails naming that page.
-  const store = async (page: unknown, items: unknown[], at: { path: string; cursor: string | undefined }): Promise<void> => {
+  const store = async (page: unknown, items: unknown[], at: PageAt): Promise<void> => {
     try {
-      await hooks.onPage(page, items, at.cursor);
+      await hooks.onPage(page, items, { path: at.path, cursor: at.cursor });
     } catch (error) {
       throw new PageError(error instanceof Error ? error.message : String(error), { endpoint: at.path, cursor: at.cursor }, { cause: error });
     }
@@ -75,7 +81,8 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
   let current = fetchAt(firstPosition(spec.pagination));
   let inFlight: ReturnType<typeof fetchAt> | undefined = current;
   try {
-    for (let count = 0; count < MAX_PAGES_PER_STREAM; count += 1) {
+    // nextPosition fails the stream at maxPages; the loop's own bound only backs that up.
+    for (let count = 0; count <= spec.maxPages; count += 1) {
       const page = await current.request;
       inFlight = undefined;
       let items: unknown[];
@@ -84,11 +91,15 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       } catch (error) {
         throw new PageError((error as Error).message, { endpoint: current.path, cursor: current.cursor }, { cause: error });
       }
-      const next = nextPosition(spec.pagination, current.position, page, items.length, seen);
-      if (next === undefined) {
+      const step = nextPosition(spec.pagination, current.position, page, items.length, { seen, maxPages: spec.maxPages });
+      if (step.type === "failed") {
+        throw new PageError(describePagingFailure(step.failure), { endpoint: current.path, cursor: current.cursor });
+      }
+      if (step.type === "end") {
         await store(page, items, current);
         return;
       }
+      const next = step.position;
       if (next.cursor !== undefined) seen.add(next.cursor);
       const stop = hooks.stopReason();
       const upcoming = stop ? undefined : fetchAt(next);
@@ -100,7 +111,7 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       if (!upcoming) throw stop;
       current = upcoming;
     }
-    throw new PageError(`more than ${MAX_PAGES_PER_STREAM} pages: the API keeps sending a next page`, { endpoint: current.path, cursor: current.cursor });
+    throw new PageError(`more than ${spec.maxPages} pages: the API keeps sending a next page`, { endpoint: current.path, cursor: current.cursor });
   } finally {
     if (inFlight) await inFlight.request.catch(() => undefined);
   }

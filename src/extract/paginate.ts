@@ -79,14 +79,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function nextCursor(pagination: PaginationSettings, page: unknown, itemCount: number, seen: ReadonlySet<string>): string | undefined {
-  // Incident.io may send a cursor on an exactly-full last page; the empty page after it ends paging.
-  if (itemCount === 0) return undefined;
-  if (pagination.hasMorePath !== undefined && !isTruthy(readDotPath(page, pagination.hasMorePath))) return undefined;
+/** The cursor a page names (dot-path `cursorPath`, a string or a finite number), or undefined when it names none. */
+function readCursor(pagination: PaginationSettings, page: unknown): string | undefined {
   const value = readDotPath(page, pagination.cursorPath);
   const cursor = typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
-  if (cursor === undefined || cursor === "" || seen.has(cursor)) return undefined;
-  return cursor;
+  return cursor === "" ? undefined : cursor;
 }
 
 /**
@@ -107,33 +104,100 @@ function hasMoreFlag(pagination: PaginationSettings, page: Record<string, unknow
 }
 
 /**
- * The position after the page just read, or undefined when paging is over. Cursor paging stops on a
- * missing, null or empty cursor (dot-path `cursorPath`), on an empty page, on a cursor in `seen`, and
- * on a falsy `hasMorePath` when that is set. Offset and page paging stop on an empty or short page
- * and on Ocean's has-more rules. `none` stops after one page.
+ * Why a stream of pages cannot go on without reading as complete a list it did not finish: the kind
+ * fails instead (no deletions follow from it), naming the cursor.
  */
-export function nextPosition(
-  pagination: PaginationSettings,
-  position: PagePosition,
-  page: unknown,
-  itemCount: number,
-  seen: ReadonlySet<string>,
-): PagePosition | undefined {
+export type PagingFailure =
+  /** The page came back with the cursor it was requested with: the API is stuck on it. */
+  | { readonly type: "same-cursor"; readonly cursor: string }
+  /** The page's cursor was requested before in this stream: a cycle (A → B → A). */
+  | { readonly type: "repeated-cursor"; readonly cursor: string }
+  /** The page's paging asks for more pages than `maxPages` (see decidePageBound). */
+  | { readonly type: "page-bound"; readonly maxPages: number };
+
+/** What follows the page just read: the next page, the end of the list, or a failure of paging's integrity. */
+export type PagingStep =
+  | { readonly type: "next"; readonly position: PagePosition }
+  | { readonly type: "end" }
+  | { readonly type: "failed"; readonly failure: PagingFailure };
+
+/** What a stream knows of its own history when deciding the next page. */
+export interface PagingGuard {
+  /** Every cursor requested so far in this stream. */
+  readonly seen: ReadonlySet<string>;
+  /** The most pages the stream may read (see decidePageBound). */
+  readonly maxPages: number;
+}
+
+const END: PagingStep = { type: "end" };
+
+/**
+ * The step after the page just read at `position`. Cursor paging ends on a missing, null or empty
+ * cursor (dot-path `cursorPath`), on an empty page (Incident.io may send a cursor on an exactly-full
+ * last page), and on a falsy `hasMorePath` when that is set; it fails on a cursor equal to the
+ * page's own request, on a cursor in `guard.seen`, since either would end a list that is not over
+ * or loop forever. Offset and page paging end on an empty or short page and on Ocean's has-more
+ * rules. `none` ends after one page. Any scheme fails when going on would read more than
+ * `guard.maxPages` pages. Pure.
+ */
+export function nextPosition(pagination: PaginationSettings, position: PagePosition, page: unknown, itemCount: number, guard: PagingGuard): PagingStep {
   const index = position.index + 1;
+  let next: PagePosition;
   switch (pagination.type) {
     case "none":
-      return undefined;
+      return END;
     case "cursor": {
-      const cursor = nextCursor(pagination, page, itemCount, seen);
-      return cursor === undefined ? undefined : { index, cursor };
+      if (itemCount === 0) return END;
+      if (pagination.hasMorePath !== undefined && !isTruthy(readDotPath(page, pagination.hasMorePath))) return END;
+      const cursor = readCursor(pagination, page);
+      if (cursor === undefined) return END;
+      if (cursor === position.cursor) return { type: "failed", failure: { type: "same-cursor", cursor } };
+      if (guard.seen.has(cursor)) return { type: "failed", failure: { type: "repeated-cursor", cursor } };
+      next = { index, cursor };
+      break;
     }
     case "offset":
     case "page": {
-      if (itemCount === 0 || itemCount < pagination.pageSize) return undefined;
-      if (isObject(page) && hasMoreFlag(pagination, page) === false) return undefined;
-      return pagination.type === "offset"
-        ? { index, offset: (position.offset ?? 0) + pagination.pageSize }
-        : { index, page: (position.page ?? pagination.startPage) + 1 };
+      if (itemCount === 0 || itemCount < pagination.pageSize) return END;
+      if (isObject(page) && hasMoreFlag(pagination, page) === false) return END;
+      next =
+        pagination.type === "offset"
+          ? { index, offset: (position.offset ?? 0) + pagination.pageSize }
+          : { index, page: (position.page ?? pagination.startPage) + 1 };
+      break;
     }
   }
+  if (index >= guard.maxPages) return { type: "failed", failure: { type: "page-bound", maxPages: guard.maxPages } };
+  return { type: "next", position: next };
+}
+
+/** One line saying what went wrong with paging, for the kind's error. */
+export function describePagingFailure(failure: PagingFailure): string {
+  switch (failure.type) {
+    case "same-cursor":
+      return `the page came back with the cursor it was requested with (${failure.cursor}): the API is stuck on it, so the list cannot be read to its end`;
+    case "repeated-cursor":
+      return `the page names cursor ${failure.cursor}, which was already requested: the cursors go round in a cycle, so the list cannot be read to its end`;
+    case "page-bound":
+      return (
+        `more than ${failure.maxPages} pages, the bound for this kind (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times its last complete read): ` +
+        "the API keeps sending a next page"
+      );
+  }
+}
+
+/** What a kind held at its last complete full read. */
+export interface LastCompleteRead {
+  readonly pages: number;
+  readonly records: number;
+}
+
+/**
+ * The most pages one stream of a kind may read: `factor` times what its last complete full read
+ * took (its pages, or its records over today's page size when that is more, as after a smaller
+ * page size was configured), and never fewer than `minPages`. Pure.
+ */
+export function decidePageBound(settings: { readonly minPages: number; readonly factor: number }, last: LastCompleteRead | undefined, pageSize: number): number {
+  const pages = last === undefined ? 0 : Math.max(last.pages, Math.ceil(last.records / Math.max(pageSize, 1)));
+  return Math.max(settings.minPages, Math.ceil(settings.factor * pages));
 }

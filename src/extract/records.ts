@@ -75,24 +75,44 @@ export function hashPayload(payload: string): string {
 type ParentValue = { readonly name: string; readonly value: string };
 
 /**
- * The raw row of one item: its secret fields removed, the parent value injected as `__<name>` (a
- * string, as Ocean does), serialized once and hashed. The id is the item's `id`; an item without one
- * is keyed by its hash, so identical items collapse and a changed one counts as replaced. `text` is
+ * Why `item` cannot be stored as a record, or undefined when it can: it must be an object with an
+ * `id` that is a non-blank string or a number, since raw_records (and the entity's deletion when it
+ * disappears) are keyed by it. Keying such an item by its hash instead made it vanish from the
+ * counts without a trace. Pure.
+ */
+export function findRejectionReason(item: unknown): string | undefined {
+  if (!isObject(item)) return `the item is ${describeValue(item)}, not an object`;
+  if (!("id" in item)) return "the record has no id";
+  const id = item["id"];
+  if (typeof id === "number") return Number.isFinite(id) ? undefined : "the record's id is not a finite number";
+  if (typeof id === "string") return id.trim() === "" ? "the record's id is empty" : undefined;
+  return `the record's id is ${describeValue(id)}, not a string or a number`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * The raw row of one item that findRejectionReason accepts: its secret fields removed, the parent
+ * value injected as `__<name>` (a string, as Ocean does), serialized once and hashed, keyed by its
+ * `id` as read before the rules ran (a rule removing `id` from the payload keeps the key). `text` is
  * the item as the API wrote it (compact JSON, see sliceItemTexts), when known: an object with nothing
  * to remove is then stored as that text, the parent value appended, rather than serialized again.
- * Throws when the item is nested too deeply to serialize.
+ * Throws when the item is nested too deeply to serialize, or has no usable id.
  */
 export function toRawRow(item: unknown, rules: readonly DropRule[], parent: ParentValue | undefined, text?: string): RawRow {
+  const reason = findRejectionReason(item);
+  if (reason !== undefined) throw new Error(`cannot store the item as a record: ${reason}`);
+  const record_id = String(readId(item));
   const injected = parent && `"__${parent.name}"`;
   const payload =
     isObject(item) && text !== undefined && !rules.some((rule) => text.includes(rule.quoted)) && !(injected && text.includes(injected))
       ? appendParent(text, injected, parent?.value)
       : serialize(item, rules, parent);
-  const payload_hash = hashPayload(payload);
-  // Read after the rules ran: a rule may remove the id itself.
-  const id = readId(item);
-  const record_id = typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : `sha256:${payload_hash}`;
-  return { record_id, payload, payload_hash };
+  return { record_id, payload, payload_hash: hashPayload(payload) };
 }
 
 function isObject(item: unknown): item is Record<string, unknown> {
@@ -103,11 +123,10 @@ function readId(item: unknown): unknown {
   return isObject(item) ? item["id"] : undefined;
 }
 
-/** An object's text with `"__name":"value"` as its last key, as JSON.stringify writes a key added last. */
+/** An object's text with `"__name":"value"` as its last key, as JSON.stringify writes a key added last (the object has an id, so it is never `{}`). */
 function appendParent(text: string, injected: string | undefined, value: string | undefined): string {
   if (injected === undefined) return text;
-  const member = `${injected}:${JSON.stringify(value)}`;
-  return text === "{}" ? `{${member}}` : `${text.slice(0, -1)},${member}}`;
+  return `${text.slice(0, -1)},${injected}:${JSON.stringify(value)}}`;
 }
 
 /** The item serialized with its secret fields removed and the parent value injected (the item is changed in place). */

@@ -5,7 +5,7 @@ import { readSnapshotEntities } from "../../db/queries/port-snapshot";
 import type { RelationDefinition } from "../../db/queries/snapshot-relations";
 import { StageFailedError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
-import type { NetworkSettings, PortSettings } from "../model/config";
+import type { NetworkSettings, PageBoundSettings, PortSettings } from "../model/config";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
@@ -79,7 +79,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
       }
     }
     if (client && input.reconcile) {
-      await reconcileScope(deps, client, input.runId, scope);
+      await reconcileScope(deps, client, input.runId, scope, input.port.pageBound);
       // Reconcile rewrote the snapshot the creates and updates were counted against.
       stagedTallies = await tallyStagedEntities(db);
     }
@@ -147,10 +147,10 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   }
 }
 
-async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[]): Promise<void> {
+async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[], pageBound: PageBoundSettings): Promise<void> {
   for (const blueprint of scope) {
     if (deps.signal?.aborted) return;
-    const tally = await reconcileBlueprint({ db: deps.db, client, signal: deps.signal }, blueprint, { runId, at: new Date().toISOString() });
+    const tally = await reconcileBlueprint({ db: deps.db, client, signal: deps.signal, pageBound }, blueprint, { runId, at: new Date().toISOString() });
     deps.progress.report({
       type: "kind",
       stage: "load",

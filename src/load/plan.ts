@@ -38,7 +38,7 @@ export interface PlanInput {
 }
 
 /** The delete blocks that come from the extracts rather than from the deletions themselves. */
-export type ExtractBlock = Extract<DeleteBlock, "extract-incomplete" | "extract-incremental">;
+export type ExtractBlock = Extract<DeleteBlock, "extract-incomplete" | "extract-incremental" | "extract-rejected">;
 
 /**
  * Why a blueprint's deletions must not be sent, or undefined when they may. The extracts come first
@@ -127,10 +127,16 @@ export function listFeedingKinds(blueprint: string, resources: readonly Resource
  * Whether the latest extracts of `kinds` can tell what disappeared: `extract-incomplete` when there
  * is no kind, or one's latest extract is missing, failed or still running; `extract-incremental` when
  * they all completed but one only read what changed (deletions wait for its next full extract, and
- * what was computed before stands); undefined when every one completed in full.
+ * what was computed before stands); `extract-rejected` when one's pages held items that could not be
+ * stored (one may be the record of an entity that would otherwise look deleted); undefined when
+ * every one completed in full.
  */
-export function decideExtractBlock(kinds: readonly string[], latest: ReadonlyMap<string, { readonly status: string; readonly mode: string }>): ExtractBlock | undefined {
+export function decideExtractBlock(
+  kinds: readonly string[],
+  latest: ReadonlyMap<string, { readonly status: string; readonly mode: string; readonly rejected?: number }>,
+): ExtractBlock | undefined {
   if (kinds.length === 0 || kinds.some((kind) => latest.get(kind)?.status !== "complete")) return "extract-incomplete";
+  if (kinds.some((kind) => (latest.get(kind)?.rejected ?? 0) > 0)) return "extract-rejected";
   return kinds.every((kind) => latest.get(kind)?.mode === "full") ? undefined : "extract-incremental";
 }
 

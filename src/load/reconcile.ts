@@ -1,9 +1,11 @@
 import { sha256Hex } from "../sha256";
 import { PENDING_HASH, readSnapshotEntities, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
 import { readStagedEntities } from "../../db/queries/load-inputs";
+import { tallySnapshot, tallyStagedEntities } from "../../db/queries/load-plan";
 import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, removeUnseenSnapshotRows, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
 import type { StagingDb } from "../../db/database";
 import { LoadError } from "../errors";
+import type { PageBoundSettings } from "../model/config";
 import { describePortError } from "./batches";
 import { isDeepEqual } from "./plan";
 import type { PortClient } from "./port-client";
@@ -12,8 +14,6 @@ import type { PortClient } from "./port-client";
 const SEARCH_PAGE = 1000;
 /** Entities of a search page decided at a time. */
 const DECIDE_CHUNK = 100;
-/** Pages per blueprint before reconcile gives up on a `next` that never ends (100 million entities). */
-const MAX_SEARCH_PAGES = 100_000;
 /** The prefix of snapshot hashes read back from Port: never equal to a staged (sha-256 hex) hash, so such entities are re-pushed. */
 export const PORT_HASH_PREFIX = "port:";
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -87,6 +87,51 @@ interface ReconcileDeps {
   readonly db: StagingDb;
   readonly client: PortClient;
   readonly signal?: AbortSignal | undefined;
+  /** When the search's paging counts as endless (see decideSearchPageBound). */
+  readonly pageBound: PageBoundSettings;
+}
+
+/** What follows a page of Port's search: the next page's `from`, the end, or why paging cannot go on. */
+export type SearchStep = { readonly type: "next"; readonly from: string } | { readonly type: "end" } | { readonly type: "failed"; readonly reason: string };
+
+/**
+ * The step after a search page that answered `next` to a request sent with `from`, `pagesRead`
+ * pages into the blueprint: the end on a missing or empty `next`; a failure on a `next` equal to the
+ * request's `from` or to any earlier one (a cycle), and when another page would exceed `maxPages`,
+ * since each would either loop or end a listing that is not over (and reconcile would then forget
+ * what it did not see). Pure.
+ */
+export function decideSearchStep(
+  next: unknown,
+  from: string | undefined,
+  guard: { readonly seen: ReadonlySet<string>; readonly pagesRead: number; readonly maxPages: number },
+): SearchStep {
+  if (typeof next !== "string" || next === "") return { type: "end" };
+  if (next === from) return { type: "failed", reason: `Port's search answered next=${next}, the cursor it was asked for: it is stuck on it` };
+  if (guard.seen.has(next)) return { type: "failed", reason: `Port's search answered next=${next}, which it had already answered: the cursors go round in a cycle` };
+  if (guard.pagesRead >= guard.maxPages) {
+    return {
+      type: "failed",
+      reason: `Port's search kept answering with a next page past ${guard.maxPages} pages, the bound for this blueprint (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times the pages its snapshot fills)`,
+    };
+  }
+  return { type: "next", from: next };
+}
+
+/**
+ * The most search pages reconcile reads of a blueprint whose snapshot (or staged entities, when more)
+ * holds `entities`: `factor` times the pages they fill, and never fewer than `minPages`. Pure.
+ */
+export function decideSearchPageBound(settings: PageBoundSettings, entities: number): number {
+  return Math.max(settings.minPages, Math.ceil(settings.factor * Math.ceil(entities / SEARCH_PAGE)));
+}
+
+async function countKnownEntities(db: StagingDb, blueprint: string): Promise<number> {
+  const [snapshot] = await tallySnapshot(db, [blueprint]);
+  const staged = (await tallyStagedEntities(db))
+    .filter((tally) => tally.blueprint === blueprint)
+    .reduce((sum, tally) => sum + tally.creates + tally.updates + tally.unchanged + tally.heldBack, 0);
+  return Math.max(snapshot?.entities ?? 0, staged);
 }
 
 /**
@@ -94,7 +139,8 @@ interface ReconcileDeps {
  * entity by entity (`decideReconcile`) and written in one transaction, with its identifiers noted in
  * SQLite (not in memory: one page at a time is held); once every page is read, snapshot rows Port
  * no longer holds are removed, so the diff re-creates them if staged. A blueprint Port does not have
- * (404) holds nothing. Throws LoadError when Port refuses the search.
+ * (404) holds nothing. Throws LoadError when Port refuses the search, or when its paging repeats a
+ * cursor or runs past the bound (decideSearchStep); nothing is forgotten then.
  */
 export async function reconcileBlueprint(
   deps: ReconcileDeps,
@@ -118,7 +164,10 @@ async function readPortPages(
   let ignored = 0;
   let from: string | undefined;
   let complete = false;
-  for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
+  const seen = new Set<string>();
+  const maxPages = decideSearchPageBound(deps.pageBound, await countKnownEntities(deps.db, blueprint));
+  // decideSearchStep fails the blueprint at maxPages; the loop's own bound only backs that up.
+  for (let page = 1; page <= maxPages + 1; page += 1) {
     if (deps.signal?.aborted) break;
     const reply = await deps.client.searchEntities(blueprint, from, SEARCH_PAGE);
     if (reply.status === 404) {
@@ -137,12 +186,16 @@ async function readPortPages(
     });
     written += outcome.written;
     ignored += outcome.ignored;
-    const next = typeof body["next"] === "string" && body["next"] !== "" ? body["next"] : undefined;
-    if (next === undefined || next === from) {
+    const step = decideSearchStep(body["next"], from, { seen, pagesRead: page, maxPages });
+    if (step.type === "failed") {
+      throw new LoadError({ blueprint, status: reply.status, portMessage: `reconcile stopped paging ${from === undefined ? "the first page" : `after from=${from}`}: ${step.reason}` });
+    }
+    if (step.type === "end") {
       complete = true;
       break;
     }
-    from = next;
+    seen.add(step.from);
+    from = step.from;
   }
   const inPort = await countSeenIdentifiers(deps.db);
   if (!complete) return { blueprint, inPort, written, forgotten: 0, ignored, complete };

@@ -31,6 +31,16 @@ export interface NetworkSettings {
   readonly timeoutMs: number;
 }
 
+/**
+ * How many pages one list may take before paging counts as endless: `factor` times what the list
+ * held at its last complete read, and never fewer than `minPages` (ETL_PAGE_BOUND_MIN_PAGES,
+ * ETL_PAGE_BOUND_FACTOR).
+ */
+export interface PageBoundSettings {
+  readonly minPages: number;
+  readonly factor: number;
+}
+
 export interface IncidentIoSettings {
   readonly baseUrl: string;
   readonly auth: IncidentIoAuth;
@@ -42,6 +52,8 @@ export interface IncidentIoSettings {
   readonly maxAttempts: number;
   /** Field names removed from every record before it is stored (secret_token is always removed). */
   readonly dropFields: readonly string[];
+  /** When a kind's paging counts as endless, and the kind fails. */
+  readonly pageBound: PageBoundSettings;
 }
 
 export interface PortSettings {
@@ -49,6 +61,8 @@ export interface PortSettings {
   readonly clientId: string | undefined;
   readonly clientSecret: Secret | undefined;
   readonly maxAttempts: number;
+  /** When reconcile's search paging counts as endless, and the blueprint's reconcile fails. */
+  readonly pageBound: PageBoundSettings;
 }
 
 export interface IncrementalSettings {

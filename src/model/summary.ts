@@ -11,9 +11,13 @@ export interface ExtractKindSummary {
   readonly pages: number;
   readonly records: number;
   readonly requests: number;
+  /** Items of its pages that could not be stored as records (not objects, or without a usable id; listed in rejected_items). */
+  readonly rejected: number;
   readonly durationMs: number;
   /** One line naming the endpoint, cursor and status of the failure. */
   readonly error?: string;
+  /** One line about something that worked but deserves attention (the /v2 fallback of /v3/follow_ups). */
+  readonly warning?: string;
 }
 
 export interface ExtractSummary {
@@ -49,9 +53,10 @@ export interface TransformSummary {
 /**
  * Why deletions of a blueprint were not sent: a feeding kind's latest extract did not complete, or
  * completed incrementally (which cannot see deletions; the next full extract computes them), or
- * the deletions exceed entityDeletionThreshold.
+ * rejected items (one of them may be the record of an entity that would look deleted), or the
+ * deletions exceed entityDeletionThreshold.
  */
-export type DeleteBlock = "extract-incomplete" | "extract-incremental" | "threshold";
+export type DeleteBlock = "extract-incomplete" | "extract-incremental" | "extract-rejected" | "threshold";
 
 export interface LoadBlueprintSummary {
   readonly blueprint: string;

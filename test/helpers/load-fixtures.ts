@@ -85,7 +85,7 @@ export function makeLoadInput(sandbox: Pick<PortSandbox, "baseUrl" | "clientId" 
   const mapping = over.mapping ?? makeMapping();
   return {
     runId: 1,
-    port: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: new Secret(sandbox.clientSecret), maxAttempts: 3 },
+    port: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: new Secret(sandbox.clientSecret), maxAttempts: 3, pageBound: { minPages: 1000, factor: 10 } },
     network: TEST_NETWORK,
     userAgent: "incidentio-port-etl/test/test-integration",
     integration: { identifier: "test-integration", type: "incident-io" },
@@ -155,7 +155,7 @@ export async function recordExtract(db: StagingDb, runId: number, failed: readon
   const at = new Date().toISOString();
   for (const kind of Object.values(KIND_OF)) {
     await startExtractStatus(db, { runId, kind, mode: "full", startedAt: at });
-    const counters = { pages: 1, records: 1, requests: 1 };
+    const counters = { pages: 1, records: 1, requests: 1, rejected: 0 };
     const outcome = failed.includes(kind)
       ? ({ status: "failed", endpoint: kind, cursor: null, httpStatus: 500, error: "500 from the source" } as const)
       : ({ status: "complete" } as const);

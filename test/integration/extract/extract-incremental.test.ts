@@ -106,7 +106,8 @@ describe("incremental extract against the Incident.io sandbox", () => {
     await runExtract(db, config, { runId: 1, only: ["follow_ups"] });
     const changed = dataset.idAt("follow_ups", 7);
     dataset.update("follow_ups", changed, { title: "Changed before a failed run" });
-    sandbox.faults.add({ route: "GET /v3/follow_ups", fault: { type: "status", status: 404 } });
+    // A 403 (not a 404, which /v2/follow_ups would stand in for) fails the read without a retry.
+    sandbox.faults.add({ route: "GET /v3/follow_ups", fault: { type: "status", status: 403 } });
     const failed = await runExtract(db, config, { runId: 2, only: ["follow_ups"] });
     expect(failed.kinds.map((k) => [k.mode, k.status])).toEqual([["incremental", "failed"]]);
 

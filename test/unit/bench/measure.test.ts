@@ -22,8 +22,8 @@ const SUMMARY: RunSummary = {
     requests: 5,
     durationMs: 2_000,
     kinds: [
-      { kind: "/v2/users", name: "users", status: "complete", mode: "full", pages: 1, records: 40, requests: 1, durationMs: 500 },
-      { kind: "/v2/incidents", name: "incidents", status: "complete", mode: "incremental", pages: 1, records: 10, requests: 4, durationMs: 1_500 },
+      { kind: "/v2/users", name: "users", status: "complete", mode: "full", pages: 1, records: 40, requests: 1, rejected: 0, durationMs: 500 },
+      { kind: "/v2/incidents", name: "incidents", status: "complete", mode: "incremental", pages: 1, records: 10, requests: 4, rejected: 0, durationMs: 1_500 },
     ],
   },
   transform: {

@@ -19,8 +19,8 @@ const SUMMARY: RunSummary = {
     requests: 4,
     durationMs: 900,
     kinds: [
-      { kind: "/v2/users", name: "users", status: "complete", mode: "full", pages: 1, records: 40, requests: 1, durationMs: 10 },
-      { kind: "/v2/incidents", name: "incidents", status: "failed", mode: "full", pages: 2, records: 500, requests: 3, durationMs: 10, error: "500" },
+      { kind: "/v2/users", name: "users", status: "complete", mode: "full", pages: 1, records: 40, requests: 1, rejected: 0, durationMs: 10 },
+      { kind: "/v2/incidents", name: "incidents", status: "failed", mode: "full", pages: 2, records: 500, requests: 3, rejected: 0, durationMs: 10, error: "500" },
     ],
   },
   transform: {

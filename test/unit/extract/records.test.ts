@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sliceItemTexts } from "../../../src/extract/item-texts";
-import { dropFields, hashPayload, parseDropRules, toRawRow } from "../../../src/extract/records";
+import { dropFields, findRejectionReason, hashPayload, parseDropRules, toRawRow } from "../../../src/extract/records";
 
 describe("dropFields", () => {
   it.each([
@@ -86,11 +86,12 @@ describe("toRawRow", () => {
   it.each([
     { name: "a string id", item: { id: "01H" }, expected: "01H" },
     { name: "a numeric id", item: { id: 42 }, expected: "42" },
-    { name: "no id", item: { name: "x" }, expected: `sha256:${hashPayload('{"name":"x"}')}` },
-    { name: "an empty id", item: { id: "" }, expected: `sha256:${hashPayload('{"id":""}')}` },
-    { name: "a non-object item", item: "text", expected: `sha256:${hashPayload('"text"')}` },
   ])("keys a record with $name", ({ item, expected }) => {
     expect(toRawRow(item, rules, undefined).record_id).toBe(expected);
+  });
+
+  it("throws rather than keying an item findRejectionReason refuses by its hash", () => {
+    expect(() => toRawRow({ name: "x" }, rules, undefined)).toThrow("cannot store the item as a record: the record has no id");
   });
 
   it("throws an error naming the record when it is nested too deeply to serialize", () => {
@@ -103,11 +104,11 @@ describe("toRawRow", () => {
     { name: "a name that needs escaping in JSON", item: { id: "1", 'we"ird\\': 1, keep: 2 }, fields: ['we"ird\\'], expected: { id: "1", keep: 2 } },
     { name: "a dot path's last key", item: { id: "1", a: { b: 1, c: 2 }, b: 3 }, fields: ["a.b"], expected: { id: "1", a: { c: 2 }, b: 3 } },
     { name: "no such field at all", item: { id: "1", a: 1 }, fields: ["secret_token", "x.y"], expected: { id: "1", a: 1 } },
-    { name: "the id itself", item: { id: "1", a: 1 }, fields: ["id"], expected: { a: 1 } },
+    { name: "the id itself, while the record stays keyed by it", item: { id: "1", a: 1 }, fields: ["id"], expected: { a: 1 } },
   ])("removes $name, and only that", ({ item, fields, expected }) => {
     const row = toRawRow(structuredClone(item), parseDropRules(fields), undefined);
     expect(JSON.parse(row.payload)).toEqual(expected);
-    expect(row.record_id).toBe("id" in expected ? "1" : `sha256:${hashPayload(row.payload)}`);
+    expect(row.record_id).toBe("1");
   });
 
   it("keeps the injected parent value even when a rule names its field", () => {
@@ -124,7 +125,7 @@ describe("toRawRow", () => {
     it.each([
       { name: "a plain record", text: '{"id":"1","a":[1,{"b":null}],"t":"é ✓"}', parent: undefined },
       { name: "a record with its parent value", text: '{"id":"1","a":1}', parent },
-      { name: "an empty record with its parent value", text: "{}", parent },
+      { name: "a record of only an id with its parent value", text: '{"id":"1"}', parent },
       { name: "a record whose text mentions a secret field (serialized instead)", text: '{"id":"1","secret_token":"s"}', parent: undefined },
       { name: "a record forging the parent field (serialized instead)", text: '{"id":"1","__catalog_type_id":"forged"}', parent },
     ])("stores $name as serializing would", ({ text, parent: from }) => {
@@ -148,5 +149,24 @@ describe("toRawRow", () => {
   it("hashes equal payloads equally and different payloads differently", () => {
     expect(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash).toBe(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash);
     expect(toRawRow({ id: "1", a: 1 }, rules, undefined).payload_hash).not.toBe(toRawRow({ id: "1", a: 2 }, rules, undefined).payload_hash);
+  });
+});
+
+describe("findRejectionReason", () => {
+  it.each([
+    { name: "an object with a string id", item: { id: "01H" }, expected: undefined },
+    { name: "an object with a numeric id", item: { id: 0 }, expected: undefined },
+    { name: "null", item: null, expected: "the item is null, not an object" },
+    { name: "a string", item: "01H", expected: "the item is a string, not an object" },
+    { name: "a number", item: 7, expected: "the item is a number, not an object" },
+    { name: "an array", item: [{ id: "01H" }], expected: "the item is an array, not an object" },
+    { name: "an object without id", item: { name: "x" }, expected: "the record has no id" },
+    { name: "an object whose id is null", item: { id: null }, expected: "the record's id is null, not a string or a number" },
+    { name: "an object whose id is empty", item: { id: "" }, expected: "the record's id is empty" },
+    { name: "an object whose id is blank", item: { id: "  " }, expected: "the record's id is empty" },
+    { name: "an object whose id is a boolean", item: { id: true }, expected: "the record's id is a boolean, not a string or a number" },
+    { name: "an object whose id is an object", item: { id: { value: "01H" } }, expected: "the record's id is an object, not a string or a number" },
+  ])("judges $name", ({ item, expected }) => {
+    expect(findRejectionReason(item)).toBe(expected);
   });
 });

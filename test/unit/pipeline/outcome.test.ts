@@ -10,6 +10,7 @@ const kind = (status: "complete" | "failed", error?: string): ExtractKindSummary
   pages: 1,
   records: 1,
   requests: 1,
+  rejected: 0,
   durationMs: 1,
   ...(error ? { error } : {}),
 });
@@ -41,6 +42,13 @@ describe("judgeRun", () => {
     {
       name: "deletions withheld for an incomplete extract add no second error",
       summaries: { extract: extract(kind("failed")), load: load(blueprint({ deleteBlock: "extract-incomplete", deletesWithheld: 3 })) },
+      interrupted: false,
+      status: "failed",
+      errors: 1,
+    },
+    {
+      name: "items a kind could not store fail the run, and the deletions withheld for them add no second error",
+      summaries: { extract: extract({ ...kind("complete"), rejected: 3 }), load: load(blueprint({ deleteBlock: "extract-rejected", deletesWithheld: 2 })) },
       interrupted: false,
       status: "failed",
       errors: 1,
