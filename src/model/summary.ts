@@ -38,6 +38,12 @@ export interface TransformKindSummary {
   /** Entities Port would reject (validation) or whose relation targets are missing with createMissingRelatedEntities off. */
   readonly heldBack: number;
   readonly mappingErrors: number;
+  /**
+   * Records read but not mapped (listed in unmapped_records): jq could not parse them or failed on
+   * them, or their selector, itemsToParse, identifier or blueprint expression failed. Their entities
+   * in Port are kept as last pushed. Absent from summaries written before it was counted.
+   */
+  readonly unmapped?: number;
   readonly danglingRelations: number;
   readonly durationMs: number;
 }

@@ -17,6 +17,7 @@ import {
   insertStagedEntities,
   type StagedEntityRow,
 } from "../../db/queries/staged-entities";
+import { countUnmappedRecords, deleteUnmappedRecordsOfKind, insertUnmappedRecords, type UnmappedRecordRow } from "../../db/queries/unmapped-records";
 import type { JqRunner, JqStream } from "../jq/jq-runner";
 import type { Blueprint } from "../model/blueprint";
 import type { ResourceMapping } from "../model/mapping";
@@ -24,6 +25,7 @@ import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
 import { countJqProcesses } from "./jq-processes";
+import { replaceLoneSurrogates } from "./lone-surrogates";
 import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./map-records";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { ReferencedTargets } from "./referenced-targets";
@@ -98,14 +100,16 @@ interface StagingContext {
 }
 
 /**
- * Writes what one program made of one batch: entities (first staged wins a duplicate key) and mapping
- * errors. Returns how many entities the batch gave.
+ * Writes what one program made of one batch: entities (first staged wins a duplicate key), mapping
+ * errors, and the records that could not be mapped (their entities in Port are kept). Returns how
+ * many entities the batch gave.
  */
 async function stageBatch(context: StagingContext, task: BatchTask, records: readonly StreamedRecord[], counts: KindCounts): Promise<number> {
   const { db, runId, kind } = context;
   const { program } = task;
   const rows: StagedEntityRow[] = [];
   const errors: MappingErrorRow[] = [];
+  const unmapped: UnmappedRecordRow[] = [];
   const identifierField = program.fields[0];
   const blueprintField = program.fields[1];
   let entities = 0;
@@ -119,11 +123,12 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
     counts.filtered += mapping.filtered;
     entities += mapping.entities.length;
     for (const problem of mapping.problems) errors.push({ run_id: runId, kind, record_id: recordId, ...problem });
+    let failure = mapping.failure;
     for (const draft of mapping.entities) {
       const staged = stageEntity(draft, context.blueprints);
       if ("error" in staged) {
         errors.push({ run_id: runId, kind, record_id: recordId, field: "blueprint", expression: blueprintField?.expression ?? "", message: staged.error });
-        counts.skipped += 1;
+        failure ??= `the blueprint expression (${blueprintField?.expression.trim() ?? ""}) failed: ${staged.error}`;
         continue;
       }
       context.referenced.add(staged.blueprint, draft.relations);
@@ -137,6 +142,7 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
         held_back_reason: staged.heldBackReason,
       });
     }
+    if (failure !== undefined) unmapped.push({ run_id: runId, kind, record_id: recordId, reason: failure });
   }
   for (const duplicate of await insertStagedEntities(db, rows)) {
     const winner = await findStagedEntitySource(db, duplicate.blueprint, duplicate.identifier);
@@ -151,6 +157,7 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
     });
   }
   await insertMappingErrors(db, errors);
+  await insertUnmappedRecords(db, unmapped);
   return entities;
 }
 
@@ -194,7 +201,7 @@ interface BatchTask {
 }
 
 /**
- * Replaces one kind's staged entities, mapping errors and relation issues in one transaction: raw
+ * Replaces one kind's staged entities, mapping errors, unmapped records and relation issues in one transaction: raw
  * records are read in batches inside it (the transaction holds the only connection) and mapped by
  * two jq processes per program, kept running for the whole kind, while earlier batches are written;
  * batches are written in record order, so the first record wins a duplicate.
@@ -213,6 +220,7 @@ async function transformKind(
   await deps.db.transaction().execute(async (trx) => {
     await deleteStagedEntitiesOfKind(trx, plan.kind);
     await deleteMappingErrorsOfKind(trx, plan.kind);
+    await deleteUnmappedRecordsOfKind(trx, plan.kind);
     await deleteRelationIssuesOfKind(trx, plan.kind);
     const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced };
 
@@ -231,16 +239,17 @@ async function transformKind(
         if (batch === undefined) break;
         counts.records += batch.positions.length;
         limit = sizeNextBatch(batch.payloads.reduce((sum, payload) => sum + payload.length, 0), batch.positions.length);
+        const payloads = batch.payloads.map(replaceLoneSurrogates);
         for (const program of plan.programs) {
           // Batches take turns on the program's jq processes.
           const programStreams = streams.get(program) as ProgramStreams;
           // A kind counted empty starts no jq; records that turned up since get one now.
           if (programStreams.length === 0) programStreams.push(startStream(deps.jq, program));
           const stream = programStreams[turn % programStreams.length] as JqStream;
-          const mapped = mapStreamedRecords(stream, deps.jq, program, batch.payloads);
+          const mapped = mapStreamedRecords(stream, deps.jq, program, payloads);
           // Awaited in order below; until then a rejection must not count as unhandled.
           mapped.catch(() => undefined);
-          tasks.push({ program, positions: batch.positions, payloads: batch.payloads, mapped });
+          tasks.push({ program, positions: batch.positions, payloads, mapped });
         }
         turn += 1;
       }
@@ -285,8 +294,8 @@ async function checkRelations(
 
 /**
  * Maps the raw records of each resource's kind with its jq mapping (Ocean's semantics), validates the
- * entities against the blueprints and replaces, per kind, its rows in staged_entities, mapping_errors
- * and relation_issues; then records dangling relations of the transformed kinds. Reports progress per
+ * entities against the blueprints and replaces, per kind, its rows in staged_entities, mapping_errors,
+ * unmapped_records and relation_issues (lone surrogate escapes, which jq refuses, are read as U+FFFD); then records dangling relations of the transformed kinds. Reports progress per
  * kind. When `signal` aborts, the kind in progress keeps its previous rows and the summary covers the
  * kinds that finished. Throws only on unexpected faults (jq timing out, the database).
  */
@@ -320,6 +329,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
 
   const staged = await countStagedEntities(deps.db, kinds);
   const mappingErrors = await countMappingErrors(deps.db, kinds);
+  const unmapped = await countUnmappedRecords(deps.db, kinds);
   const relationIssues = await countRelationIssues(deps.db, kinds);
   const summaries: TransformKindSummary[] = finished.map(({ plan, counts }) => {
     const rows = staged.filter((row) => row.kind === plan.kind);
@@ -332,6 +342,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
       filtered: counts.filtered,
       heldBack: rows.reduce((sum, row) => sum + row.held_back, 0),
       mappingErrors: mappingErrors.get(plan.kind) ?? 0,
+      unmapped: unmapped.get(plan.kind) ?? 0,
       danglingRelations: relationIssues.get(plan.kind) ?? 0,
       durationMs: counts.durationMs,
     };

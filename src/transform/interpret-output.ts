@@ -25,6 +25,12 @@ export interface RecordMapping {
   /** Entities dropped because their identifier or blueprint came out null or empty (Ocean drops them silently). */
   readonly skipped: number;
   readonly problems: readonly FieldProblem[];
+  /**
+   * Why the record, or one of its entities, could not be mapped at all (jq could not parse it or failed
+   * on it; its selector, itemsToParse, identifier or blueprint expression failed); undefined when every
+   * entity it gives mapped, was filtered out or was skipped. The entities it made before are kept.
+   */
+  readonly failure?: string;
 }
 
 type Evaluation = { readonly kind: "value"; readonly value: unknown } | { readonly kind: "empty" } | { readonly kind: "error"; readonly message: string };
@@ -64,26 +70,29 @@ function problem(field: MappingField, message: string): FieldProblem {
   return { field: field.path, expression: field.expression, message };
 }
 
-function readEntity(program: MappingProgram, raw: unknown, problems: FieldProblem[]): DraftEntity | "filtered" | "skipped" | "failed" {
+/** The failure of an entity: a problem recorded, whose words say why the record is unmapped. */
+function fail(problems: FieldProblem[], failed: FieldProblem): { readonly failure: string } {
+  problems.push(failed);
+  return { failure: describeFailure(failed) };
+}
+
+function describeFailure(failed: FieldProblem): string {
+  const name = failed.field === "selector.query" ? "the selector" : `the ${failed.field} expression`;
+  return `${name} (${failed.expression.trim()}) failed: ${failed.message}`;
+}
+
+function readEntity(program: MappingProgram, raw: unknown, problems: FieldProblem[]): DraftEntity | "filtered" | "skipped" | { readonly failure: string } {
   if (!Array.isArray(raw) || raw.length === 0) throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
   const selector = raw[0] === true ? ({ kind: "value", value: true } as const) : readEvaluation(raw[0]);
-  if (selector.kind === "error") {
-    problems.push(problem(program.selector, selector.message));
-    return "failed";
-  }
-  if (selector.kind === "empty") {
-    problems.push(problem(program.selector, "the selector produced no output; it must yield a boolean"));
-    return "failed";
-  }
+  if (selector.kind === "error") return fail(problems, problem(program.selector, selector.message));
+  if (selector.kind === "empty") return fail(problems, problem(program.selector, "the selector produced no output; it must yield a boolean"));
   if (selector.value === false) return "filtered";
-  if (selector.value !== true) {
-    problems.push(problem(program.selector, `expected a boolean, got ${describe(selector.value)}`));
-    return "failed";
-  }
+  if (selector.value !== true) return fail(problems, problem(program.selector, `expected a boolean, got ${describe(selector.value)}`));
 
   // A bare `true` marks an object record, whose plain keys the program printed bare (see buildMappingProgram).
   const keysAreBare = raw[0] === true;
   if (raw.length !== 1 + program.printedFields) throw new Error(`unexpected jq program output ${JSON.stringify(raw)}`);
+  const problemsBefore = problems.length;
   let identifier: unknown = null;
   let blueprint: unknown = null;
   const optional: Partial<Record<"title" | "icon" | "team", unknown>> = {};
@@ -110,7 +119,12 @@ function readEntity(program: MappingProgram, raw: unknown, problems: FieldProble
   for (const index of program.propertyOrder) properties[keyOf(program.fields[index] as EntityField)] = values[index];
   const relations: Record<string, unknown> = {};
   for (const index of program.relationOrder) relations[keyOf(program.fields[index] as EntityField)] = values[index];
-  if (!isTruthy(identifier) || !isTruthy(blueprint)) return "skipped";
+  if (!isTruthy(identifier) || !isTruthy(blueprint)) {
+    // A null identifier skips the entity (Ocean); one that is null because its expression failed
+    // says nothing about the entity, which must not look deleted.
+    const failed = problems.slice(problemsBefore).find((found) => found.field === "identifier" || found.field === "blueprint");
+    return failed === undefined ? "skipped" : { failure: describeFailure(failed) };
+  }
   return { identifier, blueprint, optional, properties, relations };
 }
 
@@ -126,20 +140,24 @@ export function interpretRecordOutput(program: MappingProgram, output: unknown):
   const [status, ...rawEntities] = output;
   if (status !== null) {
     if (program.itemsToParse === undefined || typeof status !== "object") throw new Error(`unexpected jq program output ${JSON.stringify(output)}`);
-    const message =
-      "e" in status
-        ? String((status as { e: unknown }).e)
-        : `expected an array, got ${String((status as { t?: unknown }).t)}; the record gives no entity`;
+    // An itemsToParse that fails says nothing about the items; one that gives no array says the record has none.
+    if ("e" in status) {
+      const failed = problem(program.itemsToParse, String((status as { e: unknown }).e));
+      return { entities: [], filtered: 0, skipped: 0, problems: [failed], failure: describeFailure(failed) };
+    }
+    const message = `expected an array, got ${String((status as { t?: unknown }).t)}; the record gives no entity`;
     return { entities: [], filtered: 0, skipped: 0, problems: [problem(program.itemsToParse, message)] };
   }
   const entities: DraftEntity[] = [];
   let filtered = 0;
   let skipped = 0;
+  let failure: string | undefined;
   for (const raw of rawEntities) {
     const entity = readEntity(program, raw, problems);
     if (entity === "filtered") filtered += 1;
     else if (entity === "skipped") skipped += 1;
-    else if (entity !== "failed") entities.push(entity);
+    else if ("failure" in entity) failure ??= entity.failure;
+    else entities.push(entity);
   }
-  return { entities, filtered, skipped, problems };
+  return { entities, filtered, skipped, problems, ...(failure === undefined ? {} : { failure }) };
 }

@@ -28,8 +28,22 @@ function splitBatch(batch: RecordBatch): [RecordBatch, RecordBatch] {
   ];
 }
 
+// jq 1.6 and 1.7 stop parsing at 256 levels (MAX_PARSING_DEPTH, src/jv_parse.c), where an array
+// counts one and an object two around each member's value (the parser stacks the key too); jq 1.8
+// allows 10,000. A record alone may use all 256: a stream's frame takes one level, and a record the
+// stream cannot read is mapped again alone.
+const DEPTH_LIMIT = /Exceeds depth limit for parsing/;
+const PARSE_ERROR = /^(?:jq: error \(at [^)]*\): )?parse error: /m;
+
+/** Why jq gave nothing for a record, from what it printed on stderr. */
+export function describeJqFailure(message: string): string {
+  if (DEPTH_LIMIT.test(message)) return "jq cannot parse the record: it is nested deeper than the 256 levels jq 1.6 and 1.7 read (an object counts two levels)";
+  if (PARSE_ERROR.test(message)) return `jq cannot parse the record: ${message}`;
+  return `jq failed on the record: ${message}`;
+}
+
 function failRecord(message: string): RecordMapping {
-  return { entities: [], filtered: 0, skipped: 0, problems: [{ field: "record", expression: "(the whole mapping)", message }] };
+  return { entities: [], filtered: 0, skipped: 0, problems: [{ field: "record", expression: "(the whole mapping)", message }], failure: describeJqFailure(message) };
 }
 
 /**

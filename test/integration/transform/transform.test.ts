@@ -189,6 +189,80 @@ describe("transform: Ocean's mapping semantics", () => {
   });
 });
 
+/** A record stored as its exact JSON text (extract keeps the API's text), under id `id`. */
+async function seedRawText(db: StagingDb, id: string, payload: string): Promise<void> {
+  await upsertRawRecords(db, [{ kind: "/v2/things", parent_key: "", record_id: id, payload, payload_hash: "x", run_id: 1, fetched_at: "x" }]);
+}
+
+async function unmappedRecords(db: StagingDb) {
+  return db.selectFrom("unmapped_records").select(["kind", "record_id", "reason"]).orderBy("record_id").execute();
+}
+
+/** A record `depth` levels deep as jq's parser counts them: its object takes two (the key is stacked too), each array one. */
+const nested = (depth: number): string => `{"id":"deep","deep":${"[".repeat(depth - 2)}${"]".repeat(depth - 2)}}`;
+
+describe("transform: records that cannot be mapped", () => {
+  it.each([
+    { name: "jq cannot parse it (damaged text)", payload: '{"id": "b", oops}', resource: {}, reason: /^jq cannot parse the record: parse error: / },
+    { name: "it is nested deeper than jq's 256 levels", payload: nested(257), resource: {}, reason: /^jq cannot parse the record: it is nested deeper than the 256 levels jq 1.6 and 1.7 read/ },
+    { name: "its identifier expression fails", payload: '{"id":"b","key":"text"}', resource: { mappings: { identifier: ".key.id" } }, reason: /^the identifier expression \(\.key\.id\) failed: Cannot index string/ },
+    { name: "its blueprint expression fails", payload: '{"id":"b","kind":5}', resource: { mappings: { blueprint: '"thing" + .kind' } }, reason: /^the blueprint expression \("thing" \+ \.kind\) failed: string .* cannot be added/ },
+    { name: "its blueprint is not a string", payload: '{"id":"b","kind":5}', resource: { mappings: { blueprint: ".kind" } }, reason: /^the blueprint expression \(\.kind\) failed: blueprint must be a string, got 5/ },
+    { name: "its selector fails", payload: '{"id":"b","keep":"yes"}', resource: { query: '.keep | test(1)' }, reason: /^the selector \(\.keep \| test\(1\)\) failed: / },
+    { name: "its selector yields no boolean", payload: '{"id":"b"}', resource: { query: ".keep" }, reason: /^the selector \(\.keep\) failed: expected a boolean, got null/ },
+    { name: "its itemsToParse fails", payload: '{"id":"b","list":"text"}', resource: { itemsToParse: ".list[]", mappings: { identifier: ".item.id" } }, reason: /^the itemsToParse expression \(\.list\[\]\) failed: / },
+    { name: "jq fails on it (not an object, with itemsToParse)", payload: '[{"id":"b1"}]', resource: { itemsToParse: ".list? // .", mappings: { identifier: ".item.id" } }, reason: /^the itemsToParse expression \(\.list\? \/\/ \.\) failed: the record is not an object/ },
+  ])("lists the record with its reason when $name, and stages nothing of it", async ({ payload, resource, reason }) => {
+    const setup = await setUp();
+    await seedRawText(setup.db, "b", payload);
+    const summary = await runTransform(setup, [makeResource(resource)]);
+    const rows = await unmappedRecords(setup.db);
+    expect(rows).toEqual([{ kind: "/v2/things", record_id: "b", reason: expect.stringMatching(reason) }]);
+    expect(await stagedEntities(setup.db)).toEqual([]);
+    expect(summary.kinds[0]).toMatchObject({ records: 1, entities: 0, unmapped: 1 });
+  });
+
+  it.each([
+    { name: "its identifier is null", payload: '{"id":"b"}', resource: { mappings: { identifier: ".key" } } },
+    { name: "its selector is false", payload: '{"id":"b","keep":false}', resource: { query: ".keep" } },
+    { name: "its itemsToParse gives no array", payload: '{"id":"b","list":null}', resource: { itemsToParse: ".list", mappings: { identifier: ".item.id" } } },
+    { name: "a property expression fails (the property is null)", payload: '{"id":"b","meta":"text"}', resource: { mappings: { properties: { size: ".meta.size" } } } },
+  ])("does not list the record when $name", async ({ payload, resource }) => {
+    const setup = await setUp();
+    await seedRawText(setup.db, "b", payload);
+    const summary = await runTransform(setup, [makeResource(resource)]);
+    expect(await unmappedRecords(setup.db)).toEqual([]);
+    expect(summary.kinds[0]).toMatchObject({ records: 1, unmapped: 0 });
+  });
+
+  it("maps a record nested exactly 256 levels deep, the most jq 1.6 and 1.7 parse", async () => {
+    const setup = await setUp();
+    await seedRawText(setup.db, "deep", nested(256));
+    await runTransform(setup, [makeResource()]);
+    expect((await stagedEntities(setup.db)).map((entity) => entity["identifier"])).toEqual(["deep"]);
+    expect(await unmappedRecords(setup.db)).toEqual([]);
+  });
+
+  it("maps a record with lone surrogate escapes, reading each as U+FFFD, whatever the jq version", async () => {
+    const setup = await setUp();
+    await seedRawText(setup.db, "s", String.raw`{"id":"s","name":"x\u0000\ud800","note":"\\ud800 \udfff"}`);
+    await runTransform(setup, [makeResource({ mappings: { title: ".name", properties: { note: ".note" } } })]);
+    expect(await stagedEntities(setup.db)).toEqual([
+      { identifier: "s", blueprint: "thing", title: "x\u0000\ufffd", properties: { note: "\\ud800 \ufffd" }, relations: {} },
+    ]);
+    expect(await unmappedRecords(setup.db)).toEqual([]);
+  });
+
+  it("replaces the kind's unmapped records on each transform", async () => {
+    const setup = await setUp();
+    await seedRawText(setup.db, "b", '{"id":"b","key":"text"}');
+    await runTransform(setup, [makeResource({ mappings: { identifier: ".key.id" } })]);
+    expect(await unmappedRecords(setup.db)).toHaveLength(1);
+    await runTransform(setup, [makeResource()], { runId: 2 });
+    expect(await unmappedRecords(setup.db)).toEqual([]);
+  });
+});
+
 describe("transform: validation against the blueprints", () => {
   it("holds back an entity whose identifier violates Port's pattern, with the reason", async () => {
     const setup = await setUp();

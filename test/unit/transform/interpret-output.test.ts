@@ -85,13 +85,14 @@ describe("interpretRecordOutput", () => {
     expect(result.filtered).toBe(filtered);
     expect(result.problems.map((p) => p.message)).toEqual(problems);
     expect(result.problems.every((p) => p.field === "selector.query" && p.expression === "true")).toBe(true);
+    // A selector that is not a boolean says nothing about the record: its entity must not look deleted.
+    expect(result.failure).toBe(problems.length === 0 ? undefined : `the selector (true) failed: ${problems[0] ?? ""}`);
   });
 
   it.each([
     { name: "a null identifier", identifier: [null], blueprint: ["thing"] },
     { name: "an empty identifier", identifier: [""], blueprint: ["thing"] },
     { name: "an identifier with no output", identifier: [], blueprint: ["thing"] },
-    { name: "a failing identifier", identifier: { e: "x" }, blueprint: ["thing"] },
     { name: "a zero identifier", identifier: [0], blueprint: ["thing"] },
     { name: "an empty blueprint", identifier: ["a"], blueprint: [""] },
     { name: "a null blueprint", identifier: ["a"], blueprint: [null] },
@@ -99,6 +100,24 @@ describe("interpretRecordOutput", () => {
     const result = interpretRecordOutput(PROGRAM, [null, [[true], identifier, blueprint, ["A"], [1], ["u"]]]);
     expect(result.entities).toEqual([]);
     expect(result.skipped).toBe(1);
+    expect(result.failure).toBeUndefined();
+  });
+
+  it.each([
+    { name: "a failing identifier", identifier: { e: "x" }, blueprint: ["thing"], failure: "the identifier expression (.id) failed: x" },
+    { name: "a failing blueprint", identifier: ["a"], blueprint: { e: "y" }, failure: "the blueprint expression (.type) failed: y" },
+    { name: "both failing (the first named)", identifier: { e: "x" }, blueprint: { e: "y" }, failure: "the identifier expression (.id) failed: x" },
+  ])("fails the record rather than skipping the entity for $name", ({ identifier, blueprint, failure }) => {
+    const result = interpretRecordOutput(PROGRAM, [null, [[true], identifier, blueprint, ["A"], [1], ["u"]]]);
+    expect(result.entities).toEqual([]);
+    expect(result.skipped).toBe(0);
+    expect(result.failure).toBe(failure);
+  });
+
+  it("fails the record when one of its items fails, and still maps the others", () => {
+    const result = interpretRecordOutput(ITEMS, [null, [[true], ["m1"]], [[true], { e: "boom" }]]);
+    expect(result.entities.map((e) => e.identifier)).toEqual(["m1"]);
+    expect(result.failure).toBe("the identifier expression (.id) failed: boom");
   });
 
   it("reads one entity per item of itemsToParse", () => {
@@ -108,15 +127,21 @@ describe("interpretRecordOutput", () => {
   });
 
   it.each([
-    { name: "fails", status: { e: "Cannot iterate over null" }, message: "Cannot iterate over null" },
-    { name: "gives an object", status: { t: "object" }, message: "expected an array, got object; the record gives no entity" },
-    { name: "gives nothing", status: { t: "null" }, message: "expected an array, got null; the record gives no entity" },
-  ])("reports the record when itemsToParse $name", ({ status, message }) => {
+    {
+      name: "fails (the record fails)",
+      status: { e: "Cannot iterate over null" },
+      message: "Cannot iterate over null",
+      failure: { failure: "the itemsToParse expression (.members) failed: Cannot iterate over null" },
+    },
+    { name: "gives an object", status: { t: "object" }, message: "expected an array, got object; the record gives no entity", failure: {} },
+    { name: "gives nothing", status: { t: "null" }, message: "expected an array, got null; the record gives no entity", failure: {} },
+  ])("reports the record when itemsToParse $name", ({ status, message, failure }) => {
     expect(interpretRecordOutput(ITEMS, [status])).toEqual({
       entities: [],
       filtered: 0,
       skipped: 0,
       problems: [{ field: "itemsToParse", expression: ".members", message }],
+      ...failure,
     });
   });
 
