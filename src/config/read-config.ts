@@ -264,6 +264,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       httpProxy: env["HTTP_PROXY"] || env["http_proxy"] || undefined,
       noProxy: env["NO_PROXY"] || env["no_proxy"] || undefined,
       timeoutMs: Math.round((p.timeoutSeconds ?? 30) * 1000),
+      maxRetryWaitMs: Math.round((p.maxRetryWaitSeconds ?? 300) * 1000),
     },
     integration: { identifier: p.integrationIdentifier ?? "incidentio-port-etl", type: p.integrationType ?? "custom" },
     initializePortResources: p.initializePortResources ?? true,

@@ -300,6 +300,13 @@ export const SETTINGS = {
     description: "Attempts per HTTP request before giving up (429, 5xx, resets, timeouts)",
     defaultText: "8",
   },
+  maxRetryWaitSeconds: {
+    env: ["ETL_MAX_RETRY_WAIT_SECONDS"],
+    file: "etl.maxRetryWaitSeconds",
+    schema: positiveNumber,
+    description: "Longest an HTTP request may wait between its attempts (backoff and Retry-After together); a server asking for more fails it at once",
+    defaultText: "300",
+  },
   dropFields: {
     env: ["ETL_DROP_FIELDS"],
     file: "etl.dropFields",

@@ -3,10 +3,13 @@ import { fetch } from "cross-fetch";
 import { HttpError } from "../errors";
 import type { NetworkSettings } from "../model/config";
 import type { Origin } from "../model/stage";
+import { raceAbort, waitUnlessAborted } from "./abortable-wait";
 import { createAgentPool } from "./agents";
-import { describeNetworkFailure } from "./network-failure";
+import { createHostVerdicts, type HostVerdicts } from "./host-verdicts";
+import { describeNetworkFailure, describeUnreachable } from "./network-failure";
+import { chooseProxy } from "./proxy";
 import type { RequestBudget } from "./request-budget";
-import { isRetryableNetworkCode, isRetryableStatus, planRetry, type AttemptOutcome } from "./retry-policy";
+import { DEFAULT_MAX_RETRY_WAIT_MS, isRetryableNetworkCode, isRetryableStatus, isUnreachableCode, planRetry, type AttemptOutcome } from "./retry-policy";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -29,10 +32,14 @@ export interface HttpResponse {
 export interface RetryInfo {
   /** The attempt that failed (1-based). */
   attempt: number;
+  maxAttempts: number;
   delayMs: number;
   /** undefined when the attempt got no response. */
   status: number | undefined;
+  /** What failed, and where: `429 from GET /v2/alerts`, `ECONNRESET from POST /v1/...`. */
   reason: string;
+  /** The line for the progress: `429 from GET /v2/alerts: waiting 12 s (attempt 2 of 8)`. */
+  message: string;
 }
 
 export interface HttpClientOptions {
@@ -41,13 +48,26 @@ export interface HttpClientOptions {
   userAgent: string;
   maxAttempts: number;
   budget?: RequestBudget;
+  /** Called before each wait between attempts, so the wait shows in the progress. */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * The run's signal (SIGTERM, SIGINT): it cuts every wait short (between attempts, for the budget)
+   * and a request not yet sent or waiting to retry then fails as interrupted. An attempt in flight
+   * runs to its answer or its timeout.
+   */
+  signal?: AbortSignal | undefined;
+  /** Shared by the clients of one run, so a host found unreachable fails every request to it at once. Defaults to this client's own. */
+  hosts?: HostVerdicts;
+  /** The setting that holds the base URL, named when its host cannot be reached (e.g. OCEAN__PORT__BASE_URL). */
+  baseUrlSetting?: string;
 }
 
 export interface HttpClient {
   /**
-   * Sends `request`, retrying 408, 429, 5xx, resets and timeouts. Returns any other response (2xx, 3xx,
-   * other 4xx) for the caller to interpret. `where` names the request in errors: a path and the cursor.
+   * Sends `request`, retrying 408, 429, 5xx, resets and timeouts within `maxAttempts` and the
+   * network's bound on waiting (`maxRetryWaitMs`); a host that never answered and cannot be reached
+   * fails at once. Returns any other response (2xx, 3xx, other 4xx) for the caller to interpret.
+   * `where` names the request in errors: a path and the cursor.
    */
   send(request: HttpRequest, where: { endpoint: string; cursor?: string }): Promise<HttpResponse>;
   /** Closes pooled connections. */
@@ -92,8 +112,8 @@ function excerpt(text: string): string {
   return line.length > DETAIL_LENGTH ? `${line.slice(0, DETAIL_LENGTH)}…` : line;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 /**
@@ -132,6 +152,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
+  const hosts = options.hosts ?? createHostVerdicts();
+  const maxWaitMs = options.network.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const { signal } = options;
+
   return {
     async send(request, where) {
       const url = new URL(request.url);
@@ -144,30 +168,63 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         // Lower-cased so a caller's `Accept` replaces the default instead of being sent beside it.
         ...Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
       };
-      const fail = (status: number | undefined, detail: string, retryable?: boolean): HttpError =>
-        new HttpError({ stage: options.stage, method: request.method, endpoint, cursor: where.cursor, status, detail, ...(retryable === undefined ? {} : { retryable }) });
+      const route = `${request.method} ${endpoint}`;
+      const fail = (status: number | undefined, detail: string, extra: { retryable?: boolean; interrupted?: boolean } = {}): HttpError =>
+        new HttpError({ stage: options.stage, method: request.method, endpoint, cursor: where.cursor, status, detail, ...extra });
+      const interrupted = (what: string): HttpError => fail(undefined, `interrupted ${what}`, { retryable: true, interrupted: true });
+      const unreachable = (code: string): string => {
+        const proxy = chooseProxy(url, options.network);
+        return describeUnreachable(code, url.host, { via: proxy === undefined ? undefined : new URL(proxy).host, setting: options.baseUrlSetting });
+      };
 
+      let waitedMs = 0;
+      let lastFailure = "";
       for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
-        await options.budget?.take();
+        const known = hosts.unreachable(url.origin);
+        if (known !== undefined) throw fail(undefined, known, { retryable: false });
+        if (signal?.aborted) throw interrupted(attempt === 1 ? "before it was sent" : `while waiting to retry (${lastFailure})`);
+        if (options.budget && !(await raceAbort(options.budget.take(), signal))) throw interrupted("while waiting for the request budget");
         const result = await attemptOnce(request, url, headers, body);
+        if (result.type === "response") hosts.recordAnswer(url.origin);
         const outcome: AttemptOutcome =
           result.type === "response"
             ? { type: "response", status: result.response.status, headers: result.response.headers }
             : { type: "network", code: result.code };
-        const decision = planRetry(outcome, attempt, options.maxAttempts, Date.now(), Math.random());
+        const decision = planRetry(outcome, {
+          attempt,
+          maxAttempts: options.maxAttempts,
+          waitedMs,
+          maxWaitMs,
+          hasReachedHost: hosts.hasAnswered(url.origin),
+          nowMs: Date.now(),
+          random: Math.random(),
+        });
         if (!decision.retry) {
           const tries = attempt > 1 ? ` (after ${attempt} attempts)` : "";
-          if (result.type === "network") throw fail(undefined, `${result.detail}${tries}`, isRetryableNetworkCode(result.code));
-          if (isRetryableStatus(result.response.status)) throw fail(result.response.status, `${excerpt(result.response.text)}${tries}`);
+          const why = decision.why === undefined ? "" : `: ${decision.why}`;
+          if (result.type === "network") {
+            if (isUnreachableCode(result.code) && !hosts.hasAnswered(url.origin)) {
+              const verdict = unreachable(result.code);
+              hosts.recordUnreachable(url.origin, verdict);
+              throw fail(undefined, `${verdict}${tries}`, { retryable: false });
+            }
+            throw fail(undefined, `${result.detail}${why}${tries}`, { retryable: isRetryableNetworkCode(result.code) });
+          }
+          if (isRetryableStatus(result.response.status)) throw fail(result.response.status, `${excerpt(result.response.text)}${why}${tries}`);
           return result.response;
         }
+        const status = result.type === "response" ? result.response.status : undefined;
+        lastFailure = `${status ?? (result.type === "network" ? result.code : "")} from ${route}`;
         options.onRetry?.({
           attempt,
+          maxAttempts: options.maxAttempts,
           delayMs: decision.delayMs,
-          status: result.type === "response" ? result.response.status : undefined,
-          reason: decision.reason,
+          status,
+          reason: lastFailure,
+          message: `${lastFailure}: waiting ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${options.maxAttempts})`,
         });
-        await sleep(decision.delayMs);
+        waitedMs += decision.delayMs;
+        if (!(await waitUnlessAborted(decision.delayMs, signal))) throw interrupted(`while waiting to retry (${lastFailure})`);
       }
       // The loop returns or throws on its last attempt, since planRetry never retries past maxAttempts.
       throw fail(undefined, "no attempt made");

@@ -23,3 +23,22 @@ export function describeNetworkFailure(code: string): string {
   if (WRONG_HOST.has(code)) return `${code}: the server's TLS certificate is for another host name; check the base URL`;
   return code;
 }
+
+/**
+ * What an unreachable-host code means for `host` (a name and port, never credentials), and which
+ * setting to check: DNS found no such name, DNS did not answer, nothing listens, or no route.
+ * `via` names the proxy when the connection went through one, since the failure is then the proxy's.
+ */
+export function describeUnreachable(code: string, host: string, options: { via?: string | undefined; setting?: string | undefined }): string {
+  const target = options.via === undefined ? host : `the proxy ${options.via}`;
+  const what =
+    code === "ENOTFOUND" || code === "EAI_NONAME" || code === "EAI_FAIL"
+      ? `the host name of ${target} does not resolve (DNS has no such name)`
+      : code === "EAI_AGAIN"
+        ? `the host name of ${target} could not be looked up (DNS did not answer: no network?)`
+        : code === "ECONNREFUSED"
+          ? `nothing accepts connections at ${target}`
+          : `there is no route to ${target} (no network?)`;
+  const check = options.via !== undefined ? "check HTTPS_PROXY / HTTP_PROXY" : options.setting !== undefined ? `check ${options.setting}` : "check the base URL";
+  return `${code}: ${what}; ${check}`;
+}

@@ -29,6 +29,8 @@ export interface NetworkSettings {
   readonly httpProxy: string | undefined;
   readonly noProxy: string | undefined;
   readonly timeoutMs: number;
+  /** The most one request may wait between its attempts, backoff and Retry-After together (ETL_MAX_RETRY_WAIT_SECONDS; the HTTP client's default when absent). */
+  readonly maxRetryWaitMs?: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpError } from "../../../src/errors";
+import { createHostVerdicts } from "../../../src/http/host-verdicts";
 import { createHttpClient, type HttpClient, type HttpClientOptions, type RetryInfo } from "../../../src/http/http-client";
 import type { RequestBudget } from "../../../src/http/request-budget";
 import type { NetworkSettings } from "../../../src/model/config";
@@ -104,7 +105,9 @@ describe("createHttpClient", () => {
     );
     expect(response.status).toBe(200);
     expect(served).toHaveLength(2);
-    expect(retries).toEqual([{ attempt: 1, delayMs: expect.any(Number), status: 503, reason: "status 503" }]);
+    expect(retries).toEqual([
+      { attempt: 1, maxAttempts: 3, delayMs: expect.any(Number), status: 503, reason: "503 from GET /v2/users", message: expect.stringMatching(/^503 from GET \/v2\/users: waiting 0\.\d s \(attempt 2 of 3\)$/) },
+    ]);
   });
 
   it("retries a connection reset", async () => {
@@ -116,7 +119,7 @@ describe("createHttpClient", () => {
     );
     expect(response.json()).toEqual({ users: [] });
     expect(served).toHaveLength(2);
-    expect(retries[0]).toMatchObject({ attempt: 1, status: undefined, reason: "ECONNRESET" });
+    expect(retries[0]).toMatchObject({ attempt: 1, status: undefined, reason: "ECONNRESET from GET /v2/users" });
   });
 
   it("waits out a 429 for at least its Retry-After in seconds", async () => {
@@ -156,7 +159,7 @@ describe("createHttpClient", () => {
     expect(response.json()).toEqual({ fast: true });
     expect(Date.now() - started).toBeLessThan(1500);
     expect(served).toHaveLength(2);
-    expect(retries[0]).toMatchObject({ status: undefined, reason: "ETIMEDOUT" });
+    expect(retries[0]).toMatchObject({ status: undefined, reason: "ETIMEDOUT from GET /v2/incidents" });
   });
 
   it("throws an HttpError naming the endpoint, cursor and status after the last attempt", async () => {
@@ -248,6 +251,118 @@ describe("createHttpClient", () => {
     const http = client();
     for (let i = 0; i < 3; i += 1) await http.send({ method: "GET", url: `${server.baseUrl}/v2/users` }, { endpoint: "/v2/users" });
     expect(served.map((s) => s.headers.connection)).toEqual(["keep-alive", "keep-alive", "keep-alive"]);
+  });
+});
+
+/** A 127.0.0.1 port nothing listens on: a server's, closed again. */
+async function closedPort(): Promise<number> {
+  const server = await startLoopbackServer(() => undefined);
+  await server.close();
+  return server.port;
+}
+
+describe("createHttpClient's bounded, interruptible waits", () => {
+  it("fails at once when Retry-After asks for more than the bound, naming the setting", async () => {
+    const { server, served } = await serve([json(429, { type: "too_many_requests" }, { "retry-after": "999999" })]);
+    const started = Date.now();
+    const error = await client({ maxAttempts: 8 })
+      .send({ method: "GET", url: `${server.baseUrl}/v2/alerts` }, { endpoint: "/v2/alerts" })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(served).toHaveLength(1);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).message).toMatchInlineSnapshot(
+      `"GET /v2/alerts: 429: {"type":"too_many_requests"}: the server asked to wait 999999 s, more than the ETL_MAX_RETRY_WAIT_SECONDS (300 s a request); not retried"`,
+    );
+  });
+
+  it("honours ETL_MAX_RETRY_WAIT_SECONDS from the network settings", async () => {
+    const { served, server } = await serve([json(503, {}, { "retry-after": "2" })]);
+    const error = await client({ network: { ...NETWORK, maxRetryWaitMs: 1000 } })
+      .send({ method: "GET", url: `${server.baseUrl}/v2/alerts` }, { endpoint: "/v2/alerts" })
+      .catch((e: unknown) => e);
+    expect(served).toHaveLength(1);
+    expect((error as HttpError).message).toContain("the server asked to wait 2 s, more than the ETL_MAX_RETRY_WAIT_SECONDS (1 s a request)");
+  });
+
+  it("ends a long Retry-After wait within a second of the signal, as interrupted", async () => {
+    const { server, served } = await serve([json(429, {}, { "retry-after": "600" })]);
+    const controller = new AbortController();
+    const retries: RetryInfo[] = [];
+    const sending = client({ signal: controller.signal, network: { ...NETWORK, maxRetryWaitMs: 3_600_000 }, onRetry: (info) => retries.push(info) })
+      .send({ method: "GET", url: `${server.baseUrl}/v2/alerts` }, { endpoint: "/v2/alerts" })
+      .catch((e: unknown) => e);
+    // Bounded: the wait announces itself before it starts.
+    for (let tries = 0; retries.length === 0 && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(retries.map((info) => info.message)).toEqual(["429 from GET /v2/alerts: waiting 600 s (attempt 2 of 3)"]);
+    const aborted = Date.now();
+    controller.abort();
+    const error = await sending;
+    expect(Date.now() - aborted).toBeLessThan(1000);
+    expect(served).toHaveLength(1);
+    expect(error).toMatchObject({ interrupted: true, status: undefined, endpoint: "/v2/alerts" });
+    expect((error as HttpError).message).toBe("GET /v2/alerts: no response: interrupted while waiting to retry (429 from GET /v2/alerts)");
+  });
+
+  it("ends a wait for the request budget at the signal", async () => {
+    const { server, served } = await serve([json(200, {})]);
+    const controller = new AbortController();
+    const budget: RequestBudget = { take: () => new Promise((resolve) => setTimeout(resolve, 60_000).unref()) };
+    const sending = client({ signal: controller.signal, budget }).send({ method: "GET", url: `${server.baseUrl}/v2/users` }, { endpoint: "/v2/users" }).catch((e: unknown) => e);
+    controller.abort();
+    expect(await sending).toMatchObject({ interrupted: true });
+    expect(served).toHaveLength(0);
+  });
+});
+
+describe("createHttpClient on a host it cannot reach", () => {
+  it("fails the first request at once when nothing listens, naming the host and the setting", async () => {
+    const port = await closedPort();
+    const retries: RetryInfo[] = [];
+    const started = Date.now();
+    const error = await client({ maxAttempts: 8, baseUrlSetting: "OCEAN__INTEGRATION__CONFIG__BASE_URL", onRetry: (info) => retries.push(info) })
+      .send({ method: "GET", url: `http://127.0.0.1:${port}/v2/users` }, { endpoint: "/v2/users" })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(retries).toEqual([]);
+    expect(error).toMatchObject({ status: undefined, retryable: false });
+    expect((error as HttpError).message).toBe(
+      `GET /v2/users: no response: ECONNREFUSED: nothing accepts connections at 127.0.0.1:${port}; check OCEAN__INTEGRATION__CONFIG__BASE_URL`,
+    );
+  });
+
+  it("fails at once on a name that does not resolve (.invalid never does)", async () => {
+    const error = await client({ maxAttempts: 8, baseUrlSetting: "OCEAN__PORT__BASE_URL" })
+      .send({ method: "POST", url: "https://api.port.invalid/v1/auth/access_token", body: {} }, { endpoint: "/v1/auth/access_token" })
+      .catch((e: unknown) => e);
+    expect((error as HttpError).message).toMatch(
+      /^POST \/v1\/auth\/access_token: no response: (ENOTFOUND: the host name of api\.port\.invalid does not resolve|EAI_AGAIN: the host name of api\.port\.invalid could not be looked up).*; check OCEAN__PORT__BASE_URL$/,
+    );
+  }, 20_000);
+
+  it("fails every other request to that host without trying, across clients sharing the verdicts", async () => {
+    const port = await closedPort();
+    const hosts = createHostVerdicts();
+    let taken = 0;
+    const budget: RequestBudget = { take: async () => void (taken += 1) };
+    const send = (path: string) => client({ hosts, budget, maxAttempts: 8 }).send({ method: "GET", url: `http://127.0.0.1:${port}${path}` }, { endpoint: path }).catch((e: unknown) => e);
+    const first = (await send("/v2/users")) as HttpError;
+    const others = (await Promise.all(["/v1/severities", "/v3/teams"].map(send))) as HttpError[];
+    expect(taken).toBe(1);
+    expect(others.map((error) => error.message)).toEqual([`GET /v1/severities: no response: ${first.detail}`, `GET /v3/teams: no response: ${first.detail}`]);
+  });
+
+  it("retries a refused connection once the host has answered", async () => {
+    const { server } = await serve([json(200, {})]);
+    const hosts = createHostVerdicts();
+    await client({ hosts }).send({ method: "GET", url: `${server.baseUrl}/v2/users` }, { endpoint: "/v2/users" });
+    await server.close();
+    const retries: RetryInfo[] = [];
+    const error = await client({ hosts, maxAttempts: 2, onRetry: (info) => retries.push(info) })
+      .send({ method: "GET", url: `${server.baseUrl}/v2/users` }, { endpoint: "/v2/users" })
+      .catch((e: unknown) => e);
+    expect(retries.map((info) => info.reason)).toEqual(["ECONNREFUSED from GET /v2/users"]);
+    expect(error).toMatchObject({ detail: "ECONNREFUSED (after 2 attempts)", retryable: true });
   });
 });
 
