@@ -2,7 +2,7 @@ import type { PortCatalog, UpsertOptions, UpsertResult } from "./catalog";
 import { isJsonObject, isPortFailure, rejectRouteSchema } from "./failure";
 import type { ApiRoute } from "./routes";
 import { decodeSearchCursor, encodeSearchCursor, findIndexAfter, matchesQuery, projectEntity, readSearchQuery, readSearchScope } from "./search-query";
-import type { EntityFaultRule, PortEntity, PortFailure } from "./types";
+import type { BulkAnswerFaultRule, EntityFaultRule, PortEntity, PortFailure } from "./types";
 
 const MAX_BULK_UPSERT = 20;
 const MAX_BULK_DELETE = 100;
@@ -23,6 +23,11 @@ export interface ArmedEntityFault {
   remaining: number;
 }
 
+export interface ArmedAnswerFault {
+  readonly rule: BulkAnswerFaultRule;
+  remaining: number;
+}
+
 /** Everything the routes read and change, besides tokens and rate limits (the server's concern). */
 export interface PortState {
   readonly catalog: PortCatalog;
@@ -30,6 +35,7 @@ export interface PortState {
   /** Latest raw-data examples, keyed by integration and kind. */
   readonly examples: Map<string, unknown[]>;
   readonly entityFaults: ArmedEntityFault[];
+  readonly answerFaults: ArmedAnswerFault[];
 }
 
 /** The key of `PortState.examples` for one integration and kind. */
@@ -99,6 +105,24 @@ function upsertEntity(state: PortState, blueprint: string, query: Query, body: u
   return { status: 201, body: { ok: true, entity: projectEntity(result.entity) } };
 }
 
+interface BulkAnswer {
+  readonly succeeded: { created: boolean; identifier: string; index: number }[];
+  readonly errors: { identifier: string; index: number; statusCode: number; error: string; message: string }[];
+}
+
+/** Applies an armed BulkAnswerFaultRule to the answer about the entity just written at `index`. */
+function misreport(state: PortState, blueprint: string, identifier: string, index: number, answer: BulkAnswer): void {
+  const armed = state.answerFaults.find((fault) => fault.remaining > 0 && fault.rule.blueprint === blueprint && fault.rule.identifier === identifier);
+  if (!armed) return;
+  armed.remaining -= 1;
+  if (armed.rule.answer === "another-identifier") {
+    const item = answer.succeeded.at(-1);
+    if (item) item.identifier = `${identifier}-not-this-one`;
+    return;
+  }
+  answer.errors.push({ identifier, index, statusCode: 422, error: "blueprint_schema_mismatch", message: `The provided entity does not match the blueprint's schema (listed in errors too, for "${identifier}")` });
+}
+
 function bulkUpsertEntities(state: PortState, blueprint: string, query: Query, body: unknown): Reply {
   const options = readUpsertOptions(query);
   if (isPortFailure(options)) return replyFailure(options);
@@ -112,8 +136,8 @@ function bulkUpsertEntities(state: PortState, blueprint: string, query: Query, b
   }
   const badIndex = entities.findIndex((entity) => !isJsonObject(entity));
   if (badIndex >= 0) return replyFailure(rejectRouteSchema(`body/entities/${badIndex} must be object`));
-  const succeeded: { created: boolean; identifier: string; index: number }[] = [];
-  const errors: { identifier: string; index: number; statusCode: number; error: string; message: string }[] = [];
+  const succeeded: BulkAnswer["succeeded"] = [];
+  const errors: BulkAnswer["errors"] = [];
   for (const [index, raw] of entities.entries()) {
     const result = upsertOne(state, blueprint, raw, options);
     if (isPortFailure(result)) {
@@ -121,6 +145,7 @@ function bulkUpsertEntities(state: PortState, blueprint: string, query: Query, b
       errors.push({ identifier: typeof identifier === "string" ? identifier : "", index, statusCode: result.status, error: result.error, message: result.message });
     } else {
       succeeded.push({ created: result.created, identifier: result.entity.identifier, index });
+      misreport(state, blueprint, result.entity.identifier, index, { succeeded, errors });
     }
   }
   // 207 (with ok: false) as soon as one entity failed, so a client that only looks at `ok` notices.

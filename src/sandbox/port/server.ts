@@ -8,9 +8,9 @@ import { isJsonObject, buildPortErrorBody } from "./failure";
 import { makeExamplesKey, handlePortRoute, type PortState, type Query, type Reply } from "./handlers";
 import { createRateLimitBucket, takeRateLimitToken, type RateLimitBucket, type RateLimitDecision } from "./rate-limit";
 import { isApiRoute, isEntityRoute, matchRoute, type MatchedRoute } from "./routes";
-import type { EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
+import type { BulkAnswerFaultRule, EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
 
-export type { EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
+export type { BulkAnswerFaultRule, EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
 
 // Port's documented limits (docs.port.io/api-reference/rate-limits) and body size (the spec's 413).
 const ENTITY_ROUTES_LIMIT = { limit: 35_000, periodSeconds: 300 };
@@ -55,6 +55,8 @@ export interface PortSandbox {
   kindExamples(integration: string, kind: string): unknown[];
   /** Makes the next upsert(s) of one entity fail (in a bulk: an `errors[]` item in a 207, the others written). */
   failEntity(rule: EntityFaultRule): void;
+  /** Makes the next bulk answer(s) about one entity name another identifier, or list it in `errors[]` too (it is written all the same). */
+  misreportEntity(rule: BulkAnswerFaultRule): void;
   /** Makes every token issued so far expired; the next call with one gets 401. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -122,7 +124,7 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
   const tokens: Tokens = { expiresAt: new Map() };
   const catalog = new PortCatalog(writes, credentials.clientId);
   catalog.seedBlueprints(options.blueprints ?? []);
-  const state: PortState = { catalog, integrations: new Map(), examples: new Map(), entityFaults: [] };
+  const state: PortState = { catalog, integrations: new Map(), examples: new Map(), entityFaults: [], answerFaults: [] };
   const started = Date.now();
   const entityLimit = options.rateLimit ?? ENTITY_ROUTES_LIMIT;
   const timeScale = options.rateLimit?.timeScale ?? 1;
@@ -200,6 +202,9 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
     kindExamples: (integration, kind) => state.examples.get(makeExamplesKey(integration, kind)) ?? [],
     failEntity: (rule) => {
       state.entityFaults.push({ rule, remaining: rule.times ?? 1 });
+    },
+    misreportEntity: (rule) => {
+      state.answerFaults.push({ rule, remaining: rule.times ?? 1 });
     },
     expireTokens: () => {
       for (const token of tokens.expiresAt.keys()) tokens.expiresAt.set(token, 0);

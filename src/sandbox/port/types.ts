@@ -86,3 +86,16 @@ export interface EntityFaultRule {
   /** How many upserts of this entity fail (default 1). */
   readonly times?: number;
 }
+
+/**
+ * Makes the next bulk answer(s) about one entity wrong, the way a client that matches answers by
+ * position would misread: the entity is handled as usual, but its `entities[]` item names another
+ * identifier (`another-identifier`), or it is also listed in `errors[]` (`also-in-errors`).
+ */
+export interface BulkAnswerFaultRule {
+  readonly blueprint: string;
+  readonly identifier: string;
+  readonly answer: "another-identifier" | "also-in-errors";
+  /** How many answers are wrong (default 1). */
+  readonly times?: number;
+}
