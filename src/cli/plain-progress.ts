@@ -33,6 +33,7 @@ function describeKind(event: Extract<ProgressEvent, { type: "kind" }>): string {
  */
 export function createPlainProgress(write: (line: string) => void, now: () => Date = () => new Date()): Progress {
   const lastRunningLine = new Map<string, number>();
+  const lastMessage = new Map<string, string | undefined>();
   const line = (text: string) => write(`${now().toISOString()} ${printable(text)}\n`);
   return {
     report(event) {
@@ -51,7 +52,10 @@ export function createPlainProgress(write: (line: string) => void, now: () => Da
           if (event.state === "running") {
             const at = now().getTime();
             const last = lastRunningLine.get(key);
-            if (last !== undefined && at - last < RUNNING_LINE_EVERY_MS) return;
+            // A new message (a retry's wait, say) is news: only repeated counts are thinned out.
+            const isNews = event.message !== undefined && event.message !== lastMessage.get(key);
+            lastMessage.set(key, event.message);
+            if (!isNews && last !== undefined && at - last < RUNNING_LINE_EVERY_MS) return;
             lastRunningLine.set(key, at);
           }
           const text = describeKind(event);

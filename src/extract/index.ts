@@ -3,6 +3,7 @@ import { finishExtractStatus, listExtractHistory, readLastCompleteRead, startExt
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
 import { insertRejectedItems, type RejectedItemRow } from "../../db/queries/rejected-items";
 import { ConfigError, HttpError } from "../errors";
+import { createHostVerdicts, type HostVerdicts } from "../http/host-verdicts";
 import { createHttpClient, type HttpClient } from "../http/http-client";
 import { createRequestBudget, type RequestBudget } from "../http/request-budget";
 import type { JqRunner } from "../jq/jq-runner";
@@ -56,6 +57,8 @@ interface RunContext {
   readonly deps: ExtractDeps;
   readonly input: ExtractInput;
   readonly budget: RequestBudget;
+  /** Whether Incident.io's host answered or cannot be reached, shared by every kind's client: one finding fails them all at once. */
+  readonly hosts: HostVerdicts;
   readonly limiter: Limiter;
   readonly authHeaders: Record<string, string>;
   readonly dropRules: readonly DropRule[];
@@ -247,9 +250,12 @@ function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
     userAgent: ctx.input.userAgent,
     maxAttempts: settings.maxAttempts,
     budget: ctx.budget,
+    signal,
+    hosts: ctx.hosts,
+    baseUrlSetting: "OCEAN__INTEGRATION__CONFIG__BASE_URL",
     onRetry: (info) => {
       counters.requests += 1;
-      report("running", `${info.reason}: retrying in ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt + 1} of ${settings.maxAttempts})`);
+      report("running", info.message);
     },
   });
   const started = Date.now();
@@ -377,6 +383,7 @@ export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<E
     deps,
     input,
     budget: createRequestBudget({ requestsPerMinute: input.settings.requestsPerMinute }),
+    hosts: createHostVerdicts(),
     limiter: createLimiter(MAX_REQUESTS_IN_FLIGHT),
     authHeaders: buildAuthHeaders(input.settings.auth),
     dropRules: parseDropRules(input.settings.dropFields),

@@ -67,7 +67,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   let stagedTallies = await tallyStagedEntities(db);
   const scope = listScopeBlueprints(input.resources, stagedTallies);
   progress.report({ type: "stage-start", stage: "load", kinds: scope });
-  const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent }) : undefined;
+  const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent, signal: deps.signal, onWait: warn }) : undefined;
   try {
     let integrationReady = true;
     if (client && !input.dryRun && input.initializePortResources) {

@@ -173,7 +173,8 @@ export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, le
       outcome = readUpsertReply(reply.status, reply.body, batch.entities.map((entity) => entity.identifier));
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      state.fatal ??= error;
+      // A signal that cut a wait short stops the load as interrupted; only an unreachable Port is fatal.
+      if (!error.interrupted) state.fatal ??= error;
       // Port may or may not have written them: pending rows stay, so the next run re-sends or deletes them.
       await recordFailures(
         batch.entities.map((entity) => ({ blueprint: batch.blueprint, identifier: entity.identifier, operation: "upsert", status: error.status ?? null, message: error.message })),
@@ -214,7 +215,8 @@ export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, le
       outcome = readDeleteReply(reply.status, reply.body, batch.identifiers);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      state.fatal ??= error;
+      // A signal that cut a wait short stops the load as interrupted; only an unreachable Port is fatal.
+      if (!error.interrupted) state.fatal ??= error;
       await recordFailures(
         batch.identifiers.map((identifier) => ({ blueprint: batch.blueprint, identifier, operation: "delete", status: error.status ?? null, message: error.message })),
         deps.db,

@@ -1,7 +1,9 @@
 import { ConfigError, HttpError } from "../errors";
+import { waitUnlessAborted } from "../http/abortable-wait";
 import { createHttpClient, type HttpRequest, type HttpResponse } from "../http/http-client";
 import { parseRateLimitReset } from "../http/retry-after";
 import type { NetworkSettings, PortSettings } from "../model/config";
+import { Secret } from "../model/secret";
 import { decideRateLimitPause, isTokenStale, readCount, reserveStart } from "./port-pacing";
 
 /** Port's answer: its status and parsed JSON body (undefined when the body is empty or not JSON). */
@@ -19,6 +21,10 @@ export interface PortClientOptions {
   readonly port: PortSettings;
   readonly network: NetworkSettings;
   readonly userAgent: string;
+  /** The run's signal (SIGTERM, SIGINT): cuts every wait short; a request then fails as interrupted. */
+  readonly signal?: AbortSignal | undefined;
+  /** Told of every wait before a retry (`429 from POST /v1/...: waiting 12 s (attempt 2 of 8)`), for the progress. */
+  readonly onWait?: (message: string) => void;
 }
 
 /** The Port routes the load stage uses. Every method returns Port's answer unless the request could not be made at all. */
@@ -39,7 +45,9 @@ export interface PortClient {
 }
 
 interface AccessToken {
-  readonly header: string;
+  /** Registered as a secret the moment it arrives, so no text that quotes it can print it. */
+  readonly token: Secret;
+  readonly tokenType: string;
   readonly expiresAt: number;
   readonly lifetimeMs: number;
 }
@@ -54,10 +62,6 @@ interface Call {
 
 const TOKEN_PATH = "/v1/auth/access_token";
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function parseBody(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
@@ -71,13 +75,38 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-/** Reads the access-token answer, or undefined when it lacks a token or a lifetime. */
-function readToken(body: unknown, now: number): AccessToken | undefined {
+/**
+ * Reads the access-token answer: undefined only when it holds no token. A lifetime that is missing,
+ * not a positive number (`expiresIn: 0`) or not finite says nothing usable about when the token
+ * expires, so the token is used until Port answers 401, which replaces it.
+ */
+export function readToken(body: unknown, now: number): AccessToken | undefined {
   if (body === null || typeof body !== "object") return undefined;
   const { accessToken, expiresIn, tokenType } = body as Record<string, unknown>;
-  if (typeof accessToken !== "string" || accessToken === "" || typeof expiresIn !== "number" || !(expiresIn > 0)) return undefined;
-  const lifetimeMs = expiresIn * 1000;
-  return { header: `${typeof tokenType === "string" && tokenType !== "" ? tokenType : "Bearer"} ${accessToken}`, expiresAt: now + lifetimeMs, lifetimeMs };
+  if (typeof accessToken !== "string" || accessToken.trim() === "") return undefined;
+  const lifetimeMs = typeof expiresIn === "number" && expiresIn > 0 && Number.isFinite(expiresIn) ? expiresIn * 1000 : Number.POSITIVE_INFINITY;
+  return {
+    token: new Secret(accessToken),
+    tokenType: typeof tokenType === "string" && tokenType.trim() !== "" ? tokenType.trim() : "Bearer",
+    expiresAt: now + lifetimeMs,
+    lifetimeMs,
+  };
+}
+
+/** Whether Port's 401 says the token is what it refused (expired, invalid), rather than the request. */
+function blamesToken(body: unknown): boolean {
+  if (body === null || typeof body !== "object") return false;
+  const { error, message } = body as Record<string, unknown>;
+  return [error, message].some((text) => typeof text === "string" && /token/i.test(text));
+}
+
+/** Port's `error: message` of an answer, or a short excerpt of a body that is not Port's JSON. */
+function describeReply(body: unknown, text: string): string {
+  const record = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  const parts = [record["error"], record["message"]].filter((part): part is string => typeof part === "string" && part !== "");
+  if (parts.length > 0) return parts.join(": ").slice(0, 300);
+  const excerpt = text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return excerpt === "" ? "no error message" : excerpt;
 }
 
 /**
@@ -92,16 +121,20 @@ export function createPortClient(options: PortClientOptions): PortClient {
   const base = options.port.baseUrl.replace(/\/+$/, "");
   let nextStart = 0;
   let spacingMs = 0;
+  const { onWait } = options;
   const http = createHttpClient({
     stage: "load",
     network: options.network,
     userAgent: options.userAgent,
     maxAttempts: options.port.maxAttempts,
+    signal: options.signal,
+    baseUrlSetting: "OCEAN__PORT__BASE_URL",
+    ...(onWait ? { onRetry: (info) => onWait(info.message) } : {}),
     budget: {
       take: async () => {
         const reserved = reserveStart(nextStart, Date.now(), spacingMs);
         nextStart = reserved.nextAt;
-        if (reserved.waitMs > 0) await sleep(reserved.waitMs);
+        await waitUnlessAborted(reserved.waitMs, options.signal);
       },
     },
   });
@@ -135,7 +168,10 @@ export function createPortClient(options: PortClientOptions): PortClient {
         `OCEAN__PORT__CLIENT_ID / OCEAN__PORT__CLIENT_SECRET: Port refused them (${response.status}${typeof detail === "string" ? `: ${detail}` : ""}) at ${base}; check the credentials and the region`,
       ]);
     }
-    const issued = response.status === 200 ? readToken(body, Date.now()) : undefined;
+    if (response.status < 200 || response.status >= 300) {
+      throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: `Port refused the request (${describeReply(body, response.text)})`, retryable: false });
+    }
+    const issued = readToken(body, Date.now());
     if (!issued) {
       throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: "no access token in Port's answer", retryable: false });
     }
@@ -171,23 +207,27 @@ export function createPortClient(options: PortClientOptions): PortClient {
   const send = async (call: Call): Promise<PortReply> => {
     counts[call.purpose] += 1;
     const search = call.query ? `?${new URLSearchParams(call.query).toString()}` : "";
-    const request = (header: string): HttpRequest => ({
+    const request = (token: AccessToken): HttpRequest => ({
       method: call.method,
       url: `${base}${call.path}${search}`,
-      headers: { authorization: header },
+      headers: { authorization: `${token.tokenType} ${token.token.reveal()}` },
       ...(call.body === undefined ? {} : { body: call.body }),
     });
     const used = await currentToken();
-    let response = await http.send(request(used.header), { endpoint: call.path });
+    let response = await http.send(request(used), { endpoint: call.path });
     observe(response);
     if (response.status === 401) {
       // Expired or revoked early: replace the token unless another request already did.
       invalidate(used);
       const fresh = await currentToken();
-      response = await http.send(request(fresh.header), { endpoint: call.path });
+      response = await http.send(request(fresh), { endpoint: call.path });
       observe(response);
       if (response.status === 401) {
-        throw new HttpError({ stage: "load", method: call.method, endpoint: call.path, status: 401, detail: "Port refused a fresh access token", retryable: false });
+        const body = parseBody(response.text);
+        const detail = blamesToken(body)
+          ? `Port refused a fresh access token (${describeReply(body, response.text)})`
+          : `Port refused the request, with a fresh access token too (${describeReply(body, response.text)})`;
+        throw new HttpError({ stage: "load", method: call.method, endpoint: call.path, status: 401, detail, retryable: false });
       }
     }
     return { status: response.status, body: parseBody(response.text) };

@@ -42,6 +42,16 @@ describe("createPlainProgress", () => {
     }
     expect(lines.map((l) => l.slice(25))).toEqual(["extract alerts: 1 page\n", "extract alerts: 6 pages\n"]);
   });
+
+  it("prints a running kind's new message (a retry's wait) at once, and a repeated one as counts are", () => {
+    const { lines, progress, advance } = recorder();
+    progress.report({ type: "kind", stage: "extract", kind: "alerts", pages: 1, state: "running" });
+    advance(100);
+    progress.report({ type: "kind", stage: "extract", kind: "alerts", pages: 1, state: "running", message: "429 from GET /v2/alerts: waiting 12 s (attempt 2 of 8)" });
+    advance(100);
+    progress.report({ type: "kind", stage: "extract", kind: "alerts", pages: 1, state: "running", message: "429 from GET /v2/alerts: waiting 12 s (attempt 2 of 8)" });
+    expect(lines.map((l) => l.slice(25))).toEqual(["extract alerts: 1 page\n", "extract alerts: 1 page: 429 from GET /v2/alerts: waiting 12 s (attempt 2 of 8)\n"]);
+  });
 });
 
 describe("listKindCounts", () => {
