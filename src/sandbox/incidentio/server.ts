@@ -6,6 +6,8 @@ import { parseQuery, type RecordedRequest } from "../shared/request-log";
 import { createIncidentIoDataset, type IncidentIoDataset } from "./dataset";
 import { notFoundBody, rateLimitBody, statusBody, unauthorizedBody } from "./error-bodies";
 import type { JsonObject } from "./json";
+import { applyPageFault, pageFaultQuery, type PageFault, type PageFaultState } from "./page-faults";
+import { singleValue } from "./paging";
 import { decideRateLimit, retryAfterSeconds, type TokenBucket } from "./rate-limiter";
 import { ALL_SCOPES, answerRoute, matchRoute } from "./routes";
 import type { DatasetCounts, ScalePreset } from "./scale";
@@ -25,6 +27,8 @@ export interface IncidentIoSandboxOptions {
   tls?: { key: string; cert: string };
   /** Scopes the key holds (default: every scope the served routes need); a route needing another answers 403. */
   scopes?: readonly string[];
+  /** Paths answered 404 as if the API had no such route, e.g. `/v3/follow_ups` (an API older than it). */
+  notServed?: readonly string[];
 }
 
 export interface IncidentIoSandbox {
@@ -38,6 +42,10 @@ export interface IncidentIoSandbox {
   latencyMs: number;
   /** The key's scopes, editable at run time. */
   readonly scopes: Set<string>;
+  /** Paths answered 404 as if the API had no such route, editable at run time. */
+  readonly notServed: Set<string>;
+  /** Makes the list at `path` (`"/v2/users"`) page wrongly from its next request on, or normally again (undefined). */
+  setPageFault(path: string, fault: PageFault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,8 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
   const scopes = new Set<string>(options.scopes ?? ALL_SCOPES);
+  const notServed = new Set<string>(options.notServed ?? []);
+  const pageFaults = new Map<string, { fault: PageFault; state: PageFaultState }>();
   const state = { latencyMs: options.latencyMs ?? 0 };
   const limit = options.rateLimit;
   const retryForm = limit?.retryAfterForm ?? "seconds";
@@ -103,13 +113,16 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
           return;
         }
       }
-      const matched = method === "GET" ? matchRoute(url.pathname) : undefined;
+      const matched = method === "GET" && !notServed.has(url.pathname) ? matchRoute(url.pathname) : undefined;
       if (!matched) {
         send(404, notFoundBody(`${method} ${url.pathname}`));
         return;
       }
-      const result = answerRoute(matched.route, { dataset, query: entry.query, params: matched.params }, scopes);
-      send(result.status, result.body);
+      const paging = pageFaults.get(url.pathname);
+      const query = paging ? pageFaultQuery(paging.fault, entry.query) : entry.query;
+      const result = answerRoute(matched.route, { dataset, query, params: matched.params }, scopes);
+      const body = paging && result.status === 200 ? applyPageFault(paging.fault, paging.state, singleValue(entry.query["after"]), result.body) : result.body;
+      send(result.status, body);
     } catch (error) {
       // The loopback server answers 500 with the message; the log should say so too.
       entry.status = 500;
@@ -125,6 +138,11 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
     faults,
     requests,
     scopes,
+    notServed,
+    setPageFault(path, fault) {
+      if (fault === undefined) pageFaults.delete(path);
+      else pageFaults.set(path, { fault, state: { handed: [] } });
+    },
     get latencyMs() {
       return state.latencyMs;
     },

@@ -440,6 +440,77 @@ describe("startIncidentIoSandbox", () => {
     });
   });
 
+  describe("page faults", () => {
+    const afterOf = (answer: Answer) => objectAt(answer.body["pagination_meta"])["after"];
+
+    it("answers every page after the first with the cursor it was requested with", async () => {
+      const cursor = String(afterOf(await call(sandbox, "/v2/users", { page_size: "5" })));
+      const normal = await call(sandbox, "/v2/users", { page_size: "5", after: cursor });
+      sandbox.setPageFault("/v2/users", { type: "repeat-cursor" });
+      try {
+        const first = await call(sandbox, "/v2/users", { page_size: "5" });
+        const second = await call(sandbox, "/v2/users", { page_size: "5", after: cursor });
+        expect([afterOf(first), afterOf(second)]).toEqual([cursor, cursor]);
+        expect(idsOf(listAt(second.body["users"]))).toEqual(idsOf(listAt(normal.body["users"])));
+      } finally {
+        sandbox.setPageFault("/v2/users", undefined);
+      }
+    });
+
+    it("names the first page's cursor again on the third page (A → B → A)", async () => {
+      sandbox.setPageFault("/v2/users", { type: "cursor-cycle" });
+      try {
+        const a = await call(sandbox, "/v2/users", { page_size: "5" });
+        const b = await call(sandbox, "/v2/users", { page_size: "5", after: String(afterOf(a)) });
+        const c = await call(sandbox, "/v2/users", { page_size: "5", after: String(afterOf(b)) });
+        expect([afterOf(b) !== afterOf(a), afterOf(c)]).toEqual([true, afterOf(a)]);
+      } finally {
+        sandbox.setPageFault("/v2/users", undefined);
+      }
+    });
+
+    it("hands out a new cursor on every page of an endless list, serving its first page's records", async () => {
+      sandbox.setPageFault("/v3/teams", { type: "endless-cursors" });
+      try {
+        let after: string | undefined;
+        const cursors: unknown[] = [];
+        for (let page = 0; page < 5; page += 1) {
+          const answer = await call(sandbox, "/v3/teams", { page_size: "2", ...(after === undefined ? {} : { after }) });
+          expect(answer.status).toBe(200);
+          expect(listAt(answer.body["teams"])).toHaveLength(2);
+          after = String(afterOf(answer));
+          cursors.push(after);
+        }
+        expect(new Set(cursors).size).toBe(5);
+      } finally {
+        sandbox.setPageFault("/v3/teams", undefined);
+      }
+    });
+
+    it("adds the given items to the first page only", async () => {
+      sandbox.setPageFault("/v2/users", { type: "extra-items", items: [null, { name: "no id" }] });
+      try {
+        const first = await call(sandbox, "/v2/users", { page_size: "5" });
+        expect((first.body["users"] as JsonValue[]).slice(5)).toEqual([null, { name: "no id" }]);
+        const second = await call(sandbox, "/v2/users", { page_size: "5", after: String(afterOf(first)) });
+        expect(listAt(second.body["users"])).toHaveLength(5);
+      } finally {
+        sandbox.setPageFault("/v2/users", undefined);
+      }
+    });
+
+    it("answers 404 not_found for a path it is told not to serve", async () => {
+      sandbox.notServed.add("/v3/follow_ups");
+      try {
+        const answer = await call(sandbox, "/v3/follow_ups", { page_size: "25" });
+        expect([answer.status, answer.body["type"]]).toEqual([404, "not_found"]);
+        expect((await call(sandbox, "/v2/follow_ups")).status).toBe(200);
+      } finally {
+        sandbox.notServed.delete("/v3/follow_ups");
+      }
+    });
+  });
+
   describe("request log", () => {
     it("records method, path, decoded query and status of every request, and can be cleared", async () => {
       sandbox.requests.length = 0;
