@@ -1,3 +1,4 @@
+import type BetterSqlite3 from "better-sqlite3";
 import type { StagingDb } from "../database";
 
 export interface LockOwner {
@@ -53,4 +54,14 @@ export async function heartbeatLock(db: StagingDb, name: string, owner: string, 
 /** Releases a lock if `owner` still holds it. */
 export async function releaseLock(db: StagingDb, name: string, owner: string): Promise<void> {
   await db.deleteFrom("locks").where("name", "=", name).where("owner", "=", owner).execute();
+}
+
+/**
+ * Releases a lock if `owner` still holds it, synchronously on the raw connection: for a process about
+ * to exit at once (a second Ctrl-C), where no promise would run. A transaction left open by the work in
+ * hand is rolled back first, as exiting would, so that the release itself is committed.
+ */
+export function releaseLockNow(sqlite: BetterSqlite3.Database, name: string, owner: string): void {
+  if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+  sqlite.prepare("DELETE FROM locks WHERE name = ? AND owner = ?").run(name, owner);
 }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from "better-sqlite3";
 import type { StagingDb } from "../database";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
@@ -71,4 +72,17 @@ export async function listRecentRuns(db: StagingDb, limit: number) {
   const ids = runs.map((r) => r.id);
   const stages = ids.length === 0 ? [] : await db.selectFrom("run_stages").selectAll().where("run_id", "in", ids).execute();
   return runs.map((run) => ({ ...run, stages: stages.filter((s) => s.run_id === run.id) }));
+}
+
+/**
+ * Marks a run and its unfinished stages `interrupted`, synchronously on the raw connection: for a
+ * process about to exit at once (a second Ctrl-C), where no promise would run. A run already finished
+ * keeps its status.
+ */
+export function markRunInterruptedNow(sqlite: BetterSqlite3.Database, runId: number, finishedAt: string, error: string): void {
+  if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+  sqlite.transaction(() => {
+    sqlite.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'").run(finishedAt, error, runId);
+    sqlite.prepare("UPDATE run_stages SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'").run(finishedAt, runId);
+  })();
 }

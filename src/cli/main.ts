@@ -15,6 +15,7 @@ import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
 import { printable } from "./printable";
 import { renderDiscoverReport } from "./discover-view";
+import { createInterruptHandler } from "./interrupts";
 import { createPlainProgress } from "./plain-progress";
 import { renderStatus } from "./status-view";
 import { renderRunSummary } from "./summary-table";
@@ -27,6 +28,12 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** How the process stops: the first SIGINT/SIGTERM aborts `signal`; a second runs the cleanups registered here, then exits. */
+export interface CliInterrupts {
+  readonly signal: AbortSignal;
+  readonly atForcedExit?: ((cleanup: () => void) => () => void) | undefined;
+}
+
 const NEEDS: Record<PipelineCommand, ConfigNeeds> = {
   run: { incidentIo: true, port: true, jq: true },
   extract: { incidentIo: true, port: false, jq: true },
@@ -35,7 +42,7 @@ const NEEDS: Record<PipelineCommand, ConfigNeeds> = {
   load: { incidentIo: false, port: true, jq: false },
 };
 
-/** Exit codes of DESIGN.md: 2 for configuration, 1 for a failed stage (or anything unexpected). */
+/** Exit codes of DESIGN.md: 2 for configuration (a bad --db included), 1 for a failed stage (or anything unexpected). */
 export function exitCodeFor(error: unknown): number {
   return error instanceof ConfigError ? 2 : 1;
 }
@@ -59,8 +66,9 @@ async function runOnce(
   cli: CommandLine,
   config: Config,
   io: CliIo,
-  signal: AbortSignal,
-): Promise<{ code: number; summary: RunSummary | undefined }> {
+  interrupts: CliInterrupts,
+): Promise<{ code: number; summary: RunSummary | undefined; failure: unknown }> {
+  const { signal, atForcedExit } = interrupts;
   const interactive = Boolean(io.stdout.isTTY) && !io.env["CI"] && !cli.json;
   const stages = command === "run" ? (["extract", "transform", "load"] as const) : command === "plan" ? (["load"] as const) : [command];
   const listr = interactive ? createListrProgress(stages) : undefined;
@@ -69,8 +77,16 @@ async function runOnce(
   let failure: unknown;
   try {
     summary = await runPipeline(
-      { config, progress, signal },
-      { command, only: cli.only, allowMassDelete: cli.allowMassDelete, reconcile: cli.reconcile, fullRefresh: cli.fullRefresh },
+      { config, progress, signal, atForcedExit },
+      {
+        command,
+        only: cli.only,
+        allowMassDelete: cli.allowMassDelete,
+        reconcile: cli.reconcile,
+        fullRefresh: cli.fullRefresh,
+        adoptPort: cli.adoptPort,
+        deleteRemovedResources: cli.deleteRemovedResources,
+      },
     );
   } catch (error) {
     failure = error;
@@ -83,30 +99,34 @@ async function runOnce(
   }
   if (failure !== undefined && !(failure instanceof StageFailedError)) io.stderr.write(`error: ${describeError(failure, cli.verbose)}\n`);
   else if (failure !== undefined && cli.verbose) io.stderr.write(`${describeError(failure, true)}\n`);
-  return { code: failure === undefined ? 0 : exitCodeFor(failure), summary };
+  return { code: failure === undefined ? 0 : exitCodeFor(failure), summary, failure };
 }
 
-async function runPipelineCommand(command: PipelineCommand, cli: CommandLine, config: Config, io: CliIo, signal: AbortSignal): Promise<number> {
+async function runPipelineCommand(command: PipelineCommand, cli: CommandLine, config: Config, io: CliIo, interrupts: CliInterrupts): Promise<number> {
+  const { signal } = interrupts;
   if (config.eventListener === "POLLING" && command === "run") {
     const intervalMs = config.scheduledResyncIntervalMinutes * 60_000;
     io.stderr.write(`POLLING: running now and then every ${config.scheduledResyncIntervalMinutes} minutes; SIGTERM stops after the current batch\n`);
     let last = 0;
     await runOnSchedule(intervalMs, signal, async () => {
-      last = (await runOnce(command, cli, config, io, signal)).code;
-      // Bad configuration will not fix itself between runs.
-      if (last === 2) throw new ConfigError(["stopping: the configuration is invalid"]);
+      const outcome = await runOnce(command, cli, config, io, interrupts);
+      last = outcome.code;
+      // Bad configuration will not fix itself between runs; an unreachable host may.
+      const mayPass = outcome.failure instanceof EtlError && outcome.failure.retryable;
+      if (last === 2 && !mayPass) throw new ConfigError(["stopping: the configuration is invalid"]);
     }).catch((error: unknown) => {
       if (!(error instanceof ConfigError)) throw error;
     });
     return signal.aborted ? 0 : last;
   }
-  return (await runOnce(command, cli, config, io, signal)).code;
+  return (await runOnce(command, cli, config, io, interrupts)).code;
 }
 
 const DEMO_DB = "etl-demo.sqlite";
 
 /** `etl demo`: the whole pipeline twice against in-process sandboxes, showing that the second run pushes only the changes. */
-async function runDemo(cli: CommandLine, io: CliIo, signal: AbortSignal): Promise<number> {
+async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): Promise<number> {
+  const { signal } = interrupts;
   const dbPath = resolve(io.cwd, cli.configFlags.db ?? DEMO_DB);
   if (existsSync(dbPath)) {
     // Only the demo's own default file is recycled: a path the user named may be a real staging file.
@@ -124,12 +144,12 @@ async function runDemo(cli: CommandLine, io: CliIo, signal: AbortSignal): Promis
         "Settings are Port's Docker example for this integration, pointed at the sandboxes. No credentials are needed.\n\n" +
         "1. First run: create the blueprints, then extract, map and push everything.\n",
     );
-    const first = await runOnce("run", cli, config, io, signal);
+    const first = await runOnce("run", cli, config, io, interrupts);
     if (first.code !== 0 || signal.aborted) return first.code;
     const writesBefore = sandboxes.port.writes.length;
     const changes = sandboxes.mutate();
     out(`\n2. Meanwhile in Incident.io: ${changes.join("; ")}.\n   Second run: only these changes go to Port.\n`);
-    const second = await runOnce("run", cli, config, io, signal);
+    const second = await runOnce("run", cli, config, io, interrupts);
     const pushed = sandboxes.port.writes.slice(writesBefore);
     out(
       `\nThe second run wrote ${pushed.length} entities to Port: ` +
@@ -145,7 +165,8 @@ async function runDemo(cli: CommandLine, io: CliIo, signal: AbortSignal): Promis
 }
 
 /** The CLI: argv → config → command → exit code. The only code that prints. */
-export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, signalOrInterrupts: AbortSignal | CliInterrupts): Promise<number> {
+  const interrupts: CliInterrupts = signalOrInterrupts instanceof AbortSignal ? { signal: signalOrInterrupts } : signalOrInterrupts;
   let cli: CommandLine | undefined;
   try {
     cli = parseCommandLine(argv);
@@ -158,9 +179,9 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       const pipelineCommand = command as PipelineCommand;
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, NEEDS[pipelineCommand]);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
-      return await runPipelineCommand(pipelineCommand, cli, config, io, signal);
+      return await runPipelineCommand(pipelineCommand, cli, config, io, interrupts);
     }
-    if (command === "demo") return await runDemo(cli, io, signal);
+    if (command === "demo") return await runDemo(cli, io, interrupts);
     if (command === "status") {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
       const report = await readStatus(config, cli.runs);
@@ -189,18 +210,19 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (name: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`\n${name}: finishing the current batch, then stopping (send again to stop at once)\n`);
-    controller.abort();
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  const interrupts = createInterruptHandler({
+    abort: () => controller.abort(),
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+    now: () => Date.now(),
+  });
+  // One handler for both, whether a terminal, pnpm, a scheduler or `timeout` sent it (listr2's own is off: see tasks.ts).
+  process.on("SIGTERM", interrupts.onSignal);
+  process.on("SIGINT", interrupts.onSignal);
   // `pnpm etl` runs scripts from the package root; relative paths the user typed are relative to where they typed them.
   const cwd = process.env["INIT_CWD"] ?? process.cwd();
-  main(process.argv.slice(2), { env: process.env, cwd, stdout: process.stdout, stderr: process.stderr }, controller.signal).then(
+  const io: CliIo = { env: process.env, cwd, stdout: process.stdout, stderr: process.stderr };
+  main(process.argv.slice(2), io, { signal: controller.signal, atForcedExit: interrupts.atForcedExit }).then(
     (code) => {
       process.exitCode = code;
     },

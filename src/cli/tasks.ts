@@ -71,11 +71,14 @@ export function createListrProgress(stages: readonly Stage[]): { progress: Progr
               await kindState.done.promise;
             },
           })),
+          // Subtask lists inherit registerSignalListeners: false from the root.
           { concurrent: true, exitOnError: false },
         );
       },
     })),
-    { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: false } },
+    // listr2's own SIGINT listener marks every pending task failed and exits 127 at once, with the lock
+    // held; the CLI's handler (interrupts.ts) stops the run instead, and the tree ends with it.
+    { concurrent: false, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false } },
   );
   const running = listr.run().catch(() => undefined);
 
