@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "../../db/database";
-import { closeAbandonedRuns, createRun, finishRun, finishStage, startStage } from "../../db/queries/runs";
+import { closeAbandonedRuns, createRun, finishRun, finishStage, markRunInterruptedNow, startStage } from "../../db/queries/runs";
 import { ConfigError, StageFailedError } from "../errors";
 import { extract } from "../extract";
 import { createJqRunner } from "../jq/jq-runner";
@@ -12,6 +12,8 @@ import type { Stage } from "../model/stage";
 import type { ExtractSummary, LoadSummary, RunSummary, TransformSummary } from "../model/summary";
 import { checkMappingCompiles, transform } from "../transform";
 import { judgeRun } from "./outcome";
+import { adoptPort, checkPortBinding } from "./port-binding";
+import { checkCredentials } from "./preflight";
 import { selectResources } from "./select-resources";
 import { lockStagingFile } from "./staging-lock";
 
@@ -31,6 +33,11 @@ export interface PipelineDeps {
   readonly progress: Progress;
   /** Aborted on SIGTERM/SIGINT: stages finish the batch in hand and stop; the run is recorded as interrupted. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Registers a synchronous cleanup (release the staging file's lock, record the run interrupted) for a
+   * caller that must exit at once, on a second signal; returns the function that unregisters it.
+   */
+  readonly atForcedExit?: ((cleanup: () => void) => () => void) | undefined;
 }
 
 export interface PipelineOptions {
@@ -41,6 +48,10 @@ export interface PipelineOptions {
   readonly reconcile?: boolean | undefined;
   /** --full-refresh: extract every kind in full, even those due an incremental read. */
   readonly fullRefresh?: boolean | undefined;
+  /** --adopt-port: the staging file synced with another Port; bind it to the one configured now, and reconcile. */
+  readonly adoptPort?: boolean | undefined;
+  /** --delete-removed-resources: delete the entities of resources no longer in the mapping. */
+  readonly deleteRemovedResources?: boolean | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
@@ -50,10 +61,15 @@ export function userAgentFor(config: Config): string {
   return `incidentio-port-etl/${VERSION} (integration ${config.integration.identifier})`;
 }
 
+/** The line a run's summary carries when every kind failed to extract and the later stages were skipped. */
+export const SKIPPED_AFTER_FAILED_EXTRACT = "transform and load skipped: no kind could be extracted, so there is nothing new to map or push";
+
 /**
- * Runs the stages of `options.command` against the staging file of `config`, holding its lock. Returns
- * the run's summary; throws StageFailedError (carrying the summary) when a stage failed, ConfigError for
- * an unusable mapping (before any HTTP request), LockedError when another process holds the file.
+ * Runs the stages of `options.command` against the staging file of `config`, holding its lock. Before
+ * any stage, checks the credentials the stages will use (see checkCredentials). When every kind fails to
+ * extract, the later stages are skipped. Returns the run's summary; throws StageFailedError (carrying
+ * the summary) when a stage failed, ConfigError for an unusable mapping or staging file (before any
+ * HTTP request) or refused credentials, LockedError when another process holds the file.
  */
 export async function runPipeline(deps: PipelineDeps, options: PipelineOptions): Promise<RunSummary> {
   const { config, progress, signal } = deps;
@@ -72,9 +88,26 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
   const opened = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   const started = Date.now();
   try {
-    const lock = await lockStagingFile(opened.db);
+    const lock = await lockStagingFile(opened);
+    let startedRunId: number | undefined;
+    // On a second signal the process exits without unwinding: the lock and the run row are settled here, synchronously.
+    const unregister = deps.atForcedExit?.(() => {
+      if (startedRunId !== undefined && opened.sqlite.open) {
+        markRunInterruptedNow(opened.sqlite, startedRunId, new Date().toISOString(), "stopped at once by a second signal; the next run repairs its effects");
+      }
+      lock.releaseNow();
+    });
     try {
       const { db } = opened;
+      // Before any request: a file that synced with another Port must not be diffed against this one.
+      if (options.adoptPort && !stages.includes("load")) throw new ConfigError([`--adopt-port: ${options.command} does not talk to Port; adopt the staging file with run or load`]);
+      if (options.adoptPort && options.command === "plan") throw new ConfigError(["--adopt-port: plan writes nothing; adopt the staging file with run or load"]);
+      const binding = stages.includes("load") ? await checkPortBinding(db, config.databasePath, config.port, options.adoptPort ?? false) : "keep";
+      await checkCredentials(
+        { signal },
+        { config, command: options.command, resources: selected, reconcile: options.reconcile ?? false, userAgent: userAgentFor(config) },
+      );
+      if (binding === "adopt") await adoptPort(db, config.port);
       const runId = await createRun(
         db,
         options.command,
@@ -83,14 +116,23 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
           allowMassDelete: options.allowMassDelete ?? false,
           reconcile: options.reconcile ?? false,
           fullRefresh: options.fullRefresh ?? false,
+          adoptPort: options.adoptPort ?? false,
+          deleteRemovedResources: options.deleteRemovedResources ?? false,
         },
         new Date().toISOString(),
       );
+      startedRunId = runId;
       await closeAbandonedRuns(db, runId, new Date().toISOString());
       const summaries: { extract?: ExtractSummary; transform?: TransformSummary; load?: LoadSummary } = {};
       let crash: unknown;
+      let skipped = false;
       for (const stage of stages) {
         if (signal?.aborted) break;
+        // Transform and load would only re-map and re-push the previous run's records.
+        if (stage !== "extract" && summaries.extract && summaries.extract.kinds.length > 0 && summaries.extract.kinds.every((k) => k.status === "failed")) {
+          skipped = true;
+          break;
+        }
         await startStage(db, runId, stage, new Date().toISOString());
         try {
           if (stage === "extract") {
@@ -126,7 +168,10 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
                 initializePortResources: config.initializePortResources,
                 sendRawDataExamples: config.sendRawDataExamples,
                 allowMassDelete: options.allowMassDelete ?? false,
-                reconcile: options.reconcile ?? false,
+                reconcile: (options.reconcile ?? false) || binding === "adopt",
+                reconcileEveryHours: config.reconcileEveryHours,
+                fullRefresh: options.fullRefresh ?? false,
+                deleteRemovedResources: options.deleteRemovedResources ?? false,
                 dryRun: options.command === "plan",
               },
             );
@@ -156,6 +201,7 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
         verdict.status = "failed";
         verdict.errors.push(crash instanceof Error ? crash.message : String(crash));
       }
+      if (skipped) verdict.errors.push(SKIPPED_AFTER_FAILED_EXTRACT);
       const summary: RunSummary = {
         runId,
         status: verdict.status,
@@ -171,6 +217,7 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
       }
       return summary;
     } finally {
+      unregister?.();
       await lock.release();
     }
   } finally {
