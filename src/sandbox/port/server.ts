@@ -164,7 +164,7 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
     for (const [name, value] of Object.entries(buildRateLimitHeaders(decision))) res.setHeader(name, value);
     if (knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, knobs.latencyMs));
     const fault = faults.take(method, url.pathname);
-    if (fault && (await applyFault(res, fault, buildPortErrorBody))) {
+    if (fault && (await applyFault(res, fault, buildPortErrorBody, req))) {
       record.status = res.headersSent ? res.statusCode : 0;
       return;
     }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** What a sandbox does instead of (or before) answering a request normally. */
 export type Fault =
@@ -16,7 +16,12 @@ export type Fault =
   /** Answers with exactly this text: JSON nested deeper than JSON.stringify can write, escapes it would normalize. */
   | { readonly type: "raw"; readonly status: number; readonly text: string }
   /** Waits, then answers normally. */
-  | { readonly type: "delay"; readonly ms: number };
+  | { readonly type: "delay"; readonly ms: number }
+  /**
+   * Answers `status` with an error that quotes the request's credentials back, as some APIs do: the
+   * bare token in the message, and the whole `Authorization` header in a `headers` field.
+   */
+  | { readonly type: "echo-authorization"; readonly status: number };
 
 export interface FaultRule {
   /** `"<METHOD> <path>"`; `*` in the path matches one segment, e.g. `"POST /v1/blueprints/{bp}/entities/bulk"` is written with a star for `{bp}`. */
@@ -83,8 +88,16 @@ export class FaultPlan {
  * Applies a terminal fault (status, reset, malformed, raw) to the response and returns true, or returns
  * false for a delay (after waiting), meaning the request should then be served normally.
  */
-export async function applyFault(res: ServerResponse, fault: Fault, errorBody: (status: number) => unknown): Promise<boolean> {
+export async function applyFault(res: ServerResponse, fault: Fault, errorBody: (status: number) => unknown, req?: IncomingMessage): Promise<boolean> {
   switch (fault.type) {
+    case "echo-authorization": {
+      const authorization = req?.headers.authorization ?? "";
+      const token = authorization.replace(/^\S+\s+/, "");
+      const text = JSON.stringify({ ok: false, error: "forbidden", message: `the token ${token} may not do this`, headers: { authorization } });
+      res.writeHead(fault.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return true;
+    }
     case "delay":
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
       return false;

@@ -161,6 +161,36 @@ describe("secrets never leave through an output channel", () => {
     expectNoSecret(channels, secrets);
   }, 120_000);
 
+  it("keeps Port's access token out of every channel when Port quotes the Authorization header back", async () => {
+    const { world, env } = await startPlantedWorld();
+    const channels: Channel[] = [];
+    const record = async (args: string[], expectedCode: number) => {
+      const outcome = await world.cli(args, env);
+      expect(outcome.code, `${args.join(" ")}: ${outcome.stdout}\n${outcome.stderr}`).toBe(expectedCode);
+      channels.push({ name: `etl ${args.join(" ")} stdout`, text: outcome.stdout }, { name: `etl ${args.join(" ")} stderr`, text: outcome.stderr });
+      return outcome;
+    };
+    // Every bulk upsert is refused with the bearer token quoted, bare and as the whole header: one refusal per entity.
+    world.port.faults.add({ route: "POST /v1/blueprints/*/entities/bulk", times: 1000, fault: { type: "echo-authorization", status: 403 } });
+    const refused = await record(["run", "-v"], 1);
+    expect(refused.stdout).toContain("forbidden: the token [redacted] may not do this");
+    await record(["load", "--json", "-v"], 1);
+    world.port.faults.clear();
+    // A retried 5xx that quotes it: the HttpError's excerpt of the raw body.
+    world.port.faults.add({ route: "GET /v1/blueprints", times: 20, fault: { type: "echo-authorization", status: 500 } });
+    const unreachable = await record(["load", "-v"], 1);
+    expect(unreachable.stdout + unreachable.stderr).toMatch(/GET \/v1\/blueprints: 500: .*\[redacted\]/);
+    world.port.faults.clear();
+    await record(["status"], 0);
+    await record(["status", "--json"], 0);
+    channels.push(...readStagingFiles(world.dbPath));
+    const stored = queryStagingFile<{ message: string }>(world.dbPath, "select message from load_errors");
+    expect(stored.length).toBeGreaterThan(20);
+    const tokens = [...new Set(world.port.requests.map((request) => String(request.headers["authorization"] ?? "").replace(/^Bearer /, "")).filter((token) => token !== ""))];
+    expect(tokens.length).toBeGreaterThan(0);
+    expectNoSecret(channels, tokens);
+  }, 120_000);
+
   it("keeps them out of the real process's output, plain and --json, when it succeeds and when it fails", async () => {
     const { world, secrets, env } = await startPlantedWorld();
     const processEnv = { ...world.env, ...env, CI: "true" };
