@@ -62,7 +62,7 @@ export function renderStatus(report: StatusReport): string {
   out.push("", "Kinds");
   out.push(
     table(
-      ["kind", "raw records", "last extract", "mode", "staged", "held back", "mapping errors", "dangling", "extract error"],
+      ["kind", "raw records", "last extract", "mode", "rejected", "staged", "held back", "mapping errors", "dangling", "extract error"],
       report.kinds.map((k) => [
         k.name,
         String(k.rawRecords),
@@ -78,6 +78,7 @@ export function renderStatus(report: StatusReport): string {
   );
 
   const pending = report.pending;
+        k.lastExtract ? String(k.lastExtract.rejected) : "-",
   if (pending) {
     const total = pending.plan?.totalChanges ?? 0;
     out.push("", `Pending changes (what pnpm etl load would send now): ${total}`);
@@ -118,3 +119,7 @@ export function renderStatus(report: StatusReport): string {
   );
   return `${out.join("\n")}\n`;
 }
+  section(
+    "Latest items not stored as records (their kind withholds deletions)",
+    report.rejectedItems.map((r) => `run ${r.run_id} ${r.kind} GET ${r.endpoint}${r.cursor ? ` (cursor ${r.cursor})` : ""} item ${r.position}: ${r.reason}`),
+  );

@@ -31,13 +31,13 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
     if (loaded) shownBlueprints.add(blueprint);
     const n = (value: number | undefined) => (value === undefined ? "-" : String(value));
     const errors =
-      (extracted?.status === "failed" ? 1 : 0) + (transformed?.mappingErrors ?? 0) + (loaded?.failed ?? 0);
+      (extracted?.status === "failed" ? 1 : 0) + (extracted?.rejected ?? 0) + (transformed?.mappingErrors ?? 0) + (loaded?.failed ?? 0);
     return [
       resource.name,
       extracted
         ? extracted.status === "failed"
           ? `FAILED (${extracted.records})`
-          : `${extracted.records}${extracted.mode === "incremental" ? " changed" : ""}`
+          : `${extracted.records}${extracted.mode === "incremental" ? " changed" : ""}${extracted.rejected > 0 ? ` (+${extracted.rejected} rejected)` : ""}`
         : "-",
       n(transformed?.entities),
       n(loaded?.created),
@@ -65,3 +65,4 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);
   return `${lines.join("\n")}\n`;
 }
+  for (const kind of summary.extract?.kinds ?? []) if (kind.warning) lines.push(printable(`warning: extract ${kind.name}: ${kind.warning}`));

@@ -4,6 +4,7 @@ import { listRecentRuns } from "../../db/queries/runs";
 import { countStagedEntities } from "../../db/queries/staged-entities";
 import { countMappingErrors } from "../../db/queries/mapping-errors";
 import { countRelationIssues } from "../../db/queries/relation-issues";
+import { listLatestRejectedItems } from "../../db/queries/rejected-items";
 import {
   listHeldBack,
   listKindOverview,
@@ -25,7 +26,7 @@ export interface KindStatus {
   readonly kind: string;
   readonly name: string;
   readonly rawRecords: number;
-  readonly lastExtract?: { status: string; mode: string; finishedAt: string | null; records: number; error: string | null };
+  readonly lastExtract?: { status: string; mode: string; finishedAt: string | null; records: number; rejected: number; error: string | null };
   readonly staged: number;
   readonly heldBack: number;
   readonly mappingErrors: number;
@@ -46,6 +47,8 @@ export interface StatusReport {
   readonly relationIssues: Awaited<ReturnType<typeof listLatestRelationIssues>>;
   readonly loadErrors: Awaited<ReturnType<typeof listLatestLoadErrors>>;
   readonly heldBack: Awaited<ReturnType<typeof listHeldBack>>;
+  /** The latest items extracted pages held that could not be stored as records. */
+  readonly rejectedItems: Awaited<ReturnType<typeof listLatestRejectedItems>>;
 }
 
 /**
@@ -54,7 +57,7 @@ export interface StatusReport {
  */
 export async function readStatus(config: Config, runLimit: number): Promise<StatusReport> {
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
-  const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [] };
+  const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [] };
   if (!existsSync(config.databasePath)) {
     return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, ...empty };
   }
@@ -78,7 +81,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
         name: resource.name,
         rawRecords: overview.rawByKind.get(resource.kind) ?? 0,
         ...(extract
-          ? { lastExtract: { status: extract.status, mode: extract.mode, finishedAt: extract.finished_at, records: extract.records, error: extract.error } }
+          ? { lastExtract: { status: extract.status, mode: extract.mode, finishedAt: extract.finished_at, records: extract.records, rejected: extract.rejected, error: extract.error } }
           : {}),
         staged: stagedRows.reduce((n, s) => n + s.entities, 0),
         heldBack: stagedRows.reduce((n, s) => n + s.held_back, 0),
@@ -117,6 +120,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       relationIssues: await listLatestRelationIssues(db, LATEST),
       loadErrors: await listLatestLoadErrors(db, LATEST),
       heldBack: await listHeldBack(db, LATEST),
+      rejectedItems: await listLatestRejectedItems(db, LATEST),
     };
   } finally {
     await opened.close();

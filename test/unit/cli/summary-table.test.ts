@@ -56,6 +56,21 @@ describe("renderRunSummary", () => {
     `);
   });
 
+  it("counts a kind's rejected items in its row and errors, and prints an extract warning once", () => {
+    const extract = SUMMARY.extract!;
+    const rejected: RunSummary = {
+      ...SUMMARY,
+      extract: {
+        ...extract,
+        kinds: [{ ...extract.kinds[0]!, rejected: 3, warning: "/v3/follow_ups answered 404, so follow-ups were read from the deprecated /v2/follow_ups" }, extract.kinds[1]!],
+      },
+    };
+    const text = renderRunSummary(rejected, RESOURCES);
+    expect(text).toContain("users      40 (+3 rejected)");
+    expect(text.split("\n")[1]).toMatch(/ 5$/);
+    expect(text.match(/^warning: .*$/gm)).toEqual(["warning: extract users: /v3/follow_ups answered 404, so follow-ups were read from the deprecated /v2/follow_ups"]);
+  });
+
   it("lists the first planned changes with their changed fields for a plan", () => {
     const plan: RunSummary = {
       ...SUMMARY,

@@ -204,3 +204,6 @@ describe("isDeepEqual", () => {
     expect(isDeepEqual(left, right)).toBe(expected);
   });
 });
+    { name: "one complete with rejected items", kinds: ["a", "b"], latest: { a: full("complete"), b: { ...full("complete"), rejected: 2 } }, expected: "extract-rejected" },
+    { name: "one failed while another rejected items", kinds: ["a", "b"], latest: { a: { ...full("complete"), rejected: 1 }, b: full("failed") }, expected: "extract-incomplete" },
+    { name: "all complete in full with none rejected", kinds: ["a"], latest: { a: { ...full("complete"), rejected: 0 } }, expected: undefined },

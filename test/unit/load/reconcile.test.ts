@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PENDING_HASH } from "../../../db/queries/port-snapshot";
-import { decideReconcile, isSameEntity, PORT_HASH_PREFIX, toCanonicalJson } from "../../../src/load/reconcile";
+import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity, PORT_HASH_PREFIX, toCanonicalJson } from "../../../src/load/reconcile";
 
 const ours = { identifier: "i1", blueprint: "incident", title: "Outage", properties: { status: "open", at: "2024-05-01T10:00:00Z" }, relations: { commander: "u1" } };
 const row = (entity: unknown, hash: string) => ({ identifier: "i1", entityJson: toCanonicalJson(entity), hash });
@@ -66,5 +66,39 @@ describe("decideReconcile", () => {
 describe("toCanonicalJson", () => {
   it("sorts keys at every depth and keeps array order", () => {
     expect(toCanonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+  });
+});
+
+describe("decideSearchStep", () => {
+  const guard = (seen: readonly string[], pagesRead: number, maxPages = 10) => ({ seen: new Set(seen), pagesRead, maxPages });
+  it.each([
+    { name: "a new next goes on", next: "c2", from: "c1", guard: guard(["c1"], 2), expected: { type: "next", from: "c2" } },
+    { name: "the first page's next goes on", next: "c1", from: undefined, guard: guard([], 1), expected: { type: "next", from: "c1" } },
+    { name: "no next ends", next: undefined, from: "c1", guard: guard(["c1"], 2), expected: { type: "end" } },
+    { name: "an empty next ends", next: "", from: "c1", guard: guard(["c1"], 2), expected: { type: "end" } },
+    { name: "a next that is not a string ends", next: 7, from: "c1", guard: guard(["c1"], 2), expected: { type: "end" } },
+    { name: "no next ends even at the bound", next: undefined, from: "c9", guard: guard(["c9"], 10), expected: { type: "end" } },
+  ])("$name", ({ next, from, guard: g, expected }) => {
+    expect(decideSearchStep(next, from, g)).toEqual(expected);
+  });
+
+  it.each([
+    { name: "a next equal to the request's from", next: "c2", from: "c2", guard: guard(["c1", "c2"], 3), reason: /^Port's search answered next=c2, the cursor it was asked for/ },
+    { name: "a next answered before (a cycle)", next: "c1", from: "c2", guard: guard(["c1", "c2"], 3), reason: /^Port's search answered next=c1, which it had already answered/ },
+    { name: "a new next past the bound", next: "c11", from: "c10", guard: guard(["c10"], 10), reason: /past 10 pages, the bound for this blueprint/ },
+  ])("fails on $name", ({ next, from, guard: g, reason }) => {
+    const step = decideSearchStep(next, from, g);
+    expect(step.type).toBe("failed");
+    expect(step.type === "failed" ? step.reason : "").toMatch(reason);
+  });
+});
+
+describe("decideSearchPageBound", () => {
+  it.each([
+    { entities: 0, expected: 1000 },
+    { entities: 150_000, expected: 1500 },
+    { entities: 150_001, expected: 1510 },
+  ])("bounds a blueprint of $entities known entities at $expected pages of 1,000", ({ entities, expected }) => {
+    expect(decideSearchPageBound({ minPages: 1000, factor: 10 }, entities)).toBe(expected);
   });
 });
