@@ -1,4 +1,5 @@
-import type { StagingDb } from "../database";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, StagingDb } from "../database";
 
 // The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
 // plan, then pages of what differs, so the load holds neither table in memory (issue 6: at 250k
@@ -17,13 +18,20 @@ export interface StagedTallyRow {
   readonly heldBack: number;
 }
 
-/** How one blueprint's snapshot compares with the staged entities. */
+/**
+ * How one blueprint's snapshot compares with the staging: its rows in each category the load plan
+ * decides on (decideSnapshotFate in src/load/plan.ts); the others are staged and pushable.
+ */
 export interface SnapshotTallyRow {
   readonly blueprint: string;
   /** Snapshot rows of the blueprint, pending ones included. */
   readonly entities: number;
-  /** Snapshot rows no kind stages any more. */
+  /** Rows no kind stages any more whose source record is not unmapped: gone from the read, renamed, filtered out, or of no known record. */
   readonly deletions: number;
+  /** Rows no kind stages because their source record was read but could not be mapped (it is in unmapped_records). */
+  readonly unmapped: number;
+  /** Rows whose staged entity transform held back. */
+  readonly heldBack: number;
 }
 
 /** A staged entity to send: its canonical JSON and hash, and whether the snapshot lacks it (a create). */
@@ -54,18 +62,35 @@ export async function tallyStagedEntities(db: StagingDb): Promise<StagedTallyRow
   return rows.map((row) => ({ blueprint: row.blueprint, kind: row.kind, creates: row.creates, updates: row.updates, unchanged: row.unchanged, heldBack: row.held_back }));
 }
 
-/** Counts, per blueprint of `blueprints` the snapshot holds anything of, its rows and those nothing stages any more. */
+/** Whether the snapshot row `p`'s source record is listed in unmapped_records (one primary-key lookup). */
+function isSourceUnmapped(eb: ExpressionBuilder<Database & { p: Database["port_snapshot"] }, "p">) {
+  return eb.exists(
+    eb
+      .selectFrom("unmapped_records as u")
+      .select("u.record_id")
+      .whereRef("u.kind", "=", "p.source_kind")
+      .whereRef("u.record_id", "=", "p.source_record_id"),
+  );
+}
+
+/** Counts, per blueprint of `blueprints` the snapshot holds anything of, its rows and those in each category the plan decides on. */
 export async function tallySnapshot(db: StagingDb, blueprints: readonly string[]): Promise<SnapshotTallyRow[]> {
   if (blueprints.length === 0) return [];
   const rows = await db
     .selectFrom("port_snapshot as p")
     .leftJoin("staged_entities as s", (join) => join.onRef("s.blueprint", "=", "p.blueprint").onRef("s.identifier", "=", "p.identifier"))
-    .select((eb) => ["p.blueprint", eb.fn.countAll<number>().as("entities"), eb.fn.countAll<number>().filterWhere("s.identifier", "is", null).as("deletions")])
+    .select((eb) => [
+      "p.blueprint",
+      eb.fn.countAll<number>().as("entities"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.identifier", "is", null), f.not(isSourceUnmapped(f))])).as("deletions"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.identifier", "is", null), isSourceUnmapped(f)])).as("unmapped"),
+      eb.fn.countAll<number>().filterWhere("s.held_back_reason", "is not", null).as("held_back"),
+    ])
     .where("p.blueprint", "in", blueprints)
     .groupBy("p.blueprint")
     .orderBy("p.blueprint")
     .execute();
-  return rows.map((row) => ({ blueprint: row.blueprint, entities: row.entities, deletions: row.deletions }));
+  return rows.map((row) => ({ blueprint: row.blueprint, entities: row.entities, deletions: row.deletions, unmapped: row.unmapped, heldBack: row.held_back }));
 }
 
 /**
@@ -92,9 +117,9 @@ export async function listUpsertPage(
 }
 
 /**
- * Up to `limit` identifiers of `blueprint` the snapshot holds (pending ones included) and no kind
- * stages any more, after identifier `after` (all when undefined), in identifier order: one page of
- * the deletions.
+ * Up to `limit` identifiers of `blueprint` the snapshot holds (pending ones included), no kind
+ * stages any more, and whose source record is not unmapped (those are kept), after identifier
+ * `after` (all when undefined), in identifier order: one page of the deletions.
  */
 export async function listDeletionPage(db: StagingDb, page: { readonly blueprint: string; readonly after: string | undefined; readonly limit: number }): Promise<string[]> {
   let query = db
@@ -110,7 +135,8 @@ export async function listDeletionPage(db: StagingDb, page: { readonly blueprint
             .whereRef("s.identifier", "=", "p.identifier"),
         ),
       ),
-    );
+    )
+    .where((eb) => eb.not(isSourceUnmapped(eb)));
   if (page.after !== undefined) query = query.where("p.identifier", ">", page.after);
   const rows = await query.orderBy("p.identifier").limit(page.limit).execute();
   return rows.map((row) => row.identifier);

@@ -37,6 +37,9 @@ export async function readSnapshotEntities(db: StagingDb, blueprint: string, ide
 /**
  * Writes (inserts or replaces) snapshot rows of one blueprint. With `keepExisting`, rows already
  * present are left as they are (used to mark creates pending without touching a confirmed row).
+ * A row written from a staged entity (its hash is the staged one's, or pending) records the entity's
+ * source record (kind and record id, from staged_entities), which keeps the entity in Port while that
+ * record cannot be mapped; any other row keeps the source it had (none when new).
  */
 export async function writeSnapshotRows(
   db: StagingDb,
@@ -66,6 +69,21 @@ export async function writeSnapshotRows(
             pushed_at: eb.ref("excluded.pushed_at"),
           })),
     )
+    .execute();
+  await recordSnapshotSources(db, blueprint, rows.map((row) => row.identifier));
+}
+
+/** Sets the source of the snapshot rows of `identifiers` that hold their staged entity (or are pending) to that entity's record. */
+async function recordSnapshotSources(db: StagingDb, blueprint: string, identifiers: readonly string[]): Promise<void> {
+  await db
+    .updateTable("port_snapshot")
+    .from("staged_entities as s")
+    .set((eb) => ({ source_kind: eb.ref("s.kind"), source_record_id: eb.ref("s.record_id") }))
+    .whereRef("s.blueprint", "=", "port_snapshot.blueprint")
+    .whereRef("s.identifier", "=", "port_snapshot.identifier")
+    .where((eb) => eb.or([eb("port_snapshot.hash", "=", eb.ref("s.hash")), eb("port_snapshot.hash", "=", PENDING_HASH)]))
+    .where("port_snapshot.blueprint", "=", blueprint)
+    .where("port_snapshot.identifier", "in", identifiers)
     .execute();
 }
 

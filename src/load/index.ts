@@ -205,6 +205,7 @@ function summarize(
       deletesWithheld: plan.deletesWithheld,
       ...(plan.deleteBlock ? { deleteBlock: plan.deleteBlock } : {}),
       heldBack: plan.heldBack,
+      kept: plan.kept,
     };
   });
   return {
@@ -256,6 +257,7 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
     plan.deleteBlock === "threshold" ? `${plan.deletesWithheld} deletions withheld (over entityDeletionThreshold; --allow-mass-delete)` : undefined,
     plan.deleteBlock === "extract-incomplete" ? `${plan.deletesWithheld} deletions withheld (extract incomplete)` : undefined,
     plan.deleteBlock === "extract-incremental" ? `${plan.deletesWithheld} deletions wait for the next full extract` : undefined,
+    plan.kept > 0 ? `${plan.kept} kept as last pushed (record not mapped, or held back)` : undefined,
   ].filter(Boolean);
   deps.progress.report({
     type: "kind",

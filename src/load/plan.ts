@@ -17,6 +17,8 @@ export interface BlueprintPlan {
   readonly deletes: number;
   readonly unchanged: number;
   readonly heldBack: number;
+  /** Entities Port holds that are left as last pushed: their record could not be mapped, or their new version is held back. */
+  readonly kept: number;
   readonly deletesWithheld: number;
   readonly deleteBlock?: DeleteBlock;
 }
@@ -60,9 +62,43 @@ export function decideDeleteBlock(input: {
 }
 
 /**
+ * What the staging says about an entity Port holds (a snapshot row), as SQLite sorts the rows
+ * (tallySnapshot, listDeletionPage in db/queries/load-plan.ts):
+ * - `staged`: a pushable entity is staged under its key (an update, or unchanged);
+ * - `held-back`: its entity is staged but transform held it back (validation, a missing relation target);
+ * - `unmapped`: nothing is staged under its key and the record it was pushed from was read but could
+ *   not be mapped (jq cannot parse it or fails on it; its identifier, blueprint or selector expression fails);
+ * - `gone`: nothing is staged under its key and its record is not unmapped: absent from the read,
+ *   renamed (it maps to another identifier now), filtered out by the selector, or of no known record.
+ */
+export type SnapshotCategory = "staged" | "held-back" | "unmapped" | "gone";
+
+/** What the load does to an entity Port holds: push the staged one (or nothing, unchanged), keep it as last pushed, delete it, or withhold its deletion. */
+export type SnapshotFate = "sync" | "keep" | "delete" | "withhold";
+
+/**
+ * The deletion rule, the one place it is decided: an entity is deleted only when its source record
+ * is absent from a complete read. One whose record was read but could not be mapped, or whose new
+ * version is held back, is kept exactly as last pushed; a deletion is withheld while `deleteBlock`
+ * says the reads cannot tell what disappeared, or there are too many (decideDeleteBlock).
+ */
+export function decideSnapshotFate(category: SnapshotCategory, deleteBlock: DeleteBlock | undefined): SnapshotFate {
+  switch (category) {
+    case "staged":
+      return "sync";
+    case "held-back":
+    case "unmapped":
+      return "keep";
+    case "gone":
+      return deleteBlock === undefined ? "delete" : "withhold";
+  }
+}
+
+/**
  * Plans each blueprint from the tallies SQLite counted: the creates, updates, unchanged and
- * held-back entities of the selected kinds, and the snapshot entities no kind stages any more as
- * deletions, sent unless withheld (decideDeleteBlock). Pure.
+ * held-back entities of the selected kinds, and for the snapshot's entities in each category what
+ * decideSnapshotFate makes of it: kept, deleted, or deletions withheld (decideDeleteBlock, which
+ * counts only the entities that would be deleted). Pure.
  */
 export function planLoad(input: PlanInput): BlueprintPlan[] {
   return [...new Set(input.blueprints)].map((blueprint) => {
@@ -78,22 +114,30 @@ export function planLoad(input: PlanInput): BlueprintPlan[] {
       heldBack += tally.heldBack;
     }
     const snapshot = input.snapshot.find((tally) => tally.blueprint === blueprint);
-    const deletions = snapshot?.deletions ?? 0;
+    const gone = snapshot?.deletions ?? 0;
     const deleteBlock = decideDeleteBlock({
-      deletions,
+      deletions: gone,
       snapshotCount: snapshot?.entities ?? 0,
       extractBlock: input.extractBlock(blueprint),
       threshold: input.threshold,
       allowMassDelete: input.allowMassDelete,
     });
+    const counts = { sync: 0, keep: 0, delete: 0, withhold: 0 };
+    const categories: readonly [SnapshotCategory, number][] = [
+      ["held-back", snapshot?.heldBack ?? 0],
+      ["unmapped", snapshot?.unmapped ?? 0],
+      ["gone", gone],
+    ];
+    for (const [category, count] of categories) counts[decideSnapshotFate(category, deleteBlock)] += count;
     return {
       blueprint,
       creates,
       updates,
-      deletes: deleteBlock === undefined ? deletions : 0,
+      deletes: counts.delete,
       unchanged,
       heldBack,
-      deletesWithheld: deleteBlock === undefined ? 0 : deletions,
+      kept: counts.keep,
+      deletesWithheld: counts.withhold,
       ...(deleteBlock === undefined ? {} : { deleteBlock }),
     };
   });

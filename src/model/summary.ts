@@ -78,6 +78,11 @@ export interface LoadBlueprintSummary {
   readonly deleteBlock?: DeleteBlock;
   /** Staged entities Port would reject (transform held them back): neither pushed nor deleted. */
   readonly heldBack?: number;
+  /**
+   * Entities Port holds that are left exactly as last pushed, neither updated nor deleted: their
+   * record was read but could not be mapped, or transform held their new version back.
+   */
+  readonly kept?: number;
 }
 
 /** One entity Port refused in a load, with Port's own words. */

@@ -16,11 +16,24 @@ interface Pushed {
   readonly identifier: string;
   readonly hash: string;
   readonly blueprint?: string;
+  /** The record it was pushed from (`kind`, `record_id`); none for a row reconcile read from Port. */
+  readonly source?: readonly [string, string];
+}
+
+interface Unmapped {
+  readonly kind?: string;
+  readonly recordId: string;
 }
 
 const USERS = "/v2/users";
 
-async function seed(db: StagingDb, staged: readonly Staged[], pushed: readonly Pushed[]): Promise<void> {
+async function seed(db: StagingDb, staged: readonly Staged[], pushed: readonly Pushed[], unmapped: readonly Unmapped[] = []): Promise<void> {
+  if (unmapped.length > 0) {
+    await db
+      .insertInto("unmapped_records")
+      .values(unmapped.map((row) => ({ kind: row.kind ?? USERS, record_id: row.recordId, run_id: 1, reason: "jq cannot parse the record: parse error" })))
+      .execute();
+  }
   if (staged.length > 0) {
     await db
       .insertInto("staged_entities")
@@ -48,6 +61,8 @@ async function seed(db: StagingDb, staged: readonly Staged[], pushed: readonly P
           entity_json: JSON.stringify({ identifier: row.identifier, title: `pushed ${row.hash}` }),
           run_id: 1,
           pushed_at: "2024-01-01T00:00:00.000Z",
+          source_kind: row.source?.[0] ?? null,
+          source_record_id: row.source?.[1] ?? null,
         })),
       )
       .execute();
@@ -77,7 +92,14 @@ async function diffUsers(db: StagingDb, kinds: readonly string[] = [USERS]) {
   }
   const [snapshot] = await tallySnapshot(db, ["user"]);
   return {
-    counts: { creates: sum("creates"), updates: sum("updates"), unchanged: sum("unchanged"), heldBack: sum("heldBack"), deletions: snapshot?.deletions ?? 0 },
+    counts: {
+      creates: sum("creates"),
+      updates: sum("updates"),
+      unchanged: sum("unchanged"),
+      heldBack: sum("heldBack"),
+      deletions: snapshot?.deletions ?? 0,
+      kept: (snapshot?.unmapped ?? 0) + (snapshot?.heldBack ?? 0),
+    },
     create,
     update,
     deletions,
@@ -191,10 +213,55 @@ describe("the load's diff in SQLite", () => {
       { blueprint: "user", kind: USERS, creates: 1, updates: 0, unchanged: 0, heldBack: 0 },
     ]);
     expect(await tallySnapshot(db, ["team", "user", "nothing"])).toEqual([
-      { blueprint: "team", entities: 1, deletions: 1 },
-      { blueprint: "user", entities: 1, deletions: 0 },
+      { blueprint: "team", entities: 1, deletions: 1, unmapped: 0, heldBack: 0 },
+      { blueprint: "user", entities: 1, deletions: 0, unmapped: 0, heldBack: 0 },
     ]);
     expect(await tallySnapshot(db, [])).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: "keeps an entity whose source record was read but could not be mapped",
+      staged: [],
+      pushed: [{ identifier: "a", hash: "h1", source: [USERS, "r-a"] as const }],
+      unmapped: [{ recordId: "r-a" }],
+      expected: { deletions: [], counts: { deletions: 0, kept: 1 } },
+    },
+    {
+      name: "deletes an entity whose source record maps fine (renamed: it stages another identifier now)",
+      staged: [{ identifier: "b", hash: "h1" }],
+      pushed: [{ identifier: "a", hash: "h1", source: [USERS, "b"] as const }],
+      unmapped: [],
+      expected: { deletions: ["a"], counts: { deletions: 1, kept: 0 } },
+    },
+    {
+      name: "deletes an entity whose record of the same id is unmapped under another kind",
+      staged: [],
+      pushed: [{ identifier: "a", hash: "h1", source: [USERS, "r-a"] as const }],
+      unmapped: [{ kind: "/v2/other", recordId: "r-a" }],
+      expected: { deletions: ["a"], counts: { deletions: 1, kept: 0 } },
+    },
+    {
+      name: "deletes an entity of no known record (read from Port by reconcile) that nothing stages",
+      staged: [],
+      pushed: [{ identifier: "a", hash: "h1" }],
+      unmapped: [{ recordId: "a" }],
+      expected: { deletions: ["a"], counts: { deletions: 1, kept: 0 } },
+    },
+    {
+      name: "keeps an entity Port holds whose new version is held back",
+      staged: [{ identifier: "a", hash: "h2", heldBack: true }],
+      pushed: [{ identifier: "a", hash: "h1", source: [USERS, "a"] as const }],
+      unmapped: [],
+      expected: { deletions: [], counts: { deletions: 0, kept: 1 } },
+    },
+  ])("sorts the snapshot for the deletion rule: $name", async ({ staged, pushed, unmapped, expected }) => {
+    const { db } = openTestDb();
+    await seed(db, staged, pushed, unmapped);
+
+    const diff = await diffUsers(db);
+
+    expect({ deletions: diff.deletions, counts: { deletions: diff.counts.deletions, kept: diff.counts.kept } }).toEqual(expected);
   });
 
   it("pages after the last identifier read, up to the limit, with each row's JSON and hash", async () => {

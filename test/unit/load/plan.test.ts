@@ -3,6 +3,7 @@ import type { ResourceMapping } from "../../../src/model/mapping";
 import {
   decideDeleteBlock,
   decideExtractBlock,
+  decideSnapshotFate,
   isDeepEqual,
   listChangedFields,
   listFeedingKinds,
@@ -17,7 +18,7 @@ import {
 // The set arithmetic (which entity is a create, an update, unchanged, held back or a deletion) is
 // SQLite's, tested in test/integration/load/load-plan.test.ts; these tests cover what is decided from its counts.
 const staged = (counts: Partial<StagedTally> = {}): StagedTally => ({ blueprint: "user", kind: "/v2/users", creates: 0, updates: 0, unchanged: 0, heldBack: 0, ...counts });
-const pushed = (entities: number, deletions: number, blueprint = "user"): SnapshotTally => ({ blueprint, entities, deletions });
+const pushed = (entities: number, deletions: number, blueprint = "user"): SnapshotTally => ({ blueprint, entities, deletions, unmapped: 0, heldBack: 0 });
 
 const plan = (over: Partial<PlanInput>) =>
   planLoad({
@@ -113,6 +114,86 @@ describe("planLoad", () => {
   });
 });
 
+// The deletion rule (issue 12): an entity is deleted only when its source record is absent from a
+// complete read. Each case is one entity Port holds, described by what SQLite finds for it
+// (db/queries/load-plan.ts sorts the snapshot rows into these categories).
+describe("the deletion rule", () => {
+  const UNMAPPED = { entities: 1, deletions: 0, unmapped: 1, heldBack: 0 };
+  const HELD_BACK = { entities: 1, deletions: 0, unmapped: 0, heldBack: 1 };
+  // One of the blueprint's four entities, so that the threshold (0.9) never decides unless the case says so.
+  const GONE = { entities: 4, deletions: 1, unmapped: 0, heldBack: 0 };
+  it.each([
+    { name: "jq cannot parse its record: kept", snapshot: UNMAPPED, staged: {}, expected: { deletes: 0, kept: 1, deletesWithheld: 0 } },
+    { name: "its record's identifier expression fails: kept", snapshot: UNMAPPED, staged: {}, expected: { deletes: 0, kept: 1, deletesWithheld: 0 } },
+    { name: "its record's blueprint expression fails: kept", snapshot: UNMAPPED, staged: {}, expected: { deletes: 0, kept: 1, deletesWithheld: 0 } },
+    { name: "jq errors on its record: kept", snapshot: UNMAPPED, staged: {}, expected: { deletes: 0, kept: 1, deletesWithheld: 0 } },
+    { name: "validation holds its new version back: kept", snapshot: HELD_BACK, staged: { heldBack: 1 }, expected: { deletes: 0, updates: 0, kept: 1, heldBack: 1 } },
+    { name: "a missing relation target holds it back: kept", snapshot: HELD_BACK, staged: { heldBack: 1 }, expected: { deletes: 0, updates: 0, kept: 1, heldBack: 1 } },
+    { name: "its record is absent from a complete read: deleted", snapshot: GONE, staged: {}, expected: { deletes: 1, kept: 0, deletesWithheld: 0 } },
+    { name: "its record now maps to another identifier (renamed): the old one deleted, the new one created", snapshot: GONE, staged: { creates: 1 }, expected: { creates: 1, deletes: 1, kept: 0 } },
+    { name: "the selector no longer keeps its record (false): deleted", snapshot: GONE, staged: {}, expected: { deletes: 1, kept: 0 } },
+    {
+      name: "its record is absent but an extract feeding it did not complete: withheld",
+      snapshot: GONE,
+      staged: {},
+      block: "extract-incomplete" as const,
+      expected: { deletes: 0, kept: 0, deletesWithheld: 1, deleteBlock: "extract-incomplete" },
+    },
+    {
+      name: "its record is absent from an incremental read: withheld until the next full read",
+      snapshot: GONE,
+      staged: {},
+      block: "extract-incremental" as const,
+      expected: { deletes: 0, kept: 0, deletesWithheld: 1, deleteBlock: "extract-incremental" },
+    },
+    {
+      name: "its record is absent but the kind's pages held items that could not be stored: withheld",
+      snapshot: GONE,
+      staged: {},
+      block: "extract-rejected" as const,
+      expected: { deletes: 0, kept: 0, deletesWithheld: 1, deleteBlock: "extract-rejected" },
+    },
+    {
+      name: "its record is absent, with more deletions than the threshold allows: withheld",
+      snapshot: { entities: 2, deletions: 2, unmapped: 0, heldBack: 0 },
+      staged: {},
+      threshold: 0.5,
+      expected: { deletes: 0, kept: 0, deletesWithheld: 2, deleteBlock: "threshold" },
+    },
+    {
+      name: "its record cannot be mapped while an extract feeding it did not complete: kept, not withheld",
+      snapshot: UNMAPPED,
+      staged: {},
+      block: "extract-incomplete" as const,
+      expected: { deletes: 0, kept: 1, deletesWithheld: 0 },
+    },
+    {
+      name: "kept entities do not count towards the threshold",
+      snapshot: { entities: 4, deletions: 1, unmapped: 3, heldBack: 0 },
+      staged: {},
+      threshold: 0.3,
+      expected: { deletes: 1, kept: 3, deletesWithheld: 0 },
+    },
+  ])("$name", ({ snapshot, staged: counts, block, threshold, expected }) => {
+    const result = plan({ staged: [staged(counts)], snapshot: [{ blueprint: "user", ...snapshot }], extractBlock: () => block, threshold: threshold ?? 0.9 });
+    expect(result).toMatchObject(expected);
+    if (!("deleteBlock" in expected)) expect(result).not.toHaveProperty("deleteBlock");
+  });
+
+  it.each([
+    { category: "staged" as const, block: undefined, fate: "sync" },
+    { category: "staged" as const, block: "threshold" as const, fate: "sync" },
+    { category: "held-back" as const, block: undefined, fate: "keep" },
+    { category: "held-back" as const, block: "extract-incomplete" as const, fate: "keep" },
+    { category: "unmapped" as const, block: undefined, fate: "keep" },
+    { category: "unmapped" as const, block: "threshold" as const, fate: "keep" },
+    { category: "gone" as const, block: undefined, fate: "delete" },
+    { category: "gone" as const, block: "extract-incremental" as const, fate: "withhold" },
+  ])("decides $fate for a $category entity when the deletions are blocked by $block", ({ category, block, fate }) => {
+    expect(decideSnapshotFate(category, block)).toBe(fate);
+  });
+});
+
 describe("decideDeleteBlock", () => {
   const INCOMPLETE = "extract-incomplete" as const;
   const INCREMENTAL = "extract-incremental" as const;
@@ -165,6 +246,9 @@ describe("decideExtractBlock", () => {
     { name: "no kinds at all", kinds: [], latest: {}, expected: "extract-incomplete" },
     { name: "one complete but incremental", kinds: ["a", "b"], latest: { a: full("complete"), b: incremental("complete") }, expected: "extract-incremental" },
     { name: "a failed incremental counts as incomplete", kinds: ["a", "b"], latest: { a: incremental("complete"), b: incremental("failed") }, expected: "extract-incomplete" },
+    { name: "one complete with rejected items", kinds: ["a", "b"], latest: { a: full("complete"), b: { ...full("complete"), rejected: 2 } }, expected: "extract-rejected" },
+    { name: "one failed while another rejected items", kinds: ["a", "b"], latest: { a: { ...full("complete"), rejected: 1 }, b: full("failed") }, expected: "extract-incomplete" },
+    { name: "all complete in full with none rejected", kinds: ["a"], latest: { a: { ...full("complete"), rejected: 0 } }, expected: undefined },
   ])("$name → $expected", ({ kinds, latest, expected }) => {
     expect(decideExtractBlock(kinds, new Map(Object.entries(latest)))).toBe(expected);
   });
@@ -204,6 +288,3 @@ describe("isDeepEqual", () => {
     expect(isDeepEqual(left, right)).toBe(expected);
   });
 });
-    { name: "one complete with rejected items", kinds: ["a", "b"], latest: { a: full("complete"), b: { ...full("complete"), rejected: 2 } }, expected: "extract-rejected" },
-    { name: "one failed while another rejected items", kinds: ["a", "b"], latest: { a: { ...full("complete"), rejected: 1 }, b: full("failed") }, expected: "extract-incomplete" },
-    { name: "all complete in full with none rejected", kinds: ["a"], latest: { a: { ...full("complete"), rejected: 0 } }, expected: undefined },
