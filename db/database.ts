@@ -1,4 +1,5 @@
-import { closeSync, constants, existsSync, fchmodSync, openSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, openSync, readSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -7,7 +8,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { Kyselify } from "drizzle-orm/kysely";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { startBackgroundCheckpoints } from "./background-checkpoints";
-import { StagingFileError } from "../src/errors";
+import { ConfigError, StagingFileError } from "../src/errors";
 import type {
   extractStatus,
   loadErrors,
@@ -102,6 +103,7 @@ function cachingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): OpenedDatabase {
   const readonly = options.readonly === true && path !== ":memory:";
+  if (path !== ":memory:") checkStagingPath(path);
   const existed = path !== ":memory:" && prepareStagingFile(path, readonly);
   const sqlite = openConnection(path, readonly);
   try {
@@ -135,6 +137,74 @@ export function openDatabase(path: string, options: OpenOptions = {}): OpenedDat
       await db.destroy();
     },
   };
+}
+
+/** What the file system says about a --db path, as far as judging it goes. */
+export interface StagingPathFacts {
+  /** What is at the path (through symlinks); "missing" also for a dangling symlink. */
+  readonly target: "missing" | "file" | "directory" | "other";
+  /** The file's first 16 bytes (fewer when it is shorter); empty for an empty file. */
+  readonly header: Uint8Array;
+  /** What its folder is. */
+  readonly folder: "directory" | "missing" | "not-directory";
+}
+
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+const POINT_ELSEWHERE = "point --db/ETL_DB at the staging file, or at a new file in an existing folder to start one";
+
+/**
+ * Why `path` cannot be the staging file, as one `--db: ...` line naming the path and the fix; undefined
+ * when it can: a new file in an existing folder, an empty file, or a file that starts as SQLite's do.
+ */
+export function judgeStagingPath(path: string, facts: StagingPathFacts): string | undefined {
+  const folder = dirname(path);
+  if (facts.target === "directory") return `--db: ${path} is a folder, not a file; point --db/ETL_DB at a file in it, e.g. ${path.replace(/\/+$/, "")}/etl.sqlite`;
+  if (facts.target === "other") return `--db: ${path} is not a regular file; ${POINT_ELSEWHERE}`;
+  if (facts.target === "missing" && facts.folder === "missing") {
+    return `--db: the folder ${folder} (of ${path}) does not exist; create the folder or point --db/ETL_DB at an existing one`;
+  }
+  if (facts.target === "missing" && facts.folder === "not-directory") return `--db: ${folder} (of ${path}) is not a folder; ${POINT_ELSEWHERE}`;
+  if (facts.target === "file" && facts.header.length > 0 && !Buffer.from(facts.header).equals(SQLITE_HEADER)) {
+    return `--db: ${path} is not a SQLite file (it does not start with SQLite's header), so it is not a staging file; ${POINT_ELSEWHERE}`;
+  }
+  return undefined;
+}
+
+function readHeader(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    return header.subarray(0, readSync(fd, header, 0, header.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The path's stat, or undefined when nothing is there (ENOTDIR: a component of the path is a file). */
+function statIfAny(path: string): ReturnType<typeof statSync> {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Throws naming the path and the fix when `path` cannot be the staging file (see judgeStagingPath):
+ * StagingFileError for a file that is not SQLite, ConfigError for a folder or a missing one.
+ */
+function checkStagingPath(path: string): void {
+  const at = statIfAny(path);
+  const folder = at ? undefined : statIfAny(dirname(path));
+  const facts: StagingPathFacts = {
+    target: !at ? "missing" : at.isDirectory() ? "directory" : at.isFile() ? "file" : "other",
+    header: at?.isFile() && at.size > 0 ? readHeader(path) : new Uint8Array(),
+    folder: at || folder?.isDirectory() ? "directory" : folder ? "not-directory" : "missing",
+  };
+  const problem = judgeStagingPath(path, facts);
+  if (problem && facts.target === "file") throw new StagingFileError(path, problem);
+  if (problem) throw new ConfigError([problem]);
 }
 
 /**

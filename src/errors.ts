@@ -138,7 +138,7 @@ export class LockedError extends EtlError {
   }
 }
 
-/** The staging file cannot be used as it is (damaged, or too old to read without migrating it). Names the file and the fix. Exit code 1. */
+/** The staging file cannot be used as it is (damaged, not SQLite, or too old to read without migrating it). Names the file and the fix. Exit code 2 (a --db problem). */
 export class StagingFileError extends EtlError {
   readonly path: string;
 

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { readConfig, type ConfigNeeds } from "../config/read-config";
-import { ConfigError, EtlError, StageFailedError } from "../errors";
+import { ConfigError, EtlError, StageFailedError, StagingFileError } from "../errors";
 import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
@@ -42,9 +42,12 @@ const NEEDS: Record<PipelineCommand, ConfigNeeds> = {
   load: { incidentIo: false, port: true, jq: false },
 };
 
-/** Exit codes of DESIGN.md: 2 for configuration (a bad --db included), 1 for a failed stage (or anything unexpected). */
+/**
+ * Exit codes of DESIGN.md: 2 for configuration, a staging file (--db) that cannot be used included
+ * (the user must act before a rerun can pass); 1 for a failed stage (or anything unexpected).
+ */
 export function exitCodeFor(error: unknown): number {
-  return error instanceof ConfigError ? 2 : 1;
+  return error instanceof ConfigError || error instanceof StagingFileError ? 2 : 1;
 }
 
 function describeError(error: unknown, verbose: boolean): string {
