@@ -52,3 +52,26 @@ describe("etl run against an API whose paging cannot be trusted", () => {
     expect(world.port.entities("incidentioFollowUp")).toHaveLength(world.incidentIo.dataset.count("follow_ups"));
   });
 });
+
+describe("etl run and status with items that cannot be records", () => {
+  it("counts null items and items without an id in the summary and in status, fails the run, and deletes nothing", async () => {
+    const world = await startSyncWorld();
+    expect((await world.cli(["run"])).code).toBe(0);
+    const before = userIdentifiers(world);
+    world.incidentIo.setPageFault(USERS, { type: "extra-items", items: [null, { name: "no id" }, { id: "" }] });
+    world.port.writes.length = 0;
+
+    const run = await world.cli(["run"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("error: extract users: 3 items were not stored (not an object, or no usable id; see etl status)");
+    expect(run.stdout).toMatch(/^users\s+\d+ \(\+3 rejected\)/m);
+    expect(world.port.writes.filter((w) => w.op === "delete")).toEqual([]);
+    expect(userIdentifiers(world)).toEqual(before);
+
+    const status = await world.cli(["status"]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("Latest items not stored as records (their kind withholds deletions)");
+    expect(status.stdout).toMatch(/run 2 \/v2\/users GET \/v2\/users item \d+: the record's id is empty/);
+    expect(status.stdout).toMatch(/run 2 \/v2\/users GET \/v2\/users item \d+: the item is null, not an object/);
+  });
+});
