@@ -8,7 +8,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { Kyselify } from "drizzle-orm/kysely";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { startBackgroundCheckpoints } from "./background-checkpoints";
-import { ConfigError, StagingFileError } from "../src/errors";
+import { ConfigError, DamagedStagingFileError, StagingFileError } from "../src/errors";
 import type {
   extractStatus,
   loadErrors,
@@ -261,8 +261,8 @@ function checkStagingFile(sqlite: BetterSqlite3.Database, path: string): void {
   throw damaged(path, `${problems.length} problems, the first: ${problems[0] ?? "unknown"}`);
 }
 
-function damaged(path: string, finding: string, cause?: unknown): StagingFileError {
-  return new StagingFileError(
+function damaged(path: string, finding: string, cause?: unknown): DamagedStagingFileError {
+  return new DamagedStagingFileError(
     path,
     `staging file ${path} is damaged (SQLite quick_check: ${finding}). Restore it from a backup, or move it aside ` +
       `(mv ${path} ${path}.damaged, with its -wal and -shm files) and run again with --reconcile: the new file is ` +

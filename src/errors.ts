@@ -147,3 +147,13 @@ export class StagingFileError extends EtlError {
     this.path = path;
   }
 }
+
+/** The staging file fails SQLite's quick_check (or is not a database past its header). Names the file and the fix. Exit code 1: the file, not the configuration, is at fault. */
+export class DamagedStagingFileError extends EtlError {
+  readonly path: string;
+
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super("pipeline", message, options);
+    this.path = path;
+  }
+}

@@ -14,6 +14,8 @@ export interface CommandLine {
   readonly allowMassDelete: boolean;
   readonly reconcile: boolean;
   readonly fullRefresh: boolean;
+  readonly adoptPort: boolean;
+  readonly deleteRemovedResources: boolean;
   readonly blueprintsOut: string | undefined;
   readonly mappingOut: string | undefined;
   readonly runs: number;
@@ -35,6 +37,8 @@ const OPTIONS = {
   "allow-mass-delete": { type: "boolean" },
   reconcile: { type: "boolean" },
   "full-refresh": { type: "boolean" },
+  "adopt-port": { type: "boolean" },
+  "delete-removed-resources": { type: "boolean" },
   "blueprints-out": { type: "string" },
   "mapping-out": { type: "string" },
   runs: { type: "string" },
@@ -83,6 +87,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     allowMassDelete: values["allow-mass-delete"] ?? false,
     reconcile: values.reconcile ?? false,
     fullRefresh: values["full-refresh"] ?? false,
+    adoptPort: values["adopt-port"] ?? false,
+    deleteRemovedResources: values["delete-removed-resources"] ?? false,
     blueprintsOut: values["blueprints-out"],
     mappingOut: values["mapping-out"],
     runs,
@@ -113,7 +119,9 @@ Options:
   --json                 print the summary as one JSON document (progress goes to stderr)
   --allow-mass-delete    delete even when a blueprint's deletions exceed entityDeletionThreshold
   --reconcile            rebuild the snapshot of Port from Port itself before planning (repairs hand edits)
-  --full-refresh         extract incidents and follow-ups in full now (only a full extract sees deletions)
+  --full-refresh         extract incidents and follow-ups in full now (only a full extract sees deletions), and reconcile
+  --adopt-port           the staging file synced with another Port: bind it to the Port configured now and reconcile
+  --delete-removed-resources  delete the entities of resources no longer in the mapping (threshold rules apply)
   --ca-file FILE         extra CA certificates (PEM) to trust
   --insecure             skip TLS verification (dangerous)
   --runs N               how many runs status shows (default 10)

@@ -1,5 +1,6 @@
 import type { StatusReport } from "../pipeline/status";
 import { printable } from "./printable";
+import { describeDrift } from "./summary-table";
 
 
 const NUMERIC = /^-?[\d.]+( s)?$|^-$/;
@@ -34,6 +35,15 @@ export function renderStatus(report: StatusReport): string {
   out.push(`jq: ${jq}`);
   if (!report.exists) return `${out.join("\n")}\n`;
   out.push(`Lock: ${report.lockHolder ? `held by ${report.lockHolder}` : "free"}`);
+  const binding = report.portBinding;
+  out.push(
+    printable(
+      binding
+        ? `Port: ${binding.baseUrl} (client id ${binding.clientId}${binding.organizationId ? `, organization ${binding.organizationId}` : ""}), bound ${binding.boundAt}; ` +
+            `last reconciled ${binding.lastReconciledAt ?? "never"}`
+        : "Port: none yet (the first load binds the file to the Port it reaches)",
+    ),
+  );
 
   out.push("", "Recent runs");
   out.push(
@@ -98,6 +108,7 @@ export function renderStatus(report: StatusReport): string {
     for (const change of pending.plan?.changes ?? []) {
       out.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`));
     }
+    for (const line of describeDrift(pending)) out.push(printable(line));
   }
 
   const section = (title: string, lines: readonly string[]) => {

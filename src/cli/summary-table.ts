@@ -1,6 +1,6 @@
 import type { ResourceMapping } from "../model/mapping";
 import { printable } from "./printable";
-import type { RunSummary } from "../model/summary";
+import type { LoadSummary, RunSummary } from "../model/summary";
 
 const COLUMNS = ["kind", "extracted", "entities", "created", "updated", "deleted", "unchanged", "held back", "errors"] as const;
 
@@ -14,6 +14,35 @@ function formatTable(dataRows: readonly (readonly string[])[]): string {
   return rows
     .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd())
     .join("\n");
+}
+
+const REASONS = {
+  requested: "asked for",
+  "full-refresh": "full refresh",
+  schedule: "the last one is older than ETL_RECONCILE_EVERY_HOURS",
+  "never-reconciled": "never reconciled",
+} as const;
+
+/** Lines about the reconcile with Port (drift repaired, or a reconcile due) and about entities of resources no longer in the mapping. */
+export function describeDrift(load: LoadSummary | undefined): string[] {
+  const lines: string[] = [];
+  const reconcile = load?.reconcile;
+  if (reconcile?.ran) {
+    const what = reconcile.drifted === 1 ? "1 entity" : `${reconcile.drifted} entities`;
+    lines.push(
+      `Reconciled with Port (${REASONS[reconcile.reason]}): ${what} deleted or edited in Port by hand ${load?.dryRun ? "would be pushed again" : "pushed again"}` +
+        (reconcile.complete ? "" : "; not every blueprint of the mapping was read, so the next load reconciles again"),
+    );
+  } else if (reconcile) {
+    lines.push(`A reconcile with Port is due (${REASONS[reconcile.reason]}): the next run or load reads Port first and repairs what was deleted or edited there by hand; plan --reconcile shows it now`);
+  }
+  for (const removed of load?.removedResources ?? []) {
+    const what = `${removed.blueprint}: ${removed.entities} ${removed.entities === 1 ? "entity" : "entities"} in Port from a resource no longer in the mapping${removed.kind ? ` (${removed.kind})` : ""}`;
+    if (removed.deleteBlock === "not-requested") lines.push(`${what}; rerun with --delete-removed-resources to delete them`);
+    else if (removed.deleteBlock === "threshold") lines.push(`${what}; not deleted: more than entityDeletionThreshold of the blueprint, add --allow-mass-delete`);
+    else lines.push(`${what}; ${load?.dryRun ? "would delete" : "deleted"} ${removed.deleted}`);
+  }
+  return lines;
 }
 
 /**
@@ -58,6 +87,7 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   } else if (summary.load) {
     lines.push(`Port: ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
   }
+  for (const line of describeDrift(summary.load)) lines.push(printable(line));
   for (const failure of summary.load?.failures ?? []) {
     lines.push(printable(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`));
   }

@@ -276,6 +276,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       fullEveryHours: p.fullEveryHours ?? 24,
       lookbackMinutes: p.lookbackMinutes ?? 10,
     },
+    reconcileEveryHours: p.reconcileEveryHours ?? 24,
     databasePath: resolvePath(sources.cwd, p.db ?? "etl.sqlite"),
     mappingPath,
     blueprintsPath,

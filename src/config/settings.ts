@@ -44,6 +44,7 @@ const bool = z
 const positiveInt = z.coerce.number({ error: "must be a number" }).int("must be a whole number").positive("must be positive");
 const nonNegativeInt = z.coerce.number({ error: "must be a number" }).int("must be a whole number").nonnegative("must not be negative");
 const positiveNumber = z.coerce.number({ error: "must be a number" }).positive("must be positive");
+const nonNegativeNumber = z.coerce.number({ error: "must be a number" }).nonnegative("must not be negative");
 const list = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
@@ -352,6 +353,16 @@ export const SETTINGS = {
     schema: positiveNumber,
     description: "...or this many times the pages (records / page size) of its last complete read, when more",
     defaultText: "10",
+  },
+  // Drift (entities deleted or edited in Port by hand) is invisible to the diff, which compares with
+  // what was pushed. A reconcile reads every entity back (one search request per 1,000): daily by
+  // default, as often as a full extract, which alone sees deletions in Incident.io.
+  reconcileEveryHours: {
+    env: ["ETL_RECONCILE_EVERY_HOURS"],
+    file: "etl.reconcileEveryHours",
+    schema: nonNegativeNumber,
+    description: "Reconcile with Port (repair entities deleted or edited there by hand) before a load when the last reconcile is older; 0 = only with --reconcile or --full-refresh",
+    defaultText: "24",
   },
   jqPath: {
     env: ["JQ_PATH"],

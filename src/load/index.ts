@@ -3,17 +3,21 @@ import { listLatestExtractStatus, listRawExamples } from "../../db/queries/load-
 import { listDeletionPage, listUpsertPage, tallySnapshot, tallyStagedEntities, type StagedTallyRow } from "../../db/queries/load-plan";
 import { readSnapshotEntities } from "../../db/queries/port-snapshot";
 import type { RelationDefinition } from "../../db/queries/snapshot-relations";
+import { countSnapshotRows, readPortBinding, recordPortBinding, recordReconciled, tallyRemovedResources, type MappingCoverage } from "../../db/queries/port-binding";
+import { countDriftedEntities, dropUnchangedEntities, noteUnchangedEntities } from "../../db/queries/reconcile-drift";
 import { StageFailedError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { NetworkSettings, PageBoundSettings, PortSettings } from "../model/config";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
-import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview } from "../model/summary";
+import type { LoadBlueprintSummary, LoadSummary, PlannedChange, PlanPreview, ReconcileReason, ReconcileSummary, RemovedResourceSummary } from "../model/summary";
 import { ensureBlueprints, RAW_EXAMPLES_PER_KIND, registerIntegration, sendRawExamples } from "./initialize";
 import { applyWrites, type BlueprintCounts } from "./loader";
 import { decideExtractBlock, listChangedFields, listFeedingKinds, listScopeBlueprints, planLoad, type BlueprintPlan } from "./plan";
 import { createPortClient, type PortClient } from "./port-client";
-import { reconcileBlueprint } from "./reconcile";
+import { reconcileBlueprint, type ReconcileTally } from "./reconcile";
+import { decideReconcileReason } from "./reconcile-schedule";
+import { deleteRemovedResources, planRemovedResources } from "./removed-resources";
 import { orderBlueprintLevels } from "./relation-order";
 
 /** Bulk requests in flight at once: enough to hide Port's latency, few enough to stay far from its rate limit. */
@@ -44,6 +48,12 @@ export interface LoadInput {
   readonly allowMassDelete: boolean;
   /** Rebuild the snapshot from Port before diffing, so edits made in Port by hand are repaired. */
   readonly reconcile: boolean;
+  /** ETL_RECONCILE_EVERY_HOURS: reconcile first when the last complete reconcile is older (absent or 0: only when asked). */
+  readonly reconcileEveryHours?: number | undefined;
+  /** --full-refresh: reconcile first too, so that Port ends exact. */
+  readonly fullRefresh?: boolean | undefined;
+  /** --delete-removed-resources: delete the entities of resources no longer in the mapping (under the same threshold rules). */
+  readonly deleteRemovedResources?: boolean | undefined;
   /** `etl plan`: diff and describe, write nothing to Port. */
   readonly dryRun: boolean;
 }
@@ -69,6 +79,18 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   progress.report({ type: "stage-start", stage: "load", kinds: scope });
   const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent, signal: deps.signal, onWait: warn }) : undefined;
   try {
+    const binding = await readPortBinding(db);
+    const snapshotRows = await countSnapshotRows(db);
+    const reconcileReason = decideReconcileReason({
+      requested: input.reconcile,
+      fullRefresh: input.fullRefresh ?? false,
+      everyHours: input.reconcileEveryHours ?? 0,
+      binding,
+      snapshotRows,
+      now: Date.now(),
+    });
+    // The first load that reaches Port binds the file to it (runPipeline refuses another Port before any stage).
+    if (client) await bindToPort(db, client, input.port, snapshotRows);
     let integrationReady = true;
     if (client && !input.dryRun && input.initializePortResources) {
       await ensureBlueprints(client, db, input.blueprints, input.runId);
@@ -78,11 +100,27 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
         warn(registered.warning);
       }
     }
-    if (client && input.reconcile) {
-      await reconcileScope(deps, client, input.runId, scope, input.port.pageBound);
+    let reconcile: ReconcileSummary | undefined;
+    let drift = new Map<string, number>();
+    if (reconcileReason && client) {
+      ({ reconcile, drift } = await reconcileWithPort(deps, client, input, scope, stagedTallies, reconcileReason, binding?.lastReconciledAt ?? null));
       // Reconcile rewrote the snapshot the creates and updates were counted against.
       stagedTallies = await tallyStagedEntities(db);
+    } else if (reconcileReason) {
+      reconcile = { reason: reconcileReason, ran: false, complete: false, drifted: 0, lastReconciledAt: binding?.lastReconciledAt ?? null };
     }
+    const coverage: MappingCoverage = { kinds: input.mapping.resources.map((resource) => resource.kind), blueprints: listScopeBlueprints(input.mapping.resources, stagedTallies) };
+    const removedResources = planRemovedResources(await tallyRemovedResources(db, coverage), {
+      deleteRequested: input.deleteRemovedResources ?? false,
+      threshold: input.mapping.entityDeletionThreshold,
+      allowMassDelete: input.allowMassDelete,
+    });
+    const extras = (summary: LoadSummary, removed: readonly RemovedResourceSummary[]): LoadSummary => ({
+      ...summary,
+      blueprints: summary.blueprints.map((blueprint) => (drift.has(blueprint.blueprint) ? { ...blueprint, drifted: drift.get(blueprint.blueprint) ?? 0 } : blueprint)),
+      ...(reconcile ? { reconcile } : {}),
+      ...(removed.length > 0 ? { removedResources: removed } : {}),
+    });
 
     const plans = await planScope(db, input, stagedTallies, scope);
     const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
@@ -95,7 +133,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
     // Summaries list blueprints in the order their upserts go.
     const ordered = levels.flat();
     if (input.dryRun || !client) {
-      const summary = summarize(input, ordered, undefined, started, client);
+      const summary = extras(summarize(input, ordered, undefined, started, client), removedResources);
       progress.report({ type: "stage-end", stage: "load", ok: true });
       return { ...summary, plan: await previewChanges(db, levels, selectedKinds) };
     }
@@ -123,23 +161,31 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
       },
       levels,
     );
-    const summary: LoadSummary = {
-      ...summarize(input, ordered, applied.counts, started, client),
-      failures: applied.failures,
-      ...(applied.interrupted ? { interrupted: true } : {}),
-    };
+    const removal =
+      applied.fatal || deps.signal?.aborted
+        ? { deleted: new Map<string, number>() }
+        : await deleteRemovedResources({ db, client, runId: input.runId, signal: deps.signal }, coverage, removedResources, input.mapping.deleteDependentEntities);
+    const fatal = applied.fatal ?? removal.fatal;
+    const summary: LoadSummary = extras(
+      {
+        ...summarize(input, ordered, applied.counts, started, client),
+        failures: applied.failures,
+        ...(applied.interrupted ? { interrupted: true } : {}),
+      },
+      settleRemovedResources(removedResources, removal.deleted),
+    );
     if (applied.recreated > 0) {
       warn(`Port deleted ${applied.recreated} staged entities along with entities deleted from the source (deleteDependentEntities); they were sent again`);
     }
-    let ok = applied.fatal === undefined;
+    let ok = fatal === undefined;
     for (const blueprint of summary.blueprints) {
       const failed = blueprint.failed > 0 || blueprint.deleteBlock === "threshold";
       if (failed) ok = false;
       reportBlueprint(deps, planBy.get(blueprint.blueprint), applied.counts.get(blueprint.blueprint), failed ? "failed" : "done");
     }
     progress.report({ type: "stage-end", stage: "load", ok });
-    if (applied.fatal) {
-      throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${applied.fatal.message}`, summary, { cause: applied.fatal });
+    if (fatal) {
+      throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${fatal.message}`, summary, { cause: fatal });
     }
     return summary;
   } finally {
@@ -147,10 +193,12 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
   }
 }
 
-async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[], pageBound: PageBoundSettings): Promise<void> {
+async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[], pageBound: PageBoundSettings): Promise<ReconcileTally[]> {
+  const tallies: ReconcileTally[] = [];
   for (const blueprint of scope) {
-    if (deps.signal?.aborted) return;
+    if (deps.signal?.aborted) return tallies;
     const tally = await reconcileBlueprint({ db: deps.db, client, signal: deps.signal, pageBound }, blueprint, { runId, at: new Date().toISOString() });
+    tallies.push(tally);
     deps.progress.report({
       type: "kind",
       stage: "load",
@@ -160,6 +208,58 @@ async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number,
       message: `reconciled with Port: ${tally.written} differed or were unknown, ${tally.forgotten} gone from Port, ${tally.ignored} not ours (left alone)`,
     });
   }
+  return tallies;
+}
+
+/**
+ * Binds the staging file to the Port of `port` when it has no binding yet (with the organization
+ * id its access token names), or fills in that id. A file that has pushed nothing yet starts its
+ * reconcile clock now: Port holds nothing it knows of that could have drifted.
+ */
+async function bindToPort(db: StagingDb, client: PortClient, port: PortSettings, snapshotRows: number): Promise<void> {
+  const organizationId = await client.organizationId();
+  const at = new Date().toISOString();
+  await recordPortBinding(db, { baseUrl: port.baseUrl, clientId: port.clientId ?? "", organizationId, at, lastReconciledAt: snapshotRows === 0 ? at : null });
+}
+
+/**
+ * Rebuilds the snapshot of `scope` from Port and counts, per blueprint, the drift it found: entities
+ * the diff held unchanged that Port lost or holds otherwise (the load pushes them again). When every
+ * blueprint of the whole mapping was read in full, records the reconcile's start as last_reconciled_at.
+ */
+async function reconcileWithPort(
+  deps: LoadDeps,
+  client: PortClient,
+  input: LoadInput,
+  scope: readonly string[],
+  stagedTallies: readonly StagedTallyRow[],
+  reason: ReconcileReason,
+  lastReconciledAt: string | null,
+): Promise<{ reconcile: ReconcileSummary; drift: Map<string, number> }> {
+  const startedAt = new Date().toISOString();
+  await noteUnchangedEntities(deps.db, scope, input.resources.map((resource) => resource.kind));
+  try {
+    const tallies = await reconcileScope(deps, client, input.runId, scope, input.port.pageBound);
+    const drift = await countDriftedEntities(deps.db);
+    const readInFull = new Set(tallies.filter((tally) => tally.complete).map((tally) => tally.blueprint));
+    const complete = !deps.signal?.aborted && listScopeBlueprints(input.mapping.resources, stagedTallies).every((blueprint) => readInFull.has(blueprint));
+    if (complete) await recordReconciled(deps.db, startedAt);
+    const drifted = [...drift.values()].reduce((sum, count) => sum + count, 0);
+    return { reconcile: { reason, ran: true, complete, drifted, lastReconciledAt }, drift };
+  } finally {
+    await dropUnchangedEntities(deps.db);
+  }
+}
+
+/** The removed-resource plans with what Port confirmed deleted, per blueprint, shared out over its kinds in plan order. */
+function settleRemovedResources(plans: readonly RemovedResourceSummary[], deleted: ReadonlyMap<string, number>): RemovedResourceSummary[] {
+  const left = new Map(deleted);
+  return plans.map((plan) => {
+    if (plan.deleteBlock) return plan;
+    const share = Math.min(plan.entities, left.get(plan.blueprint) ?? 0);
+    left.set(plan.blueprint, (left.get(plan.blueprint) ?? 0) - share);
+    return { ...plan, deleted: share };
+  });
 }
 
 async function planScope(db: StagingDb, input: LoadInput, stagedTallies: readonly StagedTallyRow[], scope: readonly string[]): Promise<BlueprintPlan[]> {

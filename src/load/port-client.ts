@@ -5,6 +5,7 @@ import { parseRateLimitReset } from "../http/retry-after";
 import type { NetworkSettings, PortSettings } from "../model/config";
 import { Secret } from "../model/secret";
 import { decideRateLimitPause, isTokenStale, readCount, reserveStart } from "./port-pacing";
+import { readOrganizationId } from "./token-claims";
 
 /** Port's answer: its status and parsed JSON body (undefined when the body is empty or not JSON). */
 export interface PortReply {
@@ -41,6 +42,8 @@ export interface PortClient {
   upsertEntities(blueprint: string, entities: readonly unknown[], flags: UpsertFlags): Promise<PortReply>;
   deleteEntities(blueprint: string, identifiers: readonly string[], deleteDependents: boolean): Promise<PortReply>;
   searchEntities(blueprint: string, from: string | undefined, limit: number): Promise<PortReply>;
+  /** The organization id Port's access token names (fetching one if none is held), or undefined when it names none. */
+  organizationId(): Promise<string | undefined>;
   close(): void;
 }
 
@@ -48,6 +51,7 @@ interface AccessToken {
   /** Registered as a secret the moment it arrives, so no text that quotes it can print it. */
   readonly token: Secret;
   readonly tokenType: string;
+  readonly organizationId: string | undefined;
   readonly expiresAt: number;
   readonly lifetimeMs: number;
 }
@@ -88,6 +92,7 @@ export function readToken(body: unknown, now: number): AccessToken | undefined {
   return {
     token: new Secret(accessToken),
     tokenType: typeof tokenType === "string" && tokenType.trim() !== "" ? tokenType.trim() : "Bearer",
+    organizationId: readOrganizationId(accessToken),
     expiresAt: now + lifetimeMs,
     lifetimeMs,
   };
@@ -267,6 +272,7 @@ export function createPortClient(options: PortClientOptions): PortClient {
         body: { limit, ...(from === undefined ? {} : { from }) },
         purpose: "other",
       }),
+    organizationId: async () => (await currentToken()).organizationId,
     close: () => http.close(),
   };
 }

@@ -87,6 +87,8 @@ export interface Config {
   readonly eventListener: EventListenerType;
   readonly scheduledResyncIntervalMinutes: number;
   readonly incremental: IncrementalSettings;
+  /** Hours after which a load reconciles with Port first (ETL_RECONCILE_EVERY_HOURS); 0 = only when asked. */
+  readonly reconcileEveryHours: number;
   readonly databasePath: string;
   readonly mappingPath: string;
   readonly blueprintsPath: string;

@@ -83,6 +83,39 @@ export interface LoadBlueprintSummary {
    * record was read but could not be mapped, or transform held their new version back.
    */
   readonly kept?: number;
+  /** Entities a reconcile found deleted or changed in Port by hand (the load pushed them again). */
+  readonly drifted?: number;
+}
+
+/**
+ * Why a load reconciled with Port first: asked for (`--reconcile`, `--adopt-port`), a full refresh,
+ * or on the schedule (ETL_RECONCILE_EVERY_HOURS): the last one is too old, or there never was one.
+ */
+export type ReconcileReason = "requested" | "full-refresh" | "schedule" | "never-reconciled";
+
+/** The reconcile of a load, or in a dry run the one that is due. */
+export interface ReconcileSummary {
+  readonly reason: ReconcileReason;
+  /** False when it was only due (a dry run sends no request to Port unless asked to reconcile). */
+  readonly ran: boolean;
+  /** Every blueprint of the mapping was read in full (and last_reconciled_at recorded). */
+  readonly complete: boolean;
+  /** Entities deleted or edited in Port by hand, which the load pushes again (counted per blueprint in `drifted`). */
+  readonly drifted: number;
+  /** The last complete reconcile before this load; null when there was none. */
+  readonly lastReconciledAt: string | null;
+}
+
+/** Entities in Port from a resource no longer in the mapping: outside every load's diff until deleted. */
+export interface RemovedResourceSummary {
+  readonly blueprint: string;
+  /** The kind they were staged or pushed from, when known. */
+  readonly kind: string | null;
+  readonly entities: number;
+  /** Deleted by this load (`--delete-removed-resources`); in a dry run, what would be. */
+  readonly deleted: number;
+  /** Why they were not deleted: not asked to, or over entityDeletionThreshold without --allow-mass-delete. */
+  readonly deleteBlock?: "not-requested" | "threshold";
 }
 
 /** One entity Port refused in a load, with Port's own words. */
@@ -126,6 +159,10 @@ export interface LoadSummary {
   readonly plan?: PlanPreview;
   /** True when a signal stopped the load after the batches in flight; what Port confirmed is recorded. */
   readonly interrupted?: boolean;
+  /** The reconcile with Port this load ran first, or that is due. */
+  readonly reconcile?: ReconcileSummary;
+  /** Entities in Port from resources no longer in the mapping. */
+  readonly removedResources?: readonly RemovedResourceSummary[];
 }
 
 export interface RunSummary {

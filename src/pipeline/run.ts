@@ -125,6 +125,7 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
       await closeAbandonedRuns(db, runId, new Date().toISOString());
       const summaries: { extract?: ExtractSummary; transform?: TransformSummary; load?: LoadSummary } = {};
       let crash: unknown;
+      let crashed: (typeof stages)[number] | undefined;
       let skipped = false;
       for (const stage of stages) {
         if (signal?.aborted) break;
@@ -185,6 +186,7 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
           });
         } catch (error) {
           crash = error;
+          crashed = stage;
           // A stage that gives up part-way still says what it did before (e.g. load: the batches Port confirmed).
           if (error instanceof StageFailedError) Object.assign(summaries, { [stage]: error.summary });
           await finishStage(db, runId, stage, {
@@ -213,7 +215,11 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
       await finishRun(db, runId, { status: summary.status, finishedAt: new Date().toISOString(), summary, error: verdict.errors.join("\n") || undefined });
       if (crash instanceof ConfigError) throw crash;
       if (summary.status === "failed") {
-        throw new StageFailedError("pipeline", verdict.errors[0] ?? "a stage failed", summary, crash === undefined ? undefined : { cause: crash });
+        // The crash explains the first error only when no earlier stage failed first: a kind that failed to
+        // extract is not caused by Port being unreachable during the load.
+        const earlier = crashed === undefined ? {} : Object.fromEntries(stages.slice(0, stages.indexOf(crashed)).map((name) => [name, summaries[name]]));
+        const isCrashFirst = crash !== undefined && judgeRun(earlier, false).errors.length === 0;
+        throw new StageFailedError("pipeline", verdict.errors[0] ?? "a stage failed", summary, isCrashFirst ? { cause: crash } : undefined);
       }
       return summary;
     } finally {

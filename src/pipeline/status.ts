@@ -5,6 +5,7 @@ import { countStagedEntities } from "../../db/queries/staged-entities";
 import { countMappingErrors } from "../../db/queries/mapping-errors";
 import { countRelationIssues } from "../../db/queries/relation-issues";
 import { listLatestRejectedItems } from "../../db/queries/rejected-items";
+import { readPortBinding, type PortBinding } from "../../db/queries/port-binding";
 import {
   listHeldBack,
   listKindOverview,
@@ -39,9 +40,11 @@ export interface StatusReport {
   readonly fileBytes: number;
   readonly jqVersion: string | undefined;
   readonly lockHolder: string | undefined;
+  /** The Port the file syncs with (undefined until a load reaches one), and when it was last reconciled. */
+  readonly portBinding: PortBinding | undefined;
   readonly runs: Awaited<ReturnType<typeof listRecentRuns>>;
   readonly kinds: readonly KindStatus[];
-  /** What `etl load` would do now (a dry run of the load stage: no Port request). */
+  /** What `etl load` would do now (a dry run of the load stage: no Port request), with a reconcile due and removed resources. */
   readonly pending: LoadSummary | undefined;
   readonly mappingErrors: Awaited<ReturnType<typeof listLatestMappingErrors>>;
   readonly relationIssues: Awaited<ReturnType<typeof listLatestRelationIssues>>;
@@ -52,16 +55,18 @@ export interface StatusReport {
 }
 
 /**
- * Reads what `etl status` shows from the staging file, without changing it or calling any API:
- * recent runs, counts per kind, the changes a load would make now, and the latest problems.
+ * Reads what `etl status` shows from the staging file, opened read-only (never migrated, never
+ * chmod'ed), without calling any API: recent runs, counts per kind, the Port it syncs with, the
+ * changes a load would make now, and the latest problems. Throws DamagedStagingFileError for a damaged
+ * file, StagingFileError for one that needs a migration.
  */
 export async function readStatus(config: Config, runLimit: number): Promise<StatusReport> {
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
   const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [] };
   if (!existsSync(config.databasePath)) {
-    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, ...empty };
+    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, ...empty };
   }
-  const opened = openDatabase(config.databasePath);
+  const opened = openDatabase(config.databasePath, { readonly: true });
   try {
     const { db } = opened;
     const resources = config.mapping.resources;
@@ -104,6 +109,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
         sendRawDataExamples: false,
         allowMassDelete: false,
         reconcile: false,
+        reconcileEveryHours: config.reconcileEveryHours,
         dryRun: true,
       },
     );
@@ -113,6 +119,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       fileBytes: statSync(config.databasePath).size,
       jqVersion,
       lockHolder: lock ? `pid ${lock.pid} since ${lock.acquired_at}` : undefined,
+      portBinding: await readPortBinding(db),
       runs: await listRecentRuns(db, runLimit),
       kinds: kindStatus,
       pending,

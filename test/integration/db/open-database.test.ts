@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../db/database";
-import { StagingFileError } from "../../../src/errors";
+import { DamagedStagingFileError, StagingFileError } from "../../../src/errors";
 import { makeTempDir } from "../../helpers/temp-dir";
 
 const PAGE = 16384;
@@ -53,18 +53,20 @@ describe("openDatabase", () => {
 
     const error = openingError(path);
 
-    expect(error).toBeInstanceOf(StagingFileError);
-    expect((error as StagingFileError).path).toBe(path);
+    expect(error).toBeInstanceOf(DamagedStagingFileError);
+    expect((error as DamagedStagingFileError).path).toBe(path);
     expect((error as Error).message).toContain(`staging file ${path} is damaged`);
     expect((error as Error).message).toContain("Restore it from a backup");
     expect((error as Error).message).toContain(`mv ${path} ${path}.damaged`);
   });
 
-  it("refuses a file that is not a database at all", () => {
+  it("refuses a file that starts as SQLite's do but holds no database", () => {
     const path = join(makeTempDir("etl-open-"), "etl.sqlite");
-    writeFileSync(path, Buffer.alloc(4 * PAGE, 0x5a), { mode: 0o600 });
+    const bytes = Buffer.alloc(4 * PAGE, 0x5a);
+    bytes.write("SQLite format 3\0", 0, "latin1");
+    writeFileSync(path, bytes, { mode: 0o600 });
 
-    expect(openingError(path)).toBeInstanceOf(StagingFileError);
+    expect(openingError(path)).toBeInstanceOf(DamagedStagingFileError);
   });
 
   it("opens a sound existing file and makes it owner-only", async () => {
