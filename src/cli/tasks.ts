@@ -33,6 +33,8 @@ interface StageState {
   readonly ended: Deferred;
   readonly kinds: Map<string, KindState>;
   task?: AnyTask;
+  /** Set by finish() for a stage the run never reached (interrupted, or skipped after a failure). */
+  notRun?: boolean;
 }
 
 function kindTitle(kind: string, event: Extract<ProgressEvent, { type: "kind" }>): string {
@@ -56,6 +58,10 @@ export function createListrProgress(stages: readonly Stage[]): { progress: Progr
         const state = states.get(stage) as StageState;
         state.task = task;
         await state.started.promise;
+        if (state.notRun) {
+          task.skip(`${stage}: not run`);
+          return undefined;
+        }
         const kinds = state.started.kinds ?? [];
         if (kinds.length === 0) {
           await state.ended.promise;
@@ -118,6 +124,7 @@ export function createListrProgress(stages: readonly Stage[]): { progress: Progr
     progress,
     finish: async () => {
       for (const state of states.values()) {
+        if (state.started.kinds === undefined) state.notRun = true;
         state.started.resolve();
         for (const kind of state.kinds.values()) kind.done.resolve();
         state.ended.resolve();
