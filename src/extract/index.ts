@@ -90,7 +90,7 @@ interface KindRun {
   failedParent: string | undefined;
   /** The most pages one of the kind's streams may read (decidePageBound); set when the kind starts. */
   maxPages: number;
-  /** Set when the kind's endpoint was replaced by its fallback, saying so. */
+  /** Set when the kind's endpoint was replaced by its fallback, saying so (in the kind's summary). */
   warning: string | undefined;
   report(state: "running" | "done" | "failed", message?: string): void;
 }
@@ -228,11 +228,9 @@ async function readKind(
     await read(endpoint.path, resource.selector.pagination, { ...resource.selector.queryParams, ...filterParams });
   } catch (error) {
     if (!isMissingFollowUpsV3(error)) throw error;
-    // /v2 lists every follow-up at once and takes no update-time filter: what it reads is whole.
-    if (run.warning === undefined) {
-      run.warning = `${FOLLOW_UPS_V3} answered 404, so follow-ups were read from the deprecated ${FOLLOW_UPS_V2} (removed on 31 December 2026)`;
-      ctx.deps.progress.report({ type: "warning", stage: "extract", message: `${resource.name}: ${run.warning}` });
-    }
+    // /v2 lists every follow-up at once and takes no update-time filter: what it reads is whole. The
+    // run summary says so, once: a progress line as well would say it twice in a plain log.
+    run.warning = `${FOLLOW_UPS_V3} answered 404, so follow-ups were read from the deprecated ${FOLLOW_UPS_V2} (removed on 31 December 2026)`;
     await read(FOLLOW_UPS_V2, { ...resource.selector.pagination, type: "none" }, resource.selector.queryParams);
   }
 }
