@@ -72,7 +72,7 @@ export function renderStatus(report: StatusReport): string {
   out.push("", "Kinds");
   out.push(
     table(
-      ["kind", "raw records", "last extract", "mode", "rejected", "staged", "held back", "mapping errors", "dangling", "extract error"],
+      ["kind", "raw records", "last extract", "mode", "rejected", "staged", "held back", "mapping errors", "unmapped", "dangling", "extract error"],
       report.kinds.map((k) => [
         k.name,
         String(k.rawRecords),
@@ -81,6 +81,7 @@ export function renderStatus(report: StatusReport): string {
         String(k.staged),
         String(k.heldBack),
         String(k.mappingErrors),
+        String(k.unmapped),
         String(k.danglingRelations),
         firstLine(k.lastExtract?.error).slice(0, 100),
       ]),
@@ -94,13 +95,14 @@ export function renderStatus(report: StatusReport): string {
     out.push("", `Pending changes (what pnpm etl load would send now): ${total}`);
     out.push(
       table(
-        ["blueprint", "create", "update", "delete", "unchanged", "withheld deletes"],
+        ["blueprint", "create", "update", "delete", "unchanged", "kept", "withheld deletes"],
         pending.blueprints.map((b) => [
           b.blueprint,
           String(b.created),
           String(b.updated),
           String(b.deleted),
           String(b.unchanged),
+          String(b.kept ?? 0),
           b.deletesWithheld > 0 ? `${b.deletesWithheld} (${b.deleteBlock ?? ""})` : "",
         ]),
       ),
@@ -122,6 +124,10 @@ export function renderStatus(report: StatusReport): string {
   section(
     "Latest dangling relations",
     report.relationIssues.map((r) => `${r.blueprint}/${r.identifier} ${r.relation} → ${r.target_blueprint}/${r.target_identifier} (not staged, not in Port)`),
+  );
+  section(
+    "Records that could not be mapped (their entities in Port are kept as last pushed)",
+    report.unmappedRecords.map((u) => `run ${u.runId} ${u.kind} record ${u.recordId}: ${firstLine(u.reason)}`),
   );
   section("Held back (Port would reject them)", report.heldBack.map((h) => `${h.blueprint}/${h.identifier}: ${h.held_back_reason ?? ""}`));
   section(

@@ -72,7 +72,8 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
       n(loaded?.created),
       n(loaded?.updated),
       loaded ? `${loaded.deleted}${loaded.deletesWithheld > 0 ? ` (+${loaded.deletesWithheld} withheld)` : ""}` : "-",
-      n(loaded?.unchanged),
+      // Kept: Port's entity left as last pushed, its record not mapped or its new version held back.
+      loaded ? `${loaded.unchanged}${(loaded.kept ?? 0) > 0 ? ` (+${loaded.kept ?? 0} kept)` : ""}` : "-",
       n(transformed?.heldBack),
       String(errors),
     ];

@@ -4,6 +4,7 @@ import { listRecentRuns } from "../../db/queries/runs";
 import { countStagedEntities } from "../../db/queries/staged-entities";
 import { countMappingErrors } from "../../db/queries/mapping-errors";
 import { countRelationIssues } from "../../db/queries/relation-issues";
+import { countUnmappedRecords, listUnmappedRecords, type UnmappedRecordListing } from "../../db/queries/unmapped-records";
 import { listLatestRejectedItems } from "../../db/queries/rejected-items";
 import { readPortBinding, type PortBinding } from "../../db/queries/port-binding";
 import {
@@ -22,6 +23,8 @@ import type { LoadSummary } from "../model/summary";
 import { userAgentFor } from "./run";
 
 const LATEST = 10;
+/** Unmapped records listed per kind; the kinds table counts them all. */
+const UNMAPPED_PER_KIND = 5;
 
 export interface KindStatus {
   readonly kind: string;
@@ -31,6 +34,8 @@ export interface KindStatus {
   readonly staged: number;
   readonly heldBack: number;
   readonly mappingErrors: number;
+  /** Records read but not mapped: their entities in Port are kept as last pushed. */
+  readonly unmapped: number;
   readonly danglingRelations: number;
 }
 
@@ -50,6 +55,8 @@ export interface StatusReport {
   readonly relationIssues: Awaited<ReturnType<typeof listLatestRelationIssues>>;
   readonly loadErrors: Awaited<ReturnType<typeof listLatestLoadErrors>>;
   readonly heldBack: Awaited<ReturnType<typeof listHeldBack>>;
+  /** The first unmapped records of each kind, with their reasons. */
+  readonly unmappedRecords: readonly UnmappedRecordListing[];
   /** The latest items extracted pages held that could not be stored as records. */
   readonly rejectedItems: Awaited<ReturnType<typeof listLatestRejectedItems>>;
 }
@@ -62,7 +69,7 @@ export interface StatusReport {
  */
 export async function readStatus(config: Config, runLimit: number): Promise<StatusReport> {
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
-  const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [] };
+  const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [], unmappedRecords: [] };
   if (!existsSync(config.databasePath)) {
     return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, ...empty };
   }
@@ -78,6 +85,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       countRelationIssues(db, kinds),
       readLockHolder(db),
     ]);
+    const unmapped = await countUnmappedRecords(db, kinds);
     const kindStatus = resources.map((resource): KindStatus => {
       const extract = overview.latestExtract.get(resource.kind);
       const stagedRows = staged.filter((s) => s.kind === resource.kind);
@@ -91,6 +99,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
         staged: stagedRows.reduce((n, s) => n + s.entities, 0),
         heldBack: stagedRows.reduce((n, s) => n + s.held_back, 0),
         mappingErrors: errors.get(resource.kind) ?? 0,
+        unmapped: unmapped.get(resource.kind) ?? 0,
         danglingRelations: dangling.get(resource.kind) ?? 0,
       };
     });
@@ -128,6 +137,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       loadErrors: await listLatestLoadErrors(db, LATEST),
       heldBack: await listHeldBack(db, LATEST),
       rejectedItems: await listLatestRejectedItems(db, LATEST),
+      unmappedRecords: await listUnmappedRecords(db, kinds, UNMAPPED_PER_KIND),
     };
   } finally {
     await opened.close();
