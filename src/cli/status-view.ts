@@ -78,6 +78,7 @@ export function renderStatus(report: StatusReport): string {
         String(k.rawRecords),
         k.lastExtract ? `${k.lastExtract.status} ${(k.lastExtract.finishedAt ?? "").replace("T", " ").slice(0, 19)}` : "never",
         k.lastExtract?.mode ?? "-",
+        k.lastExtract ? String(k.lastExtract.rejected) : "-",
         String(k.staged),
         String(k.heldBack),
         String(k.mappingErrors),
@@ -89,7 +90,6 @@ export function renderStatus(report: StatusReport): string {
   );
 
   const pending = report.pending;
-        k.lastExtract ? String(k.lastExtract.rejected) : "-",
   if (pending) {
     const total = pending.plan?.totalChanges ?? 0;
     out.push("", `Pending changes (what pnpm etl load would send now): ${total}`);
@@ -126,6 +126,10 @@ export function renderStatus(report: StatusReport): string {
     report.relationIssues.map((r) => `${r.blueprint}/${r.identifier} ${r.relation} → ${r.target_blueprint}/${r.target_identifier} (not staged, not in Port)`),
   );
   section(
+    "Latest items not stored as records (their kind withholds deletions)",
+    report.rejectedItems.map((r) => `run ${r.run_id} ${r.kind} GET ${r.endpoint}${r.cursor ? ` (cursor ${r.cursor})` : ""} item ${r.position}: ${r.reason}`),
+  );
+  section(
     "Records that could not be mapped (their entities in Port are kept as last pushed)",
     report.unmappedRecords.map((u) => `run ${u.runId} ${u.kind} record ${u.recordId}: ${firstLine(u.reason)}`),
   );
@@ -136,7 +140,3 @@ export function renderStatus(report: StatusReport): string {
   );
   return `${out.join("\n")}\n`;
 }
-  section(
-    "Latest items not stored as records (their kind withholds deletions)",
-    report.rejectedItems.map((r) => `run ${r.run_id} ${r.kind} GET ${r.endpoint}${r.cursor ? ` (cursor ${r.cursor})` : ""} item ${r.position}: ${r.reason}`),
-  );

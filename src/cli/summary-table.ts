@@ -92,8 +92,8 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   for (const failure of summary.load?.failures ?? []) {
     lines.push(printable(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`));
   }
+  for (const kind of summary.extract?.kinds ?? []) if (kind.warning) lines.push(printable(`warning: extract ${kind.name}: ${kind.warning}`));
   for (const error of summary.errors) lines.push(printable(`error: ${error}`));
   lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);
   return `${lines.join("\n")}\n`;
 }
-  for (const kind of summary.extract?.kinds ?? []) if (kind.warning) lines.push(printable(`warning: extract ${kind.name}: ${kind.warning}`));
