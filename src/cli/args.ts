@@ -129,4 +129,5 @@ Options:
 Settings come from Ocean's environment variables (OCEAN__INTEGRATION__CONFIG__BASE_URL, OCEAN__PORT__CLIENT_ID, ...);
 secrets only from the environment or files, never from flags. See the README for every setting.
 
-Exit codes: 0 success (or interrupted by a signal), 1 a stage failed, 2 bad configuration.`;
+Exit codes: 0 success (or interrupted by a signal), 1 a stage failed, 2 bad configuration (refused credentials,
+an unreachable host or an unusable --db included), 130/143 a second SIGINT/SIGTERM (stops at once).`;
