@@ -33,6 +33,8 @@ const FOLLOW_UPS_V2 = "/v2/follow_ups";
 const SPEC_HAS_FOLLOW_UPS_V3 = FOLLOW_UPS_V3 in SPEC_PATHS;
 // Fixed, so that a failure can be replayed: Prism then answers an operation with the same body every time.
 const DYNAMIC_SEED = "incidentio-port-etl";
+// A good sync against the sandbox, then a run against Prism that is killed after a minute.
+const RUN_TEST_TIMEOUT_MS = 150_000;
 
 interface ShippedResource {
   readonly kind: string;
@@ -173,7 +175,7 @@ describe("the product against Prism serving Incident.io's published spec", () =>
       const errors = readRecordedErrors(world.dbPath, runsBefore);
       expect(errors.failedKinds.map((k) => k.kind).sort()).toEqual(expect.arrayContaining([...CURSOR_KINDS].sort()));
       expectErrorsLocated(errors);
-    });
+    }, RUN_TEST_TIMEOUT_MS);
 
     // Last, so that it covers the requests of every static run above.
     it("sends only requests the spec accepts: Prism's log has no request-validation violation", (ctx) => {
@@ -202,7 +204,7 @@ describe("the product against Prism serving Incident.io's published spec", () =>
       expect(recorded, `random data left no recorded error\n${result.stdout}`).toBeGreaterThan(0);
       // A kind that failed fails the run: the exit code never hides a recorded failure.
       if (errors.failedKinds.length > 0) expect(result.code, result.stdout).toBe(1);
-    });
+    }, RUN_TEST_TIMEOUT_MS);
 
     it("sends only requests the spec accepts: Prism's log has no request-validation violation", (ctx) => {
       const prism = prismOrSkip(dynamicPrism, ctx);

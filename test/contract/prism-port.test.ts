@@ -23,6 +23,9 @@ const ROUTES_NOT_IN_SPEC = [
   /^POST \/v1\/integration\/[^/]+\/kinds\/[^/]+\/examples$/,
 ];
 
+// An extract and a transform of the sandbox, then a load against Prism that is killed after a minute.
+const RUN_TEST_TIMEOUT_MS = 150_000;
+
 function prismOrSkip(started: PrismStart | undefined, ctx: TestContext): PrismServer {
   if (!started?.ok) ctx.skip(started ? started.reason : "Prism was not started");
   return started.prism;
@@ -66,14 +69,14 @@ describe("the product's load against Prism serving Port's published spec", () =>
     const output = `${result.stdout}\n${result.stderr}`;
     expect(routes, output).toContain("POST /v1/auth/access_token");
     expect(routes, output).toContain("POST /v1/blueprints");
-  });
+  }, RUN_TEST_TIMEOUT_MS);
 
   it("pushes the entities with requests Port's spec accepts when the blueprints are in place", async (ctx) => {
     const prism = prismOrSkip(started, ctx);
     const { result, routes } = await loadIntoPrism(prism, { OCEAN__INITIALIZE_PORT_RESOURCES: "false" });
     // The load got as far as Port's entity routes, so that their bodies were checked too.
     expect(routes, `${result.stdout}\n${result.stderr}`).toContainEqual(expect.stringMatching(/^POST \/v1\/blueprints\/[^/]+\/entities\/bulk$/));
-  });
+  }, RUN_TEST_TIMEOUT_MS);
 
   // Last, so that it covers the requests of both loads.
   it("sends only requests the spec accepts: Prism's log has no request-validation violation", (ctx) => {
