@@ -1,7 +1,7 @@
 import { parseRateLimitReset, parseRetryAfter } from "./retry-after";
 
 /** The setting that bounds a request's total wait between attempts, named in the errors it causes. */
-export const MAX_RETRY_WAIT_SETTING = "ETL_MAX_RETRY_WAIT_SECONDS";
+const MAX_RETRY_WAIT_SETTING = "ETL_MAX_RETRY_WAIT_SECONDS";
 /** Its default: five minutes of backoff and Retry-After per request. */
 export const DEFAULT_MAX_RETRY_WAIT_MS = 300_000;
 const BASE_BACKOFF_MS = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeNetworkFailure } from "../../../src/http/network-failure";
+import { describeNetworkFailure, describeUnreachable } from "../../../src/http/network-failure";
 
 describe("describeNetworkFailure", () => {
   it.each([
@@ -15,5 +15,21 @@ describe("describeNetworkFailure", () => {
 
   it.each(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "network error"])("leaves %s as it is", (code) => {
     expect(describeNetworkFailure(code)).toBe(code);
+  });
+});
+
+describe("describeUnreachable", () => {
+  it.each([
+    { code: "ENOTFOUND", options: { setting: "OCEAN__INTEGRATION__CONFIG__BASE_URL" }, expected: "ENOTFOUND: the host name of api.incident.invalid does not resolve (DNS has no such name); check OCEAN__INTEGRATION__CONFIG__BASE_URL" },
+    { code: "EAI_AGAIN", options: { setting: "OCEAN__PORT__BASE_URL" }, expected: "EAI_AGAIN: the host name of api.incident.invalid could not be looked up (DNS did not answer: no network?); check OCEAN__PORT__BASE_URL" },
+    { code: "ECONNREFUSED", options: {}, expected: "ECONNREFUSED: nothing accepts connections at api.incident.invalid; check the base URL" },
+    { code: "ENETUNREACH", options: { setting: "OCEAN__PORT__BASE_URL" }, expected: "ENETUNREACH: there is no route to api.incident.invalid (no network?); check OCEAN__PORT__BASE_URL" },
+    {
+      code: "ECONNREFUSED",
+      options: { via: "proxy.corp:3128", setting: "OCEAN__PORT__BASE_URL" },
+      expected: "ECONNREFUSED: nothing accepts connections at the proxy proxy.corp:3128; check HTTPS_PROXY / HTTP_PROXY",
+    },
+  ])("names the host and what to check for $code $options", ({ code, options, expected }) => {
+    expect(describeUnreachable(code, "api.incident.invalid", options)).toBe(expected);
   });
 });
