@@ -166,6 +166,8 @@ export function judgePortFailure(baseUrl: string, error: unknown): CheckFailure 
 /** Resolves when `promise` settles or `signal` aborts (then with undefined: the caller sees the abort itself). */
 async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
   if (!signal) return promise;
+  // Once the abort wins, a later rejection has no reader: it must not end the process as unhandled.
+  promise.catch(() => undefined);
   if (signal.aborted) return undefined;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<undefined>((resolve) => {
@@ -179,7 +181,7 @@ async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
   }
 }
 
-async function checkIncidentIo(input: PreflightInput): Promise<CheckFailure | undefined> {
+async function checkIncidentIo(deps: PreflightDeps, input: PreflightInput): Promise<CheckFailure | undefined> {
   const { incidentIo, network } = input.config;
   const probe = chooseProbeRequest(incidentIo.baseUrl, input.resources);
   if (!probe) return undefined;
@@ -188,6 +190,8 @@ async function checkIncidentIo(input: PreflightInput): Promise<CheckFailure | un
     network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) },
     userAgent: input.userAgent,
     maxAttempts: Math.min(PROBE_ATTEMPTS, incidentIo.maxAttempts),
+    signal: deps.signal,
+    baseUrlSetting: "OCEAN__INTEGRATION__CONFIG__BASE_URL",
   });
   try {
     await fetchPage(http, buildAuthHeaders(incidentIo.auth), { url: probe.url, path: probe.path, cursor: undefined });
@@ -200,12 +204,13 @@ async function checkIncidentIo(input: PreflightInput): Promise<CheckFailure | un
   }
 }
 
-async function checkPort(input: PreflightInput): Promise<CheckFailure | undefined> {
+async function checkPort(deps: PreflightDeps, input: PreflightInput): Promise<CheckFailure | undefined> {
   const { port, network } = input.config;
   const client = createPortClient({
     port: { ...port, maxAttempts: Math.min(PROBE_ATTEMPTS, port.maxAttempts) },
     network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) },
     userAgent: input.userAgent,
+    signal: deps.signal,
   });
   try {
     // Takes an access token first, then reads with it: both the secret and the token's rights are proven.
@@ -241,7 +246,7 @@ export function needsCheck(command: PipelineCommand, reconcile: boolean): { inci
  */
 export async function checkCredentials(deps: PreflightDeps, input: PreflightInput): Promise<void> {
   const needs = needsCheck(input.command, input.reconcile);
-  const checks = [needs.incidentIo ? checkIncidentIo(input) : undefined, needs.port ? checkPort(input) : undefined];
+  const checks = [needs.incidentIo ? checkIncidentIo(deps, input) : undefined, needs.port ? checkPort(deps, input) : undefined];
   const settled = await unlessAborted(Promise.all(checks), deps.signal);
   const failures = (settled ?? []).filter((failure): failure is CheckFailure => failure !== undefined);
   if (failures.length === 0) return;
