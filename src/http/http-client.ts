@@ -119,8 +119,10 @@ function formatSeconds(ms: number): string {
 /**
  * An HTTP client over cross-fetch with keep-alive pools, HTTPS_PROXY/NO_PROXY, extra CAs and the
  * TLS opt-out of `network`. Every attempt takes from `budget`, runs under its own timeout, and
- * failures are retried with backoff up to `maxAttempts`; then `send` throws an HttpError that names
- * the method, path and cursor but never a header value or the query string.
+ * failures are retried with backoff up to `maxAttempts` and `network.maxRetryWaitMs` of waiting in
+ * all; `signal` cuts any wait short. Then `send` throws an HttpError that names the method, path and
+ * cursor (and, for a host that cannot be reached, the host and `baseUrlSetting`) but never a header
+ * value or the query string.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
@@ -214,7 +216,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return result.response;
         }
         const status = result.type === "response" ? result.response.status : undefined;
-        lastFailure = `${status ?? (result.type === "network" ? result.code : "")} from ${route}`;
+        lastFailure = `${result.type === "network" ? result.code : result.response.status} from ${route}`;
         options.onRetry?.({
           attempt,
           maxAttempts: options.maxAttempts,
