@@ -108,9 +108,10 @@ describe("secrets never leave through an output channel", () => {
       channels.push({ name: `${what}: etl ${args.join(" ")} stdout`, text: outcome.stdout }, { name: `${what}: etl ${args.join(" ")} stderr`, text: outcome.stderr });
       return outcome;
     };
-    const wrongToken = await record("wrong token", ["run", "-v"], { OCEAN__INTEGRATION__SECRETS__TOKEN: WRONG_TOKEN }, 1);
-    expect(wrongToken.stdout).toMatch(/401.*the API key was refused/);
-    await record("wrong token", ["extract", "--json", "-v"], { OCEAN__INTEGRATION__SECRETS__TOKEN: WRONG_TOKEN }, 1);
+    // Refused credentials are found by the check before any stage: a configuration problem (exit 2).
+    const wrongToken = await record("wrong token", ["run", "-v"], { OCEAN__INTEGRATION__SECRETS__TOKEN: WRONG_TOKEN }, 2);
+    expect(wrongToken.stderr).toMatch(/401.*the API key was refused/);
+    await record("wrong token", ["extract", "--json", "-v"], { OCEAN__INTEGRATION__SECRETS__TOKEN: WRONG_TOKEN }, 2);
 
     await record("first good run", ["run"], {}, 0);
     // Credentials Port refuses are a configuration problem.
@@ -129,15 +130,16 @@ describe("secrets never leave through an output channel", () => {
       times: 20,
       fault: { type: "status", status: 403, body: { type: "authentication_error", status: 403, errors: [{ code: "forbidden", message: `key ${TOKEN} lacks a scope` }] } },
     });
-    const echoed = await record("echoing server", ["run", "-v"], {}, 1);
-    expect(echoed.stdout).toContain("403: key [redacted] lacks a scope");
+    const echoed = await record("echoing server", ["run", "-v"], {}, 2);
+    expect(echoed.stderr).toContain("403: key [redacted] lacks a scope");
     world.incidentIo.faults.clear();
     world.port.faults.add({
       route: "POST /v1/auth/access_token",
       times: 20,
       fault: { type: "status", status: 400, body: { ok: false, error: "bad_request", message: `clientSecret ${PORT_SECRET} is malformed` } },
     });
-    await record("echoing Port", ["load", "-v"], {}, 1);
+    const echoingPort = await record("echoing Port", ["load", "-v"], {}, 2);
+    expect(echoingPort.stderr).toContain("POST /v1/auth/access_token: 400: Port refused the request (bad_request: clientSecret [redacted] is malformed)");
     world.port.faults.clear();
     world.port.faults.add({
       route: "POST /v1/auth/access_token",

@@ -24,14 +24,15 @@ function expectSynced(world: SyncWorld): void {
 }
 
 describe("TLS verification", () => {
-  it("refuses sandboxes whose certificate is signed by an unknown CA, with an error that says how to trust it, and exits 1", async () => {
+  it("refuses sandboxes whose certificate is signed by an unknown CA, with an error that says how to trust it, and exits 2", async () => {
     const world = await startTlsWorld();
     const outcome = await world.cli(["run", ...KINDS]);
-    expect(outcome.code).toBe(1);
-    expect(outcome.stdout).toMatch(
-      /error: extract users: GET \/v2\/users: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE: the server's TLS certificate is not signed by a CA this machine trusts; add that CA with --ca-file or NODE_EXTRA_CA_CERTS/,
+    // The credential check before any stage finds it: a configuration problem (exit 2).
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(
+      /Incident\.io at https:\/\/127\.0\.0\.1:\d+: GET \/v2\/users: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE: the server's TLS certificate is not signed by a CA this machine trusts; add that CA with --ca-file or NODE_EXTRA_CA_CERTS/,
     );
-    expect(outcome.stdout).toMatch(/error: POST \/v1\/auth\/access_token: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+    expect(outcome.stderr).toMatch(/Port at https:\/\/127\.0\.0\.1:\d+: POST \/v1\/auth\/access_token: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
     // Nothing was read from or written to either side: the TLS handshake failed before any request.
     expect(world.incidentIo.requests).toEqual([]);
     expect(world.port.requests).toEqual([]);
