@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { startPortSandbox, type PortSandbox } from "../../../src/sandbox/port/server";
@@ -95,6 +96,26 @@ describe("the staging file knows its Port", () => {
     const [binding] = queryStagingFile<{ bound_at: string; last_reconciled_at: string | null }>(world.dbPath, "SELECT bound_at, last_reconciled_at FROM port_binding");
     // A file that had pushed nothing starts its reconcile clock when it is bound.
     expect(binding?.last_reconciled_at).toBe(binding?.bound_at);
+  });
+});
+
+describe("a file without a binding (written before bindings existed)", () => {
+  it("is bound on its first run and reconciled first, since what it pushed may have drifted", async () => {
+    const world = await syncedWorld();
+    const sqlite = new BetterSqlite3(world.dbPath);
+    sqlite.exec("DELETE FROM port_binding");
+    sqlite.close();
+    const [edited] = world.port.entities("incidentioTeam");
+    const editedId = (edited as { identifier: string }).identifier;
+    expect(await editByHand(world.port, "POST", "/v1/blueprints/incidentioTeam/entities?upsert=true&merge=true", { identifier: editedId, title: "Edited by hand" })).toBe(201);
+
+    const result = await world.cli(["run", "--json"]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as JsonSummary).load.reconcile).toMatchObject({ reason: "never-reconciled", ran: true, complete: true, drifted: 1 });
+    expect(world.port.entity("incidentioTeam", editedId)?.title).not.toBe("Edited by hand");
+    const rows = queryStagingFile<{ base_url: string; last_reconciled_at: string | null }>(world.dbPath, "SELECT base_url, last_reconciled_at FROM port_binding");
+    expect(rows).toEqual([{ base_url: world.port.baseUrl, last_reconciled_at: expect.any(String) }]);
   });
 });
 
