@@ -201,10 +201,11 @@ interface BatchTask {
 }
 
 /**
- * Replaces one kind's staged entities, mapping errors, unmapped records and relation issues in one transaction: raw
- * records are read in batches inside it (the transaction holds the only connection) and mapped by
- * two jq processes per program, kept running for the whole kind, while earlier batches are written;
- * batches are written in record order, so the first record wins a duplicate.
+ * Replaces one kind's staged entities, mapping errors, unmapped records and relation issues in one
+ * transaction: raw records are read in batches inside it (the transaction holds the only connection),
+ * their lone surrogate escapes read as U+FFFD (replaceLoneSurrogates), and mapped by two jq processes
+ * per program, kept running for the whole kind, while earlier batches are written; batches are
+ * written in record order, so the first record wins a duplicate.
  */
 async function transformKind(
   deps: TransformDeps,
@@ -295,9 +296,9 @@ async function checkRelations(
 /**
  * Maps the raw records of each resource's kind with its jq mapping (Ocean's semantics), validates the
  * entities against the blueprints and replaces, per kind, its rows in staged_entities, mapping_errors,
- * unmapped_records and relation_issues (lone surrogate escapes, which jq refuses, are read as U+FFFD); then records dangling relations of the transformed kinds. Reports progress per
- * kind. When `signal` aborts, the kind in progress keeps its previous rows and the summary covers the
- * kinds that finished. Throws only on unexpected faults (jq timing out, the database).
+ * unmapped_records (records read but not mapped) and relation_issues; then records dangling relations
+ * of the transformed kinds. Reports progress per kind. When `signal` aborts, the kind in progress keeps
+ * its previous rows and the summary covers the kinds that finished. Throws only on unexpected faults (jq timing out, the database).
  */
 export async function transform(deps: TransformDeps, input: TransformInput): Promise<TransformSummary> {
   const started = Date.now();
