@@ -122,6 +122,19 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
       ...(removed.length > 0 ? { removedResources: removed } : {}),
     });
 
+    // Before the plan: what Port deletes along with them (deleteDependentEntities) leaves the snapshot, so this run's plan sends it again.
+    const removal =
+      client && !input.dryRun && !deps.signal?.aborted
+        ? await deleteRemovedResources({ db, client, runId: input.runId, signal: deps.signal }, coverage, removedResources, {
+            deleteDependents: input.mapping.deleteDependentEntities,
+            relations: listRelationDefinitions(input.blueprints),
+          })
+        : { deleted: new Map<string, number>(), forgotten: 0 };
+    if (removal.forgotten > 0) {
+      stagedTallies = await tallyStagedEntities(db);
+      warn(`Port deleted ${removal.forgotten} entities along with those of resources no longer in the mapping (deleteDependentEntities); the staged ones are sent again`);
+    }
+
     const plans = await planScope(db, input, stagedTallies, scope);
     const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
     const relations = listRelationDefinitions(input.blueprints);
@@ -144,28 +157,26 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
     }
 
     for (const plan of ordered) reportBlueprint(deps, plan, undefined, "running");
-    const applied = await applyWrites(
-      {
-        db,
-        client,
-        runId: input.runId,
-        signal: deps.signal,
-        onBatch: (blueprint, counts) => reportBlueprint(deps, planBy.get(blueprint), counts, "running"),
-      },
-      {
-        flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
-        deleteDependents: input.mapping.deleteDependentEntities,
-        concurrency: CONCURRENCY,
-        relations,
-        kinds: selectedKinds,
-      },
-      levels,
-    );
-    const removal =
-      applied.fatal || deps.signal?.aborted
-        ? { deleted: new Map<string, number>() }
-        : await deleteRemovedResources({ db, client, runId: input.runId, signal: deps.signal }, coverage, removedResources, input.mapping.deleteDependentEntities);
-    const fatal = applied.fatal ?? removal.fatal;
+    const applied = removal.fatal
+      ? { counts: new Map<string, BlueprintCounts>(), failures: [], interrupted: false, recreated: 0 }
+      : await applyWrites(
+          {
+            db,
+            client,
+            runId: input.runId,
+            signal: deps.signal,
+            onBatch: (blueprint, counts) => reportBlueprint(deps, planBy.get(blueprint), counts, "running"),
+          },
+          {
+            flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
+            deleteDependents: input.mapping.deleteDependentEntities,
+            concurrency: CONCURRENCY,
+            relations,
+            kinds: selectedKinds,
+          },
+          levels,
+        );
+    const fatal = removal.fatal ?? applied.fatal;
     const summary: LoadSummary = extras(
       {
         ...summarize(input, ordered, applied.counts, started, client),

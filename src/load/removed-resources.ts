@@ -2,6 +2,7 @@ import type { StagingDb } from "../../db/database";
 import { recordLoadErrors } from "../../db/queries/load-errors";
 import { listRemovedResourcePage, type MappingCoverage, type RemovedResourceTally } from "../../db/queries/port-binding";
 import { removeSnapshotRows } from "../../db/queries/port-snapshot";
+import { dropSnapshotRelations, indexSnapshotRelations, listDependents, type RelationDefinition } from "../../db/queries/snapshot-relations";
 import { HttpError } from "../errors";
 import type { RemovedResourceSummary } from "../model/summary";
 import { MAX_DELETE_BATCH, readDeleteReply } from "./batches";
@@ -32,17 +33,36 @@ export function planRemovedResources(
 /**
  * Deletes from Port the entities of removed resources the plan lets go, blueprint by blueprint, in
  * batches read page by page from the snapshot; each confirmed batch leaves the snapshot in the same
- * step, and refusals go to load_errors (retried next run, as they are still listed). Returns the
- * deletions Port confirmed, per blueprint; stops early on a signal or when Port cannot be reached.
+ * step, and refusals go to load_errors (retried next run, as they are still listed). With
+ * `deleteDependents`, the entities Port deletes along with them (those whose relations lead to
+ * them) leave the snapshot in that step too, so the next run sends the staged ones again. Returns
+ * the deletions Port confirmed, per blueprint, and how many dependents were forgotten; stops early
+ * on a signal or when Port cannot be reached.
  */
 export async function deleteRemovedResources(
   deps: { readonly db: StagingDb; readonly client: PortClient; readonly runId: number; readonly signal?: AbortSignal | undefined },
   coverage: MappingCoverage,
   plans: readonly RemovedResourceSummary[],
-  deleteDependents: boolean,
-): Promise<{ readonly deleted: Map<string, number>; readonly fatal?: HttpError }> {
-  const deleted = new Map<string, number>();
+  dependents: { readonly deleteDependents: boolean; readonly relations: readonly RelationDefinition[] },
+): Promise<{ readonly deleted: Map<string, number>; readonly forgotten: number; readonly fatal?: HttpError }> {
   const blueprints = [...new Set(plans.filter((plan) => plan.deleted > 0).map((plan) => plan.blueprint))];
+  if (blueprints.length === 0) return { deleted: new Map(), forgotten: 0 };
+  if (dependents.deleteDependents) await indexSnapshotRelations(deps.db, dependents.relations);
+  try {
+    return await deleteBlueprints(deps, coverage, blueprints, dependents.deleteDependents);
+  } finally {
+    if (dependents.deleteDependents) await dropSnapshotRelations(deps.db);
+  }
+}
+
+async function deleteBlueprints(
+  deps: { readonly db: StagingDb; readonly client: PortClient; readonly runId: number; readonly signal?: AbortSignal | undefined },
+  coverage: MappingCoverage,
+  blueprints: readonly string[],
+  deleteDependents: boolean,
+): Promise<{ readonly deleted: Map<string, number>; readonly forgotten: number; readonly fatal?: HttpError }> {
+  const deleted = new Map<string, number>();
+  let forgotten = 0;
   for (const blueprint of blueprints) {
     let after: string | undefined;
     for (let batch = 0; batch < MAX_DELETE_BATCHES && !deps.signal?.aborted; batch += 1) {
@@ -53,7 +73,7 @@ export async function deleteRemovedResources(
       try {
         reply = await deps.client.deleteEntities(blueprint, identifiers, deleteDependents);
       } catch (error) {
-        if (error instanceof HttpError) return { deleted, fatal: error };
+        if (error instanceof HttpError) return { deleted, forgotten, fatal: error };
         throw error;
       }
       const outcome = readDeleteReply(reply.status, reply.body, identifiers);
@@ -61,6 +81,12 @@ export async function deleteRemovedResources(
       const rejected = outcome.type === "settled" ? outcome.rejected : identifiers.map((_, index) => ({ index, status: reply.status, message: "Port refused the batch" }));
       await deps.db.transaction().execute(async (trx) => {
         await removeSnapshotRows(trx, blueprint, confirmed);
+        if (deleteDependents) {
+          for (const dependent of await listDependents(trx, blueprint, confirmed)) {
+            await removeSnapshotRows(trx, dependent.blueprint, [dependent.identifier]);
+            forgotten += 1;
+          }
+        }
         await recordLoadErrors(
           trx,
           deps.runId,
@@ -70,5 +96,5 @@ export async function deleteRemovedResources(
       deleted.set(blueprint, (deleted.get(blueprint) ?? 0) + confirmed.length);
     }
   }
-  return { deleted };
+  return { deleted, forgotten };
 }

@@ -205,6 +205,25 @@ describe("a resource removed from the mapping", () => {
   });
 });
 
+describe("deleting a removed resource whose entities others relate to", () => {
+  it("sends again, in the same run, the entities Port deleted along with them (deleteDependentEntities)", async () => {
+    const world = await syncedWorld();
+    const incidents = catalogOf(world.port).filter((entity) => entity.startsWith(`${BLUEPRINT_OF_KIND.incidents}/`));
+    expect(incidents.length).toBeGreaterThan(0);
+    const mapping = parse(readFileSync(MAPPING, "utf8")) as { resources: { kind: string }[] };
+    mapping.resources = mapping.resources.filter((resource) => !resource.kind.includes("/severities"));
+    const smaller = join(world.dir, "without-severities.yml");
+    writeFileSync(smaller, stringify(mapping));
+
+    const result = await world.cli(["run", "--mapping", smaller, "--delete-removed-resources", "--allow-mass-delete"]);
+
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/Port deleted \d+ entities along with those of resources no longer in the mapping \(deleteDependentEntities\); the staged ones are sent again/);
+    expect(catalogOf(world.port).filter((entity) => entity.startsWith(`${BLUEPRINT_OF_KIND.incidents}/`))).toEqual(incidents);
+    expect((await world.cli(["plan", "--mapping", smaller])).stdout).not.toContain("no longer in the mapping");
+  });
+});
+
 describe("status", () => {
   it("opens the file read-only, through a symlink too, and never changes its mode", async () => {
     const world = await syncedWorld();
