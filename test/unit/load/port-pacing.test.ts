@@ -7,8 +7,9 @@ describe("isTokenStale", () => {
     { name: "a fresh 3-hour token is kept", expiresAt: 3 * hour, lifetimeMs: 3 * hour, now: 0, expected: false },
     { name: "a 3-hour token is replaced a minute before it runs out", expiresAt: 3 * hour, lifetimeMs: 3 * hour, now: 3 * hour - 60_000, expected: true },
     { name: "a 3-hour token is kept two minutes before it runs out", expiresAt: 3 * hour, lifetimeMs: 3 * hour, now: 3 * hour - 120_000, expected: false },
-    { name: "a 2-second token is replaced in its last quarter", expiresAt: 2000, lifetimeMs: 2000, now: 1500, expected: true },
-    { name: "a 2-second token is kept before its last quarter", expiresAt: 2000, lifetimeMs: 2000, now: 1499, expected: false },
+    { name: "a 2-second token is replaced in its second half", expiresAt: 2000, lifetimeMs: 2000, now: 1000, expected: true },
+    { name: "a 2-second token is kept in its first half", expiresAt: 2000, lifetimeMs: 2000, now: 999, expected: false },
+    { name: "a token without a known lifetime is never replaced ahead of a 401", expiresAt: Number.POSITIVE_INFINITY, lifetimeMs: Number.POSITIVE_INFINITY, now: 10 * hour, expected: false },
     { name: "an expired token is replaced", expiresAt: 1000, lifetimeMs: 1000, now: 5000, expected: true },
   ])("$name", ({ expiresAt, lifetimeMs, now, expected }) => {
     expect(isTokenStale({ expiresAt, lifetimeMs }, now)).toBe(expected);
