@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { diffCatalogs, findUnsafeDeletes, isCatalogExact, listRequestedDeletes, type CatalogEntity, type DeleteWindow, type LoggedWrite } from "./checks";
+import {
+  diffCatalogs,
+  findUnkeptEntities,
+  findUnsafeDeletes,
+  isCatalogExact,
+  isPagingFaultServed,
+  listRequestedDeletes,
+  type CatalogEntity,
+  type DeleteWindow,
+  type LoggedPageRequest,
+  type LoggedWrite,
+} from "./checks";
 
 const entity = (identifier: string, over: Partial<CatalogEntity> = {}): CatalogEntity => ({
   blueprint: "incident",
@@ -69,5 +80,49 @@ describe("findUnsafeDeletes", () => {
     { name: "a dependent whose own record is gone need not come back", over: { requests: [deleteOf(["i9"])], writes: [write("delete", "f9")] }, unsafe: [] },
   ])("$name", ({ over, unsafe }) => {
     expect(findUnsafeDeletes(window(over))).toEqual(unsafe);
+  });
+});
+
+describe("findUnkeptEntities", () => {
+  const held = (entities: CatalogEntity[]) => (blueprint: string, identifier: string) => entities.find((e) => e.blueprint === blueprint && e.identifier === identifier);
+
+  it.each([
+    { name: "an entity Port holds exactly as last pushed is kept", kept: [entity("a")], port: [entity("a"), entity("b")], violations: [] },
+    { name: "a null field and an absent one are the same", kept: [entity("a")], port: [entity("a", { icon: null } as unknown as Partial<CatalogEntity>)], violations: [] },
+    { name: "an entity Port no longer holds was deleted", kept: [entity("a")], port: [entity("b")], violations: [{ key: "incident/a", reason: "deleted", fields: [] }] },
+    {
+      name: "an entity updated since (a newer or an older version) was changed",
+      kept: [entity("a")],
+      port: [entity("a", { title: "Incident a (s1r2m0)", properties: { status: "closed" } })],
+      violations: [{ key: "incident/a", reason: "changed", fields: ["title", "properties.status"] }],
+    },
+    {
+      name: "a placeholder where the entity was is a change",
+      kept: [entity("a")],
+      port: [entity("a", { title: undefined, properties: {}, relations: {} })],
+      violations: [{ key: "incident/a", reason: "changed", fields: ["title", "properties.status", "relations.commander"] }],
+    },
+    { name: "nothing to keep, nothing to find", kept: [], port: [], violations: [] },
+  ])("$name", ({ kept, port, violations }) => {
+    expect(findUnkeptEntities(kept, held(port))).toEqual(violations);
+  });
+});
+
+describe("isPagingFaultServed", () => {
+  const ALERTS = "/v2/alerts";
+  const page = (after?: string, status = 200, path = ALERTS): LoggedPageRequest => ({ path, status, query: { page_size: "50", ...(after === undefined ? {} : { after }) } });
+
+  it.each([
+    { name: "a repeated cursor once a later page was asked for", fault: "repeated-cursor", requests: [page(), page("A")], served: true },
+    { name: "no repeated cursor while only the first page was asked for", fault: "repeated-cursor", requests: [page(), page(undefined, 500)], served: false },
+    { name: "no repeated cursor when the later page failed (another fault)", fault: "repeated-cursor", requests: [page(), page("A", 503)], served: false },
+    { name: "no repeated cursor from another list", fault: "repeated-cursor", requests: [page(), page("A", 200, "/v2/users")], served: false },
+    { name: "a cycle once a third page was asked for", fault: "cursor-cycle", requests: [page(), page("A"), page("B")], served: true },
+    { name: "no cycle from the second page asked for twice (a retry)", fault: "cursor-cycle", requests: [page(), page("A", 502), page("A")], served: false },
+    { name: "endless cursors once one of theirs was followed", fault: "endless-cursor", requests: [page(), page("endless-1")], served: true },
+    { name: "no endless cursors when an empty first page ended the list", fault: "endless-cursor", requests: [page()], served: false },
+    { name: "no endless cursors from the list's own cursors", fault: "endless-cursor", requests: [page(), page("01HXYZ")], served: false },
+  ] as const)("$name", ({ fault, requests, served }) => {
+    expect(isPagingFaultServed(fault, ALERTS, requests)).toBe(served);
   });
 });

@@ -164,3 +164,56 @@ export function findUnsafeDeletes(window: DeleteWindow): UnsafeDelete[] {
   }
   return unsafe;
 }
+
+export interface KeptViolation {
+  readonly key: string;
+  /** `deleted`: Port no longer holds it; `changed`: Port holds other content (the fields that differ). */
+  readonly reason: "deleted" | "changed";
+  readonly fields: readonly string[];
+}
+
+/**
+ * The entities whose source records cannot be mapped that Port does not hold exactly as last pushed:
+ * `kept` are the entities as Port held them when their records became unmappable, `held` reads what
+ * Port holds now. Such an entity must be neither deleted nor updated until its record is repaired. Pure.
+ */
+export function findUnkeptEntities(kept: readonly CatalogEntity[], held: (blueprint: string, identifier: string) => CatalogEntity | undefined): KeptViolation[] {
+  return kept.flatMap((entity): KeptViolation[] => {
+    const now = held(entity.blueprint, entity.identifier);
+    if (!now) return [{ key: keyOf(entity), reason: "deleted", fields: [] }];
+    const fields = listDifferentFields(now, entity);
+    return fields.length === 0 ? [] : [{ key: keyOf(entity), reason: "changed", fields }];
+  });
+}
+
+/** One request the Incident.io sandbox served, as far as paging is concerned. */
+export interface LoggedPageRequest {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string | readonly string[]>>;
+  readonly status: number;
+}
+
+/** The sandbox's paging faults, as the suite names them. */
+export type PagingFault = "repeated-cursor" | "cursor-cycle" | "endless-cursor";
+
+/**
+ * Whether the paging fault armed on `path` changed an answer the product went on to act on, judged
+ * from the requests the sandbox answered: a repeated cursor from any request for a later page (its
+ * answer names the requested cursor again); a cycle from a request for a third page (two distinct
+ * cursors requested; its answer names the first again); endless cursors from a request for a cursor
+ * only the fault hands out (`endless-N`). Pure.
+ */
+export function isPagingFaultServed(fault: PagingFault, path: string, requests: readonly LoggedPageRequest[]): boolean {
+  const cursors = requests.flatMap((request) => {
+    const after = request.query["after"];
+    return request.path === path && request.status === 200 && typeof after === "string" ? [after] : [];
+  });
+  switch (fault) {
+    case "repeated-cursor":
+      return cursors.length > 0;
+    case "cursor-cycle":
+      return new Set(cursors).size >= 2;
+    case "endless-cursor":
+      return cursors.some((cursor) => cursor.startsWith("endless-"));
+  }
+}
