@@ -46,7 +46,7 @@ function formatTotals(all: readonly SeedOutcome[]): string {
   return [
     `fault suite: ${all.length} seeds, ${sum((o) => o.runs)} product runs, ${sum((o) => Object.values(o.injected).reduce((a, b) => a + b, 0))} faults injected, ` +
       `${sum((o) => o.injected.sigkill)} SIGKILLs, ${sum((o) => o.mismatches)} mismatches, ${sum((o) => o.unsafeDeletes)} unsafe deletes ` +
-      `(${sum((o) => o.failedReads)} failed kind reads), ` +
+      `(${sum((o) => o.failedReads)} failed kind reads, ${sum((o) => o.keptChecks)} entities of unmappable records checked as kept), ` +
       `${Math.round(sum((o) => o.durationMs) / 1000)} s of seed time`,
     ...injected.map(({ label, count }) => `  ${label.padEnd(26)} ${count}`),
   ].join("\n");

@@ -9,8 +9,9 @@ import { vi } from "vitest";
 import { main } from "../../src/cli/main";
 import type { RunSummary } from "../../src/model/summary";
 import type { IncidentIoDataset } from "../../src/sandbox/incidentio/dataset";
-import type { JsonObject } from "../../src/sandbox/incidentio/json";
+import type { JsonObject, JsonValue } from "../../src/sandbox/incidentio/json";
 import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
+import type { PageFault } from "../../src/sandbox/incidentio/page-faults";
 import type { DatasetCounts } from "../../src/sandbox/incidentio/scale";
 import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../src/sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/server";
@@ -18,9 +19,10 @@ import { buildSandboxEnv } from "../../src/sandbox/product-env";
 import type { Fault } from "../../src/sandbox/shared/faults";
 import { startCli } from "../helpers/cli-process";
 import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
-import { diffCatalogs, findUnsafeDeletes, type CatalogDiff, type CatalogEntity, type UnsafeDelete } from "./checks";
+import { diffCatalogs, findUnkeptEntities, findUnsafeDeletes, isPagingFaultServed, type CatalogDiff, type CatalogEntity, type UnsafeDelete } from "./checks";
 import {
   FAULT_LABELS,
+  INCIDENTIO_ROUTES,
   MAX_ATTEMPTS,
   PORT_MAX_DELAY_MS,
   REQUEST_TIMEOUT_MS,
@@ -29,6 +31,7 @@ import {
   type FaultLabel,
   type KillTrigger,
   type Mutation,
+  type PagingFaultType,
   type RecordPick,
   type RunPlan,
 } from "./schedule";
@@ -51,6 +54,24 @@ export const FAULT_DATASET: DatasetCounts = {
 
 /** A run that has not exited by then is SIGKILLed and counted as hung. */
 export const RUN_TIMEOUT_MS = 60_000;
+
+/**
+ * The page bound of the faulty runs (ETL_PAGE_BOUND_MIN_PAGES, ETL_PAGE_BOUND_FACTOR): endless cursors
+ * stop after a handful of pages, while alerts' three pages (between 100 and 150 of them, whatever the
+ * faulty runs' mutations) stay well within it.
+ */
+const PAGE_BOUND = { minPages: 5, factor: 2 } as const;
+
+/** The sandbox's page fault for each paging fault the schedule deals. */
+const PAGE_FAULTS: Readonly<Record<PagingFaultType, PageFault>> = {
+  "repeated-cursor": { type: "repeat-cursor" },
+  "cursor-cycle": { type: "cursor-cycle" },
+  "endless-cursor": { type: "endless-cursors" },
+};
+
+/** The field an unmappable mutation adds, and its depth: beyond the 256 levels jq 1.6 and 1.7 parse. */
+const UNPARSEABLE_FIELD = "fault_suite_nested";
+const UNPARSEABLE_DEPTH = 300;
 
 const PORT_CLIENT = { clientId: "fault-suite-client", clientSecret: "fault-suite-secret" };
 /** Port's error code for the per-entity refusals the suite injects, so they can be told apart. */
@@ -83,6 +104,8 @@ export interface SeedOutcome {
   readonly unsafeDeletes: number;
   /** Kinds whose extract failed in a faulty run (summed over runs): reads that must not turn into deletes. */
   readonly failedReads: number;
+  /** Entities checked after a faulty run to be held as last pushed while their records could not be mapped (summed over runs). */
+  readonly keptChecks: number;
   /** Everything that went wrong, one line each; empty for a passing seed. */
   readonly problems: readonly string[];
   /** What happened, run by run (mutations, faults served, how each run ended), to read when a seed fails. */
@@ -126,6 +149,8 @@ function buildProductEnv(
           OCEAN__INTEGRATION__CONFIG__TIMEOUT: String(REQUEST_TIMEOUT_MS / 1000),
           ETL_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
           ETL_FULL_REFRESH_EVERY_RUNS: String(faulty.fullRefreshEveryRuns),
+          ETL_PAGE_BOUND_MIN_PAGES: String(PAGE_BOUND.minPages),
+          ETL_PAGE_BOUND_FACTOR: String(PAGE_BOUND.factor),
         }
       : {}),
     ...(process.env["JQ_PATH"] ? { JQ_PATH: process.env["JQ_PATH"] } : {}),
@@ -146,13 +171,42 @@ function mentionsAny(record: JsonObject, ids: ReadonlySet<string>): boolean {
   return [...ids].some((id) => text.includes(id));
 }
 
+/** A value nested `levels` arrays deep. */
+function nestArrays(levels: number): JsonValue {
+  let value: JsonValue = [];
+  for (let level = 1; level < levels; level += 1) value = [value];
+  return value;
+}
+
+/** A record the product reads but cannot map, and its entity as Port held it then (none if never pushed). */
+interface UnmappableRecord {
+  readonly kind: IncidentIoKind;
+  readonly id: string;
+  readonly lastPushed: CatalogEntity | undefined;
+}
+
+/** What the mutations so far did to the source that later mutations and checks must know. */
+interface SourceState {
+  /** IDs of removed records. */
+  readonly removed: Set<string>;
+  /** Records that cannot be mapped now, by `blueprint/identifier`. */
+  readonly unmappable: Map<string, UnmappableRecord>;
+}
+
+function recordKey(kind: IncidentIoKind, id: string): string {
+  return `${BLUEPRINT_OF_KIND[kind]}/${id}`;
+}
+
 /**
  * Applies one mutation to the dataset; returns what it did, or undefined when there was nothing to do.
  * A record that mentions a removed one is never removed itself: Port keeps a placeholder for a removed
  * relation target only while something points at it, and a run from scratch must arrive at the same.
+ * An update of an unmappable record repairs it; making a record unmappable prefers one whose entity
+ * Port holds, and remembers that entity as Port holds it now, which Port must keep until then.
  */
-function applyMutation(dataset: IncidentIoDataset, mutation: Mutation, removed: Set<string>, tag: string): string | undefined {
+function applyMutation(dataset: IncidentIoDataset, port: PortSandbox, mutation: Mutation, state: SourceState, tag: string): string | undefined {
   const { kind } = mutation;
+  const { removed, unmappable } = state;
   if (mutation.op === "add") {
     // An added follow-up otherwise follows the newest incident, whichever that is at the time.
     const parent = kind === "follow_ups" ? pickRecord(listRecords(dataset, "incidents"), mutation.pick) : undefined;
@@ -163,18 +217,42 @@ function applyMutation(dataset: IncidentIoDataset, mutation: Mutation, removed: 
     });
     return `added ${kind} ${String(record["id"])}`;
   }
-  const candidates = listRecords(dataset, kind).filter((record) => mutation.op === "update" || !mentionsAny(record, removed));
-  const record = pickRecord(candidates, mutation.pick);
+  const candidates = listRecords(dataset, kind).filter((record) => {
+    if (mutation.op === "remove") return !mentionsAny(record, removed);
+    return mutation.op === "update" || !unmappable.has(recordKey(kind, record["id"] as string));
+  });
+  // An unmappable record whose entity Port holds is the case to check: that entity must be kept.
+  const pushed = mutation.op === "unmappable" ? candidates.filter((record) => port.entity(BLUEPRINT_OF_KIND[kind], record["id"] as string)) : [];
+  const record = pickRecord(pushed.length > 0 ? pushed : candidates, mutation.pick);
   if (!record) return undefined;
   const id = record["id"] as string;
+  const key = recordKey(kind, id);
   if (mutation.op === "remove") {
     dataset.remove(kind, id);
     removed.add(id);
+    unmappable.delete(key);
     return `removed ${kind} ${id}`;
   }
+  if (mutation.op === "unmappable") {
+    const entity = port.entity(BLUEPRINT_OF_KIND[kind], id);
+    dataset.update(kind, id, { [UNPARSEABLE_FIELD]: nestArrays(UNPARSEABLE_DEPTH) });
+    unmappable.set(key, { kind, id, lastPushed: entity ? structuredClone(entity) : undefined });
+    return `made ${kind} ${id} unmappable${entity ? "" : " (no entity in Port yet)"}`;
+  }
   const field = UPDATED_FIELD[kind];
-  dataset.update(kind, id, { [field]: `${String(record[field] ?? "")} (${tag})` });
-  return `updated ${kind} ${id}`;
+  const repairs = unmappable.delete(key);
+  dataset.update(kind, id, { [field]: `${String(record[field] ?? "")} (${tag})`, ...(repairs ? { [UNPARSEABLE_FIELD]: null } : {}) });
+  return `updated ${repairs ? "and repaired " : ""}${kind} ${id}`;
+}
+
+/** Makes every unmappable record mappable again (the final clean run must be able to end exact). */
+function repairUnmappable(dataset: IncidentIoDataset, state: SourceState): string[] {
+  const repaired = [...state.unmappable.values()].map((record) => {
+    dataset.update(record.kind, record.id, { [UNPARSEABLE_FIELD]: null });
+    return `repaired ${record.kind} ${record.id}`;
+  });
+  state.unmappable.clear();
+  return repaired;
 }
 
 function resolvePick(dataset: IncidentIoDataset, target: RecordPick): { blueprint: string; identifier: string } | undefined {
@@ -182,18 +260,32 @@ function resolvePick(dataset: IncidentIoDataset, target: RecordPick): { blueprin
   return record ? { blueprint: BLUEPRINT_OF_KIND[target.kind], identifier: record["id"] as string } : undefined;
 }
 
+interface ArmedPagingFault {
+  readonly type: PagingFaultType;
+  /** The list's path, `/v2/alerts`. */
+  readonly path: string;
+}
+
 interface ArmedRun {
   readonly entityFaults: readonly { blueprint: string; identifier: string; times: number }[];
   readonly expiries: readonly number[];
   readonly slowPort: boolean;
+  /** At most one per list: the sandbox holds one page fault per path. */
+  readonly pagingFaults: readonly ArmedPagingFault[];
 }
 
 /** Arms a run's faults on both sandboxes, remembering which label each served fault belongs to. */
 function armFaults(sandboxes: Sandboxes, run: RunPlan, labels: Map<Fault, FaultLabel>): ArmedRun {
   const entityFaults: { blueprint: string; identifier: string; times: number }[] = [];
   const expiries: number[] = [];
+  const pagingFaults: ArmedPagingFault[] = [];
   for (const event of run.faults) {
-    if (event.type === "207") {
+    if (event.target === "incidentio" && "kind" in event) {
+      const path = INCIDENTIO_ROUTES[event.kind].replace(/^GET /, "");
+      if (pagingFaults.some((armed) => armed.path === path)) continue;
+      sandboxes.incidentIo.setPageFault(path, PAGE_FAULTS[event.type]);
+      pagingFaults.push({ type: event.type, path });
+    } else if (event.type === "207") {
       const entity = resolvePick(sandboxes.incidentIo.dataset, event.entity);
       if (!entity) continue;
       sandboxes.port.failEntity({ ...entity, status: event.status, error: INJECTED_ERROR, message: "refused by the fault-injection suite", times: event.times });
@@ -205,7 +297,12 @@ function armFaults(sandboxes: Sandboxes, run: RunPlan, labels: Map<Fault, FaultL
       labels.set(event.rule.fault, `${event.target} ${event.type}` as FaultLabel);
     }
   }
-  return { entityFaults, expiries: expiries.sort((a, b) => a - b), slowPort: run.faults.some((event) => event.target === "port" && event.type === "slow") };
+  return {
+    entityFaults,
+    expiries: expiries.sort((a, b) => a - b),
+    slowPort: run.faults.some((event) => event.target === "port" && event.type === "slow"),
+    pagingFaults,
+  };
 }
 
 /**
@@ -287,11 +384,21 @@ function parseSummary(stdout: string): RunSummary | undefined {
   }
 }
 
-/** The load went through every batch: only extract failures and Port's per-entity refusals are allowed among the run's errors. */
+/**
+ * The load went through every batch: only extract failures, Port's per-entity refusals and the line
+ * about unmapped records and kept entities are allowed among the run's errors.
+ */
 function isLoadFinished(run: ProductRun): boolean {
   const { summary } = run;
   if (run.killed || run.hung || !summary?.load || summary.load.interrupted) return false;
-  return summary.errors.every((line) => line.startsWith("extract ") || /^load \S+: Port refused /.test(line));
+  return summary.errors.every(
+    (line) => line.startsWith("extract ") || /^load \S+: Port refused /.test(line) || /^(transform: \d+ records? could not be mapped|load: \d+ entit(y was|ies were) kept in Port)/.test(line),
+  );
+}
+
+/** Whether the run reported the extract of `kind` (its list at `path`) as failed. */
+function hasFailedKind(run: ProductRun, path: string): boolean {
+  return (run.summary?.extract?.kinds ?? []).some((kind) => kind.kind.split("?")[0] === path && kind.status === "failed");
 }
 
 function describeRun(run: ProductRun): string {
@@ -366,25 +473,32 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
   const counted = Object.fromEntries(FAULT_LABELS.map((label) => [label, 0])) as Record<FaultLabel, number>;
   const problems: string[] = [];
   const history: string[] = [`incidents and follow-ups read in full every ${schedule.fullRefreshEveryRuns} runs`];
-  const removed = new Set<string>();
+  const source: SourceState = { removed: new Set(), unmappable: new Map() };
   let unsafeCount = 0;
+  let keptMismatches = 0;
+  let keptChecks = 0;
   let failedReads = 0;
   try {
     const databasePath = join(dir, "etl.sqlite");
     const env = buildProductEnv(incidentIo, port, databasePath, { fullRefreshEveryRuns: schedule.fullRefreshEveryRuns });
     const mutate = (mutations: readonly Mutation[], label: string): string[] =>
-      mutations.flatMap((mutation, index) => applyMutation(incidentIo.dataset, mutation, removed, `s${seed}${label}m${index}`) ?? []);
+      mutations.flatMap((mutation, index) => {
+        const change = applyMutation(incidentIo.dataset, port, mutation, source, `s${seed}${label}m${index}`);
+        if (change && mutation.op === "unmappable") counted["unmappable-record"] += 1;
+        return change ?? [];
+      });
 
     for (const [index, plan] of schedule.runs.entries()) {
       const name = `run ${index + 1}`;
       const changes = mutate(plan.mutations, `r${index + 1}`);
       const armed = armFaults(sandboxes, plan, labels);
-      const before = { requests: port.requests.length, writes: port.writes.length };
+      const before = { requests: port.requests.length, writes: port.writes.length, incidentIo: incidentIo.requests.length };
       const run = await runProduct(sandboxes, ["run", "--json"], env, { kill: plan.kill, expiries: armed.expiries });
       // A killed run's slow Port request is still answered (and written) after the delay.
       if (run.killed && armed.slowPort) await new Promise((resolve) => setTimeout(resolve, PORT_MAX_DELAY_MS + 200));
       incidentIo.faults.clear();
       port.faults.clear();
+      for (const fault of armed.pagingFaults) incidentIo.setPageFault(fault.path, undefined);
       const window = { requests: port.requests.slice(before.requests), writes: port.writes.slice(before.writes) };
       await drainEntityFaults(port, armed.entityFaults);
 
@@ -393,6 +507,13 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       counted["sigkill"] += run.killed ? 1 : 0;
       counted["port expired-token"] += run.expiries;
       counted["port 207"] += window.requests.filter((request) => request.status === 207).length;
+      const listRequests = incidentIo.requests.slice(before.incidentIo);
+      for (const fault of armed.pagingFaults) {
+        if (!isPagingFaultServed(fault.type, fault.path, listRequests)) continue;
+        counted[`incidentio ${fault.type}`] += 1;
+        // A list whose paging went wrong cannot have been read to its end.
+        if (run.summary && !run.killed && !run.hung && !hasFailedKind(run, fault.path)) problems.push(`${name}: ${fault.path} served a ${fault.type}, but its kind did not fail`);
+      }
       if (run.hung) problems.push(`${name}: did not exit within ${RUN_TIMEOUT_MS} ms`);
       if (!run.killed && !run.hung && run.code !== 0 && run.code !== 1) problems.push(`${name}: exit code ${run.code}: ${tail(run.stderr)}`);
       // With --json, every run that ends on its own prints its summary; one that does not crashed.
@@ -408,9 +529,24 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       });
       unsafeCount += unsafe.length;
       for (const item of unsafe) problems.push(`${name}: unsafe delete (${item.reason}) of ${item.key}`);
+      // Checked once the load has run to its end: a killed run may have deleted an entity as a dependent and not yet sent it again.
+      if (isLoadFinished(run)) {
+        const kept = [...source.unmappable.values()].flatMap((record) => (record.lastPushed ? [record.lastPushed] : []));
+        keptChecks += kept.length;
+        for (const violation of findUnkeptEntities(kept, (blueprint, identifier) => port.entity(blueprint, identifier))) {
+          if (violation.reason === "deleted") {
+            unsafeCount += 1;
+            problems.push(`${name}: unsafe delete (unmappable) of ${violation.key}: its record could not be mapped, so its entity must be kept as last pushed`);
+          } else {
+            keptMismatches += 1;
+            problems.push(`${name}: ${violation.key} changed in Port [${violation.fields.join(", ")}] while its record could not be mapped`);
+          }
+        }
+      }
     }
 
-    const finalChanges = mutate(schedule.finalMutations, "final");
+    // The final clean run starts from a source that maps: its state must be exact against it.
+    const finalChanges = [...repairUnmappable(incidentIo.dataset, source), ...mutate(schedule.finalMutations, "final")];
     // Incidents and follow-ups are read incrementally between full reads, and only a full read sees deletions.
     const final = await runProduct(sandboxes, ["run", "--json", "--full-refresh"], buildProductEnv(incidentIo, port, databasePath), {});
     history.push(`final clean run: ${describeRun(final)}; source: ${finalChanges.join(", ") || "unchanged"}`);
@@ -432,9 +568,10 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       seed,
       runs: schedule.runs.length + 2,
       injected: counted,
-      mismatches: diff.missing.length + diff.extra.length + diff.duplicates.length + diff.different.length,
+      mismatches: diff.missing.length + diff.extra.length + diff.duplicates.length + diff.different.length + keptMismatches,
       unsafeDeletes: unsafeCount,
       failedReads,
+      keptChecks,
       problems,
       history,
       durationMs: Date.now() - started,

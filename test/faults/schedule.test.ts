@@ -5,6 +5,8 @@ import {
   INCIDENTIO_ROUTES,
   listRunLabels,
   MAX_ATTEMPTS,
+  MUTABLE_KINDS,
+  PAGING_FAULT_KINDS,
   planFaultSchedule,
   PORT_MAX_DELAY_MS,
   type FaultEvent,
@@ -71,12 +73,22 @@ describe("planFaultSchedule", () => {
   });
 
   it.each([
-    { label: "Incident.io faults go to the kinds' list endpoints", matches: (event: FaultEvent) => event.target !== "incidentio" || Object.values(INCIDENTIO_ROUTES).includes(event.rule.route) },
+    {
+      label: "Incident.io faults go to the kinds' list endpoints",
+      matches: (event: FaultEvent) => event.target !== "incidentio" || ("kind" in event ? event.kind in INCIDENTIO_ROUTES : Object.values(INCIDENTIO_ROUTES).includes(event.rule.route)),
+    },
+    {
+      label: "paging faults go to lists long enough to serve them",
+      matches: (event: FaultEvent) => event.target !== "incidentio" || !("kind" in event) || PAGING_FAULT_KINDS[event.type].includes(event.kind),
+    },
     { label: "Port route faults go to Port's routes", matches: (event: FaultEvent) => event.target !== "port" || !("rule" in event) || /^(GET|POST) \/v1\//.test(event.rule.route) },
     {
       label: "Retry-After comes in both forms",
       matches: (event: FaultEvent) =>
-        event.target !== "incidentio" || !event.type.startsWith("429") || (event.rule.fault.type === "status" && event.rule.fault.retryAfter?.form === (event.type === "429-seconds" ? "seconds" : "http-date")),
+        event.target !== "incidentio" ||
+        "kind" in event ||
+        !event.type.startsWith("429") ||
+        (event.rule.fault.type === "status" && event.rule.fault.retryAfter?.form === (event.type === "429-seconds" ? "seconds" : "http-date")),
     },
   ])("$label", ({ matches }) => {
     expect(SEEDS.flatMap((seed) => listEvents(planFaultSchedule(seed))).filter((event) => !matches(event))).toEqual([]);
@@ -89,17 +101,34 @@ describe("planFaultSchedule", () => {
 
   it("often fails, in the same run, the read of a kind it removes a record of", () => {
     const failsRead = (event: FaultEvent, route: string): boolean =>
-      event.target === "incidentio" && event.rule.route === route && (event.rule.skip ?? 0) === 0 && (event.type === "truncated-json" || event.type === "wrong-shape" || event.rule.times === MAX_ATTEMPTS);
+      event.target === "incidentio" &&
+      ("kind" in event
+        ? INCIDENTIO_ROUTES[event.kind] === route
+        : event.rule.route === route && (event.rule.skip ?? 0) === 0 && (event.type === "truncated-json" || event.type === "wrong-shape" || event.rule.times === MAX_ATTEMPTS));
     const runs = SEEDS.flatMap((seed) => planFaultSchedule(seed).runs);
     const removing = runs.filter((run) => run.mutations.some((mutation) => mutation.op === "remove"));
     const failing = removing.filter((run) => run.mutations.some((mutation) => mutation.op === "remove" && run.faults.some((event) => failsRead(event, INCIDENTIO_ROUTES[mutation.kind]))));
     expect(failing.length).toBeGreaterThan(removing.length / 3);
   });
 
-  it("removes, updates and adds records across several kinds", () => {
+  it("removes, updates, adds and makes unmappable records across several kinds", () => {
     const mutations = SEEDS.flatMap((seed) => planFaultSchedule(seed).runs.flatMap((run) => run.mutations));
-    for (const op of ["update", "remove", "add"] as const) {
+    for (const op of ["update", "remove", "add", "unmappable"] as const) {
       expect(new Set(mutations.filter((mutation) => mutation.op === op).map((mutation) => mutation.kind)).size).toBeGreaterThanOrEqual(4);
     }
+  });
+
+  it.each(SEEDS)("makes a record unmappable in a run after the first of seed %i, of a kind no other kind embeds whole, and never before the final clean run", (seed) => {
+    const schedule = planFaultSchedule(seed);
+    const unmappable = schedule.runs.flatMap((run) => run.mutations.filter((mutation) => mutation.op === "unmappable"));
+    expect(unmappable.length).toBeGreaterThanOrEqual(1);
+    expect(unmappable.every((mutation) => MUTABLE_KINDS.unmappable.includes(mutation.kind) && mutation.kind !== "severities")).toBe(true);
+    expect(schedule.finalMutations.filter((mutation) => mutation.op === "unmappable")).toEqual([]);
+  });
+
+  it("deals each paging fault both to alerts and, as endless cursors, to several other lists", () => {
+    const paging = SEEDS.flatMap((seed) => listEvents(planFaultSchedule(seed))).flatMap((event) => (event.target === "incidentio" && "kind" in event ? [event] : []));
+    for (const type of ["repeated-cursor", "cursor-cycle", "endless-cursor"] as const) expect(paging.some((event) => event.type === type && event.kind === "alerts")).toBe(true);
+    expect(new Set(paging.filter((event) => event.type === "endless-cursor").map((event) => event.kind)).size).toBeGreaterThanOrEqual(5);
   });
 });

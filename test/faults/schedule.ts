@@ -3,19 +3,37 @@
 import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
 import type { Fault, FaultRule } from "../../src/sandbox/shared/faults";
 
-export const INCIDENTIO_FAULT_TYPES = ["429-seconds", "429-http-date", "5xx", "reset", "slow", "truncated-json", "wrong-shape"] as const;
+export const INCIDENTIO_FAULT_TYPES = [
+  "429-seconds",
+  "429-http-date",
+  "5xx",
+  "reset",
+  "slow",
+  "truncated-json",
+  "wrong-shape",
+  "repeated-cursor",
+  "cursor-cycle",
+  "endless-cursor",
+] as const;
 export type IncidentIoFaultType = (typeof INCIDENTIO_FAULT_TYPES)[number];
+/** The faults in what a list's pages say comes next (the sandbox's page faults): each fails the kind it is served to. */
+export type PagingFaultType = Extract<IncidentIoFaultType, "repeated-cursor" | "cursor-cycle" | "endless-cursor">;
+const PAGING_FAULT_TYPES: readonly PagingFaultType[] = ["repeated-cursor", "cursor-cycle", "endless-cursor"];
 
 export const PORT_FAULT_TYPES = ["429", "5xx", "reset", "slow", "413", "422", "207", "expired-token"] as const;
 export type PortFaultType = (typeof PORT_FAULT_TYPES)[number];
 
-/** Every kind of trouble a seed deals, as the totals name them. */
-export type FaultLabel = `incidentio ${IncidentIoFaultType}` | `port ${PortFaultType}` | "sigkill";
+/**
+ * Every kind of trouble a seed deals, as the totals name them. `unmappable-record` is a mutation, not a
+ * fault: a record the product reads but jq cannot parse, whose entity must stay in Port as last pushed.
+ */
+export type FaultLabel = `incidentio ${IncidentIoFaultType}` | `port ${PortFaultType}` | "sigkill" | "unmappable-record";
 
 export const FAULT_LABELS: readonly FaultLabel[] = [
   ...INCIDENTIO_FAULT_TYPES.map((type) => `incidentio ${type}` as const),
   ...PORT_FAULT_TYPES.map((type) => `port ${type}` as const),
   "sigkill",
+  "unmappable-record",
 ];
 
 /** The product's request path for each kind's list endpoint (the shipped mapping's). */
@@ -32,6 +50,17 @@ export const INCIDENTIO_ROUTES: Readonly<Record<IncidentIoKind, string>> = {
   follow_ups: "GET /v3/follow_ups",
 };
 const KINDS = Object.keys(INCIDENTIO_ROUTES) as IncidentIoKind[];
+
+/**
+ * The kinds each paging fault can be served to with the suite's dataset and the shipped mapping's page
+ * sizes: a repeated cursor needs a second page and a cycle a third, which only alerts (50 a page) have;
+ * endless cursors need a paginated list (alert sources, catalog types and severities are not).
+ */
+export const PAGING_FAULT_KINDS: Readonly<Record<PagingFaultType, readonly IncidentIoKind[]>> = {
+  "repeated-cursor": ["alerts"],
+  "cursor-cycle": ["alerts"],
+  "endless-cursor": ["users", "schedules", "alerts", "incidents", "catalog_entries", "teams", "follow_ups"],
+};
 
 const PORT_UPSERT = "POST /v1/blueprints/*/entities/bulk";
 const PORT_DELETE = "POST /v1/blueprints/*/bulk/entities/delete";
@@ -55,10 +84,16 @@ export interface RecordPick {
   readonly pick: number;
 }
 
-export type Mutation = RecordPick & { readonly op: "update" | "remove" | "add" };
+/**
+ * `unmappable` nests a field of the record deeper than jq parses, until an update of the record or the
+ * final clean run repairs it.
+ */
+export type Mutation = RecordPick & { readonly op: "update" | "remove" | "add" | "unmappable" };
 
 export type FaultEvent =
-  | { readonly target: "incidentio"; readonly type: IncidentIoFaultType; readonly rule: FaultRule }
+  | { readonly target: "incidentio"; readonly type: Exclude<IncidentIoFaultType, PagingFaultType>; readonly rule: FaultRule }
+  /** The kind's list pages wrongly (the sandbox's setPageFault) for the whole run. */
+  | { readonly target: "incidentio"; readonly type: PagingFaultType; readonly kind: IncidentIoKind }
   | { readonly target: "port"; readonly type: Exclude<PortFaultType, "207" | "expired-token">; readonly rule: FaultRule }
   /** Port answers 207 with an `errors[]` item for one entity (`failEntity`). */
   | { readonly target: "port"; readonly type: "207"; readonly entity: RecordPick; readonly status: number; readonly times: number }
@@ -85,11 +120,16 @@ export interface FaultSchedule {
   readonly finalMutations: readonly Mutation[];
 }
 
-/** The kinds a mutation may touch per op: removals avoid kinds other records fan out from or that have only a handful. */
-const MUTABLE_KINDS: Readonly<Record<Mutation["op"], readonly IncidentIoKind[]>> = {
+/**
+ * The kinds a mutation may touch per op: removals avoid kinds other records fan out from or that have
+ * only a handful; an unmappable record avoids severities, which incidents embed whole (every incident
+ * of that severity would become unmappable too, without its update time moving).
+ */
+export const MUTABLE_KINDS: Readonly<Record<Mutation["op"], readonly IncidentIoKind[]>> = {
   update: KINDS,
   remove: ["users", "schedules", "alerts", "incidents", "catalog_entries", "follow_ups"],
   add: ["users", "alerts", "incidents", "catalog_entries", "follow_ups"],
+  unmappable: KINDS.filter((kind) => kind !== "severities"),
 };
 
 const FAULTY_RUNS = { min: 2, max: 3 } as const;
@@ -99,7 +139,17 @@ const EXTRA_FAULTS_PER_RUN = { min: 0, max: 2 } as const;
 const EXTRA_KILL_CHANCE = 0.15;
 /** How often a run that removes a record also fails the read of that record's kind: the case deletions must wait for. */
 const FAILED_READ_OF_REMOVED_CHANCE = 0.5;
-const FAILING_TYPES: readonly IncidentIoFaultType[] = ["429-seconds", "429-http-date", "5xx", "reset", "truncated-json", "wrong-shape"];
+const FAILING_TYPES: readonly IncidentIoFaultType[] = [
+  "429-seconds",
+  "429-http-date",
+  "5xx",
+  "reset",
+  "truncated-json",
+  "wrong-shape",
+  "repeated-cursor",
+  "cursor-cycle",
+  "endless-cursor",
+];
 const KILL_AFTER_REQUESTS = { min: 1, max: 60 } as const;
 const KILL_AFTER_MS = { min: 200, max: 5000 } as const;
 
@@ -127,8 +177,17 @@ function createDraw(seed: number): Draw {
   return { unit, int, pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T };
 }
 
+function isPagingFault(type: IncidentIoFaultType): type is PagingFaultType {
+  return (PAGING_FAULT_TYPES as readonly string[]).includes(type);
+}
+
 /** A fault on one kind's list endpoint; `failing` makes it outlast the retries, on the kind's first request. */
-function planIncidentIoFault(draw: Draw, type: IncidentIoFaultType, kind: IncidentIoKind = draw.pick(KINDS), failing = false): FaultEvent {
+function planIncidentIoFault(draw: Draw, type: IncidentIoFaultType, kind?: IncidentIoKind, failing = false): FaultEvent {
+  if (isPagingFault(type)) return { target: "incidentio", type, kind: kind ?? draw.pick(PAGING_FAULT_KINDS[type]) };
+  return planRouteFault(draw, type, kind ?? draw.pick(KINDS), failing);
+}
+
+function planRouteFault(draw: Draw, type: Exclude<IncidentIoFaultType, PagingFaultType>, kind: IncidentIoKind, failing: boolean): FaultEvent {
   // Alerts come 50 a page: a skip lands the fault on a later page of the stream.
   const skip = failing ? 0 : draw.int(0, kind === "alerts" ? 2 : 1);
   const route = INCIDENTIO_ROUTES[kind];
@@ -188,14 +247,15 @@ function planPortFault(draw: Draw, type: PortFaultType): FaultEvent {
   }
 }
 
-function planMutation(draw: Draw): Mutation {
+/** One mutation; the final clean run's never makes a record unmappable, so that run can end exact. */
+function planMutation(draw: Draw, isFinal: boolean): Mutation {
   const roll = draw.unit();
-  const op = roll < 0.5 ? "update" : roll < 0.75 ? "remove" : "add";
+  const op = roll < 0.45 ? "update" : roll < 0.7 ? "remove" : roll < 0.9 || isFinal ? "add" : "unmappable";
   return { op, kind: draw.pick(MUTABLE_KINDS[op]), pick: draw.unit() };
 }
 
-function planMutations(draw: Draw): Mutation[] {
-  return Array.from({ length: draw.int(MUTATIONS_PER_RUN.min, MUTATIONS_PER_RUN.max) }, () => planMutation(draw));
+function planMutations(draw: Draw, isFinal = false): Mutation[] {
+  return Array.from({ length: draw.int(MUTATIONS_PER_RUN.min, MUTATIONS_PER_RUN.max) }, () => planMutation(draw, isFinal));
 }
 
 function planKill(draw: Draw): KillTrigger {
@@ -213,7 +273,7 @@ function shuffle<T>(draw: Draw, items: readonly T[]): T[] {
   return shuffled;
 }
 
-function planFault(draw: Draw, label: Exclude<FaultLabel, "sigkill">): FaultEvent {
+function planFault(draw: Draw, label: Exclude<FaultLabel, "sigkill" | "unmappable-record">): FaultEvent {
   const [target, type] = label.split(" ") as [string, string];
   return target === "incidentio" ? planIncidentIoFault(draw, type as IncidentIoFaultType) : planPortFault(draw, type as PortFaultType);
 }
@@ -222,7 +282,8 @@ function planFault(draw: Draw, label: Exclude<FaultLabel, "sigkill">): FaultEven
  * The plan for `seed`: two or three faulty runs, then mutations before the final clean run. Every
  * label of FAULT_LABELS is dealt to some run of every seed (a shuffled deck, dealt in turn), and each
  * run draws up to two more faults and, now and then, a SIGKILL of its own. Mutations (updates,
- * removals and additions across kinds) come before every run but the first; half the runs that
+ * removals, additions and records made unmappable, across kinds) come before every run but the
+ * first, so an unmappable record dealt to the first run goes to the second; half the runs that
  * remove a record also fail the read of its kind. The seed also picks how
  * often incidents and follow-ups are read in full rather than incrementally. Pure.
  */
@@ -232,20 +293,34 @@ export function planFaultSchedule(seed: number): FaultSchedule {
   const runCount = draw.int(FAULTY_RUNS.min, FAULTY_RUNS.max);
   const dealt: FaultLabel[][] = Array.from({ length: runCount }, () => []);
   shuffle(draw, FAULT_LABELS).forEach((label, index) => dealt[index % runCount]?.push(label));
-  const extras = FAULT_LABELS.filter((label): label is Exclude<FaultLabel, "sigkill"> => label !== "sigkill");
+  // The first run has no mutations: its unmappable record goes to the second.
+  const first = dealt[0] ?? [];
+  if (first.includes("unmappable-record")) {
+    first.splice(first.indexOf("unmappable-record"), 1);
+    dealt[1]?.push("unmappable-record");
+  }
+  const extras = FAULT_LABELS.filter((label): label is Exclude<FaultLabel, "sigkill" | "unmappable-record"> => label !== "sigkill" && label !== "unmappable-record");
   const runs = dealt.map((labels, index): RunPlan => {
-    const mutations = index === 0 ? [] : planMutations(draw);
+    const dealtMutations = labels.includes("unmappable-record") ? [{ op: "unmappable" as const, kind: draw.pick(MUTABLE_KINDS.unmappable), pick: draw.unit() }] : [];
+    const mutations = index === 0 ? [] : [...planMutations(draw), ...dealtMutations];
     const picked = [...labels, ...Array.from({ length: draw.int(EXTRA_FAULTS_PER_RUN.min, EXTRA_FAULTS_PER_RUN.max) }, () => draw.pick(extras))];
-    const faults = picked.flatMap((label) => (label === "sigkill" ? [] : [planFault(draw, label)]));
+    const faults = picked.flatMap((label) => (label === "sigkill" || label === "unmappable-record" ? [] : [planFault(draw, label)]));
     const removal = mutations.find((mutation) => mutation.op === "remove");
-    if (removal && draw.unit() < FAILED_READ_OF_REMOVED_CHANCE) faults.push(planIncidentIoFault(draw, draw.pick(FAILING_TYPES), removal.kind, true));
+    if (removal && draw.unit() < FAILED_READ_OF_REMOVED_CHANCE) {
+      const types = FAILING_TYPES.filter((type) => !isPagingFault(type) || PAGING_FAULT_KINDS[type].includes(removal.kind));
+      faults.push(planIncidentIoFault(draw, draw.pick(types), removal.kind, true));
+    }
     const killed = labels.includes("sigkill") || draw.unit() < EXTRA_KILL_CHANCE;
     return { mutations, faults, ...(killed ? { kill: planKill(draw) } : {}) };
   });
-  return { seed, fullRefreshEveryRuns, runs, finalMutations: planMutations(draw) };
+  return { seed, fullRefreshEveryRuns, runs, finalMutations: planMutations(draw, true) };
 }
 
-/** The labels a run plan deals, one per fault event and one for its SIGKILL. */
+/** The labels a run plan deals: one per fault event, one for its SIGKILL and one per record it makes unmappable. */
 export function listRunLabels(run: RunPlan): FaultLabel[] {
-  return [...run.faults.map((event): FaultLabel => `${event.target} ${event.type}` as FaultLabel), ...(run.kill ? ["sigkill" as const] : [])];
+  return [
+    ...run.faults.map((event): FaultLabel => `${event.target} ${event.type}` as FaultLabel),
+    ...(run.kill ? ["sigkill" as const] : []),
+    ...run.mutations.filter((mutation) => mutation.op === "unmappable").map(() => "unmappable-record" as const),
+  ];
 }
