@@ -104,17 +104,15 @@ type SnapshotJoin = ExpressionBuilder<Database & { p: Database["port_snapshot"];
 
 /**
  * A snapshot row comes from a removed resource when the kind that stages it (else the kind it was
- * pushed from) is not in the mapping, or, when neither is known, its blueprint is not one the mapping
- * covers. Such rows are outside every load's scope: without this they would stay in Port for ever.
+ * pushed from) is not in the mapping, or its blueprint is not one the mapping covers (a resource now
+ * maps to another blueprint). Such rows are outside every load's scope: without this they would stay
+ * in Port for ever.
  */
 function isFromRemovedResource(eb: SnapshotJoin, coverage: MappingCoverage) {
   const kind = eb.fn.coalesce("s.kind", "p.source_kind");
   const kinds = coverage.kinds.length > 0 ? coverage.kinds : [""];
   const blueprints = coverage.blueprints.length > 0 ? coverage.blueprints : [""];
-  return eb.or([
-    eb.and([eb(kind, "is not", null), eb(kind, "not in", kinds)]),
-    eb.and([eb(kind, "is", null), eb("p.blueprint", "not in", blueprints)]),
-  ]);
+  return eb.or([eb.and([eb(kind, "is not", null), eb(kind, "not in", kinds)]), eb("p.blueprint", "not in", blueprints)]);
 }
 
 /** Counts, per blueprint and kind, the snapshot entities that came from resources no longer in the mapping. */
