@@ -23,7 +23,7 @@ export interface PreflightInput {
   readonly userAgent: string;
 }
 
-/** One request that proves the Incident.io key works: the first page of an endpoint of the mapping, one record long. */
+/** One request that proves the Incident.io key works. */
 export interface ProbeRequest {
   /** The resource (or path parameter) it belongs to, for the message. */
   readonly source: string;
@@ -37,6 +37,11 @@ const PROBE_ATTEMPTS = 2;
 const PROBE_TIMEOUT_MS = 10_000;
 const PORT_REGIONS = { eu: "https://api.port.io", us: "https://api.us.port.io" } as const;
 const PLACEHOLDER = /\{[A-Za-z_][A-Za-z0-9_]*\}/;
+/**
+ * Incident.io's own key check (spec/incidentio-openapi3.json: "Test if your API key is valid, and which
+ * roles it has"): it needs no scope, so it refuses only a bad key, and it reads no kind's records.
+ */
+const IDENTITY_PATH = "/v1/identity";
 
 function hasPlaceholder(values: readonly string[]): boolean {
   return values.some((value) => PLACEHOLDER.test(value));
@@ -55,7 +60,7 @@ function firstPageOfOne(
 }
 
 /**
- * The request of the Incident.io check: the first page, of one record, of the first resource that
+ * The fallback request of the Incident.io check: the first page, of one record, of the first resource that
  * needs no path parameter, else of the first path parameter's parent endpoint; undefined when every
  * candidate has a placeholder to fill (nothing can be read without a parent's value).
  */
@@ -184,7 +189,6 @@ async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
 async function checkIncidentIo(deps: PreflightDeps, input: PreflightInput): Promise<CheckFailure | undefined> {
   const { incidentIo, network } = input.config;
   const probe = chooseProbeRequest(incidentIo.baseUrl, input.resources);
-  if (!probe) return undefined;
   const http = createHttpClient({
     stage: "extract",
     network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) },
@@ -193,8 +197,16 @@ async function checkIncidentIo(deps: PreflightDeps, input: PreflightInput): Prom
     signal: deps.signal,
     baseUrlSetting: "OCEAN__INTEGRATION__CONFIG__BASE_URL",
   });
+  const headers = buildAuthHeaders(incidentIo.auth);
+  const identity = { path: IDENTITY_PATH, url: `${incidentIo.baseUrl.replace(/\/+$/, "")}${IDENTITY_PATH}`, cursor: undefined };
   try {
-    await fetchPage(http, buildAuthHeaders(incidentIo.auth), { url: probe.url, path: probe.path, cursor: undefined });
+    try {
+      await fetchPage(http, headers, identity);
+    } catch (error) {
+      // A base URL that proxies only the API's list endpoints may not serve the identity: one page of the mapping decides.
+      if (!(error instanceof HttpError) || error.status !== 404 || !probe) throw error;
+      await fetchPage(http, headers, { url: probe.url, path: probe.path, cursor: undefined });
+    }
     return undefined;
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
@@ -239,8 +251,9 @@ export function needsCheck(command: PipelineCommand, reconcile: boolean): { inci
 }
 
 /**
- * Before any stage, proves the credentials the command will use, concurrently: one Incident.io page
- * of one record (see chooseProbeRequest) and Port's access token with one read. Throws ConfigError
+ * Before any stage, proves the credentials the command will use, concurrently: Incident.io's identity
+ * endpoint (else, where the base URL does not serve it, one page of one record of the mapping: see
+ * chooseProbeRequest) and Port's access token with one read. Throws ConfigError
  * (exit 2) naming the host, the request and the variables to fix when a check shows the configuration
  * is wrong, EtlError (exit 1) when a service is failing; returns early, without a verdict, on abort.
  */

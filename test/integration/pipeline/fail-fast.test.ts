@@ -23,10 +23,9 @@ describe("the credentials check before any stage", () => {
     const world = await startSyncWorld();
     const result = await world.cli(["run"], { OCEAN__INTEGRATION__SECRETS__TOKEN: "inc_wrong" });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`Incident.io at ${world.incidentIo.baseUrl}: GET /v2/users: 401`);
+    expect(result.stderr).toContain(`Incident.io at ${world.incidentIo.baseUrl}: GET /v1/identity: 401`);
     expect(result.stderr).toContain("OCEAN__INTEGRATION__SECRETS__TOKEN");
-    expect(world.incidentIo.requests).toHaveLength(1);
-    expect(world.incidentIo.requests[0]?.query["page_size"]).toBe("1");
+    expect(world.incidentIo.requests.map((r) => r.path)).toEqual(["/v1/identity"]);
     expect(entityWrites(world.port.requests.map((r) => r.path))).toBe(0);
     expect(queryStagingFile(world.dbPath, "select * from runs")).toEqual([]);
   });
@@ -38,7 +37,7 @@ describe("the credentials check before any stage", () => {
     const result = await world.cli(["extract"], { OCEAN__INTEGRATION__CONFIG__BASE_URL: base });
     const elapsedMs = Date.now() - started;
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`Incident.io at ${base}: GET /v2/users: no response: ECONNREFUSED`);
+    expect(result.stderr).toContain(`Incident.io at ${base}: GET /v1/identity: no response: ECONNREFUSED`);
     expect(result.stderr).toContain("OCEAN__INTEGRATION__CONFIG__BASE_URL");
     expect(elapsedMs).toBeLessThan(5_000);
   });
@@ -61,6 +60,16 @@ describe("the credentials check before any stage", () => {
     const result = await world.cli(["plan"], { OCEAN__PORT__CLIENT_SECRET: "not-the-secret" });
     expect(result.code, result.stderr).toBe(0);
     expect(world.port.requests).toHaveLength(0);
+  });
+
+  it("reads one page of one record of the mapping when the base URL does not serve the identity endpoint", async () => {
+    const world = await startSyncWorld();
+    world.incidentIo.faults.add({ route: "GET /v1/identity", fault: { type: "status", status: 404 } });
+    world.incidentIo.faults.add({ route: "GET /v2/users", fault: { type: "status", status: 401 } });
+    const result = await world.cli(["extract"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Incident.io at ${world.incidentIo.baseUrl}: GET /v2/users: 401`);
+    expect(world.incidentIo.requests.map((r) => [r.path, r.query["page_size"]])).toEqual([["/v1/identity", undefined], ["/v2/users", "1"]]);
   });
 });
 
