@@ -64,11 +64,15 @@ export interface LoadInput {
  * the snapshot and every refused entity in `load_errors` (retried next run). Deletions wait for
  * complete extracts of every kind feeding a blueprint and stay under `entityDeletionThreshold`
  * per blueprint unless `allowMassDelete`. With `initializePortResources`, missing blueprints are
- * created and the integration registered first; with `reconcile`, the snapshot is rebuilt from
- * Port first; with `dryRun`, nothing is sent (no Port request at all unless reconciling) and the
- * summary carries a preview. Throws ConfigError for missing or refused credentials or blueprint
- * definitions Port refuses, and StageFailedError (with the partial summary) when Port cannot be
- * reached after retries.
+ * created and the integration registered first. The first load that reaches Port binds the
+ * staging file to it (port_binding). The snapshot is rebuilt from Port first (reconcile) when
+ * asked, on a full refresh, or when the last complete reconcile is older than `reconcileEveryHours`
+ * (decideReconcileReason), and the summary counts the drift found; a dry run only says one is due.
+ * Entities of resources no longer in the mapping are listed in the summary, and deleted before the
+ * plan with `deleteRemovedResources` (threshold rules apply). With `dryRun`, nothing is sent (no
+ * Port request at all unless reconciling) and the summary carries a preview. Throws ConfigError
+ * for missing or refused credentials or blueprint definitions Port refuses, and StageFailedError
+ * (with the partial summary) when Port cannot be reached after retries.
  */
 export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummary> {
   const started = Date.now();
