@@ -261,6 +261,15 @@ function checkStagingFile(sqlite: BetterSqlite3.Database, path: string): void {
   throw damaged(path, `${problems.length} problems, the first: ${problems[0] ?? "unknown"}`);
 }
 
+/**
+ * `error` as the DamagedStagingFileError naming `path` and the fix when it is SQLite finding the file
+ * damaged after it was opened (quick_check does not cross-check indexes, and pages can go bad during a
+ * run); any other error as it is.
+ */
+export function asDamagedStagingFile(error: unknown, path: string): unknown {
+  return isCorruption(error) ? damaged(path, (error as Error).message, error) : error;
+}
+
 function damaged(path: string, finding: string, cause?: unknown): DamagedStagingFileError {
   return new DamagedStagingFileError(
     path,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "../../db/database";
+import { asDamagedStagingFile, openDatabase } from "../../db/database";
 import { closeAbandonedRuns, createRun, finishRun, finishStage, markRunInterruptedNow, startStage } from "../../db/queries/runs";
 import { ConfigError, StageFailedError } from "../errors";
 import { extract } from "../extract";
@@ -226,6 +226,8 @@ export async function runPipeline(deps: PipelineDeps, options: PipelineOptions):
       unregister?.();
       await lock.release();
     }
+  } catch (error) {
+    throw asDamagedStagingFile(error, config.databasePath);
   } finally {
     await opened.close();
   }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { openDatabase } from "../../db/database";
+import { asDamagedStagingFile, openDatabase } from "../../db/database";
 import { listRecentRuns } from "../../db/queries/runs";
 import { countStagedEntities } from "../../db/queries/staged-entities";
 import { countMappingErrors } from "../../db/queries/mapping-errors";
@@ -139,6 +139,8 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       rejectedItems: await listLatestRejectedItems(db, LATEST),
       unmappedRecords: await listUnmappedRecords(db, kinds, UNMAPPED_PER_KIND),
     };
+  } catch (error) {
+    throw asDamagedStagingFile(error, config.databasePath);
   } finally {
     await opened.close();
   }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../../db/database";
+import { asDamagedStagingFile, openDatabase } from "../../../db/database";
 import { DamagedStagingFileError, StagingFileError } from "../../../src/errors";
 import { makeTempDir } from "../../helpers/temp-dir";
 
@@ -130,5 +130,21 @@ describe("openDatabase", () => {
     expect(error).toBeInstanceOf(StagingFileError);
     expect((error as Error).message).toContain(`run pnpm etl plan --db ${path} once`);
     expect(readFileSync(path).equals(old)).toBe(true);
+  });
+
+  it.each([
+    { code: "SQLITE_CORRUPT", damaged: true },
+    { code: "SQLITE_CORRUPT_INDEX", damaged: true },
+    { code: "SQLITE_NOTADB", damaged: true },
+    { code: "SQLITE_BUSY", damaged: false },
+    { code: undefined, damaged: false },
+  ])("names the file and the fix when SQLite finds damage later ($code)", ({ code, damaged }) => {
+    const error = Object.assign(new Error("database disk image is malformed"), { code });
+
+    const result = asDamagedStagingFile(error, "/data/etl.sqlite");
+
+    expect(result instanceof DamagedStagingFileError).toBe(damaged);
+    if (damaged) expect((result as Error).message).toContain("staging file /data/etl.sqlite is damaged");
+    else expect(result).toBe(error);
   });
 });
