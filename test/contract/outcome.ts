@@ -71,6 +71,8 @@ export interface RecordedErrors {
   readonly mappingErrors: readonly { kind: string; record_id: string; field: string; message: string }[];
   readonly unmappedRecords: readonly { kind: string; record_id: string; reason: string }[];
   readonly loadErrors: readonly { blueprint: string; identifier: string; operation: string; message: string }[];
+  /** Staged entities kept from Port because Port would refuse them (as of the last transform). */
+  readonly heldBack: readonly { blueprint: string; identifier: string; held_back_reason: string }[];
 }
 
 /** Every error the runs since `sinceRunId` recorded in the staging file. */
@@ -82,6 +84,7 @@ export function readRecordedErrors(dbPath: string, sinceRunId: number): Recorded
     mappingErrors: rows("SELECT kind, record_id, field, message FROM mapping_errors WHERE run_id > ?"),
     unmappedRecords: rows("SELECT kind, record_id, reason FROM unmapped_records WHERE run_id > ?"),
     loadErrors: rows("SELECT blueprint, identifier, operation, message FROM load_errors WHERE run_id > ?"),
+    heldBack: queryStagingFile(dbPath, "SELECT blueprint, identifier, held_back_reason FROM staged_entities WHERE held_back_reason IS NOT NULL"),
   };
 }
 
@@ -90,7 +93,10 @@ export function lastRunId(dbPath: string): number {
   return queryStagingFile<{ id: number | null }>(dbPath, "SELECT max(id) AS id FROM runs")[0]?.id ?? 0;
 }
 
-/** Each recorded error names where it happened: a failed kind its endpoint and message, an item its page and position, a mapping error its record and field. */
+/**
+ * Each recorded error names where it happened: a failed kind its endpoint and message, an item its page
+ * and position, a mapping error its record and field, a refused or held-back entity its blueprint and identifier.
+ */
 export function expectErrorsLocated(errors: RecordedErrors): void {
   for (const kind of errors.failedKinds) {
     expect(kind.endpoint, `failed kind ${kind.kind} names no endpoint: ${kind.error}`).toMatch(/^\//);
@@ -106,4 +112,5 @@ export function expectErrorsLocated(errors: RecordedErrors): void {
   }
   for (const record of errors.unmappedRecords) expect([record.record_id, record.reason].every((v) => v.length > 0), JSON.stringify(record)).toBe(true);
   for (const error of errors.loadErrors) expect([error.blueprint, error.identifier, error.message].every((v) => v.length > 0), JSON.stringify(error)).toBe(true);
+  for (const entity of errors.heldBack) expect([entity.blueprint, entity.identifier, entity.held_back_reason].every((v) => v.length > 0), JSON.stringify(entity)).toBe(true);
 }

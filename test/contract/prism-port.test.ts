@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { PORT_SPEC } from "../helpers/openapi-validator";
 import { startSyncWorld } from "../helpers/sync-world";
 import {
@@ -10,40 +14,52 @@ import {
   readRecordedErrors,
   runProduct,
 } from "./outcome";
-import { startPrism, type PrismServer, type PrismStart } from "./prism-server";
+import { prismOrSkip, startPrismForSuite, type PrismServer, type PrismStart } from "./prism-server";
 
-// Prism serves Port's published spec (spec/port-openapi.yml) in place of Port. Its answers are the
-// spec's examples, which name other blueprints and entities than the product sent, so the load may
-// well report failures; what is checked is that every request the product makes is one Port's spec
-// accepts, and that the product ends with a verdict rather than a crash or a hang.
+// Prism serves Port's published spec (spec/port-openapi.yml, the paths of the areas the product calls)
+// in place of Port. Its answers are the spec's examples, which name other blueprints and entities than
+// the product sent, so the load may well report failures; what is checked is that every request the
+// product makes is one Port's spec accepts, and that the product ends with a verdict rather than a
+// crash or a hang.
+
+/**
+ * The areas of Port's API the product calls (`/v1/<area>/…`). Prism is served the spec with only their
+ * paths, every operation and component as published: loading all 63 paths costs Prism some 12 s of CPU,
+ * these 24 under one. No path of the spec starts with a template, so a request in these areas matches
+ * exactly the operation it would match in the whole spec, and a request elsewhere answers 404 and fails
+ * the last test below, which names it.
+ */
+const PRODUCT_AREAS = new Set(["auth", "blueprints", "integration"]);
+
+/** Writes the vendored Port spec restricted to PRODUCT_AREAS, as JSON, into `dir`; returns its path. */
+function writeProductAreasSpec(dir: string): string {
+  const spec = parseYaml(readFileSync(PORT_SPEC, "utf8")) as { paths: Record<string, unknown> };
+  const paths = Object.fromEntries(Object.entries(spec.paths).filter(([path]) => PRODUCT_AREAS.has(path.split("/")[2] ?? "")));
+  const file = join(dir, "port-openapi.product-areas.json");
+  writeFileSync(file, JSON.stringify({ ...spec, paths }));
+  return file;
+}
 
 /** Routes the product uses that Port's public spec does not describe: Prism answers them 404, and they are not checked. */
 const ROUTES_NOT_IN_SPEC = [
   // Ocean's raw-data examples (OCEAN__SEND_RAW_DATA_EXAMPLES), an integration route Port documents only in Ocean.
-  /^POST \/v1\/integration\/[^/]+\/kinds\/[^/]+\/examples$/,
+  { route: "POST /v1/integration/{identifier}/kinds/{kind}/examples", pattern: /^POST \/v1\/integration\/[^/]+\/kinds\/[^/]+\/examples$/ },
 ];
 
 // An extract and a transform of the sandbox, then a load against Prism that is killed after a minute.
 const RUN_TEST_TIMEOUT_MS = 150_000;
 
-function prismOrSkip(started: PrismStart | undefined, ctx: TestContext): PrismServer {
-  if (!started?.ok) ctx.skip(started ? started.reason : "Prism was not started");
-  return started.prism;
-}
-
 describe("the product's load against Prism serving Port's published spec", () => {
   let started: PrismStart | undefined;
+  const dir = mkdtempSync(join(tmpdir(), "etl-prism-port-"));
 
   beforeAll(async () => {
-    started = await startPrism({ spec: PORT_SPEC });
-    if (!started.ok) {
-      if (process.env["CI"]) throw new Error(`Prism did not start, and CI must run the contract suite: ${started.reason}`);
-      console.warn(`contract suite skipped: ${started.reason}`);
-    }
+    started = await startPrismForSuite({ spec: writeProductAreasSpec(dir) });
   }, 200_000);
 
   afterAll(async () => {
     if (started?.ok) await started.prism.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Extracts and maps the Incident.io sandbox into a fresh staging file, then runs `etl load` against Prism. */
@@ -81,13 +97,15 @@ describe("the product's load against Prism serving Port's published spec", () =>
   // Last, so that it covers the requests of both loads.
   it("sends only requests the spec accepts: Prism's log has no request-validation violation", (ctx) => {
     const prism = prismOrSkip(started, ctx);
-    const unmatched = [...new Set(prism.unmatchedRoutes())];
+    const unmatched = prism.unmatchedRoutes();
+    const skipped = ROUTES_NOT_IN_SPEC.map(({ route, pattern }) => ({ route, count: unmatched.filter((r) => pattern.test(r)).length })).filter((s) => s.count > 0);
     console.info(
       `Prism (Port): ${prism.requests().length} requests, ${prism.requestViolations().length} request-validation violations` +
-        (unmatched.length > 0 ? `, routes not in the spec (not checked): ${unmatched.join(", ")}` : ""),
+        (skipped.length > 0 ? `; not in the spec, so not checked: ${skipped.map((s) => `${s.route} (${s.count})`).join(", ")}` : ""),
     );
     expectNoRequestViolations(prism);
-    expect(unmatched.filter((route) => !ROUTES_NOT_IN_SPEC.some((known) => known.test(route)))).toEqual([]);
+    const unexpected = unmatched.filter((route) => !ROUTES_NOT_IN_SPEC.some(({ pattern }) => pattern.test(route)));
+    expect(unexpected, `routes outside the spec's paths served (PRODUCT_AREAS: ${[...PRODUCT_AREAS].join(", ")})`).toEqual([]);
   });
 
   it("reads a request that breaks the spec from Prism's log (a bulk upsert whose entities are not an array)", async (ctx) => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TestContext } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Port's 3 MB spec takes Prism some 12 s of CPU to load; on two busy cores, twice that.
@@ -117,7 +118,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismStart> {
   });
   if (baseUrl === undefined) {
     await stop(child);
-    const tail = lines().filter(Boolean).slice(-5).join("\n");
+    const tail = lines().filter(Boolean).slice(-8).join("\n");
     return { ok: false, reason: `prism mock ${options.spec} did not start listening:\n${tail}` };
   }
 
@@ -146,4 +147,23 @@ export async function startPrism(options: PrismOptions): Promise<PrismStart> {
       close: () => (closing ??= stop(child)),
     },
   };
+}
+
+/**
+ * Starts Prism for a suite. When it cannot start, says why and lets the suite's tests skip (see
+ * prismOrSkip); under `CI`, where Prism is installed and must run, throws instead.
+ */
+export async function startPrismForSuite(options: PrismOptions): Promise<PrismStart> {
+  const started = await startPrism(options);
+  if (!started.ok) {
+    if (process.env["CI"]) throw new Error(`Prism did not start, and CI must run the contract suite: ${started.reason}`);
+    console.warn(`contract suite skipped: ${started.reason}`);
+  }
+  return started;
+}
+
+/** The running Prism, or the current test skipped with the reason there is none. */
+export function prismOrSkip(started: PrismStart | undefined, ctx: TestContext): PrismServer {
+  if (!started?.ok) ctx.skip(started ? started.reason : "Prism was not started");
+  return started.prism;
 }
