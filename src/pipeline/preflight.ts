@@ -3,6 +3,7 @@ import { buildAuthHeaders, fetchPage } from "../extract/incidentio-client";
 import { buildPageTarget, parseEndpoint } from "../extract/endpoints";
 import { firstPosition, pageParams } from "../extract/paginate";
 import { createHttpClient } from "../http/http-client";
+import { isRetryableNetworkCode } from "../http/retry-policy";
 import { createPortClient } from "../load/port-client";
 import type { Config, IncidentIoAuth } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
@@ -107,6 +108,15 @@ function withHint(message: string, variable: string, hint: string): string {
   return message.includes(variable) ? message : `${message}; ${hint}`;
 }
 
+/**
+ * Whether a request that got no answer may get one later: a host that is down or unreachable may come
+ * back (a POLLING run keeps going), a certificate this machine does not trust will not. The HTTP client
+ * does not retry a refused connection within a run, so its own verdict is not this one.
+ */
+function mayAnswerLater(error: HttpError): boolean {
+  return error.status === undefined && isRetryableNetworkCode((error.detail ?? "").split(":")[0] ?? "");
+}
+
 /** What a failed check means: exit 2 (fix the configuration) or 1 (the service failed), and the line to print. */
 export interface CheckFailure {
   readonly isConfiguration: boolean;
@@ -126,7 +136,7 @@ export function judgeIncidentIoFailure(origin: string, auth: IncidentIoAuth["typ
   const credentials = credentialVariables(auth);
   if (error.status === undefined) {
     const hint = `set ${baseUrl} to the API's address, or check the network and any proxy (HTTPS_PROXY)`;
-    return { isConfiguration: true, retryable: error.retryable, message: withHint(prefix, baseUrl, hint) };
+    return { isConfiguration: true, retryable: mayAnswerLater(error), message: withHint(prefix, baseUrl, hint) };
   }
   if (error.status === 401) return { isConfiguration: true, retryable: false, message: withHint(prefix, credentials, `check ${credentials}`) };
   if (error.status === 403) {
@@ -152,7 +162,7 @@ export function judgePortFailure(baseUrl: string, error: unknown): CheckFailure 
   if (error instanceof HttpError && error.status === undefined) {
     return {
       isConfiguration: true,
-      retryable: error.retryable,
+      retryable: mayAnswerLater(error),
       message: `${withHint(`Port at ${origin}: ${error.message}`, "OCEAN__PORT__BASE_URL", "check OCEAN__PORT__BASE_URL, the network and any proxy (HTTPS_PROXY)")}; ${region}`,
     };
   }

@@ -135,6 +135,23 @@ describe("Ctrl-C on a terminal (listr2's live renderer)", () => {
   });
 });
 
+describe("POLLING while a host cannot be reached", () => {
+  it("keeps running at every interval instead of stopping as for bad configuration, and a SIGTERM ends it with 0", async () => {
+    const { env, db } = await setUp(0);
+    const cli = startCli(["run"], { ...env, CI: "true", OCEAN__EVENT_LISTENER: '{"type":"POLLING"}', OCEAN__SCHEDULED_RESYNC_INTERVAL: "0.01", OCEAN__INTEGRATION__CONFIG__BASE_URL: "http://127.0.0.1:9" });
+    for (let waited = 0; (cli.stderr().match(/GET \/v1\/identity: no response: ECONNREFUSED/g) ?? []).length < 2 && waited < 45_000; waited += 100) {
+      if (cli.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(cli.child.exitCode, cli.stderr()).toBeNull();
+    expect(cli.stderr()).not.toContain("stopping: the configuration is invalid");
+    cli.child.kill("SIGTERM");
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(leftBehind(db).locks).toBe(0);
+  });
+});
+
 describe("pnpm etl run", () => {
   it("passes a SIGTERM sent to pnpm on to the CLI, which ends the run as interrupted, prints the summary and exits 0", async () => {
     const { env, db } = await setUp(300);

@@ -68,6 +68,18 @@ describe("judgeIncidentIoFailure", () => {
       },
     },
     {
+      name: "an untrusted certificate is configuration that no later run fixes",
+      auth: "bearer_token" as const,
+      error: httpError(undefined, "SELF_SIGNED_CERT_IN_CHAIN: the server's TLS certificate is not signed by a CA this machine trusts", false),
+      expected: {
+        isConfiguration: true,
+        retryable: false,
+        message:
+          "Incident.io at https://api.incident.io: GET /v2/users: no response: SELF_SIGNED_CERT_IN_CHAIN: the server's TLS certificate is not signed by a CA this machine trusts; " +
+          "set OCEAN__INTEGRATION__CONFIG__BASE_URL to the API's address, or check the network and any proxy (HTTPS_PROXY)",
+      },
+    },
+    {
       name: "a refused bearer token names the token variable",
       auth: "bearer_token" as const,
       error: httpError(401, "The API key provided is not valid"),
