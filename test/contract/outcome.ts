@@ -65,7 +65,7 @@ export function readExtractStatus(dbPath: string): ExtractStatusRow[] {
 }
 
 /** What a staging file recorded as going wrong, table by table: each row says where (kind and endpoint, record, field or entity). */
-export interface RecordedErrors {
+interface RecordedErrors {
   readonly failedKinds: readonly ExtractStatusRow[];
   readonly rejectedItems: readonly { kind: string; endpoint: string; cursor: string | null; position: number; reason: string }[];
   readonly mappingErrors: readonly { kind: string; record_id: string; field: string; message: string }[];
