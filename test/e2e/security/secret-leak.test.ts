@@ -130,8 +130,9 @@ describe("secrets never leave through an output channel", () => {
       times: 20,
       fault: { type: "status", status: 403, body: { type: "authentication_error", status: 403, errors: [{ code: "forbidden", message: `key ${TOKEN} lacks a scope` }] } },
     });
-    const echoed = await record("echoing server", ["run", "-v"], {}, 2);
-    expect(echoed.stderr).toContain("403: key [redacted] lacks a scope");
+    // The credential check reads another endpoint, so the users kind meets it and fails (exit 1).
+    const echoed = await record("echoing server", ["run", "-v"], {}, 1);
+    expect(echoed.stdout).toContain("403: key [redacted] lacks a scope");
     world.incidentIo.faults.clear();
     world.port.faults.add({
       route: "POST /v1/auth/access_token",

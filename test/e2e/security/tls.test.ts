@@ -30,7 +30,7 @@ describe("TLS verification", () => {
     // The credential check before any stage finds it: a configuration problem (exit 2).
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(
-      /Incident\.io at https:\/\/127\.0\.0\.1:\d+: GET \/v2\/users: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE: the server's TLS certificate is not signed by a CA this machine trusts; add that CA with --ca-file or NODE_EXTRA_CA_CERTS/,
+      /Incident\.io at https:\/\/127\.0\.0\.1:\d+: GET \/\S+: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE: the server's TLS certificate is not signed by a CA this machine trusts; add that CA with --ca-file or NODE_EXTRA_CA_CERTS/,
     );
     expect(outcome.stderr).toMatch(/Port at https:\/\/127\.0\.0\.1:\d+: POST \/v1\/auth\/access_token: no response: UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
     // Nothing was read from or written to either side: the TLS handshake failed before any request.
