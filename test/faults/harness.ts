@@ -502,14 +502,15 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       const window = { requests: port.requests.slice(before.requests), writes: port.writes.slice(before.writes) };
       await drainEntityFaults(port, armed.entityFaults);
 
-      history.push(`${name}: ${describeRun(run)}; planned ${listRunLabels(plan).join(", ") || "no faults"}; source: ${changes.join(", ") || "unchanged"}`);
+      const listRequests = incidentIo.requests.slice(before.incidentIo);
+      const servedPaging = armed.pagingFaults.filter((fault) => isPagingFaultServed(fault.type, fault.path, listRequests));
+      const paging = servedPaging.map((fault) => `${fault.type} on ${fault.path}`).join(", ");
+      history.push(`${name}: ${describeRun(run)}; planned ${listRunLabels(plan).join(", ") || "no faults"}${paging ? `; served ${paging}` : ""}; source: ${changes.join(", ") || "unchanged"}`);
       failedReads += (run.summary?.extract?.kinds ?? []).filter((kind) => kind.status === "failed").length;
       counted["sigkill"] += run.killed ? 1 : 0;
       counted["port expired-token"] += run.expiries;
       counted["port 207"] += window.requests.filter((request) => request.status === 207).length;
-      const listRequests = incidentIo.requests.slice(before.incidentIo);
-      for (const fault of armed.pagingFaults) {
-        if (!isPagingFaultServed(fault.type, fault.path, listRequests)) continue;
+      for (const fault of servedPaging) {
         counted[`incidentio ${fault.type}`] += 1;
         // A list whose paging went wrong cannot have been read to its end.
         if (run.summary && !run.killed && !run.hung && !hasFailedKind(run, fault.path)) problems.push(`${name}: ${fault.path} served a ${fault.type}, but its kind did not fail`);
