@@ -24,6 +24,14 @@ export async function insertRejectedItems(db: StagingDb, rows: readonly Rejected
   }
 }
 
+/**
+ * Forgets the rejected items of `kind` listed by runs before `runId`: each read of a kind lists its own,
+ * so the table holds the latest read's and does not grow run after run.
+ */
+export async function deleteEarlierRejectedItems(db: StagingDb, kind: string, runId: number): Promise<void> {
+  await db.deleteFrom("rejected_items").where("kind", "=", kind).where("run_id", "<", runId).execute();
+}
+
 /** The latest rejected items, newest first, for `etl status`. */
 export async function listLatestRejectedItems(db: StagingDb, limit: number) {
   return db.selectFrom("rejected_items").selectAll().orderBy("id", "desc").limit(limit).execute();

@@ -1,7 +1,7 @@
 import type { StagingDb } from "../../db/database";
 import { finishExtractStatus, listExtractHistory, readLastCompleteRead, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
-import { insertRejectedItems, type RejectedItemRow } from "../../db/queries/rejected-items";
+import { deleteEarlierRejectedItems, insertRejectedItems, type RejectedItemRow } from "../../db/queries/rejected-items";
 import { ConfigError, HttpError } from "../errors";
 import { createHostVerdicts, type HostVerdicts } from "../http/host-verdicts";
 import { createHttpClient, type HttpClient } from "../http/http-client";
@@ -309,6 +309,7 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   const filterParams: Record<string, string> = since !== undefined && filter ? { [filter.param]: since } : {};
   run.maxPages = decidePageBound(ctx.input.settings.pageBound, await readLastCompleteRead(db, resource.kind), resource.selector.pagination.pageSize);
   await startExtractStatus(db, { runId, kind: resource.kind, mode: decision.mode, since, startedAt: new Date(started).toISOString() });
+  await deleteEarlierRejectedItems(db, resource.kind, runId);
   report("running");
   let outcome: ExtractOutcome;
   try {

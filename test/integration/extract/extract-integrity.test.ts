@@ -103,6 +103,17 @@ describe("extract of items that cannot be records", () => {
     ]);
     expect((await countByKind(db))["/v2/users"]).toBe(records);
   });
+
+  it("keeps only the latest read's rejected items of a kind, so the list does not grow run after run", async () => {
+    const sandbox = await startSandbox({ scale: "tiny" });
+    sandbox.setPageFault("/v2/users", { type: "extra-items", items: [null] });
+    const { db } = openTestDb();
+    await runExtract(db, configFor(sandbox), { runId: 1, only: ["users"] });
+    await runExtract(db, configFor(sandbox), { runId: 2, only: ["users"] });
+
+    const rejected = await db.selectFrom("rejected_items").select(["run_id", "reason"]).execute();
+    expect(rejected).toEqual([{ run_id: 2, reason: "the item is null, not an object" }]);
+  });
 });
 
 describe("extract of /v3/follow_ups where the API does not serve it", () => {
