@@ -1,0 +1,36 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// Migrations are append-only: users keep their staging file for months, and Drizzle's migrator
+// applies a file only once, by its journal entry. A landed file that changes (or is regenerated, with a
+// new `when`) is never applied to an existing file, whose schema then differs from the code's.
+// A new migration is added at the end of this list in the commit that lands it.
+const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
+  { tag: "0000_init", when: 1795869230696, sha256: "163237587011e6c6951660a43335901ffbe79645c52c890bb3bb6ea3d08c726a" },
+  { tag: "0001_trust", when: 1796661449274, sha256: "bb6286eac2cc65e50f6ba4e3d9e6bc8bd487ad9b8720c5b80d9e1e85ee69c617" },
+];
+
+const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
+
+interface JournalEntry {
+  readonly idx: number;
+  readonly tag: string;
+  readonly when: number;
+}
+
+describe("landed migrations", () => {
+  const journal = (JSON.parse(readFileSync(migrationsDir("meta/_journal.json"), "utf8")) as { entries: JournalEntry[] }).entries;
+
+  it.each(LANDED.map((landed, idx) => ({ ...landed, idx })))("keeps $tag byte for byte, at its place in the journal", ({ tag, when, sha256, idx }) => {
+    const text = readFileSync(migrationsDir(`${tag}.sql`));
+    expect(createHash("sha256").update(text).digest("hex"), `${tag}.sql changed after it landed: add a new migration instead`).toBe(sha256);
+    expect(journal[idx], `the journal's entry ${idx} changed after it landed`).toMatchObject({ idx, tag, when });
+  });
+
+  it("only appends to the journal", () => {
+    expect(journal.map((entry) => entry.idx)).toEqual(journal.map((_, index) => index));
+    expect(journal.length).toBeGreaterThanOrEqual(LANDED.length);
+  });
+});
