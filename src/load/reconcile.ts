@@ -1,4 +1,4 @@
-import { sha256Hex } from "../sha256";
+import { hashCanonicalJson, toCanonicalJson } from "../canonical-json";
 import { PENDING_HASH, readSnapshotEntities, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
 import { readStagedEntities } from "../../db/queries/load-inputs";
 import { tallySnapshot, tallyStagedEntities } from "../../db/queries/load-plan";
@@ -47,7 +47,7 @@ export function decideReconcile(
   if (snapshot && snapshot.hash !== PENDING_HASH && isSameEntity(JSON.parse(snapshot.entityJson) as Record<string, unknown>, port)) return { type: "keep" };
   if (!snapshot && !staged) return { type: "ignore" };
   const entityJson = toCanonicalJson(port);
-  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${sha256Hex(entityJson)}` } };
+  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${hashCanonicalJson(entityJson)}` } };
 }
 
 /**
@@ -61,11 +61,6 @@ export function isSameEntity(ours: Readonly<Record<string, unknown>>, theirs: Re
   const right = normalizeEntity(theirs);
   if (left.icon === null) right.icon = null;
   return isDeepEqual(left, right);
-}
-
-/** JSON with object keys sorted at every depth. */
-export function toCanonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
 }
 
 /** What a reconcile of one blueprint did. */
@@ -277,17 +272,6 @@ function normalizeDates(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, normalizeDates(inner)]));
   }
   return value;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const record = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort()
-      .map((key) => [key, sortKeys(record[key])]),
-  );
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { Blueprint } from "../model/blueprint";
-import { hashCanonicalJson, toCanonicalJson } from "./canonical-json";
+import { hashCanonicalJson, toCanonicalJson } from "../canonical-json";
 import type { DraftEntity } from "./interpret-output";
 import { listEntityProblems, type EntityBody } from "./validate-entity";
 

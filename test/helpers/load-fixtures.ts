@@ -8,7 +8,7 @@ import type { NetworkSettings } from "../../src/model/config";
 import type { PortAppConfig, ResourceMapping } from "../../src/model/mapping";
 import { Secret } from "../../src/model/secret";
 import type { PortBlueprint, PortSandbox } from "../../src/sandbox/port/server";
-import { hashCanonicalJson, toCanonicalJson } from "../../src/transform/canonical-json";
+import { hashCanonicalJson, toCanonicalJson } from "../../src/canonical-json";
 import { CURSOR_PAGINATION } from "./pagination";
 
 /** Three blueprints with relations two levels deep: follow-ups → incidents → users. */

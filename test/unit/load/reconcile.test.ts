@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PENDING_HASH } from "../../../db/queries/port-snapshot";
-import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity, PORT_HASH_PREFIX, toCanonicalJson } from "../../../src/load/reconcile";
+import { toCanonicalJson } from "../../../src/canonical-json";
+import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity, PORT_HASH_PREFIX } from "../../../src/load/reconcile";
 
 const ours = { identifier: "i1", blueprint: "incident", title: "Outage", properties: { status: "open", at: "2024-05-01T10:00:00Z" }, relations: { commander: "u1" } };
 const row = (entity: unknown, hash: string) => ({ identifier: "i1", entityJson: toCanonicalJson(entity), hash });

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../sha256";
+import { sha256Hex } from "./sha256";
 
 // V8 enumerates array-index keys ("0", "42") first, in numeric order, whatever the insertion order,
 // so an object holding one cannot be re-created in code-unit order for JSON.stringify.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashCanonicalJson, toCanonicalJson } from "../../../src/transform/canonical-json";
+import { hashCanonicalJson, toCanonicalJson } from "../../src/canonical-json";
 
 describe("toCanonicalJson", () => {
   it.each([
@@ -33,5 +33,22 @@ describe("toCanonicalJson with array-index keys", () => {
     { name: "drops undefined array items to null like JSON", value: { "1": [undefined] }, expected: '{"1":[null]}' },
   ])("$name", ({ value, expected }) => {
     expect(toCanonicalJson(value)).toBe(expected);
+  });
+});
+
+describe("toCanonicalJson against JSON.stringify of a key-sorted copy", () => {
+  // Rebuilding an object with sorted keys (what reconcile once did on its own) cannot order
+  // array-index keys as text: V8 enumerates them first, in numeric order, whatever the insertion order.
+  const sortedCopy = (value: Record<string, unknown>): string => JSON.stringify(Object.fromEntries(Object.keys(value).sort().map((key) => [key, value[key]])));
+
+  it("orders integer-like keys as text where a sorted copy would put them in numeric order", () => {
+    const value = { b: 1, "10": 2, "9": 3 };
+    expect(sortedCopy(value)).toBe('{"9":3,"10":2,"b":1}');
+    expect(toCanonicalJson(value)).toBe('{"10":2,"9":3,"b":1}');
+  });
+
+  it("agrees with a sorted copy when no key is integer-like", () => {
+    const value = { b: 1, a: 2, "1a": 3 };
+    expect(toCanonicalJson(value)).toBe(sortedCopy(value));
   });
 });
