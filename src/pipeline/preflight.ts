@@ -1,9 +1,9 @@
-import { ConfigError, EtlError, HttpError } from "../errors";
+import { ConfigError, HttpError } from "../errors";
 import { buildAuthHeaders, fetchPage } from "../extract/incidentio-client";
 import { buildPageTarget, parseEndpoint } from "../extract/endpoints";
 import { firstPosition, pageParams } from "../extract/paginate";
 import { createHttpClient } from "../http/http-client";
-import { isRetryableNetworkCode } from "../http/retry-policy";
+import { isRetryableNetworkCode, isUnreachableCode } from "../http/retry-policy";
 import { createPortClient } from "../load/port-client";
 import type { Config, IncidentIoAuth } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
@@ -117,6 +117,16 @@ function mayAnswerLater(error: HttpError): boolean {
   return error.status === undefined && isRetryableNetworkCode((error.detail ?? "").split(":")[0] ?? "");
 }
 
+/**
+ * Whether a request without an answer reached its host and lost the connection (a reset, a timeout):
+ * the host is there and may answer the next request, so it says nothing about the configuration. A name
+ * that does not resolve, a refused connection or a certificate this machine does not trust does.
+ */
+function isDroppedConnection(error: HttpError): boolean {
+  const code = (error.detail ?? "").split(":")[0] ?? "";
+  return isRetryableNetworkCode(code) && !isUnreachableCode(code);
+}
+
 /** What a failed check means: exit 2 (fix the configuration) or 1 (the service failed), and the line to print. */
 export interface CheckFailure {
   readonly isConfiguration: boolean;
@@ -134,6 +144,9 @@ export function judgeIncidentIoFailure(origin: string, auth: IncidentIoAuth["typ
   const prefix = `Incident.io at ${origin}: ${error.message}`;
   const baseUrl = "OCEAN__INTEGRATION__CONFIG__BASE_URL";
   const credentials = credentialVariables(auth);
+  if (error.status === undefined && isDroppedConnection(error)) {
+    return { isConfiguration: false, retryable: true, message: `${prefix}; the connection dropped: the extract retries it on its own` };
+  }
   if (error.status === undefined) {
     const hint = `set ${baseUrl} to the API's address, or check the network and any proxy (HTTPS_PROXY)`;
     return { isConfiguration: true, retryable: mayAnswerLater(error), message: withHint(prefix, baseUrl, hint) };
@@ -143,7 +156,7 @@ export function judgeIncidentIoFailure(origin: string, auth: IncidentIoAuth["typ
     return { isConfiguration: true, retryable: false, message: `${prefix}; the key may not read ${error.endpoint}: give it that scope, or check ${credentials}` };
   }
   if (error.status === 408 || error.status === 429 || error.status >= 500) {
-    return { isConfiguration: false, retryable: true, message: `${prefix}; Incident.io is failing, nothing was extracted: try again later` };
+    return { isConfiguration: false, retryable: true, message: `${prefix}; Incident.io is failing: the extract retries it on its own` };
   }
   return { isConfiguration: true, retryable: false, message: withHint(prefix, baseUrl, `check ${baseUrl} and the resource's selector`) };
 }
@@ -159,6 +172,9 @@ export function judgePortFailure(baseUrl: string, error: unknown): CheckFailure 
   if (error instanceof ConfigError) {
     return { isConfiguration: true, retryable: false, message: `Port at ${origin}: ${error.issues.join("; ")}; ${region}` };
   }
+  if (error instanceof HttpError && error.status === undefined && isDroppedConnection(error)) {
+    return { isConfiguration: false, retryable: true, message: `Port at ${origin}: ${error.message}; the connection dropped: the load retries it on its own` };
+  }
   if (error instanceof HttpError && error.status === undefined) {
     return {
       isConfiguration: true,
@@ -168,7 +184,7 @@ export function judgePortFailure(baseUrl: string, error: unknown): CheckFailure 
   }
   const status = error instanceof HttpError ? error.status : undefined;
   if (status !== undefined && (status === 408 || status === 429 || status >= 500)) {
-    return { isConfiguration: false, retryable: true, message: `Port at ${origin}: ${(error as HttpError).message}; Port is failing, nothing was extracted: try again later` };
+    return { isConfiguration: false, retryable: true, message: `Port at ${origin}: ${(error as HttpError).message}; Port is failing: the load retries it on its own` };
   }
   const what = error instanceof Error ? error.message : String(error);
   return {
@@ -265,7 +281,8 @@ export function needsCheck(command: PipelineCommand, reconcile: boolean): { inci
  * endpoint (else, where the base URL does not serve it, one page of one record of the mapping: see
  * chooseProbeRequest) and Port's access token with one read. Throws ConfigError
  * (exit 2) naming the host, the request and the variables to fix when a check shows the configuration
- * is wrong, EtlError (exit 1) when a service is failing; returns early, without a verdict, on abort.
+ * is wrong; returns without a verdict when a service is only failing (the stages retry it and report
+ * it), and on abort.
  */
 export async function checkCredentials(deps: PreflightDeps, input: PreflightInput): Promise<void> {
   const needs = needsCheck(input.command, input.reconcile);
@@ -273,12 +290,11 @@ export async function checkCredentials(deps: PreflightDeps, input: PreflightInpu
   const settled = await unlessAborted(Promise.all(checks), deps.signal);
   const failures = (settled ?? []).filter((failure): failure is CheckFailure => failure !== undefined);
   if (failures.length === 0) return;
-  const retryable = failures.every((failure) => failure.retryable);
-  if (failures.some((failure) => failure.isConfiguration)) {
-    throw new ConfigError(
-      failures.map((failure) => failure.message),
-      { retryable },
-    );
-  }
-  throw new EtlError("pipeline", failures.map((failure) => failure.message).join("\n"), { retryable });
+  // A service that is failing (5xx, 429, a dropped connection) says nothing about the configuration: the
+  // stages retry it on their own and, if it keeps failing, fail their kind or the load with a summary.
+  if (!failures.some((failure) => failure.isConfiguration)) return;
+  throw new ConfigError(
+    failures.map((failure) => failure.message),
+    { retryable: failures.every((failure) => failure.retryable) },
+  );
 }

@@ -52,6 +52,15 @@ describe("the credentials check before any stage", () => {
     expect(world.incidentIo.requests.length).toBeLessThanOrEqual(1);
   });
 
+  it("goes on when a service only drops connections or fails during the check: the stages' retries absorb it and the run succeeds", async () => {
+    const world = await startSyncWorld();
+    world.port.faults.add({ route: "POST /v1/auth/access_token", fault: { type: "reset" }, times: 2 });
+    world.incidentIo.faults.add({ route: "GET /v1/identity", fault: { type: "status", status: 503 }, times: 8 });
+    const result = await world.cli(["run", "--json"], { ETL_MAX_ATTEMPTS: "3" });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: "succeeded" });
+  });
+
   it("does not ask Port for a token for a plan without --reconcile", async () => {
     const world = await startSyncWorld();
     expect((await world.cli(["extract"])).code).toBe(0);

@@ -117,7 +117,17 @@ describe("judgeIncidentIoFailure", () => {
       expected: {
         isConfiguration: false,
         retryable: true,
-        message: "Incident.io at https://api.incident.io: GET /v2/users: 503: down; Incident.io is failing, nothing was extracted: try again later",
+        message: "Incident.io at https://api.incident.io: GET /v2/users: 503: down; Incident.io is failing: the extract retries it on its own",
+      },
+    },
+    {
+      name: "a dropped connection reached the host: the service's failure, not configuration",
+      auth: "bearer_token" as const,
+      error: httpError(undefined, "ECONNRESET"),
+      expected: {
+        isConfiguration: false,
+        retryable: true,
+        message: "Incident.io at https://api.incident.io: GET /v2/users: no response: ECONNRESET; the connection dropped: the extract retries it on its own",
       },
     },
   ])("$name", ({ auth, error, expected }) => {
@@ -143,6 +153,11 @@ describe("judgePortFailure", () => {
     const failure = judgePortFailure("http://127.0.0.1:9", error);
     expect(failure.isConfiguration).toBe(true);
     expect(failure.message).toContain("Port at http://127.0.0.1:9: POST /v1/auth/access_token: no response: ECONNREFUSED; check OCEAN__PORT__BASE_URL");
+  });
+
+  it.each(["ECONNRESET", "ETIMEDOUT"])("a connection that reached Port and dropped (%s) is Port's failure, not configuration", (code) => {
+    const error = new HttpError({ stage: "load", method: "POST", endpoint: "/v1/auth/access_token", status: undefined, detail: code });
+    expect(judgePortFailure("https://api.port.io", error)).toMatchObject({ isConfiguration: false, retryable: true });
   });
 
   it("a 503 after the retries is Port's failure", () => {
