@@ -3,33 +3,25 @@ import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
-import type { Config, IncidentIoAuth } from "../model/config";
+import type { Config, ConfigNeeds, IncidentIoAuth } from "../model/config";
 import type { PortAppConfig } from "../model/mapping";
 import type { PaginationSettings, PaginationType } from "../model/pagination";
 import { Secret } from "../model/secret";
 import { parseBlueprints } from "./blueprints";
 import { defaultParams } from "./pagination";
 import { parsePortAppConfig } from "./port-app-config";
-import { SETTINGS, type SettingName, type SettingSpec } from "./settings";
+import { INCIDENT_IO_CURSOR_PARAMS, PORT_REGIONS, SETTINGS, type FlagSettingName, type SettingName, type SettingSpec } from "./settings";
 import { parseYamlText } from "./yaml-text";
 
-/** Flags that carry settings (the CLI passes them through; other flags are command options). */
-export interface ConfigFlags {
-  readonly config?: string | undefined;
-  readonly db?: string | undefined;
-  readonly mapping?: string | undefined;
-  readonly blueprints?: string | undefined;
-  readonly caFile?: string | undefined;
-  readonly insecure?: boolean | undefined;
-}
+export type { ConfigNeeds };
 
-/** Which credentials the command needs: `etl extract` needs no Port secret, `etl load` no Incident.io token. */
-export interface ConfigNeeds {
-  readonly incidentIo: boolean;
-  readonly port: boolean;
-  /** Transform (and extract's jq path parameters) need a jq binary. */
-  readonly jq: boolean;
-}
+/**
+ * Flags that carry settings, keyed by setting name (the CLI passes them through; other flags are command
+ * options), and `--config`, which names the config file.
+ */
+export type ConfigFlags = { readonly config?: string | undefined } & {
+  readonly [K in FlagSettingName]?: ((typeof SETTINGS)[K] extends { readonly default: boolean } ? boolean : string) | undefined;
+};
 
 export interface ConfigSources {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -39,7 +31,6 @@ export interface ConfigSources {
 }
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PORT_REGIONS = { eu: "https://api.port.io", us: "https://api.us.port.io" } as const;
 const ALWAYS_DROPPED = ["secret_token"];
 
 interface RawValue {
@@ -69,16 +60,10 @@ function readTextFile(path: string, what: string, issues: string[]): string | un
 
 /** Gathers one raw value per setting by precedence: flag > environment > config file. */
 function gatherRawValues(sources: ConfigSources, fileDocument: unknown, fileLabel: string, issues: string[]) {
-  const flagValues: Record<string, unknown> = {
-    "--db": sources.flags.db,
-    "--mapping": sources.flags.mapping,
-    "--blueprints": sources.flags.blueprints,
-    "--ca-file": sources.flags.caFile,
-    "--insecure": sources.flags.insecure,
-  };
+  const flagValues: Readonly<Record<string, unknown>> = sources.flags;
   const raw = new Map<SettingName, RawValue>();
   for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, SettingSpec][]) {
-    const flagValue = spec.flag ? flagValues[spec.flag] : undefined;
+    const flagValue = spec.flag ? flagValues[name] : undefined;
     if (flagValue !== undefined) {
       raw.set(name, { value: flagValue, source: spec.flag as string });
       continue;
@@ -117,22 +102,22 @@ function parseRawValues(raw: Map<SettingName, RawValue>, issues: string[]): Pars
 }
 
 function buildPagination(p: Parsed): PaginationSettings {
-  const type: PaginationType = p.paginationType ?? "cursor";
+  const type: PaginationType = p.paginationType ?? SETTINGS.paginationType.default;
   // Defaults are Incident.io's cursor scheme; other types get Ocean's parameter names.
-  const defaults = type === "cursor" ? { param: "after", sizeParam: "page_size" } : defaultParams(type);
+  const defaults = type === "cursor" ? INCIDENT_IO_CURSOR_PARAMS : defaultParams(type);
   return {
     type,
-    pageSize: p.pageSize ?? 100,
+    pageSize: p.pageSize ?? SETTINGS.pageSize.default,
     param: p.paginationParam ?? defaults.param,
     sizeParam: p.sizeParam ?? defaults.sizeParam,
-    cursorPath: p.cursorPath ?? "pagination_meta.after",
+    cursorPath: p.cursorPath ?? SETTINGS.cursorPath.default,
     hasMorePath: p.hasMorePath,
-    startPage: p.startPage ?? 1,
+    startPage: p.startPage ?? SETTINGS.startPage.default,
   };
 }
 
 function buildAuth(p: Parsed, needs: ConfigNeeds, issues: string[]): IncidentIoAuth {
-  const type = p.authType ?? "bearer_token";
+  const type = p.authType ?? SETTINGS.authType.default;
   const missing = (what: string) => {
     if (needs.incidentIo) issues.push(`${what} is required for auth type ${type} (set it in the environment, never on the command line)`);
   };
@@ -143,7 +128,7 @@ function buildAuth(p: Parsed, needs: ConfigNeeds, issues: string[]): IncidentIoA
     case "api_key": {
       const key = p.apiKey ?? p.token;
       if (!key) missing("OCEAN__INTEGRATION__SECRETS__API_KEY");
-      return { type, header: p.apiKeyHeader ?? "X-API-Key", key: new Secret(key ?? "") };
+      return { type, header: p.apiKeyHeader ?? SETTINGS.apiKeyHeader.default, key: new Secret(key ?? "") };
     }
     case "basic":
       if (!p.username) missing("OCEAN__INTEGRATION__CONFIG__USERNAME");
@@ -197,24 +182,25 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
 
   const pagination = buildPagination(p);
   const auth = buildAuth(p, needs, issues);
-  const portBaseUrl = (p.portBaseUrl ?? PORT_REGIONS[p.portRegion ?? "eu"]).replace(/\/+$/, "");
+  const portBaseUrl = (p.portBaseUrl ?? PORT_REGIONS[p.portRegion ?? SETTINGS.portRegion.default]).replace(/\/+$/, "");
   if (needs.port) {
     if (!p.portClientId) issues.push("OCEAN__PORT__CLIENT_ID is required to talk to Port");
     if (!p.portClientSecret) issues.push("OCEAN__PORT__CLIENT_SECRET is required to talk to Port (set it in the environment, never on the command line)");
   }
-  const verifyTls = !(p.insecure === true || p.verifySsl === false);
+  const verifyTls = !((p.insecure ?? SETTINGS.insecure.default) || !(p.verifySsl ?? SETTINGS.verifySsl.default));
   if (!verifyTls) {
     warnings.push("TLS certificate verification is OFF (--insecure / VERIFY_SSL=false): anyone on the network path can read your API keys");
   }
   const caFile = p.caFile ? resolvePath(sources.cwd, p.caFile) : undefined;
   if (caFile && !existsSync(caFile)) issues.push(`${sources.flags.caFile ? "--ca-file" : "ETL_CA_FILE"}: no such file ${caFile}`);
 
-  const blueprintsPath = p.blueprints ? resolvePath(sources.cwd, p.blueprints) : resolve(PACKAGE_ROOT, "resources/blueprints.json");
-  const mappingPath = p.mapping ? resolvePath(sources.cwd, p.mapping) : resolve(PACKAGE_ROOT, "resources/port-app-config.yml");
+  // The shipped files are found next to the code, wherever the command is run from.
+  const blueprintsPath = p.blueprints ? resolvePath(sources.cwd, p.blueprints) : resolve(PACKAGE_ROOT, SETTINGS.blueprints.default);
+  const mappingPath = p.mapping ? resolvePath(sources.cwd, p.mapping) : resolve(PACKAGE_ROOT, SETTINGS.mapping.default);
   let blueprints: readonly Blueprint[] = [];
   const blueprintsText = readTextFile(blueprintsPath, "blueprints", issues);
   if (blueprintsText !== undefined) {
-    const parsed = parseBlueprints(blueprintsText, p.blueprints ?? "resources/blueprints.json");
+    const parsed = parseBlueprints(blueprintsText, p.blueprints ?? SETTINGS.blueprints.default);
     issues.push(...parsed.issues);
     warnings.push(...parsed.warnings);
     blueprints = parsed.blueprints;
@@ -222,7 +208,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
   let mapping: PortAppConfig | undefined;
   const mappingText = readTextFile(mappingPath, "mapping", issues);
   if (mappingText !== undefined) {
-    const parsed = parsePortAppConfig(mappingText, p.mapping ?? "resources/port-app-config.yml", pagination, blueprints);
+    const parsed = parsePortAppConfig(mappingText, p.mapping ?? SETTINGS.mapping.default, pagination, blueprints);
     issues.push(...parsed.issues);
     warnings.push(...parsed.warnings);
     mapping = parsed.config;
@@ -238,14 +224,15 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
   }
   if (issues.length > 0 || !mapping) throw new ConfigError(issues.length > 0 ? issues : ["mapping: no resources"]);
   const env = sources.env;
-  const pageBound = { minPages: p.pageBoundMinPages ?? 1000, factor: p.pageBoundFactor ?? 10 };
+  const maxAttempts = p.maxAttempts ?? SETTINGS.maxAttempts.default;
+  const pageBound = { minPages: p.pageBoundMinPages ?? SETTINGS.pageBoundMinPages.default, factor: p.pageBoundFactor ?? SETTINGS.pageBoundFactor.default };
   return Object.freeze({
     incidentIo: {
-      baseUrl: (p.incidentIoBaseUrl ?? "https://api.incident.io").replace(/\/+$/, ""),
+      baseUrl: (p.incidentIoBaseUrl ?? SETTINGS.incidentIoBaseUrl.default).replace(/\/+$/, ""),
       auth,
       pagination,
-      requestsPerMinute: p.requestsPerMinute ?? 1200,
-      maxAttempts: p.maxAttempts ?? 8,
+      requestsPerMinute: p.requestsPerMinute ?? SETTINGS.requestsPerMinute.default,
+      maxAttempts,
       dropFields: [...new Set([...ALWAYS_DROPPED, ...(p.dropFields ?? [])])],
       pageBound,
     },
@@ -253,7 +240,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       baseUrl: portBaseUrl,
       clientId: p.portClientId,
       clientSecret: p.portClientSecret === undefined ? undefined : new Secret(p.portClientSecret),
-      maxAttempts: p.maxAttempts ?? 8,
+      maxAttempts,
       pageBound,
     },
     network: {
@@ -263,21 +250,21 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       httpsProxy: env["HTTPS_PROXY"] || env["https_proxy"] || undefined,
       httpProxy: env["HTTP_PROXY"] || env["http_proxy"] || undefined,
       noProxy: env["NO_PROXY"] || env["no_proxy"] || undefined,
-      timeoutMs: Math.round((p.timeoutSeconds ?? 30) * 1000),
-      maxRetryWaitMs: Math.round((p.maxRetryWaitSeconds ?? 300) * 1000),
+      timeoutMs: Math.round((p.timeoutSeconds ?? SETTINGS.timeoutSeconds.default) * 1000),
+      maxRetryWaitMs: Math.round((p.maxRetryWaitSeconds ?? SETTINGS.maxRetryWaitSeconds.default) * 1000),
     },
-    integration: { identifier: p.integrationIdentifier ?? "incidentio-port-etl", type: p.integrationType ?? "custom" },
-    initializePortResources: p.initializePortResources ?? true,
-    sendRawDataExamples: p.sendRawDataExamples ?? true,
-    eventListener: p.eventListener ?? "ONCE",
-    scheduledResyncIntervalMinutes: p.scheduledResyncInterval ?? 60,
+    integration: { identifier: p.integrationIdentifier ?? SETTINGS.integrationIdentifier.default, type: p.integrationType ?? SETTINGS.integrationType.default },
+    initializePortResources: p.initializePortResources ?? SETTINGS.initializePortResources.default,
+    sendRawDataExamples: p.sendRawDataExamples ?? SETTINGS.sendRawDataExamples.default,
+    eventListener: p.eventListener ?? SETTINGS.eventListener.default,
+    scheduledResyncIntervalMinutes: p.scheduledResyncInterval ?? SETTINGS.scheduledResyncInterval.default,
     incremental: {
-      fullEveryRuns: p.fullEveryRuns ?? 24,
-      fullEveryHours: p.fullEveryHours ?? 24,
-      lookbackMinutes: p.lookbackMinutes ?? 10,
+      fullEveryRuns: p.fullEveryRuns ?? SETTINGS.fullEveryRuns.default,
+      fullEveryHours: p.fullEveryHours ?? SETTINGS.fullEveryHours.default,
+      lookbackMinutes: p.lookbackMinutes ?? SETTINGS.lookbackMinutes.default,
     },
-    reconcileEveryHours: p.reconcileEveryHours ?? 24,
-    databasePath: resolvePath(sources.cwd, p.db ?? "etl.sqlite"),
+    reconcileEveryHours: p.reconcileEveryHours ?? SETTINGS.reconcileEveryHours.default,
+    databasePath: resolvePath(sources.cwd, p.db ?? SETTINGS.db.default),
     mappingPath,
     blueprintsPath,
     jqPath,

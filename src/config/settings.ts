@@ -16,7 +16,9 @@ export interface SettingSpec {
   readonly schema: z.ZodType;
   readonly secret?: boolean;
   readonly description: string;
-  /** Shown in the README's settings table. */
+  /** The value when no source sets it, typed as the schema's output (checked below); readConfig reads it from here. */
+  readonly default?: unknown;
+  /** The README's default where it is not `default` as written: it depends on another setting, or is shown in another form. */
   readonly defaultText?: string;
 }
 
@@ -69,20 +71,26 @@ const eventListener = z
     return z.NEVER;
   });
 
+/** The global paging parameters when the type is cursor: Incident.io's scheme (other types get Ocean's names). */
+export const INCIDENT_IO_CURSOR_PARAMS = { param: "after", sizeParam: "page_size" } as const;
+
+/** Port's API by region (`port.region`); `port.baseUrl` wins over it. */
+export const PORT_REGIONS = { eu: "https://api.port.io", us: "https://api.us.port.io" } as const;
+
 export const SETTINGS = {
   incidentIoBaseUrl: {
     env: ["OCEAN__INTEGRATION__CONFIG__BASE_URL"],
     file: "integration.config.baseUrl",
     schema: httpUrl,
     description: "Incident.io API base URL",
-    defaultText: "https://api.incident.io",
+    default: "https://api.incident.io",
   },
   authType: {
     env: ["OCEAN__INTEGRATION__CONFIG__AUTH_TYPE"],
     file: "integration.config.authType",
     schema: z.enum(AUTH_TYPES, { error: `must be one of ${AUTH_TYPES.join(", ")}` }),
     description: "How to authenticate to Incident.io",
-    defaultText: "bearer_token",
+    default: "bearer_token",
   },
   token: {
     env: ["OCEAN__INTEGRATION__SECRETS__TOKEN", "OCEAN__INTEGRATION__SECRETS__API_TOKEN"],
@@ -103,7 +111,7 @@ export const SETTINGS = {
     file: "integration.config.apiKeyHeader",
     schema: text,
     description: "Header carrying the key (api_key auth)",
-    defaultText: "X-API-Key",
+    default: "X-API-Key",
   },
   username: {
     env: ["OCEAN__INTEGRATION__CONFIG__USERNAME"],
@@ -123,7 +131,7 @@ export const SETTINGS = {
     file: "integration.config.paginationType",
     schema: z.enum(PAGINATION_TYPES, { error: `must be one of ${PAGINATION_TYPES.join(", ")}` }),
     description: "Default paging scheme (resources override it in the mapping)",
-    defaultText: "cursor",
+    default: "cursor",
   },
   paginationParam: {
     env: ["OCEAN__INTEGRATION__CONFIG__PAGINATION_PARAM"],
@@ -137,7 +145,7 @@ export const SETTINGS = {
     file: "integration.config.cursorPath",
     schema: text,
     description: "Dot-path to the next cursor in a page",
-    defaultText: "pagination_meta.after",
+    default: "pagination_meta.after",
   },
   hasMorePath: {
     env: ["OCEAN__INTEGRATION__CONFIG__HAS_MORE_PATH"],
@@ -150,7 +158,7 @@ export const SETTINGS = {
     file: "integration.config.pageSize",
     schema: positiveInt,
     description: "Default page size",
-    defaultText: "100",
+    default: 100,
   },
   sizeParam: {
     env: ["OCEAN__INTEGRATION__CONFIG__SIZE_PARAM"],
@@ -164,35 +172,35 @@ export const SETTINGS = {
     file: "integration.config.startPage",
     schema: nonNegativeInt,
     description: "First page number (page paging)",
-    defaultText: "1",
+    default: 1,
   },
   verifySsl: {
     env: ["OCEAN__INTEGRATION__CONFIG__VERIFY_SSL"],
     file: "integration.config.verifySsl",
     schema: bool,
     description: "Verify TLS certificates (false is insecure and warned about; same as --insecure)",
-    defaultText: "true",
+    default: true,
   },
   timeoutSeconds: {
     env: ["OCEAN__INTEGRATION__CONFIG__TIMEOUT", "OCEAN__CLIENT_TIMEOUT"],
     file: "integration.config.timeout",
     schema: positiveNumber,
     description: "Per-request timeout, seconds",
-    defaultText: "30",
+    default: 30,
   },
   integrationIdentifier: {
     env: ["OCEAN__INTEGRATION__IDENTIFIER"],
     file: "integration.identifier",
     schema: text.pipe(z.string().regex(/^[A-Za-z0-9@_.+:\\/=-]+$/, "must be a Port identifier (no spaces)")),
     description: "Integration identifier in Port (also in the User-Agent)",
-    defaultText: "incidentio-port-etl",
+    default: "incidentio-port-etl",
   },
   integrationType: {
     env: ["OCEAN__INTEGRATION__TYPE"],
     file: "integration.type",
     schema: text,
     description: "Integration type registered in Port",
-    defaultText: "custom",
+    default: "custom",
   },
   portClientId: {
     env: ["OCEAN__PORT__CLIENT_ID"],
@@ -219,27 +227,28 @@ export const SETTINGS = {
     file: "port.region",
     schema: z.enum(["eu", "us"], { error: "must be eu or us" }),
     description: "eu → https://api.port.io, us → https://api.us.port.io",
-    defaultText: "eu",
+    default: "eu",
   },
   initializePortResources: {
     env: ["OCEAN__INITIALIZE_PORT_RESOURCES"],
     file: "initializePortResources",
     schema: bool,
     description: "Create missing blueprints and register the integration",
-    defaultText: "true",
+    default: true,
   },
   sendRawDataExamples: {
     env: ["OCEAN__SEND_RAW_DATA_EXAMPLES"],
     file: "sendRawDataExamples",
     schema: bool,
     description: "Send up to 5 raw records per kind to Port's mapping playground",
-    defaultText: "true",
+    default: true,
   },
   eventListener: {
     env: ["OCEAN__EVENT_LISTENER"],
     file: "eventListener",
     schema: eventListener,
     description: 'ONCE runs once; POLLING re-runs every scheduled interval ({"type":"ONCE"})',
+    default: "ONCE",
     defaultText: '{"type":"ONCE"}',
   },
   scheduledResyncInterval: {
@@ -247,7 +256,7 @@ export const SETTINGS = {
     file: "scheduledResyncInterval",
     schema: positiveNumber,
     description: "Minutes between runs in POLLING mode",
-    defaultText: "60",
+    default: 60,
   },
   db: {
     env: ["ETL_DB"],
@@ -255,7 +264,7 @@ export const SETTINGS = {
     flag: "--db",
     schema: text,
     description: "SQLite staging file",
-    defaultText: "./etl.sqlite",
+    default: "./etl.sqlite",
   },
   mapping: {
     env: ["ETL_MAPPING"],
@@ -263,7 +272,7 @@ export const SETTINGS = {
     flag: "--mapping",
     schema: text,
     description: "Mapping file (Port's port-app-config.yml format)",
-    defaultText: "resources/port-app-config.yml",
+    default: "resources/port-app-config.yml",
   },
   blueprints: {
     env: ["ETL_BLUEPRINTS"],
@@ -271,7 +280,7 @@ export const SETTINGS = {
     flag: "--blueprints",
     schema: text,
     description: "Blueprints file (JSON array)",
-    defaultText: "resources/blueprints.json",
+    default: "resources/blueprints.json",
   },
   caFile: {
     env: ["ETL_CA_FILE"],
@@ -285,28 +294,28 @@ export const SETTINGS = {
     flag: "--insecure",
     schema: bool,
     description: "Skip TLS verification (dangerous; warned on every run)",
-    defaultText: "false",
+    default: false,
   },
   requestsPerMinute: {
     env: ["ETL_REQUESTS_PER_MINUTE"],
     file: "etl.requestsPerMinute",
     schema: positiveInt,
     description: "Client-side budget of Incident.io requests",
-    defaultText: "1200",
+    default: 1200,
   },
   maxAttempts: {
     env: ["ETL_MAX_ATTEMPTS"],
     file: "etl.maxAttempts",
     schema: positiveInt,
     description: "Attempts per HTTP request before giving up (429, 5xx, resets, timeouts)",
-    defaultText: "8",
+    default: 8,
   },
   maxRetryWaitSeconds: {
     env: ["ETL_MAX_RETRY_WAIT_SECONDS"],
     file: "etl.maxRetryWaitSeconds",
     schema: positiveNumber,
     description: "Longest an HTTP request may wait between its attempts (backoff and Retry-After together); a server asking for more fails it at once",
-    defaultText: "300",
+    default: 300,
   },
   dropFields: {
     env: ["ETL_DROP_FIELDS"],
@@ -319,21 +328,21 @@ export const SETTINGS = {
     file: "etl.fullRefreshEveryRuns",
     schema: positiveInt,
     description: "Incremental kinds get a full extract at least every N runs",
-    defaultText: "24",
+    default: 24,
   },
   fullEveryHours: {
     env: ["ETL_FULL_REFRESH_EVERY_HOURS"],
     file: "etl.fullRefreshEveryHours",
     schema: positiveNumber,
     description: "...and at least every T hours",
-    defaultText: "24",
+    default: 24,
   },
   lookbackMinutes: {
     env: ["ETL_INCREMENTAL_LOOKBACK_MINUTES"],
     file: "etl.incrementalLookbackMinutes",
     schema: nonNegativeInt,
     description: "Overlap of incremental windows",
-    defaultText: "10",
+    default: 10,
   },
   // A list that pages on for ever (a new cursor on every page) must fail its kind rather than run
   // for hours. The bound scales with what the list held at its last complete read, so an
@@ -345,14 +354,14 @@ export const SETTINGS = {
     file: "etl.pageBoundMinPages",
     schema: positiveInt,
     description: "Pages a list may always take before paging counts as endless and its kind (or reconcile) fails",
-    defaultText: "1000",
+    default: 1000,
   },
   pageBoundFactor: {
     env: ["ETL_PAGE_BOUND_FACTOR"],
     file: "etl.pageBoundFactor",
     schema: positiveNumber,
     description: "...or this many times the pages (records / page size) of its last complete read, when more",
-    defaultText: "10",
+    default: 10,
   },
   // Drift (entities deleted or edited in Port by hand) is invisible to the diff, which compares with
   // what was pushed. A reconcile reads every entity back (one search request per 1,000): daily by
@@ -362,7 +371,7 @@ export const SETTINGS = {
     file: "etl.reconcileEveryHours",
     schema: nonNegativeNumber,
     description: "Reconcile with Port (repair entities deleted or edited there by hand) before a load when the last reconcile is older; 0 = only with --reconcile or --full-refresh",
-    defaultText: "24",
+    default: 24,
   },
   jqPath: {
     env: ["JQ_PATH"],
@@ -373,3 +382,22 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/** Settings a command-line flag can set; their names are also the keys of the flags handed to readConfig. */
+export type FlagSettingName = { [K in SettingName]: (typeof SETTINGS)[K] extends { readonly flag: string } ? K : never }[SettingName];
+
+/** A flag whose setting defaults to a boolean is a switch (`--insecure`); any other takes a value (`--db FILE`). */
+export function isSwitchFlag(spec: SettingSpec): boolean {
+  return typeof spec.default === "boolean";
+}
+
+/** The default as the README's settings table shows it: `-` when the setting has none. */
+export function defaultTextOf(spec: SettingSpec): string {
+  return spec.defaultText ?? (spec.default === undefined ? "-" : String(spec.default));
+}
+
+// A default that its own schema would not produce fails to compile here (the name of the setting shows in the error).
+type DefaultMismatch = {
+  [K in SettingName as (typeof SETTINGS)[K] extends { readonly default: infer D } ? (D extends z.output<(typeof SETTINGS)[K]["schema"]> ? never : K) : never]: true;
+};
+void ({} satisfies Record<keyof DefaultMismatch, never>);

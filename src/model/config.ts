@@ -76,6 +76,14 @@ export interface IncrementalSettings {
   readonly lookbackMinutes: number;
 }
 
+/** Which credentials the command needs: `etl extract` needs no Port secret, `etl load` no Incident.io token. */
+export interface ConfigNeeds {
+  readonly incidentIo: boolean;
+  readonly port: boolean;
+  /** Transform (and extract's jq path parameters) need a jq binary. */
+  readonly jq: boolean;
+}
+
 /** Everything a command needs, validated once at start-up. Secrets are wrapped in `Secret`. */
 export interface Config {
   readonly incidentIo: IncidentIoSettings;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SETTINGS } from "../../../src/config/settings";
+import { defaultTextOf, SETTINGS, type SettingSpec } from "../../../src/config/settings";
 
 const root = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), "utf8");
 
@@ -12,6 +12,21 @@ describe("README", () => {
     for (const spec of Object.values(SETTINGS)) {
       for (const name of [...spec.env, ...("flag" in spec ? [spec.flag] : [])]) expect(readme).toContain(`\`${name}\``);
     }
+  });
+
+  it("lists the settings table's rows exactly: names, config file key and default, in its order", () => {
+    const header = "| environment variable / flag | config file key | default | meaning |";
+    const table = readme.slice(readme.indexOf(header)).split("\n\n")[0]?.split("\n").slice(2) ?? [];
+    const documented = table.map((row) => {
+      const [names = "", file = "", shownDefault = ""] = row.split(" | ").map((cell) => cell.replace(/^\| /, "").trim());
+      return { names, file, default: shownDefault };
+    });
+    const expected = (Object.values(SETTINGS) as SettingSpec[]).map((spec) => ({
+      names: [...spec.env, ...(spec.flag ? [spec.flag] : [])].map((name) => `\`${name}\``).join(", "),
+      file: spec.file ? `\`${spec.file}\`` : "-",
+      default: defaultTextOf(spec),
+    }));
+    expect(documented).toEqual(expected);
   });
 
   it("starts with the two set-up commands, and CI runs the same test command", () => {
