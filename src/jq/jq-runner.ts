@@ -80,9 +80,6 @@ const VERSION_TIMEOUT_MS = 10_000;
 // report the spawn's E2BIG.
 const MAX_FILTER_BYTES = 128 * 1024 - 1;
 
-// node-jq reads JQ_PATH once, when it is first imported, so the first runner decides the binary of the process.
-let loaded: { jqPath: string; buildCommand: CommandFactory } | undefined;
-
 function checkExecutable(jqPath: string): void {
   try {
     accessSync(jqPath, constants.X_OK);
@@ -106,19 +103,16 @@ function readVersion(jqPath: string): Promise<string> {
   });
 }
 
-async function loadNodeJq(jqPath: string): Promise<CommandFactory> {
-  if (loaded) {
-    if (loaded.jqPath !== jqPath) {
-      throw new ConfigError([`jq: this process already runs jq from ${loaded.jqPath}; it cannot switch to ${jqPath}`]);
-    }
-    return loaded.buildCommand;
-  }
-  process.env["JQ_PATH"] = jqPath;
+/**
+ * node-jq's command factory: the flags and stdin it builds for a filter. Its `command` is not used:
+ * node-jq fixes its binary once, when it is imported (JQ_PATH, else a bundled jq that is never
+ * downloaded here), so the runner spawns the binary it checked itself and needs no JQ_PATH.
+ */
+async function importCommandFactory(): Promise<CommandFactory> {
   // node-jq's own `run` can neither stop jq nor bound what it prints, so the runner runs the command node-jq builds.
   const module = (await import("node-jq/lib/command")) as { commandFactory?: CommandFactory; default?: { commandFactory?: CommandFactory } };
   const buildCommand = module.commandFactory ?? module.default?.commandFactory;
   if (!buildCommand) throw new Error("node-jq does not export commandFactory()");
-  loaded = { jqPath, buildCommand };
   return buildCommand;
 }
 
@@ -260,168 +254,202 @@ function readSequence(line: Buffer): { seq: number; at: number } | undefined {
   return at > 0 && line[at] === SPACE ? { seq, at: at + 1 } : undefined;
 }
 
+interface StreamLimits {
+  readonly timeoutMs: number;
+  readonly maxOutputBytes: number;
+}
+
+/** The output line jq is printing, as read so far; a fresh jq starts a fresh one. */
+interface OutputLine {
+  /** The next byte read starts a line. */
+  isStart: boolean;
+  /** The line is padding (it starts with a space): its bytes are skipped, not kept. */
+  isPadding: boolean;
+  /** The line's bytes from earlier chunks (none for padding), and how many there are. */
+  parts: Buffer[];
+  bytes: number;
+}
+
+function startLine(): OutputLine {
+  return { isStart: true, isPadding: false, parts: [], bytes: 0 };
+}
+
 /**
- * Starts jq now, running a wrapped filter (see wrapStreamFilter) over batches of inputs, one jq
- * process at a time, as JqStream describes.
+ * One jq process at a time (started by the constructor) running a wrapped filter (see
+ * wrapStreamFilter) over batches of inputs, as JqStream describes.
  */
-function startStream(
-  command: string,
-  filterArgs: readonly string[],
-  filter: string,
-  limits: { readonly timeoutMs: number; readonly maxOutputBytes: number },
-  pool: ChunkPool,
-): JqStream {
-  const { timeoutMs, maxOutputBytes } = limits;
-  const nonce = randomBytes(8).toString("hex");
-  const args = ["--raw-output", "--arg", "__etl_pad", FLUSH_PADDING, "--arg", "__etl_nonce", nonce, ...filterArgs];
-  const queue: StreamBatch[] = [];
-  let nextSeq = 0;
-  let child: ChildProcessWithoutNullStreams | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  let failure: Error | undefined;
-  let partial: Buffer[] = [];
-  let partialBytes = 0;
-  let isLineStart = true;
-  let isPadding = false;
-  let lastProgress = 0;
-  let timer: NodeJS.Timeout | undefined;
+class FramedJqStream implements JqStream {
+  readonly #command: string;
+  readonly #args: readonly string[];
+  readonly #filter: string;
+  readonly #limits: StreamLimits;
+  readonly #pool: ChunkPool;
+  readonly #nonce = randomBytes(8).toString("hex");
+  /** Batches sent and not yet answered, oldest first. */
+  readonly #queue: StreamBatch[] = [];
+  #nextSeq = 0;
+  #child: ChildProcessWithoutNullStreams | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
+  #line: OutputLine = startLine();
+  #lastProgress = 0;
+  #timer: NodeJS.Timeout | undefined;
 
-  const fail = (error: Error): void => {
-    failure ??= error;
-    clearTimeout(timer);
-    timer = undefined;
-    child?.kill("SIGKILL");
-    child = undefined;
-    for (const batch of queue.splice(0)) batch.reject(failure);
-  };
+  constructor(command: string, filterArgs: readonly string[], filter: string, limits: StreamLimits, pool: ChunkPool) {
+    this.#command = command;
+    this.#args = ["--raw-output", "--arg", "__etl_pad", FLUSH_PADDING, "--arg", "__etl_nonce", this.#nonce, ...filterArgs];
+    this.#filter = filter;
+    this.#limits = limits;
+    this.#pool = pool;
+    this.#launch();
+  }
 
-  const watch = (): void => {
-    timer = undefined;
-    if (queue.length === 0 || failure) return;
-    const waited = performance.now() - lastProgress;
-    if (waited >= timeoutMs) fail(new JqTimeoutError(timeoutMs, filter));
-    else timer = setTimeout(watch, timeoutMs - waited).unref();
-  };
+  map(inputs: readonly string[]): Promise<(string | undefined)[]> {
+    return new Promise((resolve, reject) => {
+      if (this.#failure) {
+        reject(this.#failure);
+        return;
+      }
+      const batch: StreamBatch = {
+        inputs,
+        firstSeq: this.#nextSeq,
+        lineCounts: new Uint8Array(inputs.length),
+        results: new Array<string | undefined>(inputs.length).fill(undefined),
+        resolve,
+        reject,
+      };
+      this.#nextSeq += inputs.length;
+      if (this.#queue.length === 0) this.#lastProgress = performance.now();
+      this.#queue.push(batch);
+      writeBatch((this.#child ?? this.#launch()).stdin, batch, this.#nonce, this.#pool);
+      if (this.#timer === undefined) this.#watch();
+    });
+  }
 
-  const answer = (line: Buffer): void => {
+  close(): Promise<void> {
+    this.#fail(new Error("the jq stream was closed"));
+    return this.#exited;
+  }
+
+  #fail(error: Error): void {
+    const failure = (this.#failure ??= error);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#child?.kill("SIGKILL");
+    this.#child = undefined;
+    for (const batch of this.#queue.splice(0)) batch.reject(failure);
+  }
+
+  #watch(): void {
+    this.#timer = undefined;
+    if (this.#queue.length === 0 || this.#failure) return;
+    const { timeoutMs } = this.#limits;
+    const waited = performance.now() - this.#lastProgress;
+    if (waited >= timeoutMs) this.#fail(new JqTimeoutError(timeoutMs, this.#filter));
+    else this.#timer = setTimeout(() => this.#watch(), timeoutMs - waited).unref();
+  }
+
+  #launch(): ChildProcessWithoutNullStreams {
+    const spawned = spawn(this.#command, this.#args, { env: {}, stdio: ["pipe", "pipe", "pipe"] });
+    this.#child = spawned;
+    this.#exited = new Promise((resolve) => {
+      spawned.once("close", () => resolve());
+      spawned.once("error", () => resolve());
+    });
+    this.#line = startLine();
+    this.#lastProgress = performance.now();
+    let isCounted = true;
+    spawned.stdout.on("data", (chunk: Buffer) => {
+      if (this.#child === spawned && isCounted) isCounted = this.#receive(chunk);
+    });
+    // jq's messages are not needed: the caller runs an input that got no result again to learn why.
+    spawned.stderr.resume();
+    spawned.stdin.on("error", () => undefined);
+    spawned.on("error", (error) => {
+      if (this.#child === spawned) this.#fail(error);
+    });
+    spawned.on("close", () => {
+      if (this.#child === spawned) this.#relaunch();
+    });
+    return spawned;
+  }
+
+  /**
+   * jq stopped (it died, or printed too long a line) before the padding of the oldest batch: that
+   * batch keeps what jq answered, and a fresh jq takes the batches after it.
+   */
+  #relaunch(): void {
+    this.#child = undefined;
+    const head = this.#queue.shift();
+    head?.resolve(head.results);
+    if (this.#queue.length === 0) return;
+    const fresh = this.#launch();
+    for (const batch of this.#queue) writeBatch(fresh.stdin, batch, this.#nonce, this.#pool);
+  }
+
+  /** Reads a chunk of jq's output; returns false once a line has grown past the limit (jq is then being killed). */
+  #receive(chunk: Buffer): boolean {
+    const line = this.#line;
+    let start = 0;
+    let hasProgressed = false;
+    while (start < chunk.length && this.#child !== undefined) {
+      if (line.isStart) {
+        line.isPadding = chunk[start] === SPACE;
+        line.isStart = false;
+        // The padding follows the last output of its batch; the rest of it may stay in jq's buffer
+        // until the next batch, so its first byte ends the batch.
+        if (line.isPadding) {
+          this.#endBatch();
+          hasProgressed = true;
+          if (this.#child === undefined) break;
+        }
+      }
+      const end = chunk.indexOf(NEWLINE, start);
+      const bytes = line.bytes + (end === -1 ? chunk.length : end) - start;
+      if (!line.isPadding && bytes > this.#limits.maxOutputBytes) {
+        this.#child.kill("SIGKILL");
+        return false;
+      }
+      if (end === -1) {
+        if (!line.isPadding) {
+          line.parts.push(chunk.subarray(start));
+          line.bytes = bytes;
+        }
+        break;
+      }
+      if (!line.isPadding) {
+        this.#answer(line.bytes === 0 ? chunk.subarray(start, end) : Buffer.concat([...line.parts, chunk.subarray(start, end)]));
+        line.parts = [];
+        line.bytes = 0;
+      }
+      line.isStart = true;
+      hasProgressed = true;
+      start = end + 1;
+    }
+    if (hasProgressed) this.#lastProgress = performance.now();
+    return true;
+  }
+
+  /** Resolves the oldest batch, whose padding jq has started to print. */
+  #endBatch(): void {
+    const batch = this.#queue.shift();
+    if (batch === undefined) this.#fail(new Error(`jq printed a padding line for no batch running ${abbreviate(this.#filter)}`));
+    else batch.resolve(batch.results);
+  }
+
+  /** Records an output line (`seq output`) as its input's result, or fails the stream when it answers no input. */
+  #answer(line: Buffer): void {
     const sequence = readSequence(line);
-    const batch = sequence && queue.find((b) => sequence.seq >= b.firstSeq && sequence.seq < b.firstSeq + b.inputs.length);
+    const batch = sequence && this.#queue.find((b) => sequence.seq >= b.firstSeq && sequence.seq < b.firstSeq + b.inputs.length);
     if (!sequence || !batch) {
-      fail(new Error(`jq printed a line that answers no input running ${abbreviate(filter)}`));
+      this.#fail(new Error(`jq printed a line that answers no input running ${abbreviate(this.#filter)}`));
       return;
     }
     const index = sequence.seq - batch.firstSeq;
     const count = Math.min(2, (batch.lineCounts[index] as number) + 1);
     batch.lineCounts[index] = count;
     batch.results[index] = count === 1 ? line.toString("utf8", sequence.at) : undefined;
-  };
-
-  /** Reads a chunk of jq's output; returns false once a line has grown past the limit (jq is then being killed). */
-  const receive = (chunk: Buffer): boolean => {
-    let start = 0;
-    let hasProgressed = false;
-    while (start < chunk.length && child !== undefined) {
-      if (isLineStart) {
-        isPadding = chunk[start] === SPACE;
-        isLineStart = false;
-        // The padding follows the last output of its batch; the rest of it may stay in jq's buffer
-        // until the next batch, so its first byte ends the batch.
-        if (isPadding) {
-          const batch = queue.shift();
-          if (batch === undefined) fail(new Error(`jq printed a padding line for no batch running ${abbreviate(filter)}`));
-          else batch.resolve(batch.results);
-          hasProgressed = true;
-          if (child === undefined) break;
-        }
-      }
-      const end = chunk.indexOf(NEWLINE, start);
-      const bytes = partialBytes + (end === -1 ? chunk.length : end) - start;
-      if (!isPadding && bytes > maxOutputBytes) {
-        child.kill("SIGKILL");
-        return false;
-      }
-      if (end === -1) {
-        if (!isPadding) {
-          partial.push(chunk.subarray(start));
-          partialBytes = bytes;
-        }
-        break;
-      }
-      if (!isPadding) {
-        answer(partialBytes === 0 ? chunk.subarray(start, end) : Buffer.concat([...partial, chunk.subarray(start, end)]));
-        partial = [];
-        partialBytes = 0;
-      }
-      isLineStart = true;
-      hasProgressed = true;
-      start = end + 1;
-    }
-    if (hasProgressed) lastProgress = performance.now();
-    return true;
-  };
-
-  const launch = (): ChildProcessWithoutNullStreams => {
-    const spawned = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe"] });
-    child = spawned;
-    exited = new Promise((resolve) => {
-      spawned.once("close", () => resolve());
-      spawned.once("error", () => resolve());
-    });
-    partial = [];
-    partialBytes = 0;
-    isLineStart = true;
-    lastProgress = performance.now();
-    let isCounted = true;
-    spawned.stdout.on("data", (chunk: Buffer) => {
-      if (child === spawned && isCounted) isCounted = receive(chunk);
-    });
-    // jq's messages are not needed: the caller runs an input that got no result again to learn why.
-    spawned.stderr.resume();
-    spawned.stdin.on("error", () => undefined);
-    spawned.on("error", (error) => {
-      if (child === spawned) fail(error);
-    });
-    // jq stopped (it died, or printed too long a line) before the padding of the oldest batch: that
-    // batch keeps what jq answered, and a fresh jq takes the batches after it.
-    spawned.on("close", () => {
-      if (child !== spawned) return;
-      child = undefined;
-      const head = queue.shift();
-      head?.resolve(head.results);
-      if (queue.length === 0) return;
-      const fresh = launch();
-      for (const batch of queue) writeBatch(fresh.stdin, batch, nonce, pool);
-    });
-    return spawned;
-  };
-
-  launch();
-  return {
-    map: (inputs) =>
-      new Promise((resolve, reject) => {
-        if (failure) {
-          reject(failure);
-          return;
-        }
-        const batch: StreamBatch = {
-          inputs,
-          firstSeq: nextSeq,
-          lineCounts: new Uint8Array(inputs.length),
-          results: new Array<string | undefined>(inputs.length).fill(undefined),
-          resolve,
-          reject,
-        };
-        nextSeq += inputs.length;
-        if (queue.length === 0) lastProgress = performance.now();
-        queue.push(batch);
-        writeBatch((child ?? launch()).stdin, batch, nonce, pool);
-        if (timer === undefined) watch();
-      }),
-    close: () => {
-      fail(new Error("the jq stream was closed"));
-      return exited;
-    },
-  };
+  }
 }
 
 function checkFilterLength(filter: string): void {
@@ -446,14 +474,19 @@ export function parseSingleJsonValue(stdout: string): unknown {
 }
 
 /**
- * Checks that `jqPath` is an executable jq (running `--version`), points node-jq at it and returns a
- * runner whose runs are bounded in time and output. Throws ConfigError when the binary is missing or
- * is not jq.
+ * Checks that `jqPath` is an executable jq (running `--version`) and returns a runner of it whose
+ * runs are bounded in time and output; runners of different binaries may coexist. Throws ConfigError
+ * when the binary is missing or is not jq.
  */
 export async function createJqRunner(jqPath: string, options: JqRunnerOptions = {}): Promise<JqRunner> {
   checkExecutable(jqPath);
   const version = await readVersion(jqPath);
-  const buildCommand = await loadNodeJq(jqPath);
+  const buildNodeJqCommand = await importCommandFactory();
+  // `output: "string"` means --compact-output and the raw stdout.
+  const buildCommand = (filter: string, input: string): JqCommand => ({
+    ...buildNodeJqCommand(filter, input, { input: "string", output: "string" }),
+    command: jqPath,
+  });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const pool: ChunkPool = { free: [] };
@@ -462,8 +495,7 @@ export async function createJqRunner(jqPath: string, options: JqRunnerOptions = 
     checkFilterLength(filter);
     // jq prints nothing for no input; node-jq would refuse the empty string.
     if (input === "") return "";
-    // `output: "string"` means --compact-output and the raw stdout.
-    return await execJq(buildCommand(filter, input, { input: "string", output: "string" }), filter, timeoutMs, maxOutputBytes);
+    return await execJq(buildCommand(filter, input), filter, timeoutMs, maxOutputBytes);
   };
 
   return {
@@ -473,8 +505,8 @@ export async function createJqRunner(jqPath: string, options: JqRunnerOptions = 
     startStream: (filter) => {
       const wrapped = wrapStreamFilter(filter);
       checkFilterLength(wrapped);
-      const built = buildCommand(wrapped, "null", { input: "string", output: "string" });
-      return startStream(built.command, built.args, filter, { timeoutMs, maxOutputBytes }, pool);
+      const built = buildCommand(wrapped, "null");
+      return new FramedJqStream(built.command, built.args, filter, { timeoutMs, maxOutputBytes }, pool);
     },
   };
 }
