@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { Database, StagingDb } from "../database";
+import { forgetWholeSnapshot } from "./snapshot-ledger";
 
 // The Port a staging file syncs with (one row), and the snapshot entities that came from resources
 // the mapping no longer has. Port is identified by its base URL and client id: a copied staging file
@@ -69,7 +70,7 @@ export async function replacePortBinding(db: StagingDb, port: { readonly baseUrl
       .insertInto("port_binding")
       .values({ id: 1, base_url: normalizePortBaseUrl(port.baseUrl), client_id: port.clientId, organization_id: null, bound_at: port.at, last_reconciled_at: null })
       .execute();
-    await trx.deleteFrom("port_snapshot").execute();
+    await forgetWholeSnapshot(trx);
   });
 }
 

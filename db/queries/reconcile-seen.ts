@@ -24,12 +24,6 @@ export async function countSeenIdentifiers(db: StagingDb): Promise<number> {
   return result.rows[0]?.seen ?? 0;
 }
 
-/** Removes the snapshot rows of `blueprint` whose identifier is not in the list; returns how many. */
-export async function removeUnseenSnapshotRows(db: StagingDb, blueprint: string): Promise<number> {
-  const result = await sql`DELETE FROM port_snapshot WHERE blueprint = ${blueprint} AND identifier NOT IN (SELECT identifier FROM temp.reconcile_seen)`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
-}
-
 /** Drops the list of seen identifiers, if there is one. */
 export async function dropSeenIdentifiers(db: StagingDb): Promise<void> {
   await sql`DROP TABLE IF EXISTS temp.reconcile_seen`.execute(db);

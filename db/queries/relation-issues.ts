@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
-import { PENDING_HASH } from "./port-snapshot";
+import { PENDING_HASH } from "./snapshot-ledger";
 
 /** Which blueprint a relation of a blueprint points at. */
 export interface RelationTarget {

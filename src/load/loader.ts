@@ -1,33 +1,18 @@
 import type { StagingDb } from "../../db/database";
-import { recordLoadErrors, type LoadErrorRow } from "../../db/queries/load-errors";
-import { readStagedEntities } from "../../db/queries/load-inputs";
-import { listDeletionPage, listUpsertPage, type UpsertRow } from "../../db/queries/load-plan";
-import { PENDING_HASH, removeSnapshotRows, writeSnapshotRows } from "../../db/queries/port-snapshot";
+import type { UpsertRow } from "../../db/queries/load-plan";
+import { confirmSnapshotRows, forgetPendingSnapshotRows, forgetSnapshotRows, markSnapshotPending, type SnapshotStamp } from "../../db/queries/snapshot-ledger";
 import { dropSnapshotRelations, indexSnapshotRelations, listDependents, type RelationDefinition } from "../../db/queries/snapshot-relations";
-import { HttpError } from "../errors";
+import type { HttpError } from "../errors";
 import type { LoadFailure } from "../model/summary";
-import {
-  MAX_BODY_BYTES,
-  MAX_DELETE_BATCH,
-  MAX_UPSERT_BATCH,
-  readDeleteReply,
-  readUpsertReply,
-  splitIntoBatches,
-  buildUpsertBody,
-  type BatchOutcome,
-  type OutgoingEntity,
-  type Rejection,
-} from "./batches";
+import { BatchSender, type BatchRequest, type SettledOutcome } from "./batch-sender";
+import { readDeleteReply, readUpsertReply, type OutgoingEntity, type Rejection } from "./batches";
+import { LoadTally, type BlueprintCounts } from "./load-tally";
 import type { PortClient, UpsertFlags } from "./port-client";
+import { fromArray, runPool } from "./run-pool";
+import { cutDeleteBatches, cutLevelBatches, cutUpsertBatches, readChangedEntities, readStagedCreates, type BlueprintWrites, type DeleteBatch, type UpsertBatch } from "./write-pages";
 
-/** Staged rows read from SQLite at a time while batches are cut (a few batches' worth, so memory stays flat). */
-const READ_CHUNK = 200;
-/** Identifiers to delete read from SQLite at a time (a few bulk deletes' worth). */
-const DELETE_READ_CHUNK = 500;
 /** Snapshot rows removed by one statement (well under SQLite's limit on bound parameters). */
 const REMOVE_CHUNK = 500;
-/** Refused entities listed in the summary; all of them are in load_errors. */
-const MAX_LISTED_FAILURES = 100;
 
 export interface LoaderDeps {
   readonly db: StagingDb;
@@ -49,25 +34,6 @@ export interface LoaderSettings {
   readonly kinds: readonly string[];
 }
 
-/**
- * The writes planned for one blueprint, in counts. The loader reads the entities to create or update
- * and the identifiers to delete page by page as it sends them, from the same diff the counts come from.
- */
-export interface BlueprintWrites {
-  readonly blueprint: string;
-  readonly creates: number;
-  readonly updates: number;
-  /** Deletions to send (0 when withheld). */
-  readonly deletes: number;
-}
-
-export interface BlueprintCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-  failed: number;
-}
-
 export interface ApplyResult {
   readonly counts: ReadonlyMap<string, BlueprintCounts>;
   readonly failures: readonly LoadFailure[];
@@ -77,17 +43,6 @@ export interface ApplyResult {
   readonly fatal?: HttpError;
   /** Entities Port deleted as dependents of our deletes and that were re-created. */
   readonly recreated: number;
-}
-
-interface UpsertBatch {
-  readonly blueprint: string;
-  readonly entities: readonly OutgoingEntity[];
-  readonly creates: ReadonlySet<string>;
-}
-
-interface DeleteBatch {
-  readonly blueprint: string;
-  readonly identifiers: readonly string[];
 }
 
 /**
@@ -104,324 +59,228 @@ interface DeleteBatch {
  * recorded. Throws only unexpected faults.
  */
 export async function applyWrites(deps: LoaderDeps, settings: LoaderSettings, levels: readonly (readonly BlueprintWrites[])[]): Promise<ApplyResult> {
-  const counts = new Map<string, BlueprintCounts>();
-  const failures: LoadFailure[] = [];
-  const deferred: UpsertBatch[] = [];
-  const state: { fatal: HttpError | undefined } = { fatal: undefined };
-  const countsOf = (blueprint: string): BlueprintCounts => {
-    let found = counts.get(blueprint);
-    if (!found) {
-      found = { created: 0, updated: 0, deleted: 0, failed: 0 };
-      counts.set(blueprint, found);
-    }
-    return found;
-  };
-  const shouldStop = (): boolean => deps.signal?.aborted === true || state.fatal !== undefined;
-  const stamp = (): { runId: number; at: string } => ({ runId: deps.runId, at: new Date().toISOString() });
+  return new LoadRun(deps, settings, levels).apply();
+}
 
-  const recordFailures = async (rows: LoadErrorRow[], db: StagingDb): Promise<void> => {
-    await recordLoadErrors(db, deps.runId, rows);
-    for (const row of rows) {
-      countsOf(row.blueprint).failed += 1;
-      if (failures.length < MAX_LISTED_FAILURES) failures.push({ ...row, status: row.status ?? undefined });
-    }
-  };
+/** One application of planned writes: one method per phase, and the state the phases hand on. */
+class LoadRun {
+  readonly #deps: LoaderDeps;
+  readonly #settings: LoaderSettings;
+  readonly #levels: readonly (readonly BlueprintWrites[])[];
+  readonly #tally: LoadTally;
+  readonly #sender: BatchSender;
+  /** Upserts refused with 404 in the first pass, for one more try once every level is sent. */
+  readonly #deferred: UpsertBatch[] = [];
+  /** Entities deleted or forgotten so far (keys of entityKey): a dependent is forgotten once. */
+  readonly #gone = new Set<string>();
+  /** Entities Port deleted as dependents of our deletes, by blueprint: re-created at the end. */
+  readonly #forgotten = new Map<string, string[]>();
+  /** Set once the snapshot's relations are indexed, just before the deletes, when Port is asked to delete dependents. */
+  #hasRelationIndex = false;
+  #recreated = 0;
 
-  const settleUpserts = async (batch: UpsertBatch, outcome: Extract<BatchOutcome, { type: "settled" }>, retrying: boolean): Promise<void> => {
-    const confirmed = outcome.confirmed.map((index) => batch.entities[index] as OutgoingEntity);
-    // A refused entity whose target comes later in this run gets one more try before it counts as failed.
-    const isDeferrable = (rejection: Rejection): boolean => !retrying && !settings.flags.createMissingRelatedEntities && rejection.status === 404;
-    const toDefer = outcome.rejected.filter(isDeferrable).map((rejection) => batch.entities[rejection.index] as OutgoingEntity);
+  constructor(deps: LoaderDeps, settings: LoaderSettings, levels: readonly (readonly BlueprintWrites[])[]) {
+    this.#deps = deps;
+    this.#settings = settings;
+    this.#levels = levels;
+    this.#tally = new LoadTally(deps.runId);
+    this.#sender = new BatchSender(deps.db, this.#tally);
+  }
+
+  async apply(): Promise<ApplyResult> {
+    await this.#sendUpserts();
+    await this.#retryDeferred();
+    await this.#sendDeletes();
+    await this.#recreateForgotten();
+    const fatal = this.#sender.fatal;
+    return {
+      counts: this.#tally.counts,
+      failures: this.#tally.failures,
+      interrupted: this.#deps.signal?.aborted === true,
+      ...(fatal ? { fatal } : {}),
+      recreated: this.#recreated,
+    };
+  }
+
+  readonly #shouldStop = (): boolean => this.#deps.signal?.aborted === true || this.#sender.fatal !== undefined;
+
+  #stamp(): SnapshotStamp {
+    return { runId: this.#deps.runId, at: new Date().toISOString() };
+  }
+
+  /** Phase 1: the creates and updates, level by level (relation targets first). */
+  async #sendUpserts(): Promise<void> {
+    for (const level of this.#levels) {
+      if (this.#shouldStop()) return;
+      const batches = cutLevelBatches(level, (writes) => readChangedEntities(this.#deps.db, writes, this.#settings.kinds));
+      await this.#pool(batches, (batch) => this.#upsert(batch, false));
+    }
+  }
+
+  /** Phase 2: one more try for the upserts Port refused with 404 (their target may have come later in phase 1). */
+  async #retryDeferred(): Promise<void> {
+    if (this.#deferred.length === 0 || this.#shouldStop()) return;
+    const retries = this.#deferred.splice(0).flatMap((batch) => cutUpsertBatches(batch.entities).map((entities) => ({ ...batch, entities })));
+    await this.#pool(fromArray(retries), (batch) => this.#upsert(batch, true));
+  }
+
+  /** Phase 3: the deletes, level by level in reverse order (relation sources first). */
+  async #sendDeletes(): Promise<void> {
+    const hasDeletes = this.#levels.some((level) => level.some((writes) => writes.deletes > 0));
+    try {
+      if (this.#settings.deleteDependents && hasDeletes && !this.#shouldStop()) {
+        await indexSnapshotRelations(this.#deps.db, this.#settings.relations);
+        this.#hasRelationIndex = true;
+      }
+      for (const level of [...this.#levels].reverse()) {
+        if (this.#shouldStop()) return;
+        await this.#pool(cutDeleteBatches(this.#deps.db, level), (batch) => this.#sender.send(this.#deleteRequest(batch.blueprint), batch.identifiers));
+      }
+    } finally {
+      if (this.#hasRelationIndex) await dropSnapshotRelations(this.#deps.db);
+    }
+  }
+
+  /** Phase 4: the staged entities Port deleted along with our deletes are created again. */
+  async #recreateForgotten(): Promise<void> {
+    const readRepairs = async function* (run: LoadRun, writes: BlueprintWrites): AsyncGenerator<UpsertRow[]> {
+      for await (const rows of readStagedCreates(run.#deps.db, writes.blueprint, run.#forgotten.get(writes.blueprint) ?? [], run.#settings.kinds)) {
+        run.#recreated += rows.length;
+        yield rows;
+      }
+    };
+    for (const level of this.#levels) {
+      if (this.#forgotten.size === 0 || this.#shouldStop()) return;
+      await this.#pool(cutLevelBatches(level, (writes) => readRepairs(this, writes)), (batch) => this.#upsert(batch, false));
+    }
+  }
+
+  async #pool<T>(source: AsyncIterator<T>, work: (item: T) => Promise<void>): Promise<void> {
+    await runPool(source, this.#settings.concurrency, work, this.#shouldStop);
+  }
+
+  /** Marks the batch's creates pending, then sends it. */
+  async #upsert(batch: UpsertBatch, retrying: boolean): Promise<void> {
+    const creates = batch.entities.filter((entity) => batch.creates.has(entity.identifier));
+    await markSnapshotPending(
+      this.#deps.db,
+      batch.blueprint,
+      creates.map((entity) => ({ identifier: entity.identifier, entityJson: entity.stagedJson })),
+      this.#stamp(),
+    );
+    await this.#sender.send(this.#upsertRequest(batch, retrying), batch.entities);
+  }
+
+  #upsertRequest(batch: UpsertBatch, retrying: boolean): BatchRequest<OutgoingEntity> {
+    const { client } = this.#deps;
+    const { flags } = this.#settings;
+    return {
+      blueprint: batch.blueprint,
+      operation: "upsert",
+      identifierOf: (entity) => entity.identifier,
+      send: async (entities) => {
+        const reply = await client.upsertEntities(batch.blueprint, entities.map((entity) => entity.body), flags);
+        return readUpsertReply(reply.status, reply.body, entities.map((entity) => entity.identifier));
+      },
+      settle: (entities, outcome) => this.#settleUpserts({ ...batch, entities }, outcome, retrying),
+    };
+  }
+
+  /**
+   * Records Port's answer to an upsert batch in one transaction: confirmed entities into the
+   * snapshot, refused creates out of it, refusals into load_errors. A refusal with 404 (its target
+   * may come later in this run) is deferred instead, once, unless Port creates missing targets.
+   */
+  async #settleUpserts(batch: UpsertBatch, outcome: SettledOutcome, retrying: boolean): Promise<void> {
+    const entityAt = (index: number): OutgoingEntity => batch.entities[index] as OutgoingEntity;
+    const confirmed = outcome.confirmed.map(entityAt);
+    const isDeferrable = (rejection: Rejection): boolean => !retrying && !this.#settings.flags.createMissingRelatedEntities && rejection.status === 404;
+    const toDefer = outcome.rejected.filter(isDeferrable).map((rejection) => entityAt(rejection.index));
     const refused = outcome.rejected.filter((rejection) => !isDeferrable(rejection));
-    await deps.db.transaction().execute(async (trx) => {
-      await writeSnapshotRows(
-        trx,
-        batch.blueprint,
-        confirmed.map((entity) => ({ identifier: entity.identifier, entityJson: entity.stagedJson, hash: entity.hash })),
-        stamp(),
-      );
-      const rejectedCreates = outcome.rejected.map((rejection) => (batch.entities[rejection.index] as OutgoingEntity).identifier).filter((id) => batch.creates.has(id));
-      await removeSnapshotRows(trx, batch.blueprint, rejectedCreates, true);
-      await recordFailures(
-        refused.map((rejection) => ({
-          blueprint: batch.blueprint,
-          identifier: (batch.entities[rejection.index] as OutgoingEntity).identifier,
-          operation: "upsert",
-          status: rejection.status ?? null,
-          message: rejection.message,
-        })),
-        trx,
-      );
+    await this.#deps.db.transaction().execute(async (trx) => {
+      const rows = confirmed.map((entity) => ({ identifier: entity.identifier, entityJson: entity.stagedJson, hash: entity.hash }));
+      await confirmSnapshotRows(trx, batch.blueprint, rows, this.#stamp());
+      const rejectedCreates = outcome.rejected.map((rejection) => entityAt(rejection.index).identifier).filter((id) => batch.creates.has(id));
+      await forgetPendingSnapshotRows(trx, batch.blueprint, rejectedCreates);
+      const failures = refused.map((rejection) => ({
+        blueprint: batch.blueprint,
+        identifier: entityAt(rejection.index).identifier,
+        operation: "upsert" as const,
+        status: rejection.status ?? null,
+        message: rejection.message,
+      }));
+      await this.#tally.recordFailures(trx, failures);
     });
-    const tally = countsOf(batch.blueprint);
+    const tally = this.#tally.of(batch.blueprint);
     for (const entity of confirmed) {
       if (batch.creates.has(entity.identifier)) tally.created += 1;
       else tally.updated += 1;
     }
-    if (toDefer.length > 0) deferred.push({ blueprint: batch.blueprint, entities: toDefer, creates: batch.creates });
-    deps.onBatch?.(batch.blueprint, tally);
-  };
+    if (toDefer.length > 0) this.#deferred.push({ blueprint: batch.blueprint, entities: toDefer, creates: batch.creates });
+    this.#deps.onBatch?.(batch.blueprint, tally);
+  }
 
-  const sendUpserts = async (batch: UpsertBatch, retrying: boolean): Promise<void> => {
-    let outcome: BatchOutcome;
-    try {
-      const reply = await deps.client.upsertEntities(
-        batch.blueprint,
-        batch.entities.map((entity) => entity.body),
-        settings.flags,
-      );
-      outcome = readUpsertReply(reply.status, reply.body, batch.entities.map((entity) => entity.identifier));
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      // A signal that cut a wait short stops the load as interrupted; only an unreachable Port is fatal.
-      if (!error.interrupted) state.fatal ??= error;
-      // Port may or may not have written them: pending rows stay, so the next run re-sends or deletes them.
-      await recordFailures(
-        batch.entities.map((entity) => ({ blueprint: batch.blueprint, identifier: entity.identifier, operation: "upsert", status: error.status ?? null, message: error.message })),
-        deps.db,
-      );
-      return;
-    }
-    if (outcome.type === "split") {
-      const half = Math.ceil(batch.entities.length / 2);
-      await sendUpserts({ ...batch, entities: batch.entities.slice(0, half) }, retrying);
-      await sendUpserts({ ...batch, entities: batch.entities.slice(half) }, retrying);
-      return;
-    }
-    await settleUpserts(batch, outcome, retrying);
-  };
+  #deleteRequest(blueprint: string): BatchRequest<string> {
+    const { client } = this.#deps;
+    const { deleteDependents } = this.#settings;
+    return {
+      blueprint,
+      operation: "delete",
+      identifierOf: (identifier) => identifier,
+      send: async (identifiers) => {
+        const reply = await client.deleteEntities(blueprint, identifiers, deleteDependents);
+        return readDeleteReply(reply.status, reply.body, identifiers);
+      },
+      settle: (identifiers, outcome) => this.#settleDeletes({ blueprint, identifiers }, outcome),
+    };
+  }
 
-  const upsertBatch = async (batch: UpsertBatch, retrying: boolean): Promise<void> => {
-    const creates = batch.entities.filter((entity) => batch.creates.has(entity.identifier));
-    await writeSnapshotRows(
-      deps.db,
-      batch.blueprint,
-      creates.map((entity) => ({ identifier: entity.identifier, entityJson: entity.stagedJson, hash: PENDING_HASH })),
-      { ...stamp(), keepExisting: true },
-    );
-    await sendUpserts(batch, retrying);
-  };
-
-  // Set once the snapshot's relations are indexed, just before the deletes, when Port is asked to delete dependents.
-  let hasRelationIndex = false;
-  // Entities deleted or forgotten so far (keys of entityKey), and the forgotten ones by blueprint.
-  const gone = new Set<string>();
-  const forgotten = new Map<string, string[]>();
-
-  const sendDeletes = async (batch: DeleteBatch): Promise<void> => {
-    let outcome: BatchOutcome;
-    try {
-      const reply = await deps.client.deleteEntities(batch.blueprint, batch.identifiers, settings.deleteDependents);
-      outcome = readDeleteReply(reply.status, reply.body, batch.identifiers);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      // A signal that cut a wait short stops the load as interrupted; only an unreachable Port is fatal.
-      if (!error.interrupted) state.fatal ??= error;
-      await recordFailures(
-        batch.identifiers.map((identifier) => ({ blueprint: batch.blueprint, identifier, operation: "delete", status: error.status ?? null, message: error.message })),
-        deps.db,
-      );
-      return;
-    }
-    if (outcome.type === "split") {
-      const half = Math.ceil(batch.identifiers.length / 2);
-      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(0, half) });
-      await sendDeletes({ ...batch, identifiers: batch.identifiers.slice(half) });
-      return;
-    }
+  /** Records Port's answer to a delete batch in one transaction: confirmed ones (and the dependents Port deleted with them) leave the snapshot. */
+  async #settleDeletes(batch: DeleteBatch, outcome: SettledOutcome): Promise<void> {
     const confirmed = outcome.confirmed.map((index) => batch.identifiers[index] as string);
-    await deps.db.transaction().execute(async (trx) => {
-      await removeSnapshotRows(trx, batch.blueprint, confirmed);
+    await this.#deps.db.transaction().execute(async (trx) => {
+      await forgetSnapshotRows(trx, batch.blueprint, confirmed);
       // In the same transaction: a run stopped (or killed) after this point would otherwise leave the
       // dependents Port just deleted in the snapshot, unchanged to every later diff and gone from Port.
-      if (hasRelationIndex) await forgetDependents(trx, batch.blueprint, confirmed, gone, forgotten);
-      await recordFailures(
-        outcome.rejected.map((rejection) => ({
-          blueprint: batch.blueprint,
-          identifier: batch.identifiers[rejection.index] as string,
-          operation: "delete",
-          status: rejection.status ?? null,
-          message: rejection.message,
-        })),
-        trx,
-      );
+      if (this.#hasRelationIndex) await this.#forgetDependents(trx, batch.blueprint, confirmed);
+      const failures = outcome.rejected.map((rejection) => ({
+        blueprint: batch.blueprint,
+        identifier: batch.identifiers[rejection.index] as string,
+        operation: "delete" as const,
+        status: rejection.status ?? null,
+        message: rejection.message,
+      }));
+      await this.#tally.recordFailures(trx, failures);
     });
-    const tally = countsOf(batch.blueprint);
+    const tally = this.#tally.of(batch.blueprint);
     tally.deleted += confirmed.length;
-    deps.onBatch?.(batch.blueprint, tally);
-  };
-
-  for (const level of levels) {
-    if (shouldStop()) break;
-    const batches = cutLevelBatches(level, (writes) => readChangedEntities(deps.db, writes, settings.kinds));
-    await runPool(batches, settings.concurrency, (batch) => upsertBatch(batch, false), shouldStop);
-  }
-  if (deferred.length > 0 && !shouldStop()) {
-    const retries = deferred.splice(0).flatMap((batch) =>
-      splitIntoBatches(batch.entities, (entity) => entity.bytes, { maxCount: MAX_UPSERT_BATCH, maxBytes: MAX_BODY_BYTES }).map((entities) => ({ ...batch, entities })),
-    );
-    await runPool(fromArray(retries), settings.concurrency, (batch) => upsertBatch(batch, true), shouldStop);
+    this.#deps.onBatch?.(batch.blueprint, tally);
   }
 
-  const hasDeletes = levels.some((level) => level.some((writes) => writes.deletes > 0));
-  try {
-    if (settings.deleteDependents && hasDeletes && !shouldStop()) {
-      await indexSnapshotRelations(deps.db, settings.relations);
-      hasRelationIndex = true;
+  /**
+   * Forgets the entities Port deleted along with the confirmed deletes `roots` of `blueprint`, so the
+   * next diff sees them as missing, and notes them for phase 4. Whatever a gone entity leads to went
+   * with it (and is gone already), so skipping gone entities leaves exactly the new ones.
+   */
+  async #forgetDependents(db: StagingDb, blueprint: string, roots: readonly string[]): Promise<void> {
+    for (const identifier of roots) this.#gone.add(entityKey(blueprint, identifier));
+    const byBlueprint = new Map<string, string[]>();
+    for (const dependent of await listDependents(db, blueprint, roots)) {
+      const key = entityKey(dependent.blueprint, dependent.identifier);
+      if (this.#gone.has(key)) continue;
+      this.#gone.add(key);
+      const identifiers = byBlueprint.get(dependent.blueprint);
+      if (identifiers) identifiers.push(dependent.identifier);
+      else byBlueprint.set(dependent.blueprint, [dependent.identifier]);
     }
-    for (const level of [...levels].reverse()) {
-      if (shouldStop()) break;
-      await runPool(cutDeleteBatches(deps.db, level), settings.concurrency, (batch) => sendDeletes(batch), shouldStop);
+    for (const [dependentBlueprint, identifiers] of byBlueprint) {
+      for (let start = 0; start < identifiers.length; start += REMOVE_CHUNK) await forgetSnapshotRows(db, dependentBlueprint, identifiers.slice(start, start + REMOVE_CHUNK));
+      this.#forgotten.set(dependentBlueprint, [...(this.#forgotten.get(dependentBlueprint) ?? []), ...identifiers]);
     }
-  } finally {
-    if (hasRelationIndex) await dropSnapshotRelations(deps.db);
-  }
-
-  let recreated = 0;
-  const readRepairs = async function* (writes: BlueprintWrites): AsyncGenerator<UpsertRow[]> {
-    for await (const rows of readStagedCreates(deps.db, writes.blueprint, forgotten.get(writes.blueprint) ?? [], settings.kinds)) {
-      recreated += rows.length;
-      yield rows;
-    }
-  };
-  for (const level of levels) {
-    if (forgotten.size === 0 || shouldStop()) break;
-    await runPool(cutLevelBatches(level, readRepairs), settings.concurrency, (batch) => upsertBatch(batch, false), shouldStop);
-  }
-
-  return {
-    counts,
-    failures,
-    interrupted: deps.signal?.aborted === true,
-    ...(state.fatal ? { fatal: state.fatal } : {}),
-    recreated,
-  };
-}
-
-/**
- * Removes from the snapshot the entities Port deleted along with the confirmed deletes `roots` of
- * `blueprint`, so the next diff sees them as missing; records them in `gone` and, by blueprint, in
- * `forgotten`. Whatever a gone entity leads to went with it (and is in `gone` already), so skipping
- * gone entities leaves exactly the new ones.
- */
-async function forgetDependents(db: StagingDb, blueprint: string, roots: readonly string[], gone: Set<string>, forgotten: Map<string, string[]>): Promise<void> {
-  for (const identifier of roots) gone.add(entityKey(blueprint, identifier));
-  const byBlueprint = new Map<string, string[]>();
-  for (const dependent of await listDependents(db, blueprint, roots)) {
-    const key = entityKey(dependent.blueprint, dependent.identifier);
-    if (gone.has(key)) continue;
-    gone.add(key);
-    const identifiers = byBlueprint.get(dependent.blueprint);
-    if (identifiers) identifiers.push(dependent.identifier);
-    else byBlueprint.set(dependent.blueprint, [dependent.identifier]);
-  }
-  for (const [dependentBlueprint, identifiers] of byBlueprint) {
-    for (let start = 0; start < identifiers.length; start += REMOVE_CHUNK) await removeSnapshotRows(db, dependentBlueprint, identifiers.slice(start, start + REMOVE_CHUNK));
-    forgotten.set(dependentBlueprint, [...(forgotten.get(dependentBlueprint) ?? []), ...identifiers]);
   }
 }
 
 /** The key of an entity in `gone` (NUL never occurs in identifiers). */
 function entityKey(blueprint: string, identifier: string): string {
   return `${blueprint}\u0000${identifier}`;
-}
-
-/**
- * The creates and updates of one blueprint, page by page in identifier order, until the planned
- * count is read or a page comes back short. Each page starts after the last identifier read, so what
- * the batches in flight write to the snapshot meanwhile cannot move an entity into a later page.
- */
-async function* readChangedEntities(db: StagingDb, writes: BlueprintWrites, kinds: readonly string[]): AsyncGenerator<UpsertRow[]> {
-  const planned = writes.creates + writes.updates;
-  let after: string | undefined;
-  // Bounded by the plan: every page but the last holds READ_CHUNK of the planned rows.
-  for (let read = 0; read < planned; ) {
-    const rows = await listUpsertPage(db, { blueprint: writes.blueprint, kinds, after, limit: READ_CHUNK });
-    if (rows.length > 0) yield rows;
-    if (rows.length < READ_CHUNK) return;
-    read += rows.length;
-    after = rows[rows.length - 1]?.identifier;
-  }
-}
-
-/** The pushable staged entities among `identifiers` of one blueprint (of `kinds`, not held back), as creates, a page at a time. */
-async function* readStagedCreates(db: StagingDb, blueprint: string, identifiers: readonly string[], kinds: readonly string[]): AsyncGenerator<UpsertRow[]> {
-  const selected = new Set(kinds);
-  for (let start = 0; start < identifiers.length; start += READ_CHUNK) {
-    const slice = identifiers.slice(start, start + READ_CHUNK);
-    const staged = await readStagedEntities(db, blueprint, slice);
-    const rows: UpsertRow[] = [];
-    for (const identifier of slice) {
-      const row = staged.get(identifier);
-      if (row && !row.heldBack && selected.has(row.kind)) rows.push({ identifier, entityJson: row.entityJson, hash: row.hash, isCreate: true });
-    }
-    if (rows.length > 0) yield rows;
-  }
-}
-
-/** Cuts the pages of each blueprint of one level into bulk batches (≤ 20 entities, ≤ 1 MiB), one blueprint after another. */
-async function* cutLevelBatches(level: readonly BlueprintWrites[], pagesOf: (writes: BlueprintWrites) => AsyncIterable<UpsertRow[]>): AsyncGenerator<UpsertBatch> {
-  for (const writes of level) {
-    for await (const rows of pagesOf(writes)) {
-      const creates = new Set(rows.filter((row) => row.isCreate).map((row) => row.identifier));
-      const entities = rows.map((row): OutgoingEntity => {
-        const body = buildUpsertBody(JSON.parse(row.entityJson) as Record<string, unknown>);
-        return { identifier: row.identifier, stagedJson: row.entityJson, hash: row.hash, body, bytes: Buffer.byteLength(JSON.stringify(body)) };
-      });
-      for (const batch of splitIntoBatches(entities, (entity) => entity.bytes, { maxCount: MAX_UPSERT_BATCH, maxBytes: MAX_BODY_BYTES })) {
-        yield { blueprint: writes.blueprint, entities: batch, creates };
-      }
-    }
-  }
-}
-
-/**
- * The deletions of each blueprint of one level, page by page in identifier order, cut into bulk
- * deletes, until the planned count is read or a page comes back short. A dependent Port already
- * deleted along with another (and the snapshot forgot) is not sent again.
- */
-async function* cutDeleteBatches(db: StagingDb, level: readonly BlueprintWrites[]): AsyncGenerator<DeleteBatch> {
-  for (const writes of level) {
-    let after: string | undefined;
-    // Bounded by the plan: every page but the last holds DELETE_READ_CHUNK of the planned deletions.
-    for (let read = 0; read < writes.deletes; ) {
-      const identifiers = await listDeletionPage(db, { blueprint: writes.blueprint, after, limit: DELETE_READ_CHUNK });
-      for (let start = 0; start < identifiers.length; start += MAX_DELETE_BATCH) {
-        yield { blueprint: writes.blueprint, identifiers: identifiers.slice(start, start + MAX_DELETE_BATCH) };
-      }
-      if (identifiers.length < DELETE_READ_CHUNK) break;
-      read += identifiers.length;
-      after = identifiers[identifiers.length - 1];
-    }
-  }
-}
-
-/**
- * Runs `work` over the items of `source` with at most `concurrency` at once, starting no new item
- * once `shouldStop` says so. Every started item finishes; the first unexpected error is rethrown
- * after all have settled.
- */
-async function runPool<T>(source: AsyncIterator<T>, concurrency: number, work: (item: T) => Promise<void>, shouldStop: () => boolean): Promise<void> {
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    // Bounded by the source, which is finite.
-    for (;;) {
-      if (failed || shouldStop()) return;
-      const next = await source.next();
-      if (next.done) return;
-      try {
-        await work(next.value);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, worker));
-  const rejected = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (rejected) throw rejected.reason;
-}
-
-async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }

@@ -1,8 +1,9 @@
 import { hashCanonicalJson, toCanonicalJson } from "../canonical-json";
-import { PENDING_HASH, readSnapshotEntities, writeSnapshotRows, type SnapshotRow } from "../../db/queries/port-snapshot";
+import { readSnapshotEntities, type SnapshotRow } from "../../db/queries/port-snapshot";
+import { forgetUnseenSnapshotRows, PENDING_HASH, writeSnapshotRows } from "../../db/queries/snapshot-ledger";
 import { readStagedEntities } from "../../db/queries/load-inputs";
 import { tallySnapshot, tallyStagedEntities } from "../../db/queries/load-plan";
-import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, removeUnseenSnapshotRows, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
+import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
 import type { StagingDb } from "../../db/database";
 import { LoadError } from "../errors";
 import type { PageBoundSettings } from "../model/config";
@@ -194,7 +195,7 @@ async function readPortPages(
   }
   const inPort = await countSeenIdentifiers(deps.db);
   if (!complete) return { blueprint, inPort, written, forgotten: 0, ignored, complete };
-  const forgotten = await removeUnseenSnapshotRows(deps.db, blueprint);
+  const forgotten = await forgetUnseenSnapshotRows(deps.db, blueprint);
   return { blueprint, inPort, written, forgotten, ignored, complete };
 }
 

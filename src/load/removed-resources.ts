@@ -1,7 +1,7 @@
 import type { StagingDb } from "../../db/database";
 import { recordLoadErrors } from "../../db/queries/load-errors";
 import { listRemovedResourcePage, type MappingCoverage, type RemovedResourceTally } from "../../db/queries/port-binding";
-import { removeSnapshotRows } from "../../db/queries/port-snapshot";
+import { forgetSnapshotRows } from "../../db/queries/snapshot-ledger";
 import { dropSnapshotRelations, indexSnapshotRelations, listDependents, type RelationDefinition } from "../../db/queries/snapshot-relations";
 import { HttpError } from "../errors";
 import type { RemovedResourceSummary } from "../model/summary";
@@ -80,10 +80,10 @@ async function deleteBlueprints(
       const confirmed = outcome.type === "settled" ? outcome.confirmed.map((index) => identifiers[index] as string) : [];
       const rejected = outcome.type === "settled" ? outcome.rejected : identifiers.map((_, index) => ({ index, status: reply.status, message: "Port refused the batch" }));
       await deps.db.transaction().execute(async (trx) => {
-        await removeSnapshotRows(trx, blueprint, confirmed);
+        await forgetSnapshotRows(trx, blueprint, confirmed);
         if (deleteDependents) {
           for (const dependent of await listDependents(trx, blueprint, confirmed)) {
-            await removeSnapshotRows(trx, dependent.blueprint, [dependent.identifier]);
+            await forgetSnapshotRows(trx, dependent.blueprint, [dependent.identifier]);
             forgotten += 1;
           }
         }

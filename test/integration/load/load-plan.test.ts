@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
 import { listDeletionPage, listUpsertPage, tallySnapshot, tallyStagedEntities } from "../../../db/queries/load-plan";
-import { PENDING_HASH } from "../../../db/queries/port-snapshot";
+import { PENDING_HASH } from "../../../db/queries/snapshot-ledger";
 import { openTestDb } from "../../helpers/open-test-db";
 
 interface Staged {

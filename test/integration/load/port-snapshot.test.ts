@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
-import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/port-snapshot";
+import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
 import { openTestDb } from "../../helpers/open-test-db";
 
 const STAMP = { runId: 2, at: "2026-01-01T00:00:00.000Z" };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { listSnapshotKeys, writeSnapshotRows } from "../../../db/queries/port-snapshot";
-import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, removeUnseenSnapshotRows, startSeenIdentifiers } from "../../../db/queries/reconcile-seen";
+import { listSnapshotKeys } from "../../../db/queries/port-snapshot";
+import { forgetUnseenSnapshotRows, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
+import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, startSeenIdentifiers } from "../../../db/queries/reconcile-seen";
 import { openTestDb } from "../../helpers/open-test-db";
 
 const stamp = { runId: 1, at: "2024-01-01T00:00:00.000Z" };
@@ -18,7 +19,7 @@ describe("the identifiers a reconcile has seen", () => {
     await addSeenIdentifiers(db, []);
 
     expect(await countSeenIdentifiers(db)).toBe(3);
-    expect(await removeUnseenSnapshotRows(db, "user")).toBe(2);
+    expect(await forgetUnseenSnapshotRows(db, "user")).toBe(2);
     expect((await listSnapshotKeys(db, ["user", "team"])).map((row) => `${row.blueprint}/${row.identifier}`).sort()).toEqual(["team/a", "team/x", "user/a", "user/c"]);
   });
 

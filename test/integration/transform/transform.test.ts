@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
-import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/port-snapshot";
+import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
 import { deleteRawRecordsNotSeenIn, upsertRawRecords } from "../../../db/queries/raw-records";
 import type { JqRunner } from "../../../src/jq/jq-runner";
 import type { Blueprint } from "../../../src/model/blueprint";

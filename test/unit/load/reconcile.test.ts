@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PENDING_HASH } from "../../../db/queries/port-snapshot";
+import { PENDING_HASH } from "../../../db/queries/snapshot-ledger";
 import { toCanonicalJson } from "../../../src/canonical-json";
 import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity, PORT_HASH_PREFIX } from "../../../src/load/reconcile";
 
