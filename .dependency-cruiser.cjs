@@ -2,6 +2,10 @@
 // (`depcruise src db`). Each rule holds for the whole tree: none has an exception.
 const STAGES = "^src/(extract|transform|load)/";
 
+// dependency-cruiser reads TypeScript through swc (TypeScript 7 has no JS API for it); without swc it
+// would skip every .ts file and report no violations, so fail instead.
+require.resolve("@swc/core");
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -57,7 +57,9 @@ const VALIDATOR_COMPLAINT = /\[VALIDATOR\] \S+\s+(error|warning)\s+(.*)$/;
 /** The path of Prism's CLI entry point in node_modules, or undefined when it is not installed. */
 function prismEntryPoint(): string | undefined {
   try {
-    const manifestPath = createRequire(import.meta.url).resolve("@stoplight/prism-cli/package.json");
+    // Named `require` so that knip counts the call as a use of the dependency.
+    const require = createRequire(import.meta.url);
+    const manifestPath = require.resolve("@stoplight/prism-cli/package.json");
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin?: string | Record<string, string> };
     const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["prism"];
     const entry = bin === undefined ? undefined : join(dirname(manifestPath), bin);
