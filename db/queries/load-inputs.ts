@@ -1,4 +1,5 @@
 import type { StagingDb } from "../database";
+import { isHeldBack } from "./pushable";
 
 // Read-only queries the load stage runs over tables other stages write (staged_entities,
 // extract_status, raw_records). They live apart from those tables' own query files so that each
@@ -13,11 +14,12 @@ export async function readStagedEntities(
   if (identifiers.length === 0) return new Map();
   const rows = await db
     .selectFrom("staged_entities")
-    .select(["identifier", "entity_json", "hash", "kind", "held_back_reason"])
+    .select(["identifier", "entity_json", "hash", "kind"])
+    .select(isHeldBack().as("held_back"))
     .where("blueprint", "=", blueprint)
     .where("identifier", "in", identifiers)
     .execute();
-  return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, kind: row.kind, heldBack: row.held_back_reason !== null }]));
+  return new Map(rows.map((row) => [row.identifier, { entityJson: row.entity_json, hash: row.hash, kind: row.kind, heldBack: Boolean(row.held_back) }]));
 }
 
 /** Each kind's latest extract: its status (`complete`, `failed` or `running`), mode (`full` or `incremental`) and items rejected. */

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database, StagingDb } from "../database";
+import { isHeldBack, isPushable } from "./pushable";
 
 // The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
 // plan, then pages of what differs, so the load holds neither table in memory (issue 6: at 250k
@@ -50,10 +51,10 @@ export async function tallyStagedEntities(db: StagingDb): Promise<StagedTallyRow
     .select((eb) => [
       "s.blueprint",
       "s.kind",
-      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "is", null)])).as("creates"),
-      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "!=", f.ref("s.hash"))])).as("updates"),
-      eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.held_back_reason", "is", null), f("p.hash", "=", f.ref("s.hash"))])).as("unchanged"),
-      eb.fn.countAll<number>().filterWhere("s.held_back_reason", "is not", null).as("held_back"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "is", null)])).as("creates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "!=", f.ref("s.hash"))])).as("updates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "=", f.ref("s.hash"))])).as("unchanged"),
+      eb.fn.countAll<number>().filterWhere(isHeldBack("s")).as("held_back"),
     ])
     .groupBy(["s.blueprint", "s.kind"])
     .orderBy("s.blueprint")
@@ -84,7 +85,7 @@ export async function tallySnapshot(db: StagingDb, blueprints: readonly string[]
       eb.fn.countAll<number>().as("entities"),
       eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.identifier", "is", null), f.not(isSourceUnmapped(f))])).as("deletions"),
       eb.fn.countAll<number>().filterWhere((f) => f.and([f("s.identifier", "is", null), isSourceUnmapped(f)])).as("unmapped"),
-      eb.fn.countAll<number>().filterWhere("s.held_back_reason", "is not", null).as("held_back"),
+      eb.fn.countAll<number>().filterWhere(isHeldBack("s")).as("held_back"),
     ])
     .where("p.blueprint", "in", blueprints)
     .groupBy("p.blueprint")
@@ -109,7 +110,7 @@ export async function listUpsertPage(
     .select(["s.identifier", "s.entity_json", "s.hash", "p.hash as pushed_hash"])
     .where("s.blueprint", "=", page.blueprint)
     .where("s.kind", "in", page.kinds)
-    .where("s.held_back_reason", "is", null)
+    .where(isPushable("s"))
     .where((eb) => eb.or([eb("p.hash", "is", null), eb("p.hash", "!=", eb.ref("s.hash"))]));
   if (page.after !== undefined) query = query.where("s.identifier", ">", page.after);
   const rows = await query.orderBy("s.identifier").limit(page.limit).execute();

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { isPushable } from "./pushable";
 
 // Drift is what a reconcile finds Port lost or changed among the entities the snapshot said Port held
 // as staged (unchanged to the diff). Their keys are noted in a temporary table of the connection
@@ -14,7 +15,7 @@ export async function noteUnchangedEntities(db: StagingDb, blueprints: readonly 
     INSERT INTO temp.reconcile_unchanged (blueprint, identifier, hash)
     SELECT s.blueprint, s.identifier, s.hash FROM staged_entities s
     JOIN port_snapshot p ON p.blueprint = s.blueprint AND p.identifier = s.identifier AND p.hash = s.hash
-    WHERE s.held_back_reason IS NULL AND s.blueprint IN (${sql.join(blueprints)}) AND s.kind IN (${sql.join(kinds)})`.execute(db);
+    WHERE ${isPushable("s")} AND s.blueprint IN (${sql.join(blueprints)}) AND s.kind IN (${sql.join(kinds)})`.execute(db);
 }
 
 /** Per blueprint, the noted entities the snapshot no longer holds as staged (Port lost them, or holds them otherwise). */

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { isPushable } from "./pushable";
 import { PENDING_HASH } from "./snapshot-ledger";
 
 /** Which blueprint a relation of a blueprint points at. */
@@ -42,10 +43,10 @@ export async function recordDanglingRelations(
     WHERE s.kind IN (${sql.join(kinds)})
       AND s.blueprint IN (SELECT blueprint FROM definition)
       AND v.type = 'text'
-      AND (${onlyPushable ? 1 : 0} = 0 OR s.held_back_reason IS NULL)
+      AND (${onlyPushable ? 1 : 0} = 0 OR ${isPushable("s")})
       AND NOT EXISTS (
         SELECT 1 FROM staged_entities t
-        WHERE t.blueprint = d.target AND t.identifier = v.value AND t.held_back_reason IS NULL)
+        WHERE t.blueprint = d.target AND t.identifier = v.value AND ${isPushable("t")})
       AND NOT EXISTS (
         SELECT 1 FROM port_snapshot p
         WHERE p.blueprint = d.target AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
@@ -73,7 +74,7 @@ export async function listRelationsWithMissingTargets(
       SELECT 1 AS found FROM json_each(${JSON.stringify(values)}) v
       WHERE NOT EXISTS (
           SELECT 1 FROM staged_entities t
-          WHERE t.blueprint = ${definition.target} AND t.identifier = v.value AND t.held_back_reason IS NULL)
+          WHERE t.blueprint = ${definition.target} AND t.identifier = v.value AND ${isPushable("t")})
         AND NOT EXISTS (
           SELECT 1 FROM port_snapshot p
           WHERE p.blueprint = ${definition.target} AND p.identifier = v.value AND p.hash != ${PENDING_HASH})

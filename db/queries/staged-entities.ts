@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from "kysely";
 import type { StagingDb } from "../database";
+import { isHeldBack, isPushable } from "./pushable";
 
 /** A staged_entities row as the transform writes it. */
 export interface StagedEntityRow {
@@ -92,7 +93,7 @@ export async function countStagedEntities(db: StagingDb, kinds: readonly string[
     .select(["kind", "blueprint"])
     .select((eb) => [
       eb.fn.countAll<number>().as("entities"),
-      eb.fn.sum<number>(sql<number>`held_back_reason IS NOT NULL`).as("held_back"),
+      eb.fn.sum<number>(isHeldBack()).as("held_back"),
     ])
     .where("kind", "in", kinds)
     .groupBy(["kind", "blueprint"])
@@ -122,6 +123,6 @@ export async function holdBackEntitiesWithRelationIssues(db: StagingDb, runId: n
     ) AS missing
     WHERE staged_entities.blueprint = missing.blueprint
       AND staged_entities.identifier = missing.identifier
-      AND staged_entities.held_back_reason IS NULL`.execute(db);
+      AND ${isPushable()}`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { isHeldBack } from "./pushable";
 
 /** Per kind: raw records held, and the most recent extract attempt. */
 export async function listKindOverview(db: StagingDb) {
@@ -32,7 +32,7 @@ export async function listHeldBack(db: StagingDb, limit: number) {
   return db
     .selectFrom("staged_entities")
     .select(["blueprint", "identifier", "kind", "held_back_reason"])
-    .where(sql<boolean>`held_back_reason IS NOT NULL`)
+    .where(isHeldBack())
     .orderBy("kind")
     .limit(limit)
     .execute();
