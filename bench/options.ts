@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { scaleCounts, type DatasetCounts } from "../src/sandbox/incidentio/scale";
 
-export const BENCH_SCALES = ["small", "medium", "large"] as const;
+const BENCH_SCALES = ["small", "medium", "large"] as const;
 export type BenchScale = (typeof BENCH_SCALES)[number];
 
 /** Share of the sandbox's `large` preset (issue 6: 20k incidents, 200k alerts, ...) that each scale serves. */

@@ -67,7 +67,7 @@ export function buildProductEnv(settings: ProductSettings, inherited: Readonly<R
 }
 
 /** A product command that did not succeed, with the end of what it printed. */
-export class ProductCommandError extends Error {
+class ProductCommandError extends Error {
   readonly argv: readonly string[];
   constructor(argv: readonly string[], detail: string) {
     super(`etl ${argv.join(" ")} failed: ${detail}`);

@@ -10,7 +10,7 @@ export const PHASES = ["cold", "no-change", "one-percent", "incremental"] as con
 export type PhaseName = (typeof PHASES)[number];
 
 /** One kind of one extract, as its summary reports it. */
-export interface KindMeasurement {
+interface KindMeasurement {
   readonly name: string;
   readonly mode: string;
   readonly records: number;

@@ -75,26 +75,6 @@ export class HttpError extends EtlError {
   }
 }
 
-/** One mapping expression failed on one record (recorded, not thrown, during transform) or failed to compile (thrown, exit 2). */
-export class MappingError extends EtlError {
-  readonly kind: string;
-  readonly recordId: string | undefined;
-  /** Which expression: `identifier`, `properties.status`, `relations.commander`, `selector.query`, ... */
-  readonly field: string;
-  readonly expression: string;
-
-  constructor(
-    init: { kind: string; recordId?: string | undefined; field: string; expression: string; message: string },
-    options?: ErrorOptions,
-  ) {
-    super("transform", `${init.kind}${init.recordId ? ` record ${init.recordId}` : ""} ${init.field} (${init.expression}): ${init.message}`, options);
-    this.kind = init.kind;
-    this.recordId = init.recordId;
-    this.field = init.field;
-    this.expression = init.expression;
-  }
-}
-
 /** Port refused an entity or a write (after retries). */
 export class LoadError extends EtlError {
   readonly blueprint: string;

@@ -18,7 +18,7 @@ export interface UpdatedSinceFilter {
  * The endpoints that can list only what changed. Alerts filter on `created_at` alone, so a resolved
  * alert would be missed; the other kinds have no time filter at all.
  */
-export const UPDATED_SINCE_FILTERS: Readonly<Record<string, UpdatedSinceFilter>> = {
+const UPDATED_SINCE_FILTERS: Readonly<Record<string, UpdatedSinceFilter>> = {
   "/v2/incidents": { param: "updated_at[gte]", format: "date" },
   "/v3/follow_ups": { param: "updated_at[gte]", format: "timestamp" },
 };
@@ -46,7 +46,7 @@ export interface ExtractAttempt {
   readonly startedAt: string;
 }
 
-export type FullReason = "no-update-filter" | "full-refresh" | "no-complete-full" | "every-runs" | "every-hours";
+type FullReason = "no-update-filter" | "full-refresh" | "no-complete-full" | "every-runs" | "every-hours";
 
 export type ExtractDecision =
   | { readonly mode: "full"; readonly reason: FullReason }

@@ -4,10 +4,9 @@ import type { PaginationSettings } from "./pagination";
 import type { Secret } from "./secret";
 
 export const AUTH_TYPES = ["bearer_token", "api_key", "basic", "none"] as const;
-export type AuthType = (typeof AUTH_TYPES)[number];
 
 export const EVENT_LISTENER_TYPES = ["ONCE", "POLLING"] as const;
-export type EventListenerType = (typeof EVENT_LISTENER_TYPES)[number];
+type EventListenerType = (typeof EVENT_LISTENER_TYPES)[number];
 
 /** Credentials for the Incident.io API, by auth type. */
 export type IncidentIoAuth =

@@ -1,5 +1,5 @@
 /** The pipeline's stages, in the order `etl run` executes them. */
-export const STAGES = ["extract", "transform", "load"] as const;
+const STAGES = ["extract", "transform", "load"] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Where an error or a progress event comes from: a stage, or the code around the stages. */

@@ -1,7 +1,7 @@
 import type { EntityField, MappingField, MappingProgram } from "./program";
 
 /** A mapping expression that failed on a record: the field became null (or the record was not mapped). */
-export interface FieldProblem {
+interface FieldProblem {
   readonly field: string;
   readonly expression: string;
   readonly message: string;

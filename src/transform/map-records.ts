@@ -3,7 +3,7 @@ import { interpretRecordOutput, type RecordMapping } from "./interpret-output";
 import type { MappingProgram } from "./program";
 
 /** Records as the mapping sees them: their payloads (serialized JSON) joined by newlines, and how many there are. */
-export interface RecordBatch {
+interface RecordBatch {
   readonly count: number;
   readonly payloads: string;
 }
@@ -53,7 +53,7 @@ function failRecord(message: string): RecordMapping {
  * halves until the failing records are alone, and each of those is reported as failed, while the
  * others map normally. Throws only when jq times out.
  */
-export async function mapRecords(jq: JqRunner, program: MappingProgram, batch: RecordBatch): Promise<RecordMapping[]> {
+async function mapRecords(jq: JqRunner, program: MappingProgram, batch: RecordBatch): Promise<RecordMapping[]> {
   if (batch.count === 0) return [];
   try {
     return await runBatch(jq, program, batch);

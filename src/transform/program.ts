@@ -10,7 +10,7 @@ export interface MappingField {
 }
 
 /** Where an entity field's value goes in the entity. */
-export type EntityFieldTarget =
+type EntityFieldTarget =
   | { readonly section: "identifier" }
   | { readonly section: "blueprint" }
   | { readonly section: "optional"; readonly key: "title" | "icon" | "team" }

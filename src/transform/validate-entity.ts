@@ -117,7 +117,7 @@ function checkValue(label: string, spec: { type?: string; format?: string; enum?
 }
 
 /** Checks one property value against its definition (type, format, enum, and each item of an array); null always passes. */
-export function checkPropertyValue(name: string, property: BlueprintProperty, value: unknown): string | undefined {
+function checkPropertyValue(name: string, property: BlueprintProperty, value: unknown): string | undefined {
   if (value === null) return undefined;
   const label = `property "${name}"`;
   const problem = checkValue(label, property, value);

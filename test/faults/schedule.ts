@@ -3,7 +3,7 @@
 import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
 import type { Fault, FaultRule } from "../../src/sandbox/shared/faults";
 
-export const INCIDENTIO_FAULT_TYPES = [
+const INCIDENTIO_FAULT_TYPES = [
   "429-seconds",
   "429-http-date",
   "5xx",
@@ -15,13 +15,13 @@ export const INCIDENTIO_FAULT_TYPES = [
   "cursor-cycle",
   "endless-cursor",
 ] as const;
-export type IncidentIoFaultType = (typeof INCIDENTIO_FAULT_TYPES)[number];
+type IncidentIoFaultType = (typeof INCIDENTIO_FAULT_TYPES)[number];
 /** The faults in what a list's pages say comes next (the sandbox's page faults): each fails the kind it is served to. */
 export type PagingFaultType = Extract<IncidentIoFaultType, "repeated-cursor" | "cursor-cycle" | "endless-cursor">;
 const PAGING_FAULT_TYPES: readonly PagingFaultType[] = ["repeated-cursor", "cursor-cycle", "endless-cursor"];
 
-export const PORT_FAULT_TYPES = ["429", "5xx", "reset", "slow", "413", "422", "207", "expired-token"] as const;
-export type PortFaultType = (typeof PORT_FAULT_TYPES)[number];
+const PORT_FAULT_TYPES = ["429", "5xx", "reset", "slow", "413", "422", "207", "expired-token"] as const;
+type PortFaultType = (typeof PORT_FAULT_TYPES)[number];
 
 /**
  * Every kind of trouble a seed deals, as the totals name them. `unmappable-record` is a mutation, not a

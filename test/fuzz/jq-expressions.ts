@@ -1,7 +1,7 @@
 import type { SeededRandom } from "./seeded-random";
 
 /** What a generated expression is meant to exercise; each category has its own expectations. */
-export const EXPRESSION_CATEGORIES = ["token soup", "unbalanced", "newer jq", "runtime error", "valid", "huge expression", "runaway"] as const;
+const EXPRESSION_CATEGORIES = ["token soup", "unbalanced", "newer jq", "runtime error", "valid", "huge expression", "runaway"] as const;
 export type ExpressionCategory = (typeof EXPRESSION_CATEGORIES)[number];
 
 // Pieces of jq's grammar, each of which terminates on any input: loops and unbounded generators

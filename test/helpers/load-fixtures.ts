@@ -70,7 +70,7 @@ export function makeMapping(over: Partial<PortAppConfig> = {}): PortAppConfig {
   };
 }
 
-export const TEST_NETWORK: NetworkSettings = {
+const TEST_NETWORK: NetworkSettings = {
   caFile: undefined,
   extraCaFile: undefined,
   verifyTls: true,

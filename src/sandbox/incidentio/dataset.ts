@@ -20,7 +20,7 @@ export interface DatasetOptions {
   readonly scale?: ScalePreset | DatasetCounts;
 }
 
-export interface PageRequest {
+interface PageRequest {
   readonly options?: ListOptions;
   /** ID of the last record of the previous page. */
   readonly after?: string;
@@ -29,7 +29,7 @@ export interface PageRequest {
   readonly withTotal?: boolean;
 }
 
-export interface Page {
+interface Page {
   readonly records: JsonObject[];
   /** `pagination_meta.after`: set only when the page is full. */
   readonly after?: string;

@@ -3,7 +3,7 @@ import type { JsonObject } from "./json";
 import type { ValidationIssue } from "./paging";
 
 /** `type` values of the API's error responses (reference §2.5). */
-export type ErrorType =
+type ErrorType =
   | "invalid_request_error"
   | "authentication_error"
   | "resource_forbidden"
@@ -20,7 +20,7 @@ interface ErrorDetail {
 }
 
 /** The API's error envelope: `{type, status, request_id, errors[]}` plus optional extras such as `rate_limit`. */
-export function errorBody(type: ErrorType, status: number, errors: readonly ErrorDetail[], extra: JsonObject = {}): JsonObject {
+function errorBody(type: ErrorType, status: number, errors: readonly ErrorDetail[], extra: JsonObject = {}): JsonObject {
   return {
     type,
     status,

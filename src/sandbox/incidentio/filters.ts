@@ -8,7 +8,7 @@ const FOLLOW_UP_INCIDENT_MODES = [...INCIDENT_MODES, "stream"] as const;
 /** What `/v2/incidents` lists without `mode[one_of]`, and whose follow-ups the follow-up lists show without `incident_mode`. */
 export const DEFAULT_INCIDENT_MODES: readonly string[] = ["standard", "retrospective"];
 const INCIDENT_SORTS = ["created_at_newest_first", "created_at_oldest_first"] as const;
-export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
 /** The filters of a list request, as the dataset applies them. Absent fields mean the API's defaults. */
 export interface ListOptions {

@@ -138,7 +138,7 @@ function showIdentity(): RouteResult {
 }
 
 /** The endpoints the sandbox serves, with the real API's paging rules, required parameters and scopes. */
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   pagedRoute("/v2/users", "users.view", { kind: "users", envelope: "users", paging: { max: 10_000, required: false }, withTotal: false, filters: { includeInactive: true } }),
   wholeRoute("/v2/alert_sources", "alert_sources.view", "alert_sources"),
   pagedRoute("/v2/schedules", "schedules.view", { kind: "schedules", envelope: "schedules", paging: { max: 10_000, required: false }, withTotal: true, filters: {} }),

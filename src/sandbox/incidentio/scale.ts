@@ -1,6 +1,6 @@
 import type { IncidentIoKind } from "./kinds";
 
-export const SCALE_PRESETS = ["tiny", "demo", "large"] as const;
+const SCALE_PRESETS = ["tiny", "demo", "large"] as const;
 export type ScalePreset = (typeof SCALE_PRESETS)[number];
 
 /** How many records of each kind a dataset holds before any mutation. */

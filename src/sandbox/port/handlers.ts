@@ -18,12 +18,12 @@ export interface Reply {
 
 export type Query = Readonly<Record<string, string | readonly string[]>>;
 
-export interface ArmedEntityFault {
+interface ArmedEntityFault {
   readonly rule: EntityFaultRule;
   remaining: number;
 }
 
-export interface ArmedAnswerFault {
+interface ArmedAnswerFault {
   readonly rule: BulkAnswerFaultRule;
   remaining: number;
 }

@@ -6,7 +6,7 @@ import type { PortEntity, PortFailure } from "./types";
 const SUPPORTED_OPERATORS = ["=", "in"] as const;
 const MAX_QUERY_DEPTH = 8;
 
-export interface SearchRule {
+interface SearchRule {
   readonly property: string;
   readonly operator: (typeof SUPPORTED_OPERATORS)[number];
   readonly value: unknown;

@@ -10,7 +10,7 @@ import { createRateLimitBucket, takeRateLimitToken, type RateLimitBucket, type R
 import { isApiRoute, isEntityRoute, matchRoute, type MatchedRoute } from "./routes";
 import type { BulkAnswerFaultRule, EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
 
-export type { BulkAnswerFaultRule, EntityFaultRule, PortBlueprint, PortEntity, WriteLogEntry } from "./types";
+export type { PortBlueprint, PortEntity } from "./types";
 
 // Port's documented limits (docs.port.io/api-reference/rate-limits) and body size (the spec's 413).
 const ENTITY_ROUTES_LIMIT = { limit: 35_000, periodSeconds: 300 };

@@ -2,7 +2,7 @@
 // the product's (src/model): a shared type would let a product bug and a sandbox bug agree.
 
 export const PORT_PROPERTY_TYPES = ["string", "number", "boolean", "object", "array"] as const;
-export type PortPropertyType = (typeof PORT_PROPERTY_TYPES)[number];
+type PortPropertyType = (typeof PORT_PROPERTY_TYPES)[number];
 
 /** The item schema of an `array` property. */
 export interface PortPropertyItems {

@@ -71,7 +71,7 @@ export function configFor(sandbox: IncidentIoSandbox, options: { env?: Record<st
 let jqRunner: Promise<JqRunner> | undefined;
 
 /** The jq runner of the configuration (one per process, as node-jq allows). */
-export function jqFor(config: Config): Promise<JqRunner> {
+function jqFor(config: Config): Promise<JqRunner> {
   jqRunner ??= createJqRunner(config.jqPath as string);
   return jqRunner;
 }
