@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import type { ConfigFlags } from "../config/read-config";
+import { isSwitchFlag, SETTINGS, type FlagSettingName, type SettingSpec } from "../config/settings";
 import { ConfigError } from "../errors";
+import { COMMAND_NAMES, COMMAND_OPTIONS, COMMANDS, type Command } from "../pipeline/commands";
 
-export const COMMANDS = ["run", "extract", "transform", "plan", "load", "status", "demo", "discover", "help"] as const;
-export type Command = (typeof COMMANDS)[number];
 
 export interface CommandLine {
   readonly command: Command;
@@ -24,25 +24,20 @@ export interface CommandLine {
 // Flags that would put a credential in `ps` output and shell history.
 const SECRET_FLAGS = ["token", "api-key", "apikey", "client-secret", "password", "secret", "api-token"];
 
+const FLAG_SETTINGS = (Object.entries(SETTINGS) as [FlagSettingName, SettingSpec & { flag: string }][]).filter(([, spec]) => spec.flag !== undefined);
+
+/** The flag of a setting as parseArgs names it: `--ca-file` → `ca-file`. */
+type FlagOptions = {
+  readonly [K in FlagSettingName as (typeof SETTINGS)[K]["flag"] extends `--${infer Name}` ? Name : never]: {
+    readonly type: (typeof SETTINGS)[K] extends { readonly default: boolean } ? "boolean" : "string";
+  };
+};
+
+// Every flag: --config, the settings' flags (from SETTINGS) and the commands' options (from COMMAND_OPTIONS).
 const OPTIONS = {
   config: { type: "string" },
-  db: { type: "string" },
-  mapping: { type: "string" },
-  blueprints: { type: "string" },
-  "ca-file": { type: "string" },
-  insecure: { type: "boolean" },
-  only: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  verbose: { type: "boolean", short: "v" },
-  "allow-mass-delete": { type: "boolean" },
-  reconcile: { type: "boolean" },
-  "full-refresh": { type: "boolean" },
-  "adopt-port": { type: "boolean" },
-  "delete-removed-resources": { type: "boolean" },
-  "blueprints-out": { type: "string" },
-  "mapping-out": { type: "string" },
-  runs: { type: "string" },
-  help: { type: "boolean", short: "h" },
+  ...(Object.fromEntries(FLAG_SETTINGS.map(([, spec]) => [spec.flag.slice(2), { type: isSwitchFlag(spec) ? "boolean" : "string" }])) as FlagOptions),
+  ...COMMAND_OPTIONS,
 } as const;
 
 /** Parses the arguments after `etl`. Throws ConfigError (exit 2) for unknown commands or flags, and for secrets passed as flags. */
@@ -63,9 +58,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const { values, positionals } = parsed;
   const [first, ...extra] = positionals;
   const command = values.help ? "help" : (first ?? "help");
-  if (!(COMMANDS as readonly string[]).includes(command)) {
+  if (!(COMMAND_NAMES as readonly string[]).includes(command)) {
     // The word is not echoed: a mistyped line may carry a secret where the command should be.
-    throw new ConfigError([`unknown command (commands: ${COMMANDS.join(", ")})`]);
+    throw new ConfigError([`unknown command (commands: ${COMMAND_NAMES.join(", ")})`]);
   }
   if (extra.length > 0) throw new ConfigError([`unexpected argument after the command ${command} (see etl help)`]);
   const runs = values.runs === undefined ? 10 : Number(values.runs);
@@ -75,11 +70,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     command: command as Command,
     configFlags: {
       config: values.config,
-      db: values.db,
-      mapping: values.mapping,
-      blueprints: values.blueprints,
-      caFile: values["ca-file"],
-      insecure: values.insecure,
+      ...(Object.fromEntries(FLAG_SETTINGS.map(([name, spec]) => [name, values[spec.flag.slice(2) as keyof typeof values]])) as Omit<ConfigFlags, "config">),
     },
     only: only && only.length > 0 ? only : undefined,
     json: values.json ?? false,
@@ -100,15 +91,7 @@ export const USAGE = `incidentio-port-etl: keeps Port's software catalog in sync
 Usage: pnpm etl <command> [options]
 
 Commands:
-  run         extract → transform → load (ONCE, or every interval with OCEAN__EVENT_LISTENER={"type":"POLLING"})
-  extract     read Incident.io into the staging file
-  transform   map raw records to Port entities with the jq mapping
-  plan        show what load would change in Port; writes nothing to Port
-  load        push only the changes to Port
-  status      recent runs, counts per kind, pending changes, latest errors
-  demo        the whole pipeline against built-in sandboxes (no credentials needed)
-  discover    propose blueprints and a mapping from the raw records (--blueprints-out, --mapping-out)
-  help        this text
+${COMMAND_NAMES.map((name) => `  ${name.padEnd(12)}${COMMANDS[name].summary}`).join("\n")}
 
 Options:
   --config FILE          YAML config file (Helm-style keys; env vars override it)

@@ -2,14 +2,15 @@ import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
-import { readConfig, type ConfigNeeds } from "../config/read-config";
+import { readConfig } from "../config/read-config";
 import { ConfigError, EtlError, StageFailedError, StagingFileError } from "../errors";
 import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
 import { startDemoSandboxes } from "../pipeline/demo";
 import { runDiscover } from "../pipeline/discover";
-import { PIPELINE_COMMANDS, runPipeline, type PipelineCommand } from "../pipeline/run";
+import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
+import { runPipeline } from "../pipeline/run";
 import { runOnSchedule } from "../pipeline/schedule";
 import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
@@ -33,14 +34,6 @@ export interface CliInterrupts {
   readonly signal: AbortSignal;
   readonly atForcedExit?: ((cleanup: () => void) => () => void) | undefined;
 }
-
-const NEEDS: Record<PipelineCommand, ConfigNeeds> = {
-  run: { incidentIo: true, port: true, jq: true },
-  extract: { incidentIo: true, port: false, jq: true },
-  transform: { incidentIo: false, port: false, jq: true },
-  plan: { incidentIo: false, port: false, jq: false },
-  load: { incidentIo: false, port: true, jq: false },
-};
 
 /**
  * Exit codes of DESIGN.md: 2 for configuration, a staging file (--db) that cannot be used included
@@ -73,24 +66,13 @@ async function runOnce(
 ): Promise<{ code: number; summary: RunSummary | undefined; failure: unknown }> {
   const { signal, atForcedExit } = interrupts;
   const interactive = Boolean(io.stdout.isTTY) && !io.env["CI"] && !cli.json;
-  const stages = command === "run" ? (["extract", "transform", "load"] as const) : command === "plan" ? (["load"] as const) : [command];
-  const listr = interactive ? createListrProgress(stages) : undefined;
+  const listr = interactive ? createListrProgress(COMMANDS[command].stages) : undefined;
   const progress: Progress = listr?.progress ?? createPlainProgress((line) => (cli.json ? io.stderr : io.stdout).write(line));
   let summary: RunSummary | undefined;
   let failure: unknown;
   try {
-    summary = await runPipeline(
-      { config, progress, signal, atForcedExit },
-      {
-        command,
-        only: cli.only,
-        allowMassDelete: cli.allowMassDelete,
-        reconcile: cli.reconcile,
-        fullRefresh: cli.fullRefresh,
-        adoptPort: cli.adoptPort,
-        deleteRemovedResources: cli.deleteRemovedResources,
-      },
-    );
+    // The command line carries the pipeline's options under the same names.
+    summary = await runPipeline({ config, progress, signal, atForcedExit }, { ...cli, command });
   } catch (error) {
     failure = error;
     if (error instanceof StageFailedError) summary = error.summary as RunSummary;
@@ -140,7 +122,7 @@ async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): 
   try {
     const env = { ...sandboxes.env, PATH: io.env["PATH"], JQ_PATH: io.env["JQ_PATH"], CI: io.env["CI"] };
     const flags = { ...cli.configFlags, db: dbPath };
-    const config = readConfig({ env, flags, cwd: io.cwd }, NEEDS.run);
+    const config = readConfig({ env, flags, cwd: io.cwd }, COMMANDS.demo.needs);
     const out = (text: string) => io.stdout.write(text);
     out(
       `Demo: an Incident.io sandbox (${sandboxes.incidentIo.baseUrl}) with a small organization, and an empty Port sandbox (${sandboxes.port.baseUrl}).\n` +
@@ -178,21 +160,20 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
       return 0;
     }
     const command = cli.command;
-    if ((PIPELINE_COMMANDS as readonly string[]).includes(command)) {
-      const pipelineCommand = command as PipelineCommand;
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, NEEDS[pipelineCommand]);
+    if (isPipelineCommand(command)) {
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS[command].needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
-      return await runPipelineCommand(pipelineCommand, cli, config, io, interrupts);
+      return await runPipelineCommand(command, cli, config, io, interrupts);
     }
     if (command === "demo") return await runDemo(cli, io, interrupts);
     if (command === "status") {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.status.needs);
       const report = await readStatus(config, cli.runs);
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
       return 0;
     }
     if (command === "discover") {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, { incidentIo: false, port: false, jq: false });
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.discover.needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
       const outputPath = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
       const report = await runDiscover(config, { only: cli.only, blueprintsOut: outputPath(cli.blueprintsOut), mappingOut: outputPath(cli.mappingOut) });
