@@ -165,8 +165,18 @@ export const relationIssues = sqliteTable(
 );
 
 /**
- * What Port is known to hold: a row's hash is set only after Port confirms the write. The one exception is a
- * `pending` hash, written just before a create is sent, so that an entity Port created before a crash (and
+ * The states of a port_snapshot row. `confirmed`: Port took the entity as staged (hash is the staged
+ * hash it was pushed with). `pending`: a create was sent and Port's answer is not recorded; Port may
+ * hold it or not, so the next run re-sends it if it is still staged and deletes it if not.
+ * `read-from-port`: reconcile recorded Port's copy, which differs from anything staged, so the diff
+ * re-pushes the staged entity or deletes one no longer staged.
+ */
+export const SNAPSHOT_STATES = ["confirmed", "pending", "read-from-port"] as const;
+export type SnapshotState = (typeof SNAPSHOT_STATES)[number];
+
+/**
+ * What Port is known to hold: a row is confirmed only after Port confirms the write. The one exception is a
+ * `pending` row, written just before a create is sent, so that an entity Port created before a crash (and
  * the process never heard about) is still known, and is deleted if its source disappears meanwhile.
  */
 export const portSnapshot = sqliteTable(
@@ -174,8 +184,10 @@ export const portSnapshot = sqliteTable(
   {
     blueprint: text("blueprint").notNull(),
     identifier: text("identifier").notNull(),
-    /** Hash of the entity as we last pushed it (or as reconcile read it back). */
-    hash: text("hash").notNull(),
+    /** What the row says of Port: see SNAPSHOT_STATES. */
+    state: text("state", { enum: SNAPSHOT_STATES }).notNull(),
+    /** The sha-256 of entity_json: as pushed (confirmed) or as reconcile read it (read-from-port); null while pending. */
+    hash: text("hash"),
     entity_json: text("entity_json").notNull(),
     run_id: integer("run_id").notNull(),
     pushed_at: text("pushed_at").notNull(),
@@ -186,7 +198,11 @@ export const portSnapshot = sqliteTable(
     source_kind: text("source_kind"),
     source_record_id: text("source_record_id"),
   },
-  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] })],
+  (t) => [
+    primaryKey({ columns: [t.blueprint, t.identifier] }),
+    check("port_snapshot_state", sql`${t.state} IN ('confirmed', 'pending', 'read-from-port')`),
+    check("port_snapshot_hash", sql`(${t.state} = 'pending') = (${t.hash} IS NULL)`),
+  ],
 );
 
 /**

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database, StagingDb } from "../database";
+import { holdsStaged } from "./port-snapshot";
 import { isHeldBack, isPushable } from "./pushable";
 
 // The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
@@ -51,9 +52,9 @@ export async function tallyStagedEntities(db: StagingDb): Promise<StagedTallyRow
     .select((eb) => [
       "s.blueprint",
       "s.kind",
-      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "is", null)])).as("creates"),
-      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "!=", f.ref("s.hash"))])).as("updates"),
-      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.hash", "=", f.ref("s.hash"))])).as("unchanged"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.identifier", "is", null)])).as("creates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), f("p.identifier", "is not", null), f.not(holdsStaged("p", "s"))])).as("updates"),
+      eb.fn.countAll<number>().filterWhere((f) => f.and([isPushable("s"), holdsStaged("p", "s")])).as("unchanged"),
       eb.fn.countAll<number>().filterWhere(isHeldBack("s")).as("held_back"),
     ])
     .groupBy(["s.blueprint", "s.kind"])
@@ -107,14 +108,14 @@ export async function listUpsertPage(
   let query = db
     .selectFrom("staged_entities as s")
     .leftJoin("port_snapshot as p", (join) => join.onRef("p.blueprint", "=", "s.blueprint").onRef("p.identifier", "=", "s.identifier"))
-    .select(["s.identifier", "s.entity_json", "s.hash", "p.hash as pushed_hash"])
+    .select(["s.identifier", "s.entity_json", "s.hash", "p.state as pushed_state"])
     .where("s.blueprint", "=", page.blueprint)
     .where("s.kind", "in", page.kinds)
     .where(isPushable("s"))
-    .where((eb) => eb.or([eb("p.hash", "is", null), eb("p.hash", "!=", eb.ref("s.hash"))]));
+    .where((eb) => eb.or([eb("p.identifier", "is", null), eb.not(holdsStaged("p", "s"))]));
   if (page.after !== undefined) query = query.where("s.identifier", ">", page.after);
   const rows = await query.orderBy("s.identifier").limit(page.limit).execute();
-  return rows.map((row) => ({ identifier: row.identifier, entityJson: row.entity_json, hash: row.hash, isCreate: row.pushed_hash === null }));
+  return rows.map((row) => ({ identifier: row.identifier, entityJson: row.entity_json, hash: row.hash, isCreate: row.pushed_state === null }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { holdsStaged } from "./port-snapshot";
 import { isPushable } from "./pushable";
 
 // Drift is what a reconcile finds Port lost or changed among the entities the snapshot said Port held
@@ -14,7 +15,7 @@ export async function noteUnchangedEntities(db: StagingDb, blueprints: readonly 
   await sql`
     INSERT INTO temp.reconcile_unchanged (blueprint, identifier, hash)
     SELECT s.blueprint, s.identifier, s.hash FROM staged_entities s
-    JOIN port_snapshot p ON p.blueprint = s.blueprint AND p.identifier = s.identifier AND p.hash = s.hash
+    JOIN port_snapshot p ON p.blueprint = s.blueprint AND p.identifier = s.identifier AND ${holdsStaged("p", "s")}
     WHERE ${isPushable("s")} AND s.blueprint IN (${sql.join(blueprints)}) AND s.kind IN (${sql.join(kinds)})`.execute(db);
 }
 
@@ -23,7 +24,7 @@ export async function countDriftedEntities(db: StagingDb): Promise<Map<string, n
   const result = await sql<{ blueprint: string; drifted: number }>`
     SELECT u.blueprint, COUNT(*) AS drifted FROM temp.reconcile_unchanged u
     LEFT JOIN port_snapshot p ON p.blueprint = u.blueprint AND p.identifier = u.identifier
-    WHERE p.hash IS NULL OR p.hash != u.hash
+    WHERE p.identifier IS NULL OR NOT ${holdsStaged("p", "u")}
     GROUP BY u.blueprint`.execute(db);
   return new Map(result.rows.map((row) => [row.blueprint, Number(row.drifted)]));
 }

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
 import { isPushable } from "./pushable";
-import { PENDING_HASH } from "./snapshot-ledger";
+import { isInPort } from "./port-snapshot";
 
 /** Which blueprint a relation of a blueprint points at. */
 export interface RelationTarget {
@@ -49,7 +49,7 @@ export async function recordDanglingRelations(
         WHERE t.blueprint = d.target AND t.identifier = v.value AND ${isPushable("t")})
       AND NOT EXISTS (
         SELECT 1 FROM port_snapshot p
-        WHERE p.blueprint = d.target AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
+        WHERE p.blueprint = d.target AND p.identifier = v.value AND ${isInPort("p")})
     ORDER BY s.kind, s.blueprint, s.identifier, r.key, v.value`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
@@ -77,7 +77,7 @@ export async function listRelationsWithMissingTargets(
           WHERE t.blueprint = ${definition.target} AND t.identifier = v.value AND ${isPushable("t")})
         AND NOT EXISTS (
           SELECT 1 FROM port_snapshot p
-          WHERE p.blueprint = ${definition.target} AND p.identifier = v.value AND p.hash != ${PENDING_HASH})
+          WHERE p.blueprint = ${definition.target} AND p.identifier = v.value AND ${isInPort("p")})
       LIMIT 1`.execute(db);
     if (missing.rows.length > 0) suspects.push(definition);
   }

@@ -1,16 +1,9 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
-import type { SnapshotRow } from "./port-snapshot";
+import { holdsStaged, type SnapshotRow } from "./port-snapshot";
 
 // The only writer of port_snapshot: what Port is known to hold changes here and nowhere else, so the
-// rules of a row's state (pending, confirmed, read from Port) are kept in one place.
-
-/**
- * The hash of a snapshot row written just before a create is sent: Port may hold the entity
- * (it answered, and the process died before recording it) or may not. It never equals a staged
- * hash, so the next run re-sends the entity if it is still staged and deletes it if not.
- */
-export const PENDING_HASH = "pending";
+// rules of a row's state (db/schema.ts SNAPSHOT_STATES) are kept in one place.
 
 /** When and by which run a snapshot row was written. */
 export interface SnapshotStamp {
@@ -26,20 +19,25 @@ export async function markSnapshotPending(db: StagingDb, blueprint: string, rows
   await writeSnapshotRows(
     db,
     blueprint,
-    rows.map((row) => ({ ...row, hash: PENDING_HASH })),
+    rows.map((row) => ({ ...row, state: "pending" as const, hash: null })),
     { ...stamp, keepExisting: true },
   );
 }
 
 /** Records entities Port confirmed, as pushed (their staged JSON and hash), replacing what the rows said before. */
-export async function confirmSnapshotRows(db: StagingDb, blueprint: string, rows: readonly SnapshotRow[], stamp: SnapshotStamp): Promise<void> {
-  await writeSnapshotRows(db, blueprint, rows, stamp);
+export async function confirmSnapshotRows(db: StagingDb, blueprint: string, rows: readonly { identifier: string; entityJson: string; hash: string }[], stamp: SnapshotStamp): Promise<void> {
+  await writeSnapshotRows(
+    db,
+    blueprint,
+    rows.map((row) => ({ ...row, state: "confirmed" as const })),
+    stamp,
+  );
 }
 
 /**
  * Writes (inserts or replaces) snapshot rows of one blueprint: reconcile's record of what Port holds,
  * and the primitive of the writes above. With `keepExisting`, rows already present are left as they
- * are. A row written from a staged entity (its hash is the staged one's, or pending) records the
+ * are. A row written from a staged entity (confirmed with the staged hash, or pending) records the
  * entity's source record (kind and record id, from staged_entities), which keeps the entity in Port
  * while that record cannot be mapped; any other row keeps the source it had (none when new).
  */
@@ -48,6 +46,7 @@ export async function writeSnapshotRows(db: StagingDb, blueprint: string, rows: 
   const values = rows.map((row) => ({
     blueprint,
     identifier: row.identifier,
+    state: row.state,
     hash: row.hash,
     entity_json: row.entityJson,
     run_id: stamp.runId,
@@ -60,6 +59,7 @@ export async function writeSnapshotRows(db: StagingDb, blueprint: string, rows: 
       stamp.keepExisting
         ? conflict.columns(["blueprint", "identifier"]).doNothing()
         : conflict.columns(["blueprint", "identifier"]).doUpdateSet((eb) => ({
+            state: eb.ref("excluded.state"),
             hash: eb.ref("excluded.hash"),
             entity_json: eb.ref("excluded.entity_json"),
             run_id: eb.ref("excluded.run_id"),
@@ -78,7 +78,7 @@ async function recordSnapshotSources(db: StagingDb, blueprint: string, identifie
     .set((eb) => ({ source_kind: eb.ref("s.kind"), source_record_id: eb.ref("s.record_id") }))
     .whereRef("s.blueprint", "=", "port_snapshot.blueprint")
     .whereRef("s.identifier", "=", "port_snapshot.identifier")
-    .where((eb) => eb.or([eb("port_snapshot.hash", "=", eb.ref("s.hash")), eb("port_snapshot.hash", "=", PENDING_HASH)]))
+    .where((eb) => eb.or([holdsStaged("port_snapshot", "s"), eb("port_snapshot.state", "=", "pending")]))
     .where("port_snapshot.blueprint", "=", blueprint)
     .where("port_snapshot.identifier", "in", identifiers)
     .execute();
@@ -93,7 +93,7 @@ export async function forgetSnapshotRows(db: StagingDb, blueprint: string, ident
 /** Forgets the rows of `identifiers` still marked pending: creates Port refused, so it does not hold them. */
 export async function forgetPendingSnapshotRows(db: StagingDb, blueprint: string, identifiers: readonly string[]): Promise<void> {
   if (identifiers.length === 0) return;
-  await db.deleteFrom("port_snapshot").where("blueprint", "=", blueprint).where("identifier", "in", identifiers).where("hash", "=", PENDING_HASH).execute();
+  await db.deleteFrom("port_snapshot").where("blueprint", "=", blueprint).where("identifier", "in", identifiers).where("state", "=", "pending").execute();
 }
 
 /** Forgets the rows of `blueprint` whose identifier is not in reconcile's list of seen ones (temp.reconcile_seen); returns how many. */

@@ -1,6 +1,6 @@
 import { hashCanonicalJson, toCanonicalJson } from "../canonical-json";
 import { readSnapshotEntities, type SnapshotRow } from "../../db/queries/port-snapshot";
-import { forgetUnseenSnapshotRows, PENDING_HASH, writeSnapshotRows } from "../../db/queries/snapshot-ledger";
+import { forgetUnseenSnapshotRows, writeSnapshotRows } from "../../db/queries/snapshot-ledger";
 import { readStagedEntities } from "../../db/queries/load-inputs";
 import { tallySnapshot, tallyStagedEntities } from "../../db/queries/load-plan";
 import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, startSeenIdentifiers } from "../../db/queries/reconcile-seen";
@@ -15,8 +15,6 @@ import type { PortClient } from "./port-client";
 const SEARCH_PAGE = 1000;
 /** Entities of a search page decided at a time. */
 const DECIDE_CHUNK = 100;
-/** The prefix of snapshot hashes read back from Port: never equal to a staged (sha-256 hex) hash, so such entities are re-pushed. */
-export const PORT_HASH_PREFIX = "port:";
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** What reconcile does with one entity Port holds under a mapped blueprint. */
@@ -31,8 +29,8 @@ export type ReconcileDecision =
 /**
  * Decides how one entity read from Port enters the snapshot. If it equals the staged entity, the
  * snapshot records the staged hash (nothing to push). Otherwise, if the snapshot row already
- * matches Port, it stays (the usual pending update). Otherwise Port's copy is recorded under a
- * `port:` hash, so the diff re-pushes a staged entity (repairing a hand edit) or deletes one no
+ * matches Port, it stays (the usual pending update). Otherwise Port's copy is recorded as
+ * `read-from-port`, so the diff re-pushes a staged entity (repairing a hand edit) or deletes one no
  * longer staged. Entities that are neither staged nor in the snapshot were made by someone else
  * (by hand, or another integration writing to the same blueprint) and are ignored. Pure.
  */
@@ -43,12 +41,13 @@ export function decideReconcile(
 ): ReconcileDecision {
   const identifier = String(port["identifier"]);
   if (staged && isSameEntity(JSON.parse(staged.entityJson) as Record<string, unknown>, port)) {
-    return snapshot?.hash === staged.hash ? { type: "keep" } : { type: "write", row: { identifier, entityJson: staged.entityJson, hash: staged.hash } };
+    const isConfirmed = snapshot?.state === "confirmed" && snapshot.hash === staged.hash;
+    return isConfirmed ? { type: "keep" } : { type: "write", row: { identifier, entityJson: staged.entityJson, state: "confirmed", hash: staged.hash } };
   }
-  if (snapshot && snapshot.hash !== PENDING_HASH && isSameEntity(JSON.parse(snapshot.entityJson) as Record<string, unknown>, port)) return { type: "keep" };
+  if (snapshot && snapshot.state !== "pending" && isSameEntity(JSON.parse(snapshot.entityJson) as Record<string, unknown>, port)) return { type: "keep" };
   if (!snapshot && !staged) return { type: "ignore" };
   const entityJson = toCanonicalJson(port);
-  return { type: "write", row: { identifier, entityJson, hash: `${PORT_HASH_PREFIX}${hashCanonicalJson(entityJson)}` } };
+  return { type: "write", row: { identifier, entityJson, state: "read-from-port", hash: hashCanonicalJson(entityJson) } };
 }
 
 /**

@@ -17,7 +17,7 @@ describe("tallyRemovedResources", () => {
     const { db } = openTestDb();
     await db
       .insertInto("port_snapshot")
-      .values({ blueprint, identifier: "e1", hash: "h", entity_json: "{}", run_id: 1, pushed_at: "2026-01-01T00:00:00Z", source_kind: source, source_record_id: source ? "r1" : null })
+      .values({ blueprint, identifier: "e1", state: "confirmed", hash: "h", entity_json: "{}", run_id: 1, pushed_at: "2026-01-01T00:00:00Z", source_kind: source, source_record_id: source ? "r1" : null })
       .execute();
     if (staged) {
       await db.insertInto("staged_entities").values({ blueprint, identifier: "e1", kind: staged, record_id: "r1", entity_json: "{}", hash: "h", held_back_reason: null }).execute();
@@ -38,7 +38,7 @@ describe("port_binding", () => {
     expect(await readPortBinding(db)).toEqual({ baseUrl: "https://api.port.io", clientId: "a", organizationId: "org_1", boundAt: "t1", lastReconciledAt: "t1" });
     await recordReconciled(db, "t3");
     expect((await readPortBinding(db))?.lastReconciledAt).toBe("t3");
-    await db.insertInto("port_snapshot").values({ blueprint: "user", identifier: "e1", hash: "h", entity_json: "{}", run_id: 1, pushed_at: "t1" }).execute();
+    await db.insertInto("port_snapshot").values({ blueprint: "user", identifier: "e1", state: "confirmed", hash: "h", entity_json: "{}", run_id: 1, pushed_at: "t1" }).execute();
 
     await replacePortBinding(db, { baseUrl: "https://api.us.port.io", clientId: "c", at: "t4" });
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
 import { listDeletionPage, listUpsertPage, tallySnapshot, tallyStagedEntities } from "../../../db/queries/load-plan";
-import { PENDING_HASH } from "../../../db/queries/snapshot-ledger";
 import { openTestDb } from "../../helpers/open-test-db";
+
+// The tables' mark of a pushed row still pending (a create sent, not confirmed): stored as state pending, no hash.
+const PENDING_HASH = "pending";
 
 interface Staged {
   readonly identifier: string;
@@ -57,7 +59,8 @@ async function seed(db: StagingDb, staged: readonly Staged[], pushed: readonly P
         pushed.map((row) => ({
           blueprint: row.blueprint ?? "user",
           identifier: row.identifier,
-          hash: row.hash,
+          state: row.hash === PENDING_HASH ? ("pending" as const) : ("confirmed" as const),
+          hash: row.hash === PENDING_HASH ? null : row.hash,
           entity_json: JSON.stringify({ identifier: row.identifier, title: `pushed ${row.hash}` }),
           run_id: 1,
           pushed_at: "2024-01-01T00:00:00.000Z",

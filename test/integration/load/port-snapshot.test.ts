@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
-import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
+import { markSnapshotPending, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
 import { openTestDb } from "../../helpers/open-test-db";
 
 const STAMP = { runId: 2, at: "2026-01-01T00:00:00.000Z" };
@@ -21,36 +21,37 @@ describe("writeSnapshotRows: the source record", () => {
   it("records the staged entity's kind and record when Port confirms it", async () => {
     const { db } = openTestDb();
     await stage(db, "a", "h1", "r-a");
-    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", hash: "h1" }], STAMP);
+    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", state: "confirmed", hash: "h1" }], STAMP);
     expect(await sources(db)).toEqual([{ identifier: "a", hash: "h1", source_kind: "/v2/users", source_record_id: "r-a" }]);
   });
 
   it("records it for a create marked pending, before Port answers", async () => {
     const { db } = openTestDb();
     await stage(db, "a", "h1", "r-a");
-    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", hash: PENDING_HASH }], { ...STAMP, keepExisting: true });
-    expect(await sources(db)).toEqual([{ identifier: "a", hash: PENDING_HASH, source_kind: "/v2/users", source_record_id: "r-a" }]);
+    await markSnapshotPending(db, "user", [{ identifier: "a", entityJson: "{}" }], STAMP);
+    expect(await sources(db)).toEqual([{ identifier: "a", hash: null, source_kind: "/v2/users", source_record_id: "r-a" }]);
+    expect(await db.selectFrom("port_snapshot").select("state").execute()).toEqual([{ state: "pending" }]);
   });
 
   it("follows the entity to the record that stages it now", async () => {
     const { db } = openTestDb();
     await stage(db, "a", "h1", "r-a");
-    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", hash: "h1" }], STAMP);
+    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", state: "confirmed", hash: "h1" }], STAMP);
     await stage(db, "a", "h2", "r-b");
-    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", hash: "h2" }], STAMP);
+    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", state: "confirmed", hash: "h2" }], STAMP);
     expect(await sources(db)).toEqual([{ identifier: "a", hash: "h2", source_kind: "/v2/users", source_record_id: "r-b" }]);
   });
 
   it("leaves the source of a row written from Port's copy (reconcile) as it was, and none for a new one", async () => {
     const { db } = openTestDb();
     await stage(db, "a", "h1", "r-a");
-    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", hash: "h1" }], STAMP);
+    await writeSnapshotRows(db, "user", [{ identifier: "a", entityJson: "{}", state: "confirmed", hash: "h1" }], STAMP);
     await writeSnapshotRows(
       db,
       "user",
       [
-        { identifier: "a", entityJson: '{"edited":true}', hash: "h-port" },
-        { identifier: "z", entityJson: "{}", hash: "h-port" },
+        { identifier: "a", entityJson: '{"edited":true}', state: "read-from-port", hash: "h-port" },
+        { identifier: "z", entityJson: "{}", state: "read-from-port", hash: "h-port" },
       ],
       STAMP,
     );

@@ -5,7 +5,7 @@ import { addSeenIdentifiers, countSeenIdentifiers, dropSeenIdentifiers, startSee
 import { openTestDb } from "../../helpers/open-test-db";
 
 const stamp = { runId: 1, at: "2024-01-01T00:00:00.000Z" };
-const rows = (identifiers: readonly string[]) => identifiers.map((identifier) => ({ identifier, entityJson: "{}", hash: "1" }));
+const rows = (identifiers: readonly string[]) => identifiers.map((identifier) => ({ identifier, entityJson: "{}", state: "confirmed" as const, hash: "1" }));
 
 describe("the identifiers a reconcile has seen", () => {
   it("counts each identifier once and removes only the unseen snapshot rows of the blueprint", async () => {

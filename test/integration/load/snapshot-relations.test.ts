@@ -18,6 +18,7 @@ async function pushEntities(db: StagingDb, entities: readonly (EntityRef & { rel
       entities.map((entity) => ({
         blueprint: entity.blueprint,
         identifier: entity.identifier,
+        state: "confirmed" as const,
         hash: "1",
         entity_json: JSON.stringify({ identifier: entity.identifier, ...(entity.relations === undefined ? {} : { relations: entity.relations }) }),
         run_id: 1,

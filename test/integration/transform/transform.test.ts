@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
-import { PENDING_HASH, writeSnapshotRows } from "../../../db/queries/snapshot-ledger";
+import { confirmSnapshotRows, markSnapshotPending } from "../../../db/queries/snapshot-ledger";
 import { deleteRawRecordsNotSeenIn, upsertRawRecords } from "../../../db/queries/raw-records";
 import type { JqRunner } from "../../../src/jq/jq-runner";
 import type { Blueprint } from "../../../src/model/blueprint";
@@ -373,9 +373,9 @@ describe("transform: relations", () => {
       { id: "k2", owner: "ghost", watchers: ["u1", "phantom"] },
       { id: "k3", owner: "known-to-port", watchers: [] },
     ]);
-    await writeSnapshotRows(setup.db, "user", [{ identifier: "known-to-port", hash: "h", entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
+    await confirmSnapshotRows(setup.db, "user", [{ identifier: "known-to-port", hash: "h", entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
     // A create Port has not confirmed yet does not count as there.
-    await writeSnapshotRows(setup.db, "user", [{ identifier: "ghost", hash: PENDING_HASH, entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
+    await markSnapshotPending(setup.db, "user", [{ identifier: "ghost", entityJson: "{}" }], { runId: 0, at: "2026-01-01T00:00:00Z" });
   }
 
   async function issues(db: StagingDb) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { PENDING_HASH } from "../../../db/queries/snapshot-ledger";
-import { toCanonicalJson } from "../../../src/canonical-json";
-import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity, PORT_HASH_PREFIX } from "../../../src/load/reconcile";
+import { hashCanonicalJson, toCanonicalJson } from "../../../src/canonical-json";
+import { decideReconcile, decideSearchPageBound, decideSearchStep, isSameEntity } from "../../../src/load/reconcile";
 
 const ours = { identifier: "i1", blueprint: "incident", title: "Outage", properties: { status: "open", at: "2024-05-01T10:00:00Z" }, relations: { commander: "u1" } };
-const row = (entity: unknown, hash: string) => ({ identifier: "i1", entityJson: toCanonicalJson(entity), hash });
+// A snapshot row: confirmed with `hash`, or pending (null).
+const row = (entity: unknown, hash: string | null) => ({ identifier: "i1", entityJson: toCanonicalJson(entity), state: hash === null ? ("pending" as const) : ("confirmed" as const), hash });
 
 describe("isSameEntity", () => {
   it.each([
@@ -38,14 +38,14 @@ describe("decideReconcile", () => {
       port: ours,
       snapshot: undefined,
       staged,
-      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, hash: "h-staged" } },
+      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, state: "confirmed", hash: "h-staged" } },
     },
     {
       name: "confirms a create left pending by a crash once Port holds it",
       port: ours,
-      snapshot: row(ours, PENDING_HASH),
+      snapshot: row(ours, null),
       staged,
-      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, hash: "h-staged" } },
+      expected: { type: "write", row: { identifier: "i1", entityJson: staged.entityJson, state: "confirmed", hash: "h-staged" } },
     },
     { name: "keeps the snapshot of a pending update (Port still holds the old version)", port: { ...ours, title: "Old" }, snapshot: row({ ...ours, title: "Old" }, "h-old"), staged, expected: { type: "keep" } },
     { name: "ignores an entity someone else made under our blueprint", port: edited, snapshot: undefined, staged: undefined, expected: { type: "ignore" } },
@@ -57,10 +57,10 @@ describe("decideReconcile", () => {
     { name: "an entity edited in Port by hand", snapshot: row(ours, "h-staged"), staged },
     { name: "an entity Port holds that is no longer staged and differs", snapshot: row(ours, "h-staged"), staged: undefined },
     { name: "a staged entity Port holds differently and the snapshot never knew", snapshot: undefined, staged },
-  ])("records Port's copy under a port: hash for $name, so the diff repairs it", ({ snapshot, staged: stagedRow }) => {
+  ])("records Port's copy as read from Port for $name, so the diff repairs it", ({ snapshot, staged: stagedRow }) => {
     const decision = decideReconcile(edited, snapshot, stagedRow);
     expect(decision).toMatchObject({ type: "write", row: { identifier: "i1", entityJson: toCanonicalJson(edited) } });
-    expect(decision.type === "write" && decision.row.hash.startsWith(PORT_HASH_PREFIX)).toBe(true);
+    expect(decision).toMatchObject({ row: { state: "read-from-port", hash: hashCanonicalJson(toCanonicalJson(edited)) } });
   });
 });
 
