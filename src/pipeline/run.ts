@@ -1,32 +1,24 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { asDamagedStagingFile, openDatabase } from "../../db/database";
+import { asDamagedStagingFile, openDatabase, type OpenedDatabase, type StagingDb } from "../../db/database";
 import { closeAbandonedRuns, createRun, finishRun, finishStage, markRunInterruptedNow, startStage } from "../../db/queries/runs";
 import { ConfigError, StageFailedError } from "../errors";
 import { extract } from "../extract";
-import { createJqRunner } from "../jq/jq-runner";
+import { createJqRunner, type JqRunner } from "../jq/jq-runner";
 import { load } from "../load";
 import type { Config } from "../model/config";
+import type { ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { Stage } from "../model/stage";
 import type { ExtractSummary, LoadSummary, RunSummary, TransformSummary } from "../model/summary";
 import { checkMappingCompiles, transform } from "../transform";
+import { COMMANDS, type PipelineCommand } from "./commands";
 import { judgeRun } from "./outcome";
 import { adoptPort, checkPortBinding } from "./port-binding";
 import { checkCredentials } from "./preflight";
 import { selectResources } from "./select-resources";
+import { buildLoadInput, userAgentFor, type RunFlags } from "./stage-inputs";
 import { lockStagingFile } from "./staging-lock";
 
-export const PIPELINE_COMMANDS = ["run", "extract", "transform", "plan", "load"] as const;
-export type PipelineCommand = (typeof PIPELINE_COMMANDS)[number];
-
-const STAGES_OF: Record<PipelineCommand, readonly Stage[]> = {
-  run: ["extract", "transform", "load"],
-  extract: ["extract"],
-  transform: ["transform"],
-  plan: ["load"],
-  load: ["load"],
-};
+export type { PipelineCommand };
 
 export interface PipelineDeps {
   readonly config: Config;
@@ -40,29 +32,217 @@ export interface PipelineDeps {
   readonly atForcedExit?: ((cleanup: () => void) => () => void) | undefined;
 }
 
-export interface PipelineOptions {
-  readonly command: PipelineCommand;
-  /** Kinds, short names or blueprints to narrow every stage to. */
-  readonly only?: readonly string[] | undefined;
-  readonly allowMassDelete?: boolean | undefined;
-  readonly reconcile?: boolean | undefined;
-  /** --full-refresh: extract every kind in full, even those due an incremental read. */
-  readonly fullRefresh?: boolean | undefined;
-  /** --adopt-port: the staging file synced with another Port; bind it to the one configured now, and reconcile. */
-  readonly adoptPort?: boolean | undefined;
-  /** --delete-removed-resources: delete the entities of resources no longer in the mapping. */
-  readonly deleteRemovedResources?: boolean | undefined;
-}
-
-const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
-
-/** The User-Agent of both clients; Port derives an entity's `$datasource` from it, so it stays stable. */
-export function userAgentFor(config: Config): string {
-  return `incidentio-port-etl/${VERSION} (integration ${config.integration.identifier})`;
-}
+/** The command and its options (see RunFlags); an option left out is off. */
+export type PipelineOptions = { readonly command: PipelineCommand } & { readonly [K in keyof RunFlags]?: RunFlags[K] | undefined };
 
 /** The line a run's summary carries when every kind failed to extract and the later stages were skipped. */
 export const SKIPPED_AFTER_FAILED_EXTRACT = "transform and load skipped: no kind could be extracted, so there is nothing new to map or push";
+
+type StageSummaries = { extract?: ExtractSummary; transform?: TransformSummary; load?: LoadSummary };
+
+/** What the stages of one run share. */
+interface RunContext {
+  readonly deps: PipelineDeps;
+  readonly db: StagingDb;
+  readonly command: PipelineCommand;
+  readonly flags: RunFlags;
+  readonly resources: readonly ResourceMapping[];
+  /** Present when a stage of the command runs jq (extract's path parameters, transform). */
+  readonly jq: JqRunner | undefined;
+  readonly runId: number;
+  readonly binding: "adopt" | "keep";
+  readonly started: number;
+}
+
+const now = () => new Date().toISOString();
+
+/** One runner per stage: the stage's entry function, called with its input built from the run. */
+const STAGE_RUNNERS: { readonly [S in Stage]: (run: RunContext) => Promise<NonNullable<StageSummaries[S]>> } = {
+  extract: ({ deps: { config, progress, signal }, db, jq, runId, resources, flags }) =>
+    extract(
+      { db, progress, jq: jq!, signal },
+      {
+        runId,
+        settings: config.incidentIo,
+        network: config.network,
+        userAgent: userAgentFor(config),
+        resources,
+        incremental: config.incremental,
+        fullRefresh: flags.fullRefresh,
+      },
+    ),
+  transform: ({ deps: { config, progress, signal }, db, jq, runId, resources }) =>
+    transform(
+      { db, progress, jq: jq!, signal },
+      { runId, resources, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities },
+    ),
+  load: ({ deps: { config, progress, signal }, db, runId, resources, flags, command, binding }) =>
+    load(
+      { db, progress, signal },
+      buildLoadInput(config, { runId, resources, flags, reconcile: flags.reconcile || binding === "adopt", dryRun: command === "plan", mayInitialize: true }),
+    ),
+};
+
+function flagsOf(options: PipelineOptions): RunFlags {
+  return {
+    only: options.only ?? [],
+    allowMassDelete: options.allowMassDelete ?? false,
+    reconcile: options.reconcile ?? false,
+    fullRefresh: options.fullRefresh ?? false,
+    adoptPort: options.adoptPort ?? false,
+    deleteRemovedResources: options.deleteRemovedResources ?? false,
+  };
+}
+
+/** The resources `only` names; throws ConfigError when a name matches none. */
+function selectOrRefuse(config: Config, only: readonly string[] | undefined): readonly ResourceMapping[] {
+  const { selected, unknown } = selectResources(config.mapping.resources, only);
+  if (unknown.length > 0) {
+    const known = config.mapping.resources.map((r) => r.name).join(", ");
+    throw new ConfigError([`--only: ${unknown.join(", ")} match no resource of the mapping (known: ${known})`]);
+  }
+  return selected;
+}
+
+/** A jq runner when a stage needs one, after every mapping expression compiled: a typo fails before any request leaves the machine. */
+async function prepareJq(config: Config, stages: readonly Stage[], resources: readonly ResourceMapping[]): Promise<JqRunner | undefined> {
+  if (!stages.includes("extract") && !stages.includes("transform")) return undefined;
+  const jq = await createJqRunner(config.jqPath as string);
+  await checkMappingCompiles(jq, resources);
+  return jq;
+}
+
+/**
+ * Runs `body` holding the staging file's lock. On a second signal the process exits without unwinding,
+ * so the lock and the row of the run `body` reported started are settled by a synchronous cleanup.
+ */
+async function whileHoldingStagingFile<T>(opened: OpenedDatabase, deps: PipelineDeps, body: (onRunStarted: (runId: number) => void) => Promise<T>): Promise<T> {
+  const lock = await lockStagingFile(opened);
+  let startedRunId: number | undefined;
+  const unregister = deps.atForcedExit?.(() => {
+    if (startedRunId !== undefined && opened.sqlite.open) {
+      markRunInterruptedNow(opened.sqlite, startedRunId, now(), "stopped at once by a second signal; the next run repairs its effects");
+    }
+    lock.releaseNow();
+  });
+  try {
+    return await body((runId) => {
+      startedRunId = runId;
+    });
+  } finally {
+    unregister?.();
+    await lock.release();
+  }
+}
+
+/**
+ * Everything before the first stage: refuses --adopt-port where nothing writes to Port, checks the Port
+ * binding (a file that synced with another Port must not be diffed against this one) and the
+ * credentials, adopts, and opens the run's row.
+ */
+async function startRun(
+  start: Omit<RunContext, "runId" | "binding">,
+  onRunStarted: (runId: number) => void,
+): Promise<RunContext> {
+  const { deps, db, command, flags } = start;
+  const { config } = deps;
+  const stages: readonly Stage[] = COMMANDS[command].stages;
+  if (flags.adoptPort && !stages.includes("load")) throw new ConfigError([`--adopt-port: ${command} does not talk to Port; adopt the staging file with run or load`]);
+  if (flags.adoptPort && command === "plan") throw new ConfigError(["--adopt-port: plan writes nothing; adopt the staging file with run or load"]);
+  const binding = stages.includes("load") ? await checkPortBinding(db, config.databasePath, config.port, flags.adoptPort) : "keep";
+  await checkCredentials(
+    { signal: deps.signal },
+    { config, command, resources: start.resources, reconcile: flags.reconcile, userAgent: userAgentFor(config) },
+  );
+  if (binding === "adopt") await adoptPort(db, config.port);
+  const runId = await createRun(db, command, { ...flags }, now());
+  onRunStarted(runId);
+  await closeAbandonedRuns(db, runId, now());
+  return { ...start, runId, binding };
+}
+
+/**
+ * Runs one stage and records it in the run's row: started, then finished with its verdict, or failed
+ * (interrupted on abort) with the error it threw, which it returns. A stage that gives up part-way still
+ * says what it did before (e.g. load: the batches Port confirmed).
+ */
+async function runRecordedStage(run: RunContext, stage: Stage, summaries: StageSummaries): Promise<{ crash: unknown } | undefined> {
+  const { db, runId } = run;
+  const signal = run.deps.signal;
+  await startStage(db, runId, stage, now());
+  try {
+    const summary = await STAGE_RUNNERS[stage](run);
+    Object.assign(summaries, { [stage]: summary });
+    const verdict = judgeRun({ [stage]: summary }, signal?.aborted ?? false);
+    await finishStage(db, runId, stage, { status: verdict.status, finishedAt: now(), summary, error: verdict.errors.join("\n") || undefined });
+    return undefined;
+  } catch (error) {
+    if (error instanceof StageFailedError) Object.assign(summaries, { [stage]: error.summary });
+    await finishStage(db, runId, stage, {
+      status: signal?.aborted ? "interrupted" : "failed",
+      finishedAt: now(),
+      summary: summaries[stage] ?? null,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { crash: error };
+  }
+}
+
+interface StagesOutcome {
+  readonly summaries: StageSummaries;
+  readonly crash?: unknown;
+  /** The stage that threw `crash`. */
+  readonly crashed?: Stage;
+  /** Transform and load were skipped because every kind failed to extract. */
+  readonly skipped?: boolean;
+}
+
+/** Runs the stages in order until one throws or the run is aborted; skips the rest when no kind could be extracted. */
+async function runStages(run: RunContext, stages: readonly Stage[]): Promise<StagesOutcome> {
+  const summaries: StageSummaries = {};
+  for (const stage of stages) {
+    if (run.deps.signal?.aborted) break;
+    // Transform and load would only re-map and re-push the previous run's records.
+    const kinds = summaries.extract?.kinds ?? [];
+    if (stage !== "extract" && kinds.length > 0 && kinds.every((k) => k.status === "failed")) return { summaries, skipped: true };
+    const failure = await runRecordedStage(run, stage, summaries);
+    if (failure) return { summaries, crash: failure.crash, crashed: stage };
+  }
+  return { summaries };
+}
+
+/**
+ * Judges the run from its stages' summaries and the crash, records it in the run's row, and returns its
+ * summary; throws the crash when it is a ConfigError, else StageFailedError when the run failed.
+ */
+async function finishPipelineRun(run: RunContext, stages: readonly Stage[], outcome: StagesOutcome): Promise<RunSummary> {
+  const { summaries, crash, crashed } = outcome;
+  const { config } = run.deps;
+  const verdict = judgeRun(summaries, run.deps.signal?.aborted ?? false);
+  if (crash !== undefined && verdict.status !== "interrupted") {
+    verdict.status = "failed";
+    verdict.errors.push(crash instanceof Error ? crash.message : String(crash));
+  }
+  if (outcome.skipped) verdict.errors.push(SKIPPED_AFTER_FAILED_EXTRACT);
+  const summary: RunSummary = {
+    runId: run.runId,
+    status: verdict.status,
+    ...summaries,
+    durationMs: Date.now() - run.started,
+    databasePath: config.databasePath,
+    errors: verdict.errors,
+  };
+  await finishRun(run.db, run.runId, { status: summary.status, finishedAt: now(), summary, error: verdict.errors.join("\n") || undefined });
+  if (crash instanceof ConfigError) throw crash;
+  if (summary.status === "failed") {
+    // The crash explains the first error only when no earlier stage failed first: a kind that failed to
+    // extract is not caused by Port being unreachable during the load.
+    const earlier = crashed === undefined ? {} : Object.fromEntries(stages.slice(0, stages.indexOf(crashed)).map((name) => [name, summaries[name]]));
+    const isCrashFirst = crash !== undefined && judgeRun(earlier, false).errors.length === 0;
+    throw new StageFailedError("pipeline", verdict.errors[0] ?? "a stage failed", summary, isCrashFirst ? { cause: crash } : undefined);
+  }
+  return summary;
+}
 
 /**
  * Runs the stages of `options.command` against the staging file of `config`, holding its lock. Before
@@ -72,160 +252,19 @@ export const SKIPPED_AFTER_FAILED_EXTRACT = "transform and load skipped: no kind
  * HTTP request) or refused credentials, LockedError when another process holds the file.
  */
 export async function runPipeline(deps: PipelineDeps, options: PipelineOptions): Promise<RunSummary> {
-  const { config, progress, signal } = deps;
-  const { selected, unknown } = selectResources(config.mapping.resources, options.only);
-  if (unknown.length > 0) {
-    const known = config.mapping.resources.map((r) => r.name).join(", ");
-    throw new ConfigError([`--only: ${unknown.join(", ")} match no resource of the mapping (known: ${known})`]);
-  }
-  const stages = STAGES_OF[options.command];
-  const needsJq = stages.includes("extract") || stages.includes("transform");
-  const jq = needsJq ? await createJqRunner(config.jqPath as string) : undefined;
-  // A typo in a mapping fails here, before any request leaves the machine.
-  if (jq) await checkMappingCompiles(jq, selected);
-
+  const { config } = deps;
+  const { command } = options;
+  const resources = selectOrRefuse(config, options.only);
+  const stages: readonly Stage[] = COMMANDS[command].stages;
+  const jq = await prepareJq(config, stages, resources);
   // Extract and transform write hundreds of MB: their commits must not wait for checkpoints.
   const opened = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   const started = Date.now();
   try {
-    const lock = await lockStagingFile(opened);
-    let startedRunId: number | undefined;
-    // On a second signal the process exits without unwinding: the lock and the run row are settled here, synchronously.
-    const unregister = deps.atForcedExit?.(() => {
-      if (startedRunId !== undefined && opened.sqlite.open) {
-        markRunInterruptedNow(opened.sqlite, startedRunId, new Date().toISOString(), "stopped at once by a second signal; the next run repairs its effects");
-      }
-      lock.releaseNow();
+    return await whileHoldingStagingFile(opened, deps, async (onRunStarted) => {
+      const run = await startRun({ deps, db: opened.db, command, flags: flagsOf(options), resources, jq, started }, onRunStarted);
+      return finishPipelineRun(run, stages, await runStages(run, stages));
     });
-    try {
-      const { db } = opened;
-      // Before any request: a file that synced with another Port must not be diffed against this one.
-      if (options.adoptPort && !stages.includes("load")) throw new ConfigError([`--adopt-port: ${options.command} does not talk to Port; adopt the staging file with run or load`]);
-      if (options.adoptPort && options.command === "plan") throw new ConfigError(["--adopt-port: plan writes nothing; adopt the staging file with run or load"]);
-      const binding = stages.includes("load") ? await checkPortBinding(db, config.databasePath, config.port, options.adoptPort ?? false) : "keep";
-      await checkCredentials(
-        { signal },
-        { config, command: options.command, resources: selected, reconcile: options.reconcile ?? false, userAgent: userAgentFor(config) },
-      );
-      if (binding === "adopt") await adoptPort(db, config.port);
-      const runId = await createRun(
-        db,
-        options.command,
-        {
-          only: options.only ?? [],
-          allowMassDelete: options.allowMassDelete ?? false,
-          reconcile: options.reconcile ?? false,
-          fullRefresh: options.fullRefresh ?? false,
-          adoptPort: options.adoptPort ?? false,
-          deleteRemovedResources: options.deleteRemovedResources ?? false,
-        },
-        new Date().toISOString(),
-      );
-      startedRunId = runId;
-      await closeAbandonedRuns(db, runId, new Date().toISOString());
-      const summaries: { extract?: ExtractSummary; transform?: TransformSummary; load?: LoadSummary } = {};
-      let crash: unknown;
-      let crashed: (typeof stages)[number] | undefined;
-      let skipped = false;
-      for (const stage of stages) {
-        if (signal?.aborted) break;
-        // Transform and load would only re-map and re-push the previous run's records.
-        if (stage !== "extract" && summaries.extract && summaries.extract.kinds.length > 0 && summaries.extract.kinds.every((k) => k.status === "failed")) {
-          skipped = true;
-          break;
-        }
-        await startStage(db, runId, stage, new Date().toISOString());
-        try {
-          if (stage === "extract") {
-            summaries.extract = await extract(
-              { db, progress, jq: jq!, signal },
-              {
-                runId,
-                settings: config.incidentIo,
-                network: config.network,
-                userAgent: userAgentFor(config),
-                resources: selected,
-                incremental: config.incremental,
-                fullRefresh: options.fullRefresh ?? false,
-              },
-            );
-          } else if (stage === "transform") {
-            summaries.transform = await transform(
-              { db, progress, jq: jq!, signal },
-              { runId, resources: selected, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities },
-            );
-          } else {
-            summaries.load = await load(
-              { db, progress, signal },
-              {
-                runId,
-                port: config.port,
-                network: config.network,
-                userAgent: userAgentFor(config),
-                integration: config.integration,
-                mapping: config.mapping,
-                resources: selected,
-                blueprints: config.blueprints,
-                initializePortResources: config.initializePortResources,
-                sendRawDataExamples: config.sendRawDataExamples,
-                allowMassDelete: options.allowMassDelete ?? false,
-                reconcile: (options.reconcile ?? false) || binding === "adopt",
-                reconcileEveryHours: config.reconcileEveryHours,
-                fullRefresh: options.fullRefresh ?? false,
-                deleteRemovedResources: options.deleteRemovedResources ?? false,
-                dryRun: options.command === "plan",
-              },
-            );
-          }
-          const verdict = judgeRun({ [stage]: summaries[stage] }, signal?.aborted ?? false);
-          await finishStage(db, runId, stage, {
-            status: verdict.status,
-            finishedAt: new Date().toISOString(),
-            summary: summaries[stage],
-            error: verdict.errors.join("\n") || undefined,
-          });
-        } catch (error) {
-          crash = error;
-          crashed = stage;
-          // A stage that gives up part-way still says what it did before (e.g. load: the batches Port confirmed).
-          if (error instanceof StageFailedError) Object.assign(summaries, { [stage]: error.summary });
-          await finishStage(db, runId, stage, {
-            status: signal?.aborted ? "interrupted" : "failed",
-            finishedAt: new Date().toISOString(),
-            summary: summaries[stage] ?? null,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          break;
-        }
-      }
-      const verdict = judgeRun(summaries, signal?.aborted ?? false);
-      if (crash !== undefined && verdict.status !== "interrupted") {
-        verdict.status = "failed";
-        verdict.errors.push(crash instanceof Error ? crash.message : String(crash));
-      }
-      if (skipped) verdict.errors.push(SKIPPED_AFTER_FAILED_EXTRACT);
-      const summary: RunSummary = {
-        runId,
-        status: verdict.status,
-        ...summaries,
-        durationMs: Date.now() - started,
-        databasePath: config.databasePath,
-        errors: verdict.errors,
-      };
-      await finishRun(db, runId, { status: summary.status, finishedAt: new Date().toISOString(), summary, error: verdict.errors.join("\n") || undefined });
-      if (crash instanceof ConfigError) throw crash;
-      if (summary.status === "failed") {
-        // The crash explains the first error only when no earlier stage failed first: a kind that failed to
-        // extract is not caused by Port being unreachable during the load.
-        const earlier = crashed === undefined ? {} : Object.fromEntries(stages.slice(0, stages.indexOf(crashed)).map((name) => [name, summaries[name]]));
-        const isCrashFirst = crash !== undefined && judgeRun(earlier, false).errors.length === 0;
-        throw new StageFailedError("pipeline", verdict.errors[0] ?? "a stage failed", summary, isCrashFirst ? { cause: crash } : undefined);
-      }
-      return summary;
-    } finally {
-      unregister?.();
-      await lock.release();
-    }
   } catch (error) {
     throw asDamagedStagingFile(error, config.databasePath);
   } finally {

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { asDamagedStagingFile, openDatabase } from "../../db/database";
+import { asDamagedStagingFile, openDatabase, type StagingDb } from "../../db/database";
 import { listRecentRuns } from "../../db/queries/runs";
 import { countStagedEntities } from "../../db/queries/staged-entities";
 import { countMappingErrors } from "../../db/queries/mapping-errors";
@@ -18,9 +18,10 @@ import {
 import { createJqRunner } from "../jq/jq-runner";
 import { load } from "../load";
 import type { Config } from "../model/config";
+import type { ResourceMapping } from "../model/mapping";
 import { SILENT_PROGRESS } from "../model/progress";
 import type { LoadSummary } from "../model/summary";
-import { userAgentFor } from "./run";
+import { buildLoadInput, NO_FLAGS } from "./stage-inputs";
 
 const LATEST = 10;
 /** Unmapped records listed per kind; the kinds table counts them all. */
@@ -61,6 +62,35 @@ export interface StatusReport {
   readonly rejectedItems: Awaited<ReturnType<typeof listLatestRejectedItems>>;
 }
 
+/** Counts per kind of the mapping: raw records, its latest extract, staged and held-back entities, and problems. */
+async function readKindStatus(db: StagingDb, resources: readonly ResourceMapping[]): Promise<KindStatus[]> {
+  const kinds = resources.map((r) => r.kind);
+  const [overview, staged, errors, dangling] = await Promise.all([
+    listKindOverview(db),
+    countStagedEntities(db, kinds),
+    countMappingErrors(db, kinds),
+    countRelationIssues(db, kinds),
+  ]);
+  const unmapped = await countUnmappedRecords(db, kinds);
+  return resources.map((resource): KindStatus => {
+    const extract = overview.latestExtract.get(resource.kind);
+    const stagedRows = staged.filter((s) => s.kind === resource.kind);
+    return {
+      kind: resource.kind,
+      name: resource.name,
+      rawRecords: overview.rawByKind.get(resource.kind) ?? 0,
+      ...(extract
+        ? { lastExtract: { status: extract.status, mode: extract.mode, finishedAt: extract.finished_at, records: extract.records, rejected: extract.rejected, error: extract.error } }
+        : {}),
+      staged: stagedRows.reduce((n, s) => n + s.entities, 0),
+      heldBack: stagedRows.reduce((n, s) => n + s.held_back, 0),
+      mappingErrors: errors.get(resource.kind) ?? 0,
+      unmapped: unmapped.get(resource.kind) ?? 0,
+      danglingRelations: dangling.get(resource.kind) ?? 0,
+    };
+  });
+}
+
 /**
  * Reads what `etl status` shows from the staging file, opened read-only (never migrated, never
  * chmod'ed), without calling any API: recent runs, counts per kind, the Port it syncs with, the
@@ -78,49 +108,11 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
     const { db } = opened;
     const resources = config.mapping.resources;
     const kinds = resources.map((r) => r.kind);
-    const [overview, staged, errors, dangling, lock] = await Promise.all([
-      listKindOverview(db),
-      countStagedEntities(db, kinds),
-      countMappingErrors(db, kinds),
-      countRelationIssues(db, kinds),
-      readLockHolder(db),
-    ]);
-    const unmapped = await countUnmappedRecords(db, kinds);
-    const kindStatus = resources.map((resource): KindStatus => {
-      const extract = overview.latestExtract.get(resource.kind);
-      const stagedRows = staged.filter((s) => s.kind === resource.kind);
-      return {
-        kind: resource.kind,
-        name: resource.name,
-        rawRecords: overview.rawByKind.get(resource.kind) ?? 0,
-        ...(extract
-          ? { lastExtract: { status: extract.status, mode: extract.mode, finishedAt: extract.finished_at, records: extract.records, rejected: extract.rejected, error: extract.error } }
-          : {}),
-        staged: stagedRows.reduce((n, s) => n + s.entities, 0),
-        heldBack: stagedRows.reduce((n, s) => n + s.held_back, 0),
-        mappingErrors: errors.get(resource.kind) ?? 0,
-        unmapped: unmapped.get(resource.kind) ?? 0,
-        danglingRelations: dangling.get(resource.kind) ?? 0,
-      };
-    });
+    const [kindStatus, lock] = await Promise.all([readKindStatus(db, resources), readLockHolder(db)]);
+    // A dry run of the load stage as `etl plan` would run it, without initializing anything in Port.
     const pending = await load(
       { db, progress: SILENT_PROGRESS },
-      {
-        runId: 0,
-        port: config.port,
-        network: config.network,
-        userAgent: userAgentFor(config),
-        integration: config.integration,
-        mapping: config.mapping,
-        resources,
-        blueprints: config.blueprints,
-        initializePortResources: false,
-        sendRawDataExamples: false,
-        allowMassDelete: false,
-        reconcile: false,
-        reconcileEveryHours: config.reconcileEveryHours,
-        dryRun: true,
-      },
+      buildLoadInput(config, { runId: 0, resources, flags: NO_FLAGS, reconcile: false, dryRun: true, mayInitialize: false }),
     );
     return {
       databasePath: config.databasePath,
