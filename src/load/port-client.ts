@@ -124,8 +124,7 @@ function describeReply(body: unknown, text: string): string {
  */
 export function createPortClient(options: PortClientOptions): PortClient {
   const base = options.port.baseUrl.replace(/\/+$/, "");
-  let nextStart = 0;
-  let spacingMs = 0;
+  const pacing = { nextStart: 0, spacingMs: 0 };
   const { onWait } = options;
   const http = createHttpClient({
     stage: "load",
@@ -137,56 +136,91 @@ export function createPortClient(options: PortClientOptions): PortClient {
     ...(onWait ? { onRetry: (info) => onWait(info.message) } : {}),
     budget: {
       take: async () => {
-        const reserved = reserveStart(nextStart, Date.now(), spacingMs);
-        nextStart = reserved.nextAt;
+        const reserved = reserveStart(pacing.nextStart, Date.now(), pacing.spacingMs);
+        pacing.nextStart = reserved.nextAt;
         await waitUnlessAborted(reserved.waitMs, options.signal);
       },
     },
   });
   const counts = { entityWrites: 0, other: 0 };
-
-  const observe = (response: HttpResponse): void => {
-    spacingMs = decideRateLimitPause({
-      limit: readCount(response.headers.get("x-ratelimit-limit")),
-      remaining: readCount(response.headers.get("x-ratelimit-remaining")),
-      resetMs: parseRateLimitReset(response.headers.get("x-ratelimit-reset"), Date.now()),
-    });
+  const session: Session = {
+    http,
+    base,
+    observe: (response) => {
+      pacing.spacingMs = decideRateLimitPause({
+        limit: readCount(response.headers.get("x-ratelimit-limit")),
+        remaining: readCount(response.headers.get("x-ratelimit-remaining")),
+        resetMs: parseRateLimitReset(response.headers.get("x-ratelimit-reset"), Date.now()),
+      });
+    },
   };
-
-  const fetchToken = async (): Promise<AccessToken> => {
-    const { clientId, clientSecret } = options.port;
-    const missing = [
-      ...(clientId === undefined ? ["OCEAN__PORT__CLIENT_ID: required to write to Port"] : []),
-      ...(clientSecret === undefined ? ["OCEAN__PORT__CLIENT_SECRET: required to write to Port"] : []),
-    ];
-    if (missing.length > 0 || clientId === undefined || clientSecret === undefined) throw new ConfigError(missing);
-    counts.other += 1;
-    const response = await http.send(
-      { method: "POST", url: `${base}${TOKEN_PATH}`, body: { clientId, clientSecret: clientSecret.reveal() } },
-      { endpoint: TOKEN_PATH },
-    );
-    observe(response);
-    const body = parseBody(response.text);
-    if (response.status === 401 || response.status === 403) {
-      const detail = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["message"] : undefined;
-      throw new ConfigError([
-        `OCEAN__PORT__CLIENT_ID / OCEAN__PORT__CLIENT_SECRET: Port refused them (${response.status}${typeof detail === "string" ? `: ${detail}` : ""}) at ${base}; check the credentials and the region`,
-      ]);
-    }
-    if (response.status < 200 || response.status >= 300) {
-      throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: `Port refused the request (${describeReply(body, response.text)})`, retryable: false });
-    }
-    const issued = readToken(body, Date.now());
-    if (!issued) {
-      throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: "no access token in Port's answer", retryable: false });
-    }
-    return issued;
+  const tokens = createTokenSlot(() => fetchToken(session, options.port, counts));
+  const send = (call: Call): Promise<PortReply> => {
+    counts[call.purpose] += 1;
+    return sendCall(session, tokens, call);
   };
+  return {
+    requestCounts: counts,
+    ...bindRoutes(send),
+    organizationId: async () => (await tokens.current()).organizationId,
+    close: () => http.close(),
+  };
+}
 
+/** What every request of one client shares: the HTTP client, Port's base URL, and the rate-limit reader. */
+interface Session {
+  readonly http: ReturnType<typeof createHttpClient>;
+  readonly base: string;
+  /** Reads the rate-limit headers of every answer, to space the next requests out. */
+  readonly observe: (response: HttpResponse) => void;
+}
+
+/**
+ * Asks Port for an access token with the client ID and secret (counted as an `other` request).
+ * Throws ConfigError when either is missing or Port refuses them, HttpError on any other refusal.
+ */
+async function fetchToken(session: Session, port: PortSettings, counts: { other: number }): Promise<AccessToken> {
+  const { clientId, clientSecret } = port;
+  const missing = [
+    ...(clientId === undefined ? ["OCEAN__PORT__CLIENT_ID: required to write to Port"] : []),
+    ...(clientSecret === undefined ? ["OCEAN__PORT__CLIENT_SECRET: required to write to Port"] : []),
+  ];
+  if (missing.length > 0 || clientId === undefined || clientSecret === undefined) throw new ConfigError(missing);
+  counts.other += 1;
+  const response = await session.http.send(
+    { method: "POST", url: `${session.base}${TOKEN_PATH}`, body: { clientId, clientSecret: clientSecret.reveal() } },
+    { endpoint: TOKEN_PATH },
+  );
+  session.observe(response);
+  const body = parseBody(response.text);
+  if (response.status === 401 || response.status === 403) {
+    const detail = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["message"] : undefined;
+    throw new ConfigError([
+      `OCEAN__PORT__CLIENT_ID / OCEAN__PORT__CLIENT_SECRET: Port refused them (${response.status}${typeof detail === "string" ? `: ${detail}` : ""}) at ${session.base}; check the credentials and the region`,
+    ]);
+  }
+  if (response.status < 200 || response.status >= 300) {
+    throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: `Port refused the request (${describeReply(body, response.text)})`, retryable: false });
+  }
+  const issued = readToken(body, Date.now());
+  if (!issued) {
+    throw new HttpError({ stage: "load", method: "POST", endpoint: TOKEN_PATH, status: response.status, detail: "no access token in Port's answer", retryable: false });
+  }
+  return issued;
+}
+
+/** The access token of one client: fetched once and shared, refreshed when stale, replaced after a 401. */
+interface TokenSlot {
+  current(): Promise<AccessToken>;
+  /** Drops `used` after Port refused it, unless another request already replaced it. */
+  invalidate(used: AccessToken): void;
+}
+
+function createTokenSlot(fetch: () => Promise<AccessToken>): TokenSlot {
   // The token being fetched or held; `value` is set once it arrives, so a 401 replaces only the token it was sent with.
   let slot: { readonly promise: Promise<AccessToken>; value?: AccessToken } | undefined;
   const startFetch = (): NonNullable<typeof slot> => {
-    const started: NonNullable<typeof slot> = { promise: fetchToken() };
+    const started: NonNullable<typeof slot> = { promise: fetch() };
     started.promise.then(
       (value) => {
         started.value = value;
@@ -198,48 +232,52 @@ export function createPortClient(options: PortClientOptions): PortClient {
     slot = started;
     return started;
   };
-  const currentToken = async (): Promise<AccessToken> => {
-    const held = await (slot ?? startFetch()).promise;
-    if (!isTokenStale(held, Date.now())) return held;
-    // Every caller that finds the token stale at this moment shares one refresh.
-    if (slot?.value === held) startFetch();
-    return (slot ?? startFetch()).promise;
-  };
-  const invalidate = (used: AccessToken): void => {
-    if (slot?.value === used) slot = undefined;
-  };
-
-  const send = async (call: Call): Promise<PortReply> => {
-    counts[call.purpose] += 1;
-    const search = call.query ? `?${new URLSearchParams(call.query).toString()}` : "";
-    const request = (token: AccessToken): HttpRequest => ({
-      method: call.method,
-      url: `${base}${call.path}${search}`,
-      headers: { authorization: `${token.tokenType} ${token.token.reveal()}` },
-      ...(call.body === undefined ? {} : { body: call.body }),
-    });
-    const used = await currentToken();
-    let response = await http.send(request(used), { endpoint: call.path });
-    observe(response);
-    if (response.status === 401) {
-      // Expired or revoked early: replace the token unless another request already did.
-      invalidate(used);
-      const fresh = await currentToken();
-      response = await http.send(request(fresh), { endpoint: call.path });
-      observe(response);
-      if (response.status === 401) {
-        const body = parseBody(response.text);
-        const detail = blamesToken(body)
-          ? `Port refused a fresh access token (${describeReply(body, response.text)})`
-          : `Port refused the request, with a fresh access token too (${describeReply(body, response.text)})`;
-        throw new HttpError({ stage: "load", method: call.method, endpoint: call.path, status: 401, detail, retryable: false });
-      }
-    }
-    return { status: response.status, body: parseBody(response.text) };
-  };
-
   return {
-    requestCounts: counts,
+    current: async () => {
+      const held = await (slot ?? startFetch()).promise;
+      if (!isTokenStale(held, Date.now())) return held;
+      // Every caller that finds the token stale at this moment shares one refresh.
+      if (slot?.value === held) startFetch();
+      return (slot ?? startFetch()).promise;
+    },
+    invalidate: (used) => {
+      if (slot?.value === used) slot = undefined;
+    },
+  };
+}
+
+/** Sends one call with the current token; a 401 replaces the token and sends it once more. Throws HttpError when the fresh token is refused too. */
+async function sendCall(session: Session, tokens: TokenSlot, call: Call): Promise<PortReply> {
+  const search = call.query ? `?${new URLSearchParams(call.query).toString()}` : "";
+  const request = (token: AccessToken): HttpRequest => ({
+    method: call.method,
+    url: `${session.base}${call.path}${search}`,
+    headers: { authorization: `${token.tokenType} ${token.token.reveal()}` },
+    ...(call.body === undefined ? {} : { body: call.body }),
+  });
+  const used = await tokens.current();
+  let response = await session.http.send(request(used), { endpoint: call.path });
+  session.observe(response);
+  if (response.status === 401) {
+    // Expired or revoked early: replace the token unless another request already did.
+    tokens.invalidate(used);
+    const fresh = await tokens.current();
+    response = await session.http.send(request(fresh), { endpoint: call.path });
+    session.observe(response);
+    if (response.status === 401) {
+      const body = parseBody(response.text);
+      const detail = blamesToken(body)
+        ? `Port refused a fresh access token (${describeReply(body, response.text)})`
+        : `Port refused the request, with a fresh access token too (${describeReply(body, response.text)})`;
+      throw new HttpError({ stage: "load", method: call.method, endpoint: call.path, status: 401, detail, retryable: false });
+    }
+  }
+  return { status: response.status, body: parseBody(response.text) };
+}
+
+/** The Port routes, each as one call through `send`. */
+function bindRoutes(send: (call: Call) => Promise<PortReply>): Omit<PortClient, "requestCounts" | "organizationId" | "close"> {
+  return {
     listBlueprints: () => send({ method: "GET", path: "/v1/blueprints", purpose: "other" }),
     createBlueprint: (blueprint) => send({ method: "POST", path: "/v1/blueprints", body: blueprint, purpose: "other" }),
     patchBlueprint: (identifier, patch) => send({ method: "PATCH", path: `/v1/blueprints/${segment(identifier)}`, body: patch, purpose: "other" }),
@@ -272,7 +310,5 @@ export function createPortClient(options: PortClientOptions): PortClient {
         body: { limit, ...(from === undefined ? {} : { from }) },
         purpose: "other",
       }),
-    organizationId: async () => (await currentToken()).organizationId,
-    close: () => http.close(),
   };
 }
