@@ -25,15 +25,13 @@ function firstLine(text: string | null | undefined): string {
   return (text ?? "").split("\n")[0] ?? "";
 }
 
-/** Renders `etl status` for a terminal. */
-export function renderStatus(report: StatusReport): string {
-  const out: string[] = [];
+/** The staging file, jq, the lock and the Port the file is bound to. */
+function renderHeader(report: StatusReport): string[] {
   const jq = report.jqVersion
     ? `${report.jqVersion}${/^(jq-)?1\.6/.test(report.jqVersion) ? " (Port evaluates mappings with jq 1.7: 1.7-only builtins such as pick, abs, trim fail here)" : ""}`
     : "not found";
-  out.push(`Staging file: ${report.databasePath}${report.exists ? ` (${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB)` : " (does not exist yet: run pnpm etl run)"}`);
-  out.push(`jq: ${jq}`);
-  if (!report.exists) return `${out.join("\n")}\n`;
+  const out = [`Staging file: ${report.databasePath}${report.exists ? ` (${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB)` : " (does not exist yet: run pnpm etl run)"}`, `jq: ${jq}`];
+  if (!report.exists) return out;
   out.push(`Lock: ${report.lockHolder ? `held by ${report.lockHolder}` : "free"}`);
   const binding = report.portBinding;
   out.push(
@@ -44,9 +42,13 @@ export function renderStatus(report: StatusReport): string {
         : "Port: none yet (the first load binds the file to the Port it reaches)",
     ),
   );
+  return out;
+}
 
-  out.push("", "Recent runs");
-  out.push(
+function renderRuns(report: StatusReport): string[] {
+  return [
+    "",
+    "Recent runs",
     table(
       ["run", "command", "status", "started", "took", "extract", "transform", "load", "error"],
       report.runs.map((run) => {
@@ -67,10 +69,13 @@ export function renderStatus(report: StatusReport): string {
         ];
       }),
     ),
-  );
+  ];
+}
 
-  out.push("", "Kinds");
-  out.push(
+function renderKinds(report: StatusReport): string[] {
+  return [
+    "",
+    "Kinds",
     table(
       ["kind", "raw records", "last extract", "mode", "rejected", "staged", "held back", "mapping errors", "unmapped", "dangling", "extract error"],
       report.kinds.map((k) => [
@@ -87,56 +92,62 @@ export function renderStatus(report: StatusReport): string {
         firstLine(k.lastExtract?.error).slice(0, 100),
       ]),
     ),
-  );
+  ];
+}
 
-  const pending = report.pending;
-  if (pending) {
-    const total = pending.plan?.totalChanges ?? 0;
-    out.push("", `Pending changes (what pnpm etl load would send now): ${total}`);
-    out.push(
-      table(
-        ["blueprint", "create", "update", "delete", "unchanged", "kept", "withheld deletes"],
-        pending.blueprints.map((b) => [
-          b.blueprint,
-          String(b.created),
-          String(b.updated),
-          String(b.deleted),
-          String(b.unchanged),
-          String(b.kept ?? 0),
-          b.deletesWithheld > 0 ? `${b.deletesWithheld} (${b.deleteBlock ?? ""})` : "",
-        ]),
-      ),
-    );
-    for (const change of pending.plan?.changes ?? []) {
-      out.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`));
-    }
-    for (const line of describeDrift(pending)) out.push(printable(line));
+function renderPending(pending: NonNullable<StatusReport["pending"]>): string[] {
+  const total = pending.plan?.totalChanges ?? 0;
+  const out = [
+    "",
+    `Pending changes (what pnpm etl load would send now): ${total}`,
+    table(
+      ["blueprint", "create", "update", "delete", "unchanged", "kept", "withheld deletes"],
+      pending.blueprints.map((b) => [
+        b.blueprint,
+        String(b.created),
+        String(b.updated),
+        String(b.deleted),
+        String(b.unchanged),
+        String(b.kept ?? 0),
+        b.deletesWithheld > 0 ? `${b.deletesWithheld} (${b.deleteBlock ?? ""})` : "",
+      ]),
+    ),
+  ];
+  for (const change of pending.plan?.changes ?? []) {
+    out.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? `: ${change.fields.join(", ")}` : ""}`));
   }
+  for (const line of describeDrift(pending)) out.push(printable(line));
+  return out;
+}
 
-  const section = (title: string, lines: readonly string[]) => {
-    if (lines.length === 0) return;
-    out.push("", title, ...lines.map((line) => `  ${printable(line)}`));
-  };
-  section(
-    "Latest mapping errors",
-    report.mappingErrors.map((e) => `run ${e.run_id} ${e.kind} record ${e.record_id} ${e.field} (${e.expression}): ${firstLine(e.message)}`),
-  );
-  section(
-    "Latest dangling relations",
-    report.relationIssues.map((r) => `${r.blueprint}/${r.identifier} ${r.relation} → ${r.target_blueprint}/${r.target_identifier} (not staged, not in Port)`),
-  );
-  section(
-    "Latest items not stored as records (their kind withholds deletions)",
-    report.rejectedItems.map((r) => `run ${r.run_id} ${r.kind} GET ${r.endpoint}${r.cursor ? ` (cursor ${r.cursor})` : ""} item ${r.position}: ${r.reason}`),
-  );
-  section(
-    "Records that could not be mapped (their entities in Port are kept as last pushed)",
-    report.unmappedRecords.map((u) => `run ${u.runId} ${u.kind} record ${u.recordId}: ${firstLine(u.reason)}`),
-  );
-  section("Held back (Port would reject them)", report.heldBack.map((h) => `${h.blueprint}/${h.identifier}: ${h.held_back_reason ?? ""}`));
-  section(
-    "Latest entities Port refused (retried next run)",
-    report.loadErrors.map((e) => `run ${e.run_id} ${e.operation} ${e.blueprint}/${e.identifier}: ${e.status ?? "no answer"} ${firstLine(e.message)}`),
-  );
+/** The latest problems, one titled section each; a section with nothing to show is left out. */
+function renderProblems(report: StatusReport): string[] {
+  const sections: [string, string[]][] = [
+    ["Latest mapping errors", report.mappingErrors.map((e) => `run ${e.run_id} ${e.kind} record ${e.record_id} ${e.field} (${e.expression}): ${firstLine(e.message)}`)],
+    [
+      "Latest dangling relations",
+      report.relationIssues.map((r) => `${r.blueprint}/${r.identifier} ${r.relation} → ${r.target_blueprint}/${r.target_identifier} (not staged, not in Port)`),
+    ],
+    [
+      "Latest items not stored as records (their kind withholds deletions)",
+      report.rejectedItems.map((r) => `run ${r.run_id} ${r.kind} GET ${r.endpoint}${r.cursor ? ` (cursor ${r.cursor})` : ""} item ${r.position}: ${r.reason}`),
+    ],
+    [
+      "Records that could not be mapped (their entities in Port are kept as last pushed)",
+      report.unmappedRecords.map((u) => `run ${u.runId} ${u.kind} record ${u.recordId}: ${firstLine(u.reason)}`),
+    ],
+    ["Held back (Port would reject them)", report.heldBack.map((h) => `${h.blueprint}/${h.identifier}: ${h.held_back_reason ?? ""}`)],
+    [
+      "Latest entities Port refused (retried next run)",
+      report.loadErrors.map((e) => `run ${e.run_id} ${e.operation} ${e.blueprint}/${e.identifier}: ${e.status ?? "no answer"} ${firstLine(e.message)}`),
+    ],
+  ];
+  return sections.flatMap(([title, lines]) => (lines.length === 0 ? [] : ["", title, ...lines.map((line) => `  ${printable(line)}`)]));
+}
+
+/** Renders `etl status` for a terminal. */
+export function renderStatus(report: StatusReport): string {
+  if (!report.exists) return `${renderHeader(report).join("\n")}\n`;
+  const out = [...renderHeader(report), ...renderRuns(report), ...renderKinds(report), ...(report.pending ? renderPending(report.pending) : []), ...renderProblems(report)];
   return `${out.join("\n")}\n`;
 }
