@@ -3,7 +3,7 @@ import { listLatestExtractStatus, listRawExamples } from "../../db/queries/load-
 import { listDeletionPage, listUpsertPage, tallySnapshot, tallyStagedEntities, type StagedTallyRow } from "../../db/queries/load-plan";
 import { readSnapshotEntities } from "../../db/queries/port-snapshot";
 import type { RelationDefinition } from "../../db/queries/snapshot-relations";
-import { countSnapshotRows, readPortBinding, recordPortBinding, recordReconciled, tallyRemovedResources, type MappingCoverage } from "../../db/queries/port-binding";
+import { countSnapshotRows, readPortBinding, recordPortBinding, recordReconciled, tallyRemovedResources, type MappingCoverage, type PortBinding } from "../../db/queries/port-binding";
 import { countDriftedEntities, dropUnchangedEntities, noteUnchangedEntities } from "../../db/queries/reconcile-drift";
 import { StageFailedError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
@@ -76,137 +76,197 @@ export interface LoadInput {
  * (with the partial summary) when Port cannot be reached after retries.
  */
 export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummary> {
-  const started = Date.now();
   const { db, progress } = deps;
   const warn = (message: string): void => progress.report({ type: "warning", stage: "load", message });
+  const started = Date.now();
   let stagedTallies = await tallyStagedEntities(db);
   const scope = listScopeBlueprints(input.resources, stagedTallies);
   progress.report({ type: "stage-start", stage: "load", kinds: scope });
   const client = !input.dryRun || input.reconcile ? createPortClient({ port: input.port, network: input.network, userAgent: input.userAgent, signal: deps.signal, onWait: warn }) : undefined;
   try {
-    const binding = await readPortBinding(db);
-    const snapshotRows = await countSnapshotRows(db);
-    const reconcileReason = decideReconcileReason({
-      requested: input.reconcile,
-      fullRefresh: input.fullRefresh ?? false,
-      everyHours: input.reconcileEveryHours ?? 0,
-      binding,
-      snapshotRows,
-      now: Date.now(),
-    });
-    // The first load that reaches Port binds the file to it (runPipeline refuses another Port before any stage).
-    if (client) await bindToPort(db, client, input.port, snapshotRows);
-    let integrationReady = true;
-    if (client && !input.dryRun && input.initializePortResources) {
-      await ensureBlueprints(client, db, input.blueprints, input.runId);
-      const registered = await registerIntegration(client, input.integration, input.mapping);
-      if (registered.warning) {
-        integrationReady = false;
-        warn(registered.warning);
-      }
-    }
-    let reconcile: ReconcileSummary | undefined;
-    let drift = new Map<string, number>();
-    if (reconcileReason && client) {
-      ({ reconcile, drift } = await reconcileWithPort(deps, client, input, scope, stagedTallies, reconcileReason, binding?.lastReconciledAt ?? null));
-      // Reconcile rewrote the snapshot the creates and updates were counted against.
-      stagedTallies = await tallyStagedEntities(db);
-    } else if (reconcileReason) {
-      reconcile = { reason: reconcileReason, ran: false, complete: false, drifted: 0, lastReconciledAt: binding?.lastReconciledAt ?? null };
-    }
+    const run: LoadRun = { deps, input, client, warn, started, scope };
+    const connection = await connectToPort(run);
+    const reconciled = await reconcileIfDue(run, stagedTallies, connection);
+    // Reconcile rewrote the snapshot the creates and updates were counted against.
+    if (reconciled.reconcile?.ran) stagedTallies = await tallyStagedEntities(db);
     const coverage: MappingCoverage = { kinds: input.mapping.resources.map((resource) => resource.kind), blueprints: listScopeBlueprints(input.mapping.resources, stagedTallies) };
     const removedResources = planRemovedResources(await tallyRemovedResources(db, coverage), {
       deleteRequested: input.deleteRemovedResources ?? false,
       threshold: input.mapping.entityDeletionThreshold,
       allowMassDelete: input.allowMassDelete,
     });
-    const extras = (summary: LoadSummary, removed: readonly RemovedResourceSummary[]): LoadSummary => ({
-      ...summary,
-      blueprints: summary.blueprints.map((blueprint) => (drift.has(blueprint.blueprint) ? { ...blueprint, drifted: drift.get(blueprint.blueprint) ?? 0 } : blueprint)),
-      ...(reconcile ? { reconcile } : {}),
-      ...(removed.length > 0 ? { removedResources: removed } : {}),
-    });
-
-    // Before the plan: what Port deletes along with them (deleteDependentEntities) leaves the snapshot, so this run's plan sends it again.
-    const removal =
-      client && !input.dryRun && !deps.signal?.aborted
-        ? await deleteRemovedResources({ db, client, runId: input.runId, signal: deps.signal }, coverage, removedResources, {
-            deleteDependents: input.mapping.deleteDependentEntities,
-            relations: listRelationDefinitions(input.blueprints),
-          })
-        : { deleted: new Map<string, number>(), forgotten: 0 };
+    const removal = await deleteRemovedFirst(run, coverage, removedResources);
     if (removal.forgotten > 0) {
       stagedTallies = await tallyStagedEntities(db);
       warn(`Port deleted ${removal.forgotten} entities along with those of resources no longer in the mapping (deleteDependentEntities); the staged ones are sent again`);
     }
-
-    const plans = await planScope(db, input, stagedTallies, scope);
-    const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
-    const relations = listRelationDefinitions(input.blueprints);
-    const levels = orderBlueprintLevels(scope, (blueprint) => relations.filter((relation) => relation.blueprint === blueprint).map((relation) => relation.target)).map(
-      (level) => level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
-    );
-    const selectedKinds = input.resources.map((resource) => resource.kind);
-
-    // Summaries list blueprints in the order their upserts go.
-    const ordered = levels.flat();
+    const planned = await orderPlans(db, input, stagedTallies, scope);
+    const finish = (summary: LoadSummary, removed: readonly RemovedResourceSummary[]): LoadSummary => addReconcileAndRemovals(summary, reconciled, removed);
     if (input.dryRun || !client) {
-      const summary = extras(summarize(input, ordered, undefined, started, client), removedResources);
+      const summary = finish(summarize(input, planned.ordered, undefined, started, client), removedResources);
       progress.report({ type: "stage-end", stage: "load", ok: true });
-      return { ...summary, plan: await previewChanges(db, levels, selectedKinds) };
+      return { ...summary, plan: await previewChanges(db, planned.levels, planned.selectedKinds) };
     }
-
-    if (input.sendRawDataExamples && integrationReady && !deps.signal?.aborted) {
+    if (input.sendRawDataExamples && connection.integrationReady && !deps.signal?.aborted) {
       const kinds = await Promise.all(input.resources.map(async (resource) => ({ kind: resource.kind, examples: await listRawExamples(db, resource.kind, RAW_EXAMPLES_PER_KIND) })));
       for (const warning of await sendRawExamples(client, input.integration.identifier, kinds)) warn(warning);
     }
-
-    for (const plan of ordered) reportBlueprint(deps, plan, undefined, "running");
-    const applied = removal.fatal
-      ? { counts: new Map<string, BlueprintCounts>(), failures: [], interrupted: false, recreated: 0 }
-      : await applyWrites(
-          {
-            db,
-            client,
-            runId: input.runId,
-            signal: deps.signal,
-            onBatch: (blueprint, counts) => reportBlueprint(deps, planBy.get(blueprint), counts, "running"),
-          },
-          {
-            flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
-            deleteDependents: input.mapping.deleteDependentEntities,
-            concurrency: CONCURRENCY,
-            relations,
-            kinds: selectedKinds,
-          },
-          levels,
-        );
-    const fatal = removal.fatal ?? applied.fatal;
-    const summary: LoadSummary = extras(
-      {
-        ...summarize(input, ordered, applied.counts, started, client),
-        failures: applied.failures,
-        ...(applied.interrupted ? { interrupted: true } : {}),
-      },
-      settleRemovedResources(removedResources, removal.deleted),
-    );
-    if (applied.recreated > 0) {
-      warn(`Port deleted ${applied.recreated} staged entities along with entities deleted from the source (deleteDependentEntities); they were sent again`);
-    }
-    let ok = fatal === undefined;
-    for (const blueprint of summary.blueprints) {
-      const failed = blueprint.failed > 0 || blueprint.deleteBlock === "threshold";
-      if (failed) ok = false;
-      reportBlueprint(deps, planBy.get(blueprint.blueprint), applied.counts.get(blueprint.blueprint), failed ? "failed" : "done");
-    }
-    progress.report({ type: "stage-end", stage: "load", ok });
-    if (fatal) {
-      throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${fatal.message}`, summary, { cause: fatal });
-    }
-    return summary;
+    return await pushPlan({ ...run, client }, planned, removal, (summary) => finish(summary, settleRemovedResources(removedResources, removal.deleted)));
   } finally {
     client?.close();
   }
+}
+
+/** What the phases of one load share. */
+interface LoadRun {
+  readonly deps: LoadDeps;
+  readonly input: LoadInput;
+  /** Absent on a dry run that does not reconcile: no Port request at all. */
+  readonly client: PortClient | undefined;
+  readonly warn: (message: string) => void;
+  readonly started: number;
+  /** The blueprints of the selected resources. */
+  readonly scope: readonly string[];
+}
+
+interface PortConnection {
+  readonly binding: PortBinding | undefined;
+  readonly reconcileReason: ReconcileReason | undefined;
+  /** False when registering the integration failed (warned): raw examples are not sent then. */
+  readonly integrationReady: boolean;
+}
+
+/**
+ * Decides whether a reconcile is due, then (with a client) binds the staging file to Port and, when
+ * initialisation is on and this is no dry run, ensures the blueprints and registers the integration.
+ */
+async function connectToPort(run: LoadRun): Promise<PortConnection> {
+  const { deps, input, client } = run;
+  const binding = await readPortBinding(deps.db);
+  const snapshotRows = await countSnapshotRows(deps.db);
+  const reconcileReason = decideReconcileReason({
+    requested: input.reconcile,
+    fullRefresh: input.fullRefresh ?? false,
+    everyHours: input.reconcileEveryHours ?? 0,
+    binding,
+    snapshotRows,
+    now: Date.now(),
+  });
+  // The first load that reaches Port binds the file to it (runPipeline refuses another Port before any stage).
+  if (client) await bindToPort(deps.db, client, input.port, snapshotRows);
+  let integrationReady = true;
+  if (client && !input.dryRun && input.initializePortResources) {
+    await ensureBlueprints(client, deps.db, input.blueprints, input.runId);
+    const registered = await registerIntegration(client, input.integration, input.mapping);
+    if (registered.warning) {
+      integrationReady = false;
+      run.warn(registered.warning);
+    }
+  }
+  return { binding, reconcileReason, integrationReady };
+}
+
+interface Reconciled {
+  readonly reconcile: ReconcileSummary | undefined;
+  /** Per blueprint, the entities the reconcile found drifted. */
+  readonly drift: ReadonlyMap<string, number>;
+}
+
+/** Reconciles the scope with Port when one is due and there is a client; a dry run without one only says it is due. */
+async function reconcileIfDue(run: LoadRun, stagedTallies: readonly StagedTallyRow[], connection: PortConnection): Promise<Reconciled> {
+  const { reconcileReason: reason, binding } = connection;
+  if (!reason) return { reconcile: undefined, drift: new Map() };
+  const lastReconciledAt = binding?.lastReconciledAt ?? null;
+  if (!run.client) return { reconcile: { reason, ran: false, complete: false, drifted: 0, lastReconciledAt }, drift: new Map() };
+  return reconcileWithPort(run.deps, run.client, run.input, run.scope, stagedTallies, reason, lastReconciledAt);
+}
+
+/** The summary with the drift of each blueprint, the reconcile and the removed resources, where there are any. */
+function addReconcileAndRemovals(summary: LoadSummary, reconciled: Reconciled, removed: readonly RemovedResourceSummary[]): LoadSummary {
+  const { drift, reconcile } = reconciled;
+  return {
+    ...summary,
+    blueprints: summary.blueprints.map((blueprint) => (drift.has(blueprint.blueprint) ? { ...blueprint, drifted: drift.get(blueprint.blueprint) ?? 0 } : blueprint)),
+    ...(reconcile ? { reconcile } : {}),
+    ...(removed.length > 0 ? { removedResources: removed } : {}),
+  };
+}
+
+type Removal = Awaited<ReturnType<typeof deleteRemovedResources>>;
+
+/**
+ * Before the plan, deletes the entities of resources no longer in the mapping (when asked and
+ * allowed): what Port deletes along with them (deleteDependentEntities) leaves the snapshot, so this
+ * run's plan sends it again. Nothing on a dry run or after a signal.
+ */
+async function deleteRemovedFirst(run: LoadRun, coverage: MappingCoverage, removedResources: readonly RemovedResourceSummary[]): Promise<Removal> {
+  const { deps, input, client } = run;
+  if (!client || input.dryRun || deps.signal?.aborted) return { deleted: new Map<string, number>(), forgotten: 0 };
+  return deleteRemovedResources({ db: deps.db, client, runId: input.runId, signal: deps.signal }, coverage, removedResources, {
+    deleteDependents: input.mapping.deleteDependentEntities,
+    relations: listRelationDefinitions(input.blueprints),
+  });
+}
+
+interface OrderedPlans {
+  /** Blueprint plans by relation level, targets first. */
+  readonly levels: BlueprintPlan[][];
+  /** The levels flattened: summaries list blueprints in the order their upserts go. */
+  readonly ordered: BlueprintPlan[];
+  readonly planBy: ReadonlyMap<string, BlueprintPlan>;
+  readonly relations: RelationDefinition[];
+  readonly selectedKinds: string[];
+}
+
+/** Plans each blueprint of the scope and orders the plans by relation level. */
+async function orderPlans(db: StagingDb, input: LoadInput, stagedTallies: readonly StagedTallyRow[], scope: readonly string[]): Promise<OrderedPlans> {
+  const plans = await planScope(db, input, stagedTallies, scope);
+  const planBy = new Map(plans.map((plan) => [plan.blueprint, plan]));
+  const relations = listRelationDefinitions(input.blueprints);
+  const levels = orderBlueprintLevels(scope, (blueprint) => relations.filter((relation) => relation.blueprint === blueprint).map((relation) => relation.target)).map(
+    (level) => level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
+  );
+  return { levels, ordered: levels.flat(), planBy, relations, selectedKinds: input.resources.map((resource) => resource.kind) };
+}
+
+/**
+ * Applies the plan (unless deleting removed resources already found Port unreachable), reports each
+ * blueprint, and returns the summary `finish` completes. Throws StageFailedError, with that summary,
+ * when Port could not be reached.
+ */
+async function pushPlan(run: LoadRun & { readonly client: PortClient }, planned: OrderedPlans, removal: Removal, finish: (summary: LoadSummary) => LoadSummary): Promise<LoadSummary> {
+  const { deps, input, client } = run;
+  const { planBy } = planned;
+  for (const plan of planned.ordered) reportBlueprint(deps, plan, undefined, "running");
+  const applied = removal.fatal
+    ? { counts: new Map<string, BlueprintCounts>(), failures: [], interrupted: false, recreated: 0 }
+    : await applyWrites(
+        { db: deps.db, client, runId: input.runId, signal: deps.signal, onBatch: (blueprint, counts) => reportBlueprint(deps, planBy.get(blueprint), counts, "running") },
+        {
+          flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
+          deleteDependents: input.mapping.deleteDependentEntities,
+          concurrency: CONCURRENCY,
+          relations: planned.relations,
+          kinds: planned.selectedKinds,
+        },
+        planned.levels,
+      );
+  const fatal = removal.fatal ?? applied.fatal;
+  const summary = finish({ ...summarize(input, planned.ordered, applied.counts, run.started, client), failures: applied.failures, ...(applied.interrupted ? { interrupted: true } : {}) });
+  if (applied.recreated > 0) {
+    run.warn(`Port deleted ${applied.recreated} staged entities along with entities deleted from the source (deleteDependentEntities); they were sent again`);
+  }
+  let ok = fatal === undefined;
+  for (const blueprint of summary.blueprints) {
+    const failed = blueprint.failed > 0 || blueprint.deleteBlock === "threshold";
+    if (failed) ok = false;
+    reportBlueprint(deps, planBy.get(blueprint.blueprint), applied.counts.get(blueprint.blueprint), failed ? "failed" : "done");
+  }
+  deps.progress.report({ type: "stage-end", stage: "load", ok });
+  if (fatal) {
+    throw new StageFailedError("load", `Port could not be reached, the load stopped after the batches in flight: ${fatal.message}`, summary, { cause: fatal });
+  }
+  return summary;
 }
 
 async function reconcileScope(deps: LoadDeps, client: PortClient, runId: number, scope: readonly string[], pageBound: PageBoundSettings): Promise<ReconcileTally[]> {
