@@ -2,7 +2,7 @@
  * What the real Incident.io API does per list endpoint (reference: shared/reference/incidentio-api.md §2.7),
  * used to reject mappings that the real API would answer with errors or silently truncate.
  */
-export interface EndpointFacts {
+interface EndpointFacts {
   readonly paginated: boolean;
   /** Largest `page_size` the endpoint accepts. */
   readonly maxPageSize?: number;
@@ -10,7 +10,7 @@ export interface EndpointFacts {
   readonly requiredParams?: readonly string[];
 }
 
-export const INCIDENTIO_ENDPOINTS: Readonly<Record<string, EndpointFacts>> = {
+const INCIDENTIO_ENDPOINTS: Readonly<Record<string, EndpointFacts>> = {
   "/v2/users": { paginated: true, maxPageSize: 10_000 },
   "/v2/alert_sources": { paginated: false },
   "/v2/schedules": { paginated: true, maxPageSize: 10_000 },

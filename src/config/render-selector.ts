@@ -14,7 +14,7 @@ function nonEmpty(key: string, value: Readonly<Record<string, unknown>>): Record
 }
 
 /** `selector.pagination` in the file's snake_case keys. */
-export function renderPagination(pagination: PaginationSettings): Record<string, unknown> {
+function renderPagination(pagination: PaginationSettings): Record<string, unknown> {
   if (pagination.type === "none") return { type: "none" };
   return {
     type: pagination.type,

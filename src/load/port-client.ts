@@ -8,7 +8,7 @@ import { decideRateLimitPause, isTokenStale, readCount, reserveStart } from "./p
 import { readOrganizationId } from "./token-claims";
 
 /** Port's answer: its status and parsed JSON body (undefined when the body is empty or not JSON). */
-export interface PortReply {
+interface PortReply {
   readonly status: number;
   readonly body: unknown;
 }

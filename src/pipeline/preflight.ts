@@ -8,7 +8,7 @@ import { createPortClient } from "../load/port-client";
 import type { Config, IncidentIoAuth } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
 import type { PaginationSettings } from "../model/pagination";
-import type { PipelineCommand } from "./run";
+import type { PipelineCommand } from "./commands";
 
 export interface PreflightDeps {
   /** Aborted on SIGTERM/SIGINT: the check stops waiting and lets the run end as interrupted. */
@@ -81,7 +81,7 @@ export function chooseProbeRequest(baseUrl: string, resources: readonly Resource
 }
 
 /** The variables holding the Incident.io credentials of `auth`, as the user sets them. */
-export function credentialVariables(auth: IncidentIoAuth["type"]): string {
+function credentialVariables(auth: IncidentIoAuth["type"]): string {
   switch (auth) {
     case "bearer_token":
       return "OCEAN__INTEGRATION__SECRETS__TOKEN";

@@ -18,8 +18,6 @@ import { selectResources } from "./select-resources";
 import { buildLoadInput, userAgentFor, type RunFlags } from "./stage-inputs";
 import { lockStagingFile } from "./staging-lock";
 
-export type { PipelineCommand };
-
 export interface PipelineDeps {
   readonly config: Config;
   readonly progress: Progress;

@@ -1,5 +1,5 @@
 /** Waits `ms`, or less when `signal` aborts first. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);

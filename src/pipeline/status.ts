@@ -27,7 +27,7 @@ const LATEST = 10;
 /** Unmapped records listed per kind; the kinds table counts them all. */
 const UNMAPPED_PER_KIND = 5;
 
-export interface KindStatus {
+interface KindStatus {
   readonly kind: string;
   readonly name: string;
   readonly rawRecords: number;
