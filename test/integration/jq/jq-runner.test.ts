@@ -175,14 +175,15 @@ describe("createJqRunner startStream", () => {
   });
 
   it("rejects with JqTimeoutError and kills jq when it prints nothing for the timeout while inputs wait", async () => {
-    const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 200 });
+    // The budget also covers starting jq (about 15 ms idle, far more on a loaded machine).
+    const jq = await createJqRunner(findTestJqPath(), { timeoutMs: 1500 });
     const marker = `stream-runaway-${process.pid}-${Date.now()}`;
     const stream = jq.startStream?.(`"${marker}" as $m | if .loop then (def f: f; f) else .n end`);
     try {
       await expect(stream?.map(inputs('{"n":1}'))).resolves.toEqual(["1"]);
-      await expect(stream?.map(inputs('{"loop":true}'))).rejects.toThrow(/did not finish within 200 ms/);
+      await expect(stream?.map(inputs('{"loop":true}'))).rejects.toThrow(/did not finish within 1500 ms/);
       expect(await waitUntilGone(marker)).toBe(true);
-      await expect(stream?.map(inputs('{"n":1}'))).rejects.toThrow(/did not finish within 200 ms/);
+      await expect(stream?.map(inputs('{"n":1}'))).rejects.toThrow(/did not finish within 1500 ms/);
     } finally {
       await stream?.close();
     }
