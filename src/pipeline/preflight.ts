@@ -8,7 +8,7 @@ import { createPortClient } from "../load/port-client";
 import type { Config, IncidentIoAuth } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
 import type { PaginationSettings } from "../model/pagination";
-import type { PipelineCommand } from "./commands";
+import { COMMANDS, type PipelineCommand } from "./commands";
 
 export interface PreflightDeps {
   /** Aborted on SIGTERM/SIGINT: the check stops waiting and lets the run end as interrupted. */
@@ -267,12 +267,13 @@ async function checkPort(deps: PreflightDeps, input: PreflightInput): Promise<Ch
   }
 }
 
-/** Whether a command's stages will talk to Incident.io, and to Port. */
+/** Whether a command's stages will talk to Incident.io, and to Port: the credentials the command table says it needs. */
 export function needsCheck(command: PipelineCommand, reconcile: boolean): { incidentIo: boolean; port: boolean } {
+  const needs = COMMANDS[command].needs;
   return {
-    incidentIo: command === "run" || command === "extract",
+    incidentIo: needs?.incidentIo ?? false,
     // plan is a dry run: it reads Port only to reconcile.
-    port: command === "run" || command === "load" || (command === "plan" && reconcile),
+    port: (needs?.port ?? false) || (command === "plan" && reconcile),
   };
 }
 
