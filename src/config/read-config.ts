@@ -225,7 +225,11 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
   if (issues.length > 0 || !mapping) throw new ConfigError(issues.length > 0 ? issues : ["mapping: no resources"]);
   const env = sources.env;
   const maxAttempts = p.maxAttempts ?? SETTINGS.maxAttempts.default;
-  const pageBound = { minPages: p.pageBoundMinPages ?? SETTINGS.pageBoundMinPages.default, factor: p.pageBoundFactor ?? SETTINGS.pageBoundFactor.default };
+  const pageBound = {
+    minPages: p.pageBoundMinPages ?? SETTINGS.pageBoundMinPages.default,
+    factor: p.pageBoundFactor ?? SETTINGS.pageBoundFactor.default,
+    firstReadPages: p.pageBoundFirstReadPages ?? SETTINGS.pageBoundFirstReadPages.default,
+  };
   return Object.freeze({
     incidentIo: {
       baseUrl: (p.incidentIoBaseUrl ?? SETTINGS.incidentIoBaseUrl.default).replace(/\/+$/, ""),

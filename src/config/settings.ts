@@ -363,6 +363,16 @@ export const SETTINGS = {
     description: "...or this many times the pages (records / page size) of its last complete read, when more",
     default: 10,
   },
+  // A list read for the first time has no history to scale with: a real first read of a large
+  // organization (10^6 alerts are 20,000 pages of 50) must not trip the bound, while a list that
+  // pages for ever still stops: 100,000 pages, about 83 minutes at 1,200 requests a minute.
+  pageBoundFirstReadPages: {
+    env: ["ETL_PAGE_BOUND_FIRST_READ_PAGES"],
+    file: "etl.pageBoundFirstReadPages",
+    schema: positiveInt,
+    description: "Pages a list may take when it has no complete read yet to scale with",
+    default: 100000,
+  },
   // Drift (entities deleted or edited in Port by hand) is invisible to the diff, which compares with
   // what was pushed. A reconcile reads every entity back (one search request per 1,000): daily by
   // default, as often as a full extract, which alone sees deletions in Incident.io.

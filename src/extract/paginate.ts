@@ -180,7 +180,7 @@ export function describePagingFailure(failure: PagingFailure): string {
       return `the page names cursor ${failure.cursor}, which was already requested: the cursors go round in a cycle, so the list cannot be read to its end`;
     case "page-bound":
       return (
-        `more than ${failure.maxPages} pages, the bound for this kind (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times its last complete read): ` +
+        `more than ${failure.maxPages} pages, the bound for this kind (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times its last complete read; ETL_PAGE_BOUND_FIRST_READ_PAGES before its first): ` +
         "the API keeps sending a next page"
       );
   }
@@ -195,9 +195,15 @@ export interface LastCompleteRead {
 /**
  * The most pages one stream of a kind may read: `factor` times what its last complete full read
  * took (its pages, or its records over today's page size when that is more, as after a smaller
- * page size was configured), and never fewer than `minPages`. Pure.
+ * page size was configured), and never fewer than `minPages`; `firstReadPages` (when more) for a
+ * kind never read completely, which has nothing to scale with. Pure.
  */
-export function decidePageBound(settings: { readonly minPages: number; readonly factor: number }, last: LastCompleteRead | undefined, pageSize: number): number {
-  const pages = last === undefined ? 0 : Math.max(last.pages, Math.ceil(last.records / Math.max(pageSize, 1)));
+export function decidePageBound(
+  settings: { readonly minPages: number; readonly factor: number; readonly firstReadPages: number },
+  last: LastCompleteRead | undefined,
+  pageSize: number,
+): number {
+  if (last === undefined) return Math.max(settings.minPages, settings.firstReadPages);
+  const pages = Math.max(last.pages, Math.ceil(last.records / Math.max(pageSize, 1)));
   return Math.max(settings.minPages, Math.ceil(settings.factor * pages));
 }

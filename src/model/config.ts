@@ -35,11 +35,13 @@ export interface NetworkSettings {
 /**
  * How many pages one list may take before paging counts as endless: `factor` times what the list
  * held at its last complete read, and never fewer than `minPages` (ETL_PAGE_BOUND_MIN_PAGES,
- * ETL_PAGE_BOUND_FACTOR).
+ * ETL_PAGE_BOUND_FACTOR); `firstReadPages` for a list with no complete read yet
+ * (ETL_PAGE_BOUND_FIRST_READ_PAGES).
  */
 export interface PageBoundSettings {
   readonly minPages: number;
   readonly factor: number;
+  readonly firstReadPages: number;
 }
 
 export interface IncidentIoSettings {

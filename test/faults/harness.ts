@@ -56,7 +56,7 @@ const FAULT_DATASET: DatasetCounts = {
 export const RUN_TIMEOUT_MS = 60_000;
 
 /**
- * The page bound of the faulty runs (ETL_PAGE_BOUND_MIN_PAGES, ETL_PAGE_BOUND_FACTOR): endless cursors
+ * The page bound of the faulty runs (ETL_PAGE_BOUND_MIN_PAGES, also for a first read, and ETL_PAGE_BOUND_FACTOR): endless cursors
  * stop after a handful of pages, while alerts' three pages (between 100 and 150 of them, whatever the
  * faulty runs' mutations) stay well within it.
  */
@@ -150,6 +150,7 @@ function buildProductEnv(
           ETL_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
           ETL_FULL_REFRESH_EVERY_RUNS: String(faulty.fullRefreshEveryRuns),
           ETL_PAGE_BOUND_MIN_PAGES: String(PAGE_BOUND.minPages),
+          ETL_PAGE_BOUND_FIRST_READ_PAGES: String(PAGE_BOUND.minPages),
           ETL_PAGE_BOUND_FACTOR: String(PAGE_BOUND.factor),
         }
       : {}),

@@ -85,7 +85,7 @@ export function makeLoadInput(sandbox: Pick<PortSandbox, "baseUrl" | "clientId" 
   const mapping = over.mapping ?? makeMapping();
   return {
     runId: 1,
-    port: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: new Secret(sandbox.clientSecret), maxAttempts: 3, pageBound: { minPages: 1000, factor: 10 } },
+    port: { baseUrl: sandbox.baseUrl, clientId: sandbox.clientId, clientSecret: new Secret(sandbox.clientSecret), maxAttempts: 3, pageBound: { minPages: 1000, factor: 10, firstReadPages: 100_000 } },
     network: TEST_NETWORK,
     userAgent: "incidentio-port-etl/test/test-integration",
     integration: { identifier: "test-integration", type: "incident-io" },

@@ -54,7 +54,7 @@ describe("extract when the API's paging cannot be trusted", () => {
     sandbox.setPageFault("/v3/teams", { type: "endless-cursors" });
     const { db } = openTestDb();
     const started = Date.now();
-    const summary = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "5" } }), { only: ["teams"] });
+    const summary = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "5", ETL_PAGE_BOUND_FIRST_READ_PAGES: "5" } }), { only: ["teams"] });
 
     expect(Date.now() - started).toBeLessThan(5000);
     expect(requestsTo(sandbox.requests, "/v3/teams")).toHaveLength(5);
@@ -79,7 +79,7 @@ describe("extract when the API's paging cannot be trusted", () => {
   it("keeps the legitimate ends: a cursor on an exactly-full last page followed by an empty page completes", async () => {
     const sandbox = await startSandbox({ scale: { users: 3, alert_sources: 1, schedules: 1, alerts: 100, incidents: 1, catalog_types: 1, catalog_entries: 1, severities: 1, teams: 1, follow_ups: 1 } });
     const { db } = openTestDb();
-    const summary = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "3" } }), { only: ["alerts"] });
+    const summary = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "3", ETL_PAGE_BOUND_FIRST_READ_PAGES: "3" } }), { only: ["alerts"] });
     expect(summary.kinds[0]).toMatchObject({ status: "complete", pages: 3, records: 100 });
   });
 });

@@ -73,7 +73,7 @@ describe("extract with Ocean's other paging schemes", () => {
       requestsPerMinute: 6000,
       maxAttempts: 2,
       dropFields: ["secret_token"],
-      pageBound: { minPages: 1000, factor: 10 },
+      pageBound: { minPages: 1000, factor: 10, firstReadPages: 100_000 },
     };
     const offset: PaginationSettings = { ...settings.pagination, type: "offset", pageSize: 2, param: "offset", sizeParam: "limit" };
     const page: PaginationSettings = { ...settings.pagination, type: "page", pageSize: 2, param: "page", sizeParam: "size", startPage: 1 };

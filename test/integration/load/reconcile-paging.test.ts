@@ -64,7 +64,7 @@ describe("load --reconcile against a search whose paging cannot be trusted", () 
     const input = makeLoadInput(sandbox, { runId: 2, reconcile: true });
     const started = Date.now();
 
-    const failure = await load({ db, progress: SILENT_PROGRESS }, { ...input, port: { ...input.port, pageBound: { minPages: 5, factor: 1 } } }).catch((error: unknown) => error);
+    const failure = await load({ db, progress: SILENT_PROGRESS }, { ...input, port: { ...input.port, pageBound: { minPages: 5, factor: 1, firstReadPages: 5 } } }).catch((error: unknown) => error);
 
     expect(Date.now() - started).toBeLessThan(5000);
     expect((failure as LoadError).message).toContain("kept answering with a next page past 5 pages, the bound for this blueprint");

@@ -131,9 +131,9 @@ describe("nextPosition with offset and page paging", () => {
 });
 
 describe("decidePageBound", () => {
-  const settings = { minPages: 1000, factor: 10 };
+  const settings = { minPages: 1000, factor: 10, firstReadPages: 100_000 };
   it.each([
-    { name: "a kind never read completely gets the floor", last: undefined, pageSize: 100, expected: 1000 },
+    { name: "a kind never read completely gets the first-read bound, since it has nothing to scale with", last: undefined, pageSize: 100, expected: 100_000 },
     { name: "a small kind gets the floor", last: { pages: 3, records: 250 }, pageSize: 100, expected: 1000 },
     { name: "a large kind gets ten times its last pages", last: { pages: 500, records: 50_000 }, pageSize: 100, expected: 5000 },
     { name: "a page size cut since the last read counts its records in today's pages", last: { pages: 200, records: 50_000 }, pageSize: 25, expected: 20_000 },
@@ -148,7 +148,7 @@ describe("describePagingFailure", () => {
   it("names the repeated cursor, the cycle, and the bound with the settings that raise it", () => {
     expect(describePagingFailure({ type: "same-cursor", cursor: "01HX" })).toMatchInlineSnapshot(`"the page came back with the cursor it was requested with (01HX): the API is stuck on it, so the list cannot be read to its end"`);
     expect(describePagingFailure({ type: "repeated-cursor", cursor: "01HX" })).toMatchInlineSnapshot(`"the page names cursor 01HX, which was already requested: the cursors go round in a cycle, so the list cannot be read to its end"`);
-    expect(describePagingFailure({ type: "page-bound", maxPages: 1000 })).toMatchInlineSnapshot(`"more than 1000 pages, the bound for this kind (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times its last complete read): the API keeps sending a next page"`);
+    expect(describePagingFailure({ type: "page-bound", maxPages: 1000 })).toMatchInlineSnapshot(`"more than 1000 pages, the bound for this kind (ETL_PAGE_BOUND_MIN_PAGES, or ETL_PAGE_BOUND_FACTOR times its last complete read; ETL_PAGE_BOUND_FIRST_READ_PAGES before its first): the API keeps sending a next page"`);
   });
 });
 

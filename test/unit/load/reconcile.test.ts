@@ -100,6 +100,6 @@ describe("decideSearchPageBound", () => {
     { entities: 150_000, expected: 1500 },
     { entities: 150_001, expected: 1510 },
   ])("bounds a blueprint of $entities known entities at $expected pages of 1,000", ({ entities, expected }) => {
-    expect(decideSearchPageBound({ minPages: 1000, factor: 10 }, entities)).toBe(expected);
+    expect(decideSearchPageBound({ minPages: 1000, factor: 10, firstReadPages: 100_000 }, entities)).toBe(expected);
   });
 });
