@@ -24,16 +24,3 @@ export async function insertMappingErrors(db: StagingDb, rows: readonly MappingE
     await db.insertInto("mapping_errors").values(rows.slice(start, start + ROWS_PER_INSERT)).execute();
   }
 }
-
-/** Counts the mapping errors of each of `kinds` (kinds without errors are absent). */
-export async function countMappingErrors(db: StagingDb, kinds: readonly string[]): Promise<Map<string, number>> {
-  if (kinds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("mapping_errors")
-    .select("kind")
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("kind", "in", kinds)
-    .groupBy("kind")
-    .execute();
-  return new Map(rows.map((row) => [row.kind, Number(row.count)]));
-}

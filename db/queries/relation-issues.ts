@@ -83,16 +83,3 @@ export async function listRelationsWithMissingTargets(
   }
   return suspects;
 }
-
-/** Counts the relation issues of each of `kinds` (kinds without issues are absent). */
-export async function countRelationIssues(db: StagingDb, kinds: readonly string[]): Promise<Map<string, number>> {
-  if (kinds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("relation_issues")
-    .select("kind")
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("kind", "in", kinds)
-    .groupBy("kind")
-    .execute();
-  return new Map(rows.map((row) => [row.kind, Number(row.count)]));
-}

@@ -38,19 +38,6 @@ export async function insertUnmappedRecords(db: StagingDb, rows: readonly Unmapp
   }
 }
 
-/** Counts the unmapped records of each of `kinds` (kinds without any are absent). */
-export async function countUnmappedRecords(db: StagingDb, kinds: readonly string[]): Promise<Map<string, number>> {
-  if (kinds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("unmapped_records")
-    .select("kind")
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("kind", "in", kinds)
-    .groupBy("kind")
-    .execute();
-  return new Map(rows.map((row) => [row.kind, Number(row.count)]));
-}
-
 /** The first `limit` unmapped records of each of `kinds`, by kind, each in record id order. */
 export async function listUnmappedRecords(db: StagingDb, kinds: readonly string[], limit: number): Promise<UnmappedRecordListing[]> {
   const listed: UnmappedRecordListing[] = [];

@@ -2,9 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import { asDamagedStagingFile, openDatabase, type StagingDb } from "../../db/database";
 import { listRecentRuns } from "../../db/queries/runs";
 import { countStagedEntities } from "../../db/queries/staged-entities";
-import { countMappingErrors } from "../../db/queries/mapping-errors";
-import { countRelationIssues } from "../../db/queries/relation-issues";
-import { countUnmappedRecords, listUnmappedRecords, type UnmappedRecordListing } from "../../db/queries/unmapped-records";
+import { countRowsByKind } from "../../db/queries/rows-by-kind";
+import { listUnmappedRecords, type UnmappedRecordListing } from "../../db/queries/unmapped-records";
 import { listLatestRejectedItems } from "../../db/queries/rejected-items";
 import { readPortBinding, type PortBinding } from "../../db/queries/port-binding";
 import {
@@ -68,10 +67,10 @@ async function readKindStatus(db: StagingDb, resources: readonly ResourceMapping
   const [overview, staged, errors, dangling] = await Promise.all([
     listKindOverview(db),
     countStagedEntities(db, kinds),
-    countMappingErrors(db, kinds),
-    countRelationIssues(db, kinds),
+    countRowsByKind(db, "mapping_errors", kinds),
+    countRowsByKind(db, "relation_issues", kinds),
   ]);
-  const unmapped = await countUnmappedRecords(db, kinds);
+  const unmapped = await countRowsByKind(db, "unmapped_records", kinds);
   return resources.map((resource): KindStatus => {
     const extract = overview.latestExtract.get(resource.kind);
     const stagedRows = staged.filter((s) => s.kind === resource.kind);

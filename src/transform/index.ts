@@ -1,9 +1,9 @@
 import type { StagingDb } from "../../db/database";
-import { countMappingErrors, deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
+import { deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
 import { readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
+import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import {
-  countRelationIssues,
   deleteRelationIssuesOfKind,
   listRelationsWithMissingTargets,
   recordDanglingRelations,
@@ -17,7 +17,7 @@ import {
   insertStagedEntities,
   type StagedEntityRow,
 } from "../../db/queries/staged-entities";
-import { countUnmappedRecords, deleteUnmappedRecordsOfKind, insertUnmappedRecords, type UnmappedRecordRow } from "../../db/queries/unmapped-records";
+import { deleteUnmappedRecordsOfKind, insertUnmappedRecords, type UnmappedRecordRow } from "../../db/queries/unmapped-records";
 import type { JqRunner, JqStream } from "../jq/jq-runner";
 import type { Blueprint } from "../model/blueprint";
 import type { ResourceMapping } from "../model/mapping";
@@ -329,9 +329,9 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   await checkRelations(deps.db, input.runId, kinds, referenced, targets, input.createMissingRelatedEntities);
 
   const staged = await countStagedEntities(deps.db, kinds);
-  const mappingErrors = await countMappingErrors(deps.db, kinds);
-  const unmapped = await countUnmappedRecords(deps.db, kinds);
-  const relationIssues = await countRelationIssues(deps.db, kinds);
+  const mappingErrors = await countRowsByKind(deps.db, "mapping_errors", kinds);
+  const unmapped = await countRowsByKind(deps.db, "unmapped_records", kinds);
+  const relationIssues = await countRowsByKind(deps.db, "relation_issues", kinds);
   const summaries: TransformKindSummary[] = finished.map(({ plan, counts }) => {
     const rows = staged.filter((row) => row.kind === plan.kind);
     const summary: TransformKindSummary = {
