@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node comes first: everything below runs through it. Debian 12's own nodejs is 18, too old.
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$NODE_MAJOR" -lt 20 ]; then
+  echo "setup: Node.js 20 or newer is required, found $(node --version 2>/dev/null || echo 'no node')." >&2
+  echo "setup: install Node 22 from NodeSource (https://github.com/nodesource/distributions) or use the official node:22 image;" >&2
+  echo "setup: Debian 12's apt-get install nodejs gives Node 18." >&2
+  exit 1
+fi
+
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 
 if ! command -v jq >/dev/null 2>&1; then
