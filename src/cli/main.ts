@@ -2,25 +2,17 @@ import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
-import { readConfig } from "../config/read-config";
 import { ConfigError, EtlError, StageFailedError, StagingFileError } from "../errors";
 import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
-import { startDemoSandboxes } from "../pipeline/demo";
-import { runDiscover } from "../pipeline/discover";
 import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
-import { runPipeline } from "../pipeline/run";
-import { runOnSchedule } from "../pipeline/schedule";
-import { readStatus } from "../pipeline/status";
 import { parseCommandLine, USAGE, type CommandLine } from "./args";
 import { printable } from "./printable";
-import { renderDiscoverReport } from "./discover-view";
 import { createInterruptHandler } from "./interrupts";
-import { createPlainProgress } from "./plain-progress";
-import { renderStatus } from "./status-view";
-import { renderRunSummary } from "./summary-table";
-import { createListrProgress } from "./tasks";
+
+// The pipeline, its database driver and the views are imported inside the command that needs them, so
+// `--help` (and a mistyped flag) load only the command line's modules and answer in well under a second.
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -65,6 +57,12 @@ async function runOnce(
   interrupts: CliInterrupts,
 ): Promise<{ code: number; summary: RunSummary | undefined; failure: unknown }> {
   const { signal, atForcedExit } = interrupts;
+  const [{ runPipeline }, { createListrProgress }, { createPlainProgress }, { renderRunSummary }] = await Promise.all([
+    import("../pipeline/run"),
+    import("./tasks"),
+    import("./plain-progress"),
+    import("./summary-table"),
+  ]);
   const interactive = Boolean(io.stdout.isTTY) && !io.env["CI"] && !cli.json;
   const listr = interactive ? createListrProgress(COMMANDS[command].stages) : undefined;
   const progress: Progress = listr?.progress ?? createPlainProgress((line) => (cli.json ? io.stderr : io.stdout).write(line));
@@ -90,6 +88,7 @@ async function runOnce(
 async function runPipelineCommand(command: PipelineCommand, cli: CommandLine, config: Config, io: CliIo, interrupts: CliInterrupts): Promise<number> {
   const { signal } = interrupts;
   if (config.eventListener === "POLLING" && command === "run") {
+    const { runOnSchedule } = await import("../pipeline/schedule");
     const intervalMs = config.scheduledResyncIntervalMinutes * 60_000;
     io.stderr.write(`POLLING: running now and then every ${config.scheduledResyncIntervalMinutes} minutes; SIGTERM stops after the current batch\n`);
     let last = 0;
@@ -118,6 +117,7 @@ async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): 
     if (cli.configFlags.db) throw new ConfigError([`--db: ${dbPath} exists; the demo starts from an empty staging file, name a new one`]);
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${dbPath}${suffix}`, { force: true });
   }
+  const [{ startDemoSandboxes }, { readConfig }] = await Promise.all([import("../pipeline/demo"), import("../config/read-config")]);
   const sandboxes = await startDemoSandboxes();
   try {
     const env = { ...sandboxes.env, PATH: io.env["PATH"], JQ_PATH: io.env["JQ_PATH"], CI: io.env["CI"] };
@@ -160,6 +160,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
       return 0;
     }
     const command = cli.command;
+    const { readConfig } = await import("../config/read-config");
     if (isPipelineCommand(command)) {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS[command].needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
@@ -168,6 +169,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     if (command === "demo") return await runDemo(cli, io, interrupts);
     if (command === "status") {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.status.needs);
+      const [{ readStatus }, { renderStatus }] = await Promise.all([import("../pipeline/status"), import("./status-view")]);
       const report = await readStatus(config, cli.runs);
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
       return 0;
@@ -175,6 +177,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     if (command === "discover") {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.discover.needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const [{ runDiscover }, { renderDiscoverReport }] = await Promise.all([import("../pipeline/discover"), import("./discover-view")]);
       const outputPath = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
       const report = await runDiscover(config, { only: cli.only, blueprintsOut: outputPath(cli.blueprintsOut), mappingOut: outputPath(cli.mappingOut) });
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiscoverReport(report));
