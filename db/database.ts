@@ -16,6 +16,7 @@ import type {
   mappingErrors,
   pendingBlueprints,
   portBinding,
+  portMapping,
   portSnapshot,
   rawRecords,
   rejectedItems,
@@ -39,6 +40,7 @@ export interface Database {
   relation_issues: Kyselify<typeof relationIssues>;
   port_snapshot: Kyselify<typeof portSnapshot>;
   port_binding: Kyselify<typeof portBinding>;
+  port_mapping: Kyselify<typeof portMapping>;
   load_errors: Kyselify<typeof loadErrors>;
   pending_blueprints: Kyselify<typeof pendingBlueprints>;
   locks: Kyselify<typeof locks>;

@@ -258,3 +258,27 @@ export const locks = sqliteTable("locks", {
   acquired_at: text("acquired_at").notNull(),
   heartbeat_at: text("heartbeat_at").notNull(),
 });
+
+/** How Port came to hold the mapping last seen there: read as users left it, or written by this tool. */
+export const PORT_MAPPING_ORIGINS = ["read", "registered", "pushed"] as const;
+export type PortMappingOrigin = (typeof PORT_MAPPING_ORIGINS)[number];
+
+/**
+ * The mapping Port's integration held when a command last talked to Port (its `config`, the
+ * port-app-config users edit in Port's UI), per integration identifier. Commands that do not talk to
+ * Port (extract, transform, plan without credentials) run with it, so every stage maps with Port's
+ * mapping. Never holds a secret: the config is the mapping only.
+ */
+export const portMapping = sqliteTable(
+  "port_mapping",
+  {
+    integration: text("integration").primaryKey(),
+    /** The integration's `config` as JSON. */
+    config_json: text("config_json").notNull(),
+    /** sha256 of config_json, to tell one mapping from another at a glance. */
+    hash: text("hash").notNull(),
+    origin: text("origin", { enum: PORT_MAPPING_ORIGINS }).notNull(),
+    read_at: text("read_at").notNull(),
+  },
+  (t) => [check("port_mapping_origin", sql`${t.origin} IN ('read', 'registered', 'pushed')`)],
+);

@@ -1,0 +1,33 @@
+import { createHash } from "node:crypto";
+import type { StagingDb } from "../database";
+import type { PortMappingOrigin } from "../schema";
+
+/** The mapping Port's integration held when a command last talked to Port. */
+export interface StoredPortMapping {
+  readonly integration: string;
+  /** The integration's `config`, as Port returned or took it. */
+  readonly config: unknown;
+  readonly hash: string;
+  readonly origin: PortMappingOrigin;
+  readonly readAt: string;
+}
+
+/** The mapping last seen in Port for `integration`, or undefined when no command has read one. */
+export async function readStoredPortMapping(db: StagingDb, integration: string): Promise<StoredPortMapping | undefined> {
+  const row = await db.selectFrom("port_mapping").selectAll().where("integration", "=", integration).executeTakeFirst();
+  if (!row) return undefined;
+  return { integration: row.integration, config: JSON.parse(row.config_json) as unknown, hash: row.hash, origin: row.origin, readAt: row.read_at };
+}
+
+/** Records what Port's integration holds now, replacing what was recorded for it; returns the config's hash. */
+export async function storePortMapping(db: StagingDb, integration: string, config: unknown, origin: PortMappingOrigin, readAt: string): Promise<string> {
+  const configJson = JSON.stringify(config);
+  const hash = createHash("sha256").update(configJson).digest("hex");
+  const row = { integration, config_json: configJson, hash, origin, read_at: readAt };
+  await db
+    .insertInto("port_mapping")
+    .values(row)
+    .onConflict((conflict) => conflict.column("integration").doUpdateSet({ config_json: configJson, hash, origin, read_at: readAt }))
+    .execute();
+  return hash;
+}
