@@ -24,6 +24,8 @@ import type {
   runStages,
   runs,
   stagedEntities,
+  transformedKinds,
+  transformedRecords,
   unmappedRecords,
 } from "./schema";
 
@@ -38,6 +40,8 @@ export interface Database {
   mapping_errors: Kyselify<typeof mappingErrors>;
   unmapped_records: Kyselify<typeof unmappedRecords>;
   relation_issues: Kyselify<typeof relationIssues>;
+  transformed_kinds: Kyselify<typeof transformedKinds>;
+  transformed_records: Kyselify<typeof transformedRecords>;
   port_snapshot: Kyselify<typeof portSnapshot>;
   port_binding: Kyselify<typeof portBinding>;
   port_mapping: Kyselify<typeof portMapping>;

@@ -148,6 +148,36 @@ export const unmappedRecords = sqliteTable(
   (t) => [primaryKey({ columns: [t.kind, t.record_id] })],
 );
 
+/**
+ * The mapping each kind's staged rows were made with: the hash of what decides a record's outcome
+ * for the kind (its programs, the blueprints its entities are validated against, jq's version). A
+ * kind whose hash is unchanged maps only the records whose payload changed since.
+ */
+export const transformedKinds = sqliteTable("transformed_kinds", {
+  kind: text("kind").primaryKey(),
+  mapping_hash: text("mapping_hash").notNull(),
+  run_id: integer("run_id").notNull(),
+});
+
+/**
+ * The raw records whose outcome (staged entities, mapping errors, unmapped) is in the staging file,
+ * with the payload hash they were mapped from, and how many of their entities were skipped (null
+ * identifier) or filtered (selector false): those leave no row elsewhere, and the summary counts them.
+ */
+export const transformedRecords = sqliteTable(
+  "transformed_records",
+  {
+    kind: text("kind").notNull(),
+    parent_key: text("parent_key").notNull(),
+    record_id: text("record_id").notNull(),
+    payload_hash: text("payload_hash").notNull(),
+    skipped: integer("skipped").notNull(),
+    filtered: integer("filtered").notNull(),
+    run_id: integer("run_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.parent_key, t.record_id] })],
+);
+
 /** Relations whose target is neither staged nor known to be in Port. */
 export const relationIssues = sqliteTable(
   "relation_issues",

@@ -12,6 +12,7 @@ const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
   { tag: "0001_trust", when: 1796661449274, sha256: "bb6286eac2cc65e50f6ba4e3d9e6bc8bd487ad9b8720c5b80d9e1e85ee69c617" },
   { tag: "0002_snapshot_state", when: 1796666065770, sha256: "d4378aa7d60f31bc51ad6683a6740818743645f452a93c82afec24931826268d" },
   { tag: "0003_port_mapping", when: 1796671027229, sha256: "78285a7f1ae599beaf7dd49f941d037e864780159f83b6e6582e7771749a5f6d" },
+  { tag: "0004_transformed_records", when: 1796671052871, sha256: "785a9ff712181744e36895de5208658cc59c85d69cfd3433572ea10643b5f783" },
 ];
 
 const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
