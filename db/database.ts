@@ -1,6 +1,5 @@
 import { closeSync, constants, existsSync, fchmodSync, openSync, readSync, statSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -9,6 +8,7 @@ import type { Kyselify } from "drizzle-orm/kysely";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { startBackgroundCheckpoints } from "./background-checkpoints";
 import { ConfigError, DamagedStagingFileError, StagingFileError } from "../src/errors";
+import { PACKAGE_ROOT } from "../src/package-files";
 import type {
   extractStatus,
   loadErrors,
@@ -71,7 +71,7 @@ export interface OpenOptions {
 }
 
 // Resolved from this file, not from the working directory, so the CLI works from anywhere.
-const MIGRATIONS = fileURLToPath(new URL("../migrations", import.meta.url));
+const MIGRATIONS = join(PACKAGE_ROOT, "migrations");
 
 /** Prepared statements kept per SQL text: the hot inserts (one per page or batch) repeat the same text. */
 const STATEMENT_CACHE_SIZE = 64;

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors";
+import { PACKAGE_ROOT } from "../package-files";
 import type { Blueprint } from "../model/blueprint";
 import type { Config, ConfigNeeds, IncidentIoAuth } from "../model/config";
 import type { PortAppConfig } from "../model/mapping";
@@ -30,7 +30,6 @@ export interface ConfigSources {
   readonly cwd: string;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ALWAYS_DROPPED = ["secret_token"];
 
 interface RawValue {

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { LoadInput } from "../load";
 import type { Config } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
+import { packageVersion } from "../package-files";
 
-const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
+const VERSION = packageVersion();
 
 /** The User-Agent of both clients; Port derives an entity's `$datasource` from it, so it stays stable. */
 export function userAgentFor(config: Config): string {
