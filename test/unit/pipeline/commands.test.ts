@@ -13,7 +13,7 @@ describe("COMMANDS", () => {
     expect(isPipelineCommand(command)).toBe(true);
   });
 
-  it.each(["status", "demo", "discover", "help"] as const)("treats etl %s as no pipeline run of its own", (command) => {
+  it.each(["status", "demo", "discover", "config", "check", "help"] as const)("treats etl %s as no pipeline run of its own", (command) => {
     expect(isPipelineCommand(command)).toBe(false);
   });
 

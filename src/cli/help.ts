@@ -1,0 +1,102 @@
+import { defaultTextOf, isSwitchFlag, SETTINGS, type SettingSpec } from "../config/settings";
+import { COMMAND_NAMES, COMMANDS, type Command, type CommandOption } from "../pipeline/commands";
+
+interface OptionHelp {
+  /** The flag as typed, with its short form: `-v, --verbose`. */
+  readonly flag: string;
+  /** What follows the flag when it takes a value: `FILE`, `N`. */
+  readonly value?: string;
+  readonly text: string;
+}
+
+const COMMAND_OPTION_HELP: Record<CommandOption, Omit<OptionHelp, "flag">> = {
+  only: { value: "KINDS", text: "narrow to kinds, short names or blueprints (comma-separated or repeated)" },
+  json: { text: "print the result as one JSON document, never cut (progress goes to stderr)" },
+  limit: { value: "N", text: "how many planned changes to list (default 20 on a terminal, every one otherwise)" },
+  all: { text: "list every planned change" },
+  "allow-mass-delete": { text: "delete even when a blueprint's deletions exceed entityDeletionThreshold" },
+  reconcile: { text: "rebuild the snapshot of Port from Port itself before planning (repairs hand edits)" },
+  "full-refresh": { text: "extract incidents and follow-ups in full now (only a full extract sees deletions), and reconcile" },
+  "adopt-port": { text: "the staging file synced with another Port: bind it to the Port configured now and reconcile" },
+  "delete-removed-resources": { text: "delete the entities of resources no longer in the mapping (threshold rules apply)" },
+  "blueprints-out": { value: "FILE", text: "write the proposed blueprints here" },
+  "mapping-out": { value: "FILE", text: "write the proposed mapping here" },
+  runs: { value: "N", text: "how many runs status shows (default 10)" },
+  keep: { text: "keep the two sandboxes running after the demo and print the export lines to try each stage by hand" },
+  verbose: { text: "print error causes" },
+  help: { text: "this command's usage" },
+};
+
+function commandOption(name: CommandOption): OptionHelp {
+  const short = name === "verbose" ? "-v, " : name === "help" ? "-h, " : "";
+  return { flag: `${short}--${name}`, ...COMMAND_OPTION_HELP[name] };
+}
+
+function settingOptions(): OptionHelp[] {
+  return (Object.values(SETTINGS) as SettingSpec[]).flatMap((spec) => {
+    if (spec.flag === undefined) return [];
+    const notes = [spec.default === undefined || isSwitchFlag(spec) ? undefined : `default ${defaultTextOf(spec)}`, ...spec.env.map((name) => `env ${name}`)];
+    const shown = notes.filter(Boolean).join("; ");
+    return [{ flag: spec.flag, ...(isSwitchFlag(spec) ? {} : { value: "FILE" }), text: `${spec.description}${shown ? ` (${shown})` : ""}` }];
+  });
+}
+
+/** The options every command takes besides its own. */
+function commonOptions(): OptionHelp[] {
+  return [
+    { flag: "--config", value: "FILE", text: "YAML config file (Helm-style keys; env vars override it)" },
+    ...settingOptions(),
+    commandOption("verbose"),
+    commandOption("help"),
+  ];
+}
+
+function formatOptions(options: readonly OptionHelp[]): string {
+  const left = options.map((option) => `${option.flag}${option.value ? ` ${option.value}` : ""}`);
+  const width = Math.max(...left.map((text) => text.length)) + 2;
+  return options.map((option, i) => `  ${(left[i] ?? "").padEnd(width)}${option.text}`).join("\n");
+}
+
+const SETTINGS_NOTE = `Settings come from Ocean's environment variables (OCEAN__INTEGRATION__CONFIG__BASE_URL, OCEAN__PORT__CLIENT_ID, ...);
+secrets only from the environment or files, never from flags. \`pnpm etl config\` shows each one and where it came from.`;
+
+const EXIT_CODES = `Exit codes: 0 success (or interrupted by a signal), 1 a stage failed, 2 bad configuration (refused credentials,
+an unreachable host or an unusable --db included), 130/143 a second SIGINT/SIGTERM (stops at once).`;
+
+export const USAGE = `incidentio-port-etl: keeps Port's software catalog in sync with Incident.io
+
+Usage: pnpm etl <command> [options]      pnpm etl help <command> for one command's options and an example
+
+Commands:
+${COMMAND_NAMES.map((name) => `  ${name.padEnd(12)}${COMMANDS[name].summary}`).join("\n")}
+
+Options:
+${formatOptions([
+  ...commonOptions().slice(0, -2),
+  ...[...new Set(COMMAND_NAMES.flatMap((name) => COMMANDS[name].options))].map(commandOption),
+  ...commonOptions().slice(-2),
+])}
+${SETTINGS_NOTE}
+
+${EXIT_CODES}`;
+
+/** `etl help <command>` and `etl <command> --help`: its usage, its own options, the common ones, and one example. */
+export function commandHelp(command: Command): string {
+  const spec = COMMANDS[command];
+  if (command === "help") return USAGE;
+  const own = spec.options.map(commandOption);
+  return [
+    `Usage: pnpm etl ${command}${own.length > 0 ? " [options]" : ""}`,
+    "",
+    spec.summary,
+    ...(own.length > 0 ? ["", "Options:", formatOptions(own)] : []),
+    "",
+    "Options of every command:",
+    formatOptions(commonOptions()),
+    "",
+    "Example:",
+    `  ${spec.example}`,
+    "",
+    SETTINGS_NOTE,
+  ].join("\n");
+}
