@@ -5,8 +5,6 @@ import { ConfigError } from "../errors";
 import { nearestName } from "../nearest-name";
 import { COMMAND_NAMES, COMMAND_OPTIONS, COMMANDS, type Command } from "../pipeline/commands";
 
-// main.ts still imports the overview from here until its lazy-import restructure lands.
-export { USAGE } from "./help";
 
 
 export interface CommandLine {

@@ -7,7 +7,8 @@ import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
 import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
-import { parseCommandLine, USAGE, type CommandLine } from "./args";
+import { parseCommandLine, type CommandLine } from "./args";
+import { commandHelp, USAGE } from "./help";
 import { printable } from "./printable";
 import { createInterruptHandler } from "./interrupts";
 
@@ -156,7 +157,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
   try {
     cli = parseCommandLine(argv);
     if (cli.command === "help") {
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${cli.helpTopic ? commandHelp(cli.helpTopic) : USAGE}\n`);
       return 0;
     }
     const command = cli.command;
