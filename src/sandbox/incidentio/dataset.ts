@@ -1,4 +1,5 @@
-import { DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
+import { alertFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
+import { generatedAlertStatus } from "./generate/alerts";
 import type { GenerationContext, RenderHints, Stamp } from "./generate/context";
 import { GENERATORS } from "./generate/generators";
 import { incidentModeAt, latestIncidentInMode } from "./generate/incidents";
@@ -336,6 +337,18 @@ class Dataset implements IncidentIoDataset, GenerationContext {
           const mode = this.#incidentMode(this.incidentOfFollowUp(index));
           return (wanted === undefined ? modes.has(mode) : mode === wanted) && (!isRecent || isRecent(index));
         };
+      }
+      case "alerts": {
+        const patches = this.#patches.alerts;
+        const statusAt = (index: number): string => {
+          const patched = patches.get(index)?.["status"];
+          return typeof patched === "string" ? patched : generatedAlertStatus(this, index);
+        };
+        const createdAt = (index: number): number => {
+          const patched = patches.get(index)?.["created_at"];
+          return (typeof patched === "string" ? parseTimestampMicros(patched) : undefined) ?? this.#createdAt("alerts", index).micros;
+        };
+        return alertFilter(options, statusAt, createdAt);
       }
       default:
         return isRecent;

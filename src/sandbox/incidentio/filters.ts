@@ -24,6 +24,12 @@ export interface ListOptions {
   readonly sortBy?: IncidentSort;
   /** catalog_entries: one type's entries (`catalog_type_id`); every type's when absent. */
   readonly catalogTypeId?: string;
+  /** alerts: `status[one_of]` and `status[not_in]`. */
+  readonly statusOneOf?: readonly string[];
+  readonly statusNotIn?: readonly string[];
+  /** alerts: `created_at[gte]` and `created_at[lte]`, dates or RFC 3339 timestamps compared by day. */
+  readonly createdAtGte?: string;
+  readonly createdAtLte?: string;
 }
 
 /** Which filters an endpoint reads from its query string; it ignores every other parameter. */
@@ -33,6 +39,8 @@ export interface FilterSupport {
   readonly incidentMode?: boolean;
   readonly updatedAtGte?: boolean;
   readonly sortBy?: boolean;
+  /** `status[one_of|not_in]` and `created_at[gte|lte]` (alerts). */
+  readonly statusAndCreatedAt?: boolean;
 }
 
 export type Query = Readonly<Record<string, string | readonly string[]>>;
@@ -86,6 +94,10 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
     }
     options.updatedAtGte = updatedAtGte;
   }
+  if (support.statusAndCreatedAt) {
+    const issue = readStatusAndCreatedAt(query, options);
+    if (issue) return issue;
+  }
   const sortBy = singleValue(query["sort_by"]);
   if (support.sortBy && sortBy !== undefined) {
     if (!(INCIDENT_SORTS as readonly string[]).includes(sortBy)) {
@@ -94,6 +106,52 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
     options.sortBy = sortBy as IncidentSort;
   }
   return options;
+}
+
+const CREATED_AT_OPERATORS = ["gte", "lte"] as const;
+
+/** Reads the alert list's status and creation-day filters into `options`; an issue when a date is malformed. */
+function readStatusAndCreatedAt(query: Query, options: { -readonly [K in keyof ListOptions]: ListOptions[K] }): ValidationIssue | undefined {
+  const oneOf = valuesOf(query["status[one_of]"]);
+  if (oneOf.length > 0) options.statusOneOf = oneOf;
+  const notIn = valuesOf(query["status[not_in]"]);
+  if (notIn.length > 0) options.statusNotIn = notIn;
+  for (const operator of CREATED_AT_OPERATORS) {
+    const value = singleValue(query[`created_at[${operator}]`]);
+    if (value === undefined) continue;
+    if (parseDateOrTimestampMicros(value) === undefined) return invalid("created_at", `created_at[${operator}] must be a date (YYYY-MM-DD) or an RFC 3339 timestamp, got ${JSON.stringify(value)}`);
+    if (operator === "gte") options.createdAtGte = value;
+    else options.createdAtLte = value;
+  }
+  return undefined;
+}
+
+/**
+ * Which alerts the status and creation filters of `options` keep, or undefined when they set none.
+ * The API's alert date filters are day-granular: `created_at[gte]=2025-01-02` keeps alerts created on
+ * or after 2025-01-02T00:00:00Z, and `created_at[lte]=2025-01-02` those created before or on that
+ * instant, as its reference says (a timestamp counts as its day).
+ */
+export function alertFilter(options: ListOptions, statusAt: (index: number) => string, createdMicrosAt: (index: number) => number): ((index: number) => boolean) | undefined {
+  const { statusOneOf, statusNotIn } = options;
+  const gte = options.createdAtGte === undefined ? undefined : startOfDay(options.createdAtGte);
+  const lte = options.createdAtLte === undefined ? undefined : startOfDay(options.createdAtLte);
+  if (statusOneOf === undefined && statusNotIn === undefined && gte === undefined && lte === undefined) return undefined;
+  return (index) => {
+    if (gte !== undefined || lte !== undefined) {
+      const created = createdMicrosAt(index);
+      if ((gte !== undefined && created < gte) || (lte !== undefined && created > lte)) return false;
+    }
+    if (statusOneOf === undefined && statusNotIn === undefined) return true;
+    const status = statusAt(index);
+    return (statusOneOf === undefined || statusOneOf.includes(status)) && (statusNotIn === undefined || !statusNotIn.includes(status));
+  };
+}
+
+function startOfDay(text: string): number {
+  const micros = parseDateOrTimestampMicros(text);
+  if (micros === undefined) throw new RangeError(`${text} is not a date or timestamp`);
+  return startOfDayMicros(micros);
 }
 
 /** Whether a value returned by `parseListOptions` is an issue rather than options. */

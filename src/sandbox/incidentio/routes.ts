@@ -114,6 +114,12 @@ function showCatalogType({ dataset, params }: RouteRequest): RouteResult {
   return type ? ok({ catalog_type: type }) : { status: 404, body: notFoundBody("Catalog type") };
 }
 
+/** `Alerts V2#Show`: `{alert}`, or 404 for an ID that is unknown or was deleted. */
+function showAlert({ dataset, params }: RouteRequest): RouteResult {
+  const alert = dataset.get("alerts", decodeURIComponent(params[0] ?? ""));
+  return alert ? ok({ alert }) : { status: 404, body: notFoundBody("Alert") };
+}
+
 function listCatalogEntries(request: RouteRequest): RouteResult {
   const typeId = singleValue(request.query["catalog_type_id"]);
   const list: PagedList = { kind: "catalog_entries", envelope: "catalog_entries", paging: { max: 250, required: true }, withTotal: true, filters: {} };
@@ -142,7 +148,8 @@ const ROUTES: readonly Route[] = [
   pagedRoute("/v2/users", "users.view", { kind: "users", envelope: "users", paging: { max: 10_000, required: false }, withTotal: false, filters: { includeInactive: true } }),
   wholeRoute("/v2/alert_sources", "alert_sources.view", "alert_sources"),
   pagedRoute("/v2/schedules", "schedules.view", { kind: "schedules", envelope: "schedules", paging: { max: 10_000, required: false }, withTotal: true, filters: {} }),
-  pagedRoute("/v2/alerts", "alerts.view", { kind: "alerts", envelope: "alerts", paging: { max: 50, required: true }, withTotal: false, filters: {} }),
+  pagedRoute("/v2/alerts", "alerts.view", { kind: "alerts", envelope: "alerts", paging: { max: 50, required: true }, withTotal: false, filters: { statusAndCreatedAt: true } }),
+  { template: "/v2/alerts/{id}", pattern: exactPath("/v2/alerts/{id}"), scope: "alerts.view", handle: showAlert },
   pagedRoute("/v2/incidents", "incidents.view", {
     kind: "incidents",
     envelope: "incidents",

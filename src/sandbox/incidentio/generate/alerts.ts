@@ -54,31 +54,55 @@ function attributes(ctx: GenerationContext, index: number, pick: number): JsonOb
   return entries;
 }
 
+// One never-updated alert in this many is still firing: an organization's open alerts are a small share
+// of its history (about 0.8% here), which is what an incremental read pages through every run.
+const FIRING_PERIOD = 40;
+// The first quirky alert of each hundred carries a status outside the published enum, and not a final
+// one: the incremental read must treat it as open (1% of alerts; every quirky one would be 4%).
+const UNKNOWN_STATUS_PERIOD = 100;
+const UNKNOWN_STATUS = "acknowledged";
+
+function pickOf(ctx: GenerationContext, index: number): number {
+  return hashIndex(ctx.seed, tagOf("alerts"), index, 31);
+}
+
+/**
+ * The status generated alert `index` has before any mutation, without rendering it: what the status
+ * filters of the list compare. Resolved unless never updated and drawn firing, added at run time,
+ * or carrying the unknown status.
+ */
+export function generatedAlertStatus(ctx: GenerationContext, index: number): string {
+  // An alert added at run time is a firing event that just arrived.
+  if (index >= ctx.counts.alerts) return "firing";
+  if (hasQuirk("alerts", index) && index % UNKNOWN_STATUS_PERIOD < 25) return UNKNOWN_STATUS;
+  if (ctx.updated("alerts", index).micros > ctx.created("alerts", index).micros) return "resolved";
+  return pickOf(ctx, index) % FIRING_PERIOD === 0 ? "firing" : "resolved";
+}
+
 /** `AlertV2` as `/v2/alerts` lists it. */
 export const generateAlert: RecordGenerator = (ctx, index) => {
-  const pick = hashIndex(ctx.seed, tagOf("alerts"), index, 31);
+  const pick = pickOf(ctx, index);
   const created = ctx.created("alerts", index);
   const updated = ctx.updated("alerts", index);
+  const status = generatedAlertStatus(ctx, index);
   const title = ALERT_TITLES[pick % ALERT_TITLES.length] ?? "Alert";
   const source = pick % ctx.counts.alert_sources;
   const alert: JsonObject = {
     id: ctx.id("alerts", index),
     alert_source_id: ctx.id("alert_sources", source),
     title: `${title} on ${SERVICE_WORDS[(pick >>> 8) % SERVICE_WORDS.length] ?? "api"}`,
-    // An alert still firing was never updated; a later update is its resolution.
-    status: updated.micros > created.micros ? "resolved" : "firing",
+    // A firing alert was never updated; a later update is its resolution (or, for one never updated,
+    // it was resolved on arrival).
+    status,
     deduplication_key: pick.toString(16).padStart(8, "0") + (index % 0x10000).toString(16).padStart(4, "0"),
     attributes: attributes(ctx, index, pick),
     created_at: created.text,
     updated_at: updated.text,
   };
-  if (updated.micros > created.micros) alert["resolved_at"] = updated.text;
+  if (status === "resolved") alert["resolved_at"] = updated.text;
   if (index % 5 !== 0) alert["description"] = `${title} has been above its threshold for 5 minutes`;
   if (source % 2 === 0) alert["source_url"] = `https://monitoring.example.com/alerts/${alert["deduplication_key"]}`;
   if (index % 4 === 0) alert["alert_group_ids"] = index % 8 === 0 ? [] : [ctx.id("alert_groups", Math.floor(index / 8))];
-  if (hasQuirk("alerts", index)) {
-    alert["status"] = "acknowledged";
-    alert["tags"] = ["sandbox"];
-  }
+  if (hasQuirk("alerts", index)) alert["tags"] = ["sandbox"];
   return alert;
 };
