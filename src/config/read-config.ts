@@ -11,6 +11,7 @@ import { parseBlueprints } from "./blueprints";
 import { defaultParams } from "./pagination";
 import { parsePortAppConfig } from "./port-app-config";
 import { INCIDENT_IO_CURSOR_PARAMS, PORT_REGIONS, SETTINGS, type FlagSettingName, type SettingName, type SettingSpec } from "./settings";
+import { warnUnknownEnvNames } from "./unknown-keys";
 import { parseYamlText } from "./yaml-text";
 
 export type { ConfigNeeds };
@@ -175,7 +176,7 @@ function loadConfigFile(sources: ConfigSources, issues: string[]): { document: u
  */
 export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
   const issues: string[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = warnUnknownEnvNames(sources.env);
   const file = loadConfigFile(sources, issues);
   const p = parseRawValues(gatherRawValues(sources, file.document, file.label, issues), issues);
 

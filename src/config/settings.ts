@@ -244,7 +244,8 @@ export const SETTINGS = {
     default: true,
   },
   eventListener: {
-    env: ["OCEAN__EVENT_LISTENER"],
+    // Ocean's settings read nested names too (its `__` delimiter): OCEAN__EVENT_LISTENER__TYPE=POLLING is common in its docs.
+    env: ["OCEAN__EVENT_LISTENER", "OCEAN__EVENT_LISTENER__TYPE"],
     file: "eventListener",
     schema: eventListener,
     description: 'ONCE runs once; POLLING re-runs every scheduled interval ({"type":"ONCE"})',

@@ -1,3 +1,6 @@
+import { nearestName } from "../nearest-name";
+import { SETTINGS, type SettingSpec } from "./settings";
+
 /** The keys each block of a `port-app-config.yml` may hold; `*` stands for names the user chooses. */
 interface KeyTree {
   readonly [key: string]: KeyTree | "leaf";
@@ -68,4 +71,24 @@ export function listUnknownKeys(document: unknown): string[] {
   const found: string[] = [];
   visit(document, PORT_APP_CONFIG, "", found);
   return found;
+}
+
+// Every variable a setting reads, the `…_FILE` form of a secret's included.
+const SETTING_ENV_NAMES = (Object.values(SETTINGS) as SettingSpec[]).flatMap((spec) => [...spec.env, ...(spec.secret ? spec.env.map((name) => `${name}_FILE`) : [])]);
+// Names under these prefixes are meant for this tool (or for Ocean, whose names it reads).
+const SETTING_PREFIXES = ["OCEAN__", "ETL_"];
+
+/**
+ * Warnings for the environment variables named like a setting (`OCEAN__…`, `ETL_…`) that no setting reads,
+ * each naming the nearest one that does: a misspelt name would otherwise leave its setting at the default
+ * without a word. Only names are quoted, never values.
+ */
+export function warnUnknownEnvNames(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.keys(env)
+    .filter((name) => env[name] && SETTING_PREFIXES.some((prefix) => name.startsWith(prefix)) && !SETTING_ENV_NAMES.includes(name))
+    .sort()
+    .map((name) => {
+      const nearest = nearestName(name, SETTING_ENV_NAMES);
+      return `${name} is set, but no setting reads it${nearest ? `: did you mean ${nearest}?` : " (etl config lists the settings and their variables)"}`;
+    });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listUnknownKeys } from "../../../src/config/unknown-keys";
+import { listUnknownKeys, warnUnknownEnvNames } from "../../../src/config/unknown-keys";
 
 describe("listUnknownKeys", () => {
   it.each([
@@ -18,5 +18,33 @@ describe("listUnknownKeys", () => {
     { name: "no document", document: null, keys: [] },
   ])("lists $name", ({ document, keys }) => {
     expect(listUnknownKeys(document)).toEqual(keys);
+  });
+});
+
+describe("warnUnknownEnvNames", () => {
+  it.each([
+    { name: "known settings", env: { OCEAN__PORT__CLIENT_ID: "x", ETL_DB: "a.sqlite", OCEAN__EVENT_LISTENER__TYPE: "POLLING" }, warnings: [] },
+    { name: "a secret read from a file", env: { OCEAN__PORT__CLIENT_SECRET_FILE: "/run/secrets/port" }, warnings: [] },
+    { name: "variables of other programs", env: { PATH: "/bin", HOME: "/root", OCEANS: "7", JQ_PATHS: "x" }, warnings: [] },
+    { name: "an unknown variable set empty", env: { OCEAN__PORT__CLIENTID: "" }, warnings: [] },
+    {
+      name: "a misspelt Ocean variable",
+      env: { OCEAN__PORT__CLIENTID: "abc" },
+      warnings: ["OCEAN__PORT__CLIENTID is set, but no setting reads it: did you mean OCEAN__PORT__CLIENT_ID?"],
+    },
+    {
+      name: "a misspelt ETL variable and one far from any",
+      env: { ETL_DBB: "x", ETL_COLOR: "blue" },
+      warnings: [
+        "ETL_COLOR is set, but no setting reads it (etl config lists the settings and their variables)",
+        "ETL_DBB is set, but no setting reads it: did you mean ETL_DB?",
+      ],
+    },
+  ])("warns about $name as $warnings", ({ env, warnings }) => {
+    expect(warnUnknownEnvNames(env)).toEqual(warnings);
+  });
+
+  it("quotes no value", () => {
+    expect(warnUnknownEnvNames({ OCEAN__INTEGRATION__SECRETS__TOKN: "sk_live_secret" }).join("\n")).not.toContain("sk_live_secret");
   });
 });
