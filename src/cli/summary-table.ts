@@ -45,9 +45,32 @@ export function describeDrift(load: LoadSummary | undefined): string[] {
   return lines;
 }
 
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * The summary's last line when something needs a look: records that failed to map, entities transform
+ * held back, and entities Port keeps as last pushed because of them. Undefined when there is none, so a
+ * clean run ends on its timing.
+ */
+export function describeAttention(summary: RunSummary): string | undefined {
+  const sum = <T>(items: readonly T[] | undefined, count: (item: T) => number | undefined) => (items ?? []).reduce((total, item) => total + (count(item) ?? 0), 0);
+  const mappingErrors = sum(summary.transform?.kinds, (kind) => kind.mappingErrors);
+  const heldBack = sum(summary.transform?.kinds, (kind) => kind.heldBack);
+  const kept = sum(summary.load?.blueprints, (blueprint) => blueprint.kept);
+  const parts = [
+    mappingErrors > 0 ? plural(mappingErrors, "mapping error", "mapping errors") : undefined,
+    heldBack > 0 ? `${plural(heldBack, "entity", "entities")} held back` : undefined,
+    kept > 0 ? `${plural(kept, "entity", "entities")} in Port kept as last pushed` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return parts.length === 0 ? undefined : `${parts.join(", ")}: see pnpm etl status`;
+}
+
 /**
  * Renders a run's summary as the table printed at the end of a run: one row per kind with what each stage
- * did to it ("-" where the stage did not run), then the errors, the staging file and the timing.
+ * did to it ("-" where the stage did not run), then the errors, the staging file and the timing, and last
+ * what needs a look.
  */
 export function renderRunSummary(summary: RunSummary, resources: readonly ResourceMapping[]): string {
   const shownBlueprints = new Set<string>();
@@ -95,5 +118,7 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   for (const kind of summary.extract?.kinds ?? []) if (kind.warning) lines.push(printable(`warning: extract ${kind.name}: ${kind.warning}`));
   for (const error of summary.errors) lines.push(printable(`error: ${error}`));
   lines.push(`Run ${summary.runId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s; staging file: ${summary.databasePath}`);
+  const attention = describeAttention(summary);
+  if (attention) lines.push(attention);
   return `${lines.join("\n")}\n`;
 }

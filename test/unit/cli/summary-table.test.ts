@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderRunSummary } from "../../../src/cli/summary-table";
+import { describeAttention, renderRunSummary } from "../../../src/cli/summary-table";
 import type { ResourceMapping } from "../../../src/model/mapping";
 import type { RunSummary } from "../../../src/model/summary";
 
@@ -52,6 +52,7 @@ describe("renderRunSummary", () => {
       Port: 2 entity write requests, 5 other requests
       error: extract incidents: GET /v2/incidents (cursor 01HX): 500
       Run 3 failed in 2.3 s; staging file: /data/etl.sqlite
+      2 mapping errors, 1 entity held back: see pnpm etl status
       "
     `);
   });
@@ -94,5 +95,33 @@ describe("renderRunSummary with hostile values", () => {
     const text = renderRunSummary(hostile, RESOURCES);
     expect(text).toContain("bad id 01\\u001b[2J\\u000afake line");
     expect(text).not.toContain("\u001b");
+  });
+});
+
+describe("describeAttention", () => {
+  const withCounts = (mappingErrors: number, heldBack: number, kept: number | undefined): RunSummary => ({
+    ...SUMMARY,
+    transform: { ...SUMMARY.transform!, kinds: SUMMARY.transform!.kinds.map((kind) => ({ ...kind, mappingErrors, heldBack })) },
+    load: { ...SUMMARY.load!, blueprints: SUMMARY.load!.blueprints.map((blueprint, i) => (i === 0 && kept !== undefined ? { ...blueprint, kept } : blueprint)) },
+  });
+
+  it.each([
+    { counts: [0, 0, undefined], line: undefined },
+    { counts: [0, 0, 0], line: undefined },
+    { counts: [3, 0, 0], line: "3 mapping errors: see pnpm etl status" },
+    { counts: [1, 1, 1], line: "1 mapping error, 1 entity held back, 1 entity in Port kept as last pushed: see pnpm etl status" },
+    { counts: [0, 2, 2], line: "2 entities held back, 2 entities in Port kept as last pushed: see pnpm etl status" },
+  ] as const)("says $line for mapping errors, held back and kept $counts", ({ counts, line }) => {
+    expect(describeAttention(withCounts(...counts))).toBe(line);
+  });
+
+  it("is the summary's last line", () => {
+    expect(renderRunSummary(withCounts(3, 0, 2), RESOURCES).trimEnd().split("\n").at(-1)).toBe(
+      "3 mapping errors, 2 entities in Port kept as last pushed: see pnpm etl status",
+    );
+  });
+
+  it("leaves a summary of a stage without those counts alone", () => {
+    expect(describeAttention({ ...SUMMARY, transform: undefined, load: undefined })).toBeUndefined();
   });
 });
