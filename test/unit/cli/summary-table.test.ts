@@ -106,13 +106,13 @@ describe("describeAttention", () => {
   });
 
   it.each([
-    { counts: [0, 0, undefined], line: undefined },
-    { counts: [0, 0, 0], line: undefined },
-    { counts: [3, 0, 0], line: "3 mapping errors: see pnpm etl status" },
-    { counts: [1, 1, 1], line: "1 mapping error, 1 entity held back, 1 entity in Port kept as last pushed: see pnpm etl status" },
-    { counts: [0, 2, 2], line: "2 entities held back, 2 entities in Port kept as last pushed: see pnpm etl status" },
-  ] as const)("says $line for mapping errors, held back and kept $counts", ({ counts, line }) => {
-    expect(describeAttention(withCounts(...counts))).toBe(line);
+    { errors: 0, heldBack: 0, kept: undefined, line: undefined },
+    { errors: 0, heldBack: 0, kept: 0, line: undefined },
+    { errors: 3, heldBack: 0, kept: 0, line: "3 mapping errors: see pnpm etl status" },
+    { errors: 1, heldBack: 1, kept: 1, line: "1 mapping error, 1 entity held back, 1 entity in Port kept as last pushed: see pnpm etl status" },
+    { errors: 0, heldBack: 2, kept: 2, line: "2 entities held back, 2 entities in Port kept as last pushed: see pnpm etl status" },
+  ])("says $line for $errors mapping errors, $heldBack held back and $kept kept", ({ errors, heldBack, kept, line }) => {
+    expect(describeAttention(withCounts(errors, heldBack, kept))).toBe(line);
   });
 
   it("is the summary's last line", () => {
