@@ -15,6 +15,7 @@ import { judgeRun } from "./outcome";
 import { adoptPort, checkPortBinding } from "./port-binding";
 import { checkCredentials } from "./preflight";
 import { selectResources } from "./select-resources";
+import { refuseUntransformedExtracts } from "./staging-freshness";
 import { buildLoadInput, userAgentFor, type RunFlags } from "./stage-inputs";
 import { lockStagingFile } from "./staging-lock";
 
@@ -148,6 +149,7 @@ async function startRun(
   if (flags.adoptPort && !stages.includes("load")) throw new ConfigError([`--adopt-port: ${command} does not talk to Port; adopt the staging file with run or load`]);
   if (flags.adoptPort && command === "plan") throw new ConfigError(["--adopt-port: plan writes nothing; adopt the staging file with run or load"]);
   const binding = stages.includes("load") ? await checkPortBinding(db, config.databasePath, config.port, flags.adoptPort) : "keep";
+  if (stages[0] === "load") await refuseUntransformedExtracts(db, selectResources(config.mapping.resources, flags.only).selected);
   await checkCredentials(
     { signal: deps.signal },
     { config, command, resources: start.resources, reconcile: flags.reconcile, userAgent: userAgentFor(config) },
