@@ -1,41 +1,40 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { defaultTextOf, SETTINGS, type SettingSpec } from "../../../src/config/settings";
 
 const root = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), "utf8");
 
 describe("README", () => {
   const readme = root("README.md");
 
-  it("documents every setting under its environment variable and flag", () => {
-    for (const spec of Object.values(SETTINGS)) {
-      for (const name of [...spec.env, ...("flag" in spec ? [spec.flag] : [])]) expect(readme).toContain(`\`${name}\``);
-    }
+  it("is read in five minutes: at most 15 KB, everything deeper is in docs/", () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(15_000);
   });
 
-  it("lists the settings table's rows exactly: names, config file key and default, in its order", () => {
-    const header = "| environment variable / flag | config file key | default | meaning |";
-    const table = readme.slice(readme.indexOf(header)).split("\n\n")[0]?.split("\n").slice(2) ?? [];
-    const documented = table.map((row) => {
-      const [names = "", file = "", shownDefault = ""] = row.split(" | ").map((cell) => cell.replace(/^\| /, "").trim());
-      return { names, file, default: shownDefault };
-    });
-    const expected = (Object.values(SETTINGS) as SettingSpec[]).map((spec) => ({
-      names: [...spec.env, ...(spec.flag ? [spec.flag] : [])].map((name) => `\`${name}\``).join(", "),
-      file: spec.file ? `\`${spec.file}\`` : "-",
-      default: defaultTextOf(spec),
-    }));
-    expect(documented).toEqual(expected);
-  });
-
-  it("starts with the two set-up commands, and CI runs the same test command", () => {
-    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## How it works"));
+  it("opens with what the tool is, then the two set-up commands, and CI runs the same test command", () => {
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings.slice(0, 2)).toEqual(["Quick start", "Real use"]);
+    expect(readme.slice(0, readme.indexOf("## Quick start"))).toMatch(/Keeps \[Port\].* in sync with an \[Incident\.io\]/);
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Real use"));
     expect(quickStart).toContain("bash scripts/setup.sh && pnpm etl demo");
     expect(quickStart).toContain("pnpm test");
     const ci = root(".ci/run");
     expect(ci).toContain("bash scripts/setup.sh");
     expect(ci).toMatch(/^pnpm test$/m);
+  });
+
+  it("gives Node advice that works on Debian 12, whose own nodejs is 18", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Real use"));
+    expect(quickStart).toContain("Node.js 20 or newer");
+    expect(quickStart).toContain("NodeSource");
+    expect(quickStart).toContain("node:22");
+    expect(readme).not.toMatch(/apt-get install nodejs npm/);
+  });
+
+  it("links every page of docs/", () => {
+    for (const page of ["configuration", "differences-from-port", "guarantees", "deployment", "operations", "architecture"]) {
+      expect(readme).toContain(`(docs/${page}.md)`);
+    }
   });
 });
 
