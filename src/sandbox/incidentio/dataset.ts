@@ -1,4 +1,4 @@
-import { alertFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
+import { alertFilter, createdAtFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
 import { generatedAlertStatus } from "./generate/alerts";
 import type { GenerationContext, RenderHints, Stamp } from "./generate/context";
 import { GENERATORS } from "./generate/generators";
@@ -277,6 +277,12 @@ class Dataset implements IncidentIoDataset, GenerationContext {
     return { micros: truncateMicros(createdMicrosAt(this.#timelines[kind], this.seed, tag, index), precision), precision };
   }
 
+  /** The creation instant a record shows (a patched created_at, else the generated one), as list filters compare it. */
+  #createdMicros(kind: IncidentIoKind, index: number): number {
+    const patched = this.#patches[kind].get(index)?.["created_at"];
+    return (typeof patched === "string" ? parseTimestampMicros(patched) : undefined) ?? this.#createdAt(kind, index).micros;
+  }
+
   #addedMicros(kind: IncidentIoKind, index: number): number | undefined {
     return index >= this.#base[kind] ? this.#added[kind][index - this.#base[kind]] : undefined;
   }
@@ -328,7 +334,9 @@ class Dataset implements IncidentIoDataset, GenerationContext {
       }
       case "incidents": {
         const modes = new Set(options.modes ?? DEFAULT_INCIDENT_MODES);
-        return (index) => modes.has(this.#incidentMode(index)) && (!isRecent || isRecent(index));
+        const isCreatedWithin = createdAtFilter(options);
+        return (index) =>
+          modes.has(this.#incidentMode(index)) && (!isRecent || isRecent(index)) && (!isCreatedWithin || isCreatedWithin(this.#createdMicros("incidents", index)));
       }
       case "follow_ups": {
         const wanted = options.incidentMode;
@@ -344,11 +352,7 @@ class Dataset implements IncidentIoDataset, GenerationContext {
           const patched = patches.get(index)?.["status"];
           return typeof patched === "string" ? patched : generatedAlertStatus(this, index);
         };
-        const createdAt = (index: number): number => {
-          const patched = patches.get(index)?.["created_at"];
-          return (typeof patched === "string" ? parseTimestampMicros(patched) : undefined) ?? this.#createdAt("alerts", index).micros;
-        };
-        return alertFilter(options, statusAt, createdAt);
+        return alertFilter(options, statusAt, (index) => this.#createdMicros("alerts", index));
       }
       default:
         return isRecent;

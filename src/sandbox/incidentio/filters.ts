@@ -27,7 +27,7 @@ export interface ListOptions {
   /** alerts: `status[one_of]` and `status[not_in]`. */
   readonly statusOneOf?: readonly string[];
   readonly statusNotIn?: readonly string[];
-  /** alerts: `created_at[gte]` and `created_at[lte]`, dates or RFC 3339 timestamps compared by day. */
+  /** alerts and incidents: `created_at[gte]` and `created_at[lte]` (or the two ends of `created_at[date_range]`), dates or RFC 3339 timestamps compared by day. */
   readonly createdAtGte?: string;
   readonly createdAtLte?: string;
 }
@@ -39,8 +39,10 @@ export interface FilterSupport {
   readonly incidentMode?: boolean;
   readonly updatedAtGte?: boolean;
   readonly sortBy?: boolean;
-  /** `status[one_of|not_in]` and `created_at[gte|lte]` (alerts). */
+  /** `status[one_of|not_in]` and `created_at[gte|lte|date_range]` (alerts). */
   readonly statusAndCreatedAt?: boolean;
+  /** `created_at[gte|lte|date_range]` alone (incidents). */
+  readonly createdAt?: boolean;
 }
 
 export type Query = Readonly<Record<string, string | readonly string[]>>;
@@ -98,6 +100,10 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
     const issue = readStatusAndCreatedAt(query, options);
     if (issue) return issue;
   }
+  if (support.createdAt) {
+    const issue = readCreatedAt(query, options);
+    if (issue) return issue;
+  }
   const sortBy = singleValue(query["sort_by"]);
   if (support.sortBy && sortBy !== undefined) {
     if (!(INCIDENT_SORTS as readonly string[]).includes(sortBy)) {
@@ -109,6 +115,7 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
 }
 
 const CREATED_AT_OPERATORS = ["gte", "lte"] as const;
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads the alert list's status and creation-day filters into `options`; an issue when a date is malformed. */
 function readStatusAndCreatedAt(query: Query, options: { -readonly [K in keyof ListOptions]: ListOptions[K] }): ValidationIssue | undefined {
@@ -116,14 +123,41 @@ function readStatusAndCreatedAt(query: Query, options: { -readonly [K in keyof L
   if (oneOf.length > 0) options.statusOneOf = oneOf;
   const notIn = valuesOf(query["status[not_in]"]);
   if (notIn.length > 0) options.statusNotIn = notIn;
+  return readCreatedAt(query, options);
+}
+
+/**
+ * Reads `created_at[gte]`, `created_at[lte]` and `created_at[date_range]` (`A~B`: on or after A and
+ * on or before B, as gte and lte read them) into `options`; where both name a bound, the narrower
+ * one holds, as filters combine with AND. An issue when a value is malformed.
+ */
+function readCreatedAt(query: Query, options: { -readonly [K in keyof ListOptions]: ListOptions[K] }): ValidationIssue | undefined {
+  const range = singleValue(query["created_at[date_range]"]);
+  const ends = range?.split("~");
+  if (range !== undefined && (ends?.length !== 2 || ends.some((end) => !DATE_TEXT.test(end) || parseDateOrTimestampMicros(end) === undefined))) {
+    return invalid("created_at", `created_at[date_range] must be two dates joined by ~ (YYYY-MM-DD~YYYY-MM-DD), got ${JSON.stringify(range)}`);
+  }
+  const bounds: Record<(typeof CREATED_AT_OPERATORS)[number], string[]> = { gte: ends?.[0] ? [ends[0]] : [], lte: ends?.[1] ? [ends[1]] : [] };
   for (const operator of CREATED_AT_OPERATORS) {
     const value = singleValue(query[`created_at[${operator}]`]);
     if (value === undefined) continue;
     if (parseDateOrTimestampMicros(value) === undefined) return invalid("created_at", `created_at[${operator}] must be a date (YYYY-MM-DD) or an RFC 3339 timestamp, got ${JSON.stringify(value)}`);
-    if (operator === "gte") options.createdAtGte = value;
-    else options.createdAtLte = value;
+    bounds[operator].push(value);
   }
+  const byDay = (a: string, b: string) => startOfDay(a) - startOfDay(b);
+  const gte = bounds.gte.sort(byDay).at(-1);
+  const lte = bounds.lte.sort(byDay).at(0);
+  if (gte !== undefined) options.createdAtGte = gte;
+  if (lte !== undefined) options.createdAtLte = lte;
   return undefined;
+}
+
+/** Whether a creation instant (µs) passes the creation-day filters of `options`, or undefined when they set none (see alertFilter). */
+export function createdAtFilter(options: ListOptions): ((createdMicros: number) => boolean) | undefined {
+  const gte = options.createdAtGte === undefined ? undefined : startOfDay(options.createdAtGte);
+  const lte = options.createdAtLte === undefined ? undefined : startOfDay(options.createdAtLte);
+  if (gte === undefined && lte === undefined) return undefined;
+  return (created) => (gte === undefined || created >= gte) && (lte === undefined || created <= lte);
 }
 
 /**
@@ -134,14 +168,10 @@ function readStatusAndCreatedAt(query: Query, options: { -readonly [K in keyof L
  */
 export function alertFilter(options: ListOptions, statusAt: (index: number) => string, createdMicrosAt: (index: number) => number): ((index: number) => boolean) | undefined {
   const { statusOneOf, statusNotIn } = options;
-  const gte = options.createdAtGte === undefined ? undefined : startOfDay(options.createdAtGte);
-  const lte = options.createdAtLte === undefined ? undefined : startOfDay(options.createdAtLte);
-  if (statusOneOf === undefined && statusNotIn === undefined && gte === undefined && lte === undefined) return undefined;
+  const isCreatedWithin = createdAtFilter(options);
+  if (statusOneOf === undefined && statusNotIn === undefined && isCreatedWithin === undefined) return undefined;
   return (index) => {
-    if (gte !== undefined || lte !== undefined) {
-      const created = createdMicrosAt(index);
-      if ((gte !== undefined && created < gte) || (lte !== undefined && created > lte)) return false;
-    }
+    if (isCreatedWithin && !isCreatedWithin(createdMicrosAt(index))) return false;
     if (statusOneOf === undefined && statusNotIn === undefined) return true;
     const status = statusAt(index);
     return (statusOneOf === undefined || statusOneOf.includes(status)) && (statusNotIn === undefined || !statusNotIn.includes(status));

@@ -155,7 +155,7 @@ const ROUTES: readonly Route[] = [
     envelope: "incidents",
     paging: { max: 250, required: false },
     withTotal: true,
-    filters: { modes: true, sortBy: true, updatedAtGte: true },
+    filters: { modes: true, sortBy: true, updatedAtGte: true, createdAt: true },
   }),
   wholeRoute("/v3/catalog_types", "catalog_types.view", "catalog_types"),
   { template: "/v3/catalog_types/{id}", pattern: exactPath("/v3/catalog_types/{id}"), scope: "catalog_types.view", handle: showCatalogType },
