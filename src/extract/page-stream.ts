@@ -49,6 +49,11 @@ export interface StreamHooks {
   onPage(page: unknown, items: unknown[], at: PageAt): Promise<void>;
   /** A reason to stop before the next page (interrupted, or a sibling stream failed), or undefined to go on. */
   stopReason(): Error | undefined;
+  /**
+   * Asked of each page (`index` 0 for the first) of a list that goes on, before it is stored: false
+   * drops the page and ends the stream there, for the caller to read the rest another way.
+   */
+  keepPaging?(index: number, items: readonly unknown[]): boolean;
 }
 
 /**
@@ -56,9 +61,10 @@ export interface StreamHooks {
  * `onPage` runs, so storing a page overlaps the wait for the next one. Stops when the paginator
  * says so; throws `stopReason()` when told to stop (after the page in hand), and PageError for a
  * page that cannot be read or stored, or whose paging fails (a repeated cursor, a cycle, more than
- * `spec.maxPages` pages). Never leaves a request running when it returns or throws.
+ * `spec.maxPages` pages). Resolves true when the list was read to its end, false when
+ * `hooks.keepPaging` ended it. Never leaves a request running when it returns or throws.
  */
-export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Promise<void> {
+export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Promise<boolean> {
   const seen = new Set<string>();
   const fetchAt = (position: PagePosition) => {
     const target = buildPageTarget(spec.baseUrl, spec.endpoint, spec.queryParams, spec.values, pageParams(spec.pagination, position));
@@ -97,8 +103,9 @@ export async function readPageStream(spec: StreamSpec, hooks: StreamHooks): Prom
       }
       if (step.type === "end") {
         await store(page, items, current);
-        return;
+        return true;
       }
+      if (hooks.keepPaging && !hooks.keepPaging(current.position.index, items)) return false;
       const next = step.position;
       if (next.cursor !== undefined) seen.add(next.cursor);
       const stop = hooks.stopReason();
