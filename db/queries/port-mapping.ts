@@ -31,3 +31,8 @@ export async function storePortMapping(db: StagingDb, integration: string, confi
     .execute();
   return hash;
 }
+
+/** Forgets the mapping recorded for `integration`: Port's integration holds none now. */
+export async function forgetPortMapping(db: StagingDb, integration: string): Promise<void> {
+  await db.deleteFrom("port_mapping").where("integration", "=", integration).execute();
+}

@@ -20,6 +20,7 @@ export interface CommandLine {
   readonly fullRefresh: boolean;
   readonly adoptPort: boolean;
   readonly deleteRemovedResources: boolean;
+  readonly pushMapping: boolean;
   readonly blueprintsOut: string | undefined;
   readonly mappingOut: string | undefined;
   readonly runs: number;
@@ -173,6 +174,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     fullRefresh: values["full-refresh"] ?? false,
     adoptPort: values["adopt-port"] ?? false,
     deleteRemovedResources: values["delete-removed-resources"] ?? false,
+    pushMapping: values["push-mapping"] ?? false,
     blueprintsOut: values["blueprints-out"],
     mappingOut: values["mapping-out"],
     runs: values.runs === undefined ? 10 : parsePositiveInteger("--runs", values.runs),
@@ -192,6 +194,7 @@ const DEFAULTS: Omit<CommandLine, "command" | "helpTopic"> = {
   fullRefresh: false,
   adoptPort: false,
   deleteRemovedResources: false,
+  pushMapping: false,
   blueprintsOut: undefined,
   mappingOut: undefined,
   runs: 10,

@@ -19,6 +19,7 @@ const COMMAND_OPTION_HELP: Record<CommandOption, Omit<OptionHelp, "flag">> = {
   "full-refresh": { text: "extract incidents and follow-ups in full now (only a full extract sees deletions), and reconcile" },
   "adopt-port": { text: "the staging file synced with another Port: bind it to the Port configured now and reconcile" },
   "delete-removed-resources": { text: "delete the entities of resources no longer in the mapping (threshold rules apply)" },
+  "push-mapping": { text: "replace the mapping of Port's integration (what users edit in Port's UI) with the --mapping file; plan shows the change" },
   "blueprints-out": { value: "FILE", text: "write the proposed blueprints here" },
   "mapping-out": { value: "FILE", text: "write the proposed mapping here" },
   runs: { value: "N", text: "how many runs status shows (default 10)" },

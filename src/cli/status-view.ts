@@ -42,6 +42,7 @@ function renderHeader(report: StatusReport): string[] {
         : "Port: none yet (the first load binds the file to the Port it reaches)",
     ),
   );
+  if (report.mapping) out.push(printable(`Mapping: ${report.mapping.description}`));
   return out;
 }
 

@@ -74,10 +74,12 @@ export function describeAttention(summary: RunSummary): string | undefined {
  */
 export function renderRunSummary(summary: RunSummary, resources: readonly ResourceMapping[]): string {
   const shownBlueprints = new Set<string>();
-  const rows = resources.map((resource) => {
+  // The run's own mapping decides the rows: Port's may hold other kinds than the file the CLI read.
+  const kinds = summary.mapping?.resources ?? resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: literalBlueprint(resource) }));
+  const rows = kinds.map((resource) => {
     const extracted = summary.extract?.kinds.find((k) => k.kind === resource.kind);
     const transformed = summary.transform?.kinds.find((k) => k.kind === resource.kind);
-    const blueprint = literalBlueprint(resource);
+    const blueprint = resource.blueprint;
     // A blueprint fed by several kinds has one set of load counts: show it on its first kind only.
     const loaded = shownBlueprints.has(blueprint) ? undefined : summary.load?.blueprints.find((b) => b.blueprint === blueprint);
     if (loaded) shownBlueprints.add(blueprint);
@@ -102,6 +104,7 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
     ];
   });
   const lines = [formatTable([[...COLUMNS], ...rows])];
+  if (summary.mapping) lines.push(printable(`Mapping: ${summary.mapping.description}`), ...(summary.mapping.changes ?? []).map((change) => printable(`  ${change}`)));
   const plan = summary.load?.plan;
   if (summary.load?.dryRun && plan) {
     lines.push(`Plan (nothing was sent to Port): ${plan.totalChanges} change${plan.totalChanges === 1 ? "" : "s"}${plan.totalChanges > plan.changes.length ? `, the first ${plan.changes.length}:` : plan.totalChanges > 0 ? ":" : ""}`);

@@ -270,6 +270,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
     reconcileEveryHours: p.reconcileEveryHours ?? SETTINGS.reconcileEveryHours.default,
     databasePath: resolvePath(sources.cwd, p.db ?? SETTINGS.db.default),
     mappingPath,
+    mappingNamed: p.mapping,
     blueprintsPath,
     jqPath,
     mapping,

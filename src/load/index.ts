@@ -23,8 +23,10 @@ import { orderBlueprintLevels } from "./relation-order";
 
 /** Bulk requests in flight at once: enough to hide Port's latency, few enough to stay far from its rate limit. */
 const CONCURRENCY = 4;
-/** Changes `etl plan` lists one by one. */
+/** Changes `etl plan` lists one by one, unless asked for another number (or every one). */
 const PREVIEW_LIMIT = 20;
+/** Rows read at once while listing the changes. */
+const PREVIEW_PAGE = 1000;
 
 export interface LoadDeps {
   readonly db: StagingDb;
@@ -57,6 +59,8 @@ export interface LoadInput {
   readonly deleteRemovedResources?: boolean | undefined;
   /** `etl plan`: diff and describe, write nothing to Port. */
   readonly dryRun: boolean;
+  /** How many changes a dry run lists (default 20); Infinity lists every one (plan --all, --json). */
+  readonly previewLimit?: number | undefined;
 }
 
 /**
@@ -105,7 +109,7 @@ export async function load(deps: LoadDeps, input: LoadInput): Promise<LoadSummar
     if (input.dryRun || !client) {
       const summary = finish(summarize(input, planned.ordered, undefined, started, client), removedResources);
       progress.report({ type: "stage-end", stage: "load", ok: true });
-      return { ...summary, plan: await previewChanges(db, planned.levels, planned.selectedKinds) };
+      return { ...summary, plan: await previewChanges(db, planned.levels, planned.selectedKinds, input.previewLimit ?? PREVIEW_LIMIT) };
     }
     if (input.sendRawDataExamples && connection.integrationReady && !deps.signal?.aborted) {
       const kinds = await Promise.all(input.resources.map(async (resource) => ({ kind: resource.kind, examples: await listRawExamples(db, resource.kind, RAW_EXAMPLES_PER_KIND) })));
@@ -394,30 +398,36 @@ function summarize(
 }
 
 /**
- * The first changes in the order load sends them (upserts by level, each blueprint's in identifier
- * order, then deletes in reverse), updates with their changed fields, read from the same pages load
- * reads; the total from the plan's counts.
+ * The first `limit` changes (every one when Infinity) in the order load sends them (upserts by level,
+ * each blueprint's in identifier order, then deletes in reverse), updates with their changed fields,
+ * read from the same pages load reads, a page at a time; the total from the plan's counts.
  */
-async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[], kinds: readonly string[]): Promise<PlanPreview> {
+async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[], kinds: readonly string[], limit: number): Promise<PlanPreview> {
   const changes: PlannedChange[] = [];
+  const pageSize = (room: number) => Math.min(room, PREVIEW_PAGE);
   for (const plan of levels.flat()) {
-    const room = PREVIEW_LIMIT - changes.length;
-    if (room <= 0 || plan.creates + plan.updates === 0) continue;
-    for (const row of await listUpsertPage(db, { blueprint: plan.blueprint, kinds, after: undefined, limit: room })) {
-      if (row.isCreate) {
-        changes.push({ operation: "create", blueprint: plan.blueprint, identifier: row.identifier });
-        continue;
+    // Each page starts after the last identifier of the one before: the loop ends when the blueprint's rows do.
+    for (let after: string | undefined, room = limit - changes.length; room > 0 && plan.creates + plan.updates > 0; room = limit - changes.length) {
+      const rows = await listUpsertPage(db, { blueprint: plan.blueprint, kinds, after, limit: pageSize(room) });
+      for (const row of rows) {
+        if (row.isCreate) {
+          changes.push({ operation: "create", blueprint: plan.blueprint, identifier: row.identifier });
+          continue;
+        }
+        const before = (await readSnapshotEntities(db, plan.blueprint, [row.identifier])).get(row.identifier);
+        const fields = before ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(row.entityJson)) : [];
+        changes.push({ operation: "update", blueprint: plan.blueprint, identifier: row.identifier, fields });
       }
-      const before = (await readSnapshotEntities(db, plan.blueprint, [row.identifier])).get(row.identifier);
-      const fields = before ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(row.entityJson)) : [];
-      changes.push({ operation: "update", blueprint: plan.blueprint, identifier: row.identifier, fields });
+      if (rows.length < pageSize(room)) break;
+      after = rows.at(-1)?.identifier;
     }
   }
   for (const plan of [...levels].reverse().flat()) {
-    const room = PREVIEW_LIMIT - changes.length;
-    if (room <= 0 || plan.deletes === 0) continue;
-    for (const identifier of await listDeletionPage(db, { blueprint: plan.blueprint, after: undefined, limit: room })) {
-      changes.push({ operation: "delete", blueprint: plan.blueprint, identifier });
+    for (let after: string | undefined, room = limit - changes.length; room > 0 && plan.deletes > 0; room = limit - changes.length) {
+      const identifiers = await listDeletionPage(db, { blueprint: plan.blueprint, after, limit: pageSize(room) });
+      for (const identifier of identifiers) changes.push({ operation: "delete", blueprint: plan.blueprint, identifier });
+      if (identifiers.length < pageSize(room)) break;
+      after = identifiers.at(-1);
     }
   }
   const totalChanges = levels.flat().reduce((sum, plan) => sum + plan.creates + plan.updates + plan.deletes, 0);

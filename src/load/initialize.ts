@@ -5,7 +5,6 @@ import { ConfigError, HttpError, LoadError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import { describePortError } from "./batches";
-import { isDeepEqual } from "./plan";
 import type { PortClient } from "./port-client";
 import { orderBlueprintLevels } from "./relation-order";
 
@@ -109,38 +108,86 @@ export function buildIntegrationConfig(mapping: PortAppConfig): Record<string, u
   };
 }
 
-/** How registering the integration went; `warning` is set when Port refused (loading goes on). */
-export interface IntegrationOutcome {
-  readonly action: "created" | "config-updated" | "unchanged" | "failed";
-  readonly warning?: string;
+/** What Port's integration holds: nothing (404), an empty config, or a mapping users may have edited in Port's UI. */
+export type IntegrationState =
+  | { readonly state: "absent" }
+  | { readonly state: "empty" }
+  | { readonly state: "configured"; readonly config: Record<string, unknown> };
+
+/**
+ * Whether an integration's `config` holds no mapping: Ocean fills only such a config with its default
+ * (reference/port-ocean.md §3.8), since any other is the mapping users keep in Port. Pure.
+ */
+export function isEmptyIntegrationConfig(config: unknown): boolean {
+  return config === undefined || config === null || (typeof config === "object" && !Array.isArray(config) && Object.keys(config).length === 0);
 }
 
 /**
- * Registers the integration as Ocean does: reads it, creates it (identifier, type, mapping as
- * config) when Port answers 404, and otherwise replaces its config when it differs from the
- * mapping in use (the local mapping file is what runs, so Port should show it). A refusal is
- * returned as a warning: entities can be loaded without it.
+ * Reads the integration `identifier` (`GET /v1/integration/{id}` → `integration.config`, as Ocean does at
+ * every resync). Throws HttpError naming the request when Port answers anything but 200 or 404, or
+ * cannot be reached.
+ */
+export async function readIntegration(client: PortClient, identifier: string): Promise<IntegrationState> {
+  const found = await client.getIntegration(identifier);
+  if (found.status === 404) return { state: "absent" };
+  if (found.status !== 200) {
+    throw new HttpError({ stage: "load", method: "GET", endpoint: `/v1/integration/${identifier}`, status: found.status, detail: describePortError(found.body) });
+  }
+  const config = readRecord(readRecord(found.body)["integration"])["config"];
+  if (isEmptyIntegrationConfig(config)) return { state: "empty" };
+  return { state: "configured", config: readRecord(config) };
+}
+
+/** How writing the mapping to the integration went; `warning` is set when Port refused. */
+export interface IntegrationOutcome {
+  readonly action: "created" | "config-set" | "unchanged" | "failed";
+  readonly warning?: string;
+  /** Port's status when it refused. */
+  readonly status?: number;
+}
+
+/**
+ * Writes `mapping` to the integration whose state was read: creates the integration (identifier, type,
+ * mapping as config) when it is absent, else replaces its config. A refusal is returned as a warning;
+ * an unreachable Port throws HttpError.
+ */
+export async function writeIntegrationMapping(
+  client: PortClient,
+  integration: { readonly identifier: string; readonly type: string },
+  state: IntegrationState,
+  mapping: PortAppConfig,
+): Promise<IntegrationOutcome> {
+  const config = buildIntegrationConfig(mapping);
+  if (state.state === "absent") {
+    const created = await client.createIntegration({ installationId: integration.identifier, installationAppType: integration.type, config });
+    if (created.status === 200 || created.status === 201) return { action: "created" };
+    return { action: "failed", status: created.status, warning: `could not register integration "${integration.identifier}": ${created.status} ${describePortError(created.body)}` };
+  }
+  const patched = await client.patchIntegrationConfig(integration.identifier, config);
+  if (patched.status === 200) return { action: "config-set" };
+  return { action: "failed", status: patched.status, warning: `could not set integration "${integration.identifier}" config: ${patched.status} ${describePortError(patched.body)}` };
+}
+
+/**
+ * Registers the integration as Ocean does: creates it with the mapping as config when Port answers
+ * 404, sets its config when it is empty, and otherwise leaves it alone: a config Port holds is the
+ * mapping users edit in Port's UI, and runs read it from there. A refusal is returned as a warning:
+ * entities can be loaded without it.
  */
 export async function registerIntegration(
   client: PortClient,
   integration: { readonly identifier: string; readonly type: string },
   mapping: PortAppConfig,
 ): Promise<IntegrationOutcome> {
-  const config = buildIntegrationConfig(mapping);
-  const found = await client.getIntegration(integration.identifier);
-  if (found.status === 404) {
-    const created = await client.createIntegration({ installationId: integration.identifier, installationAppType: integration.type, config });
-    if (created.status === 200 || created.status === 201) return { action: "created" };
-    return { action: "failed", warning: `could not register integration "${integration.identifier}": ${created.status} ${describePortError(created.body)}` };
+  let state: IntegrationState;
+  try {
+    state = await readIntegration(client, integration.identifier);
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status === undefined) throw error;
+    return { action: "failed", warning: `could not read integration "${integration.identifier}": ${error.status} ${error.detail ?? ""}`.trimEnd() };
   }
-  if (found.status !== 200) {
-    return { action: "failed", warning: `could not read integration "${integration.identifier}": ${found.status} ${describePortError(found.body)}` };
-  }
-  const current = readRecord(readRecord(found.body)["integration"])["config"];
-  if (isDeepEqual(current, config)) return { action: "unchanged" };
-  const patched = await client.patchIntegrationConfig(integration.identifier, config);
-  if (patched.status === 200) return { action: "config-updated" };
-  return { action: "failed", warning: `could not update integration "${integration.identifier}" config: ${patched.status} ${describePortError(patched.body)}` };
+  if (state.state === "configured") return { action: "unchanged" };
+  return writeIntegrationMapping(client, integration, state, mapping);
 }
 
 function buildResourceConfig(resource: ResourceMapping): Record<string, unknown> {

@@ -100,6 +100,12 @@ export interface Config {
   readonly reconcileEveryHours: number;
   readonly databasePath: string;
   readonly mappingPath: string;
+  /**
+   * The mapping file as the user named it (--mapping, ETL_MAPPING, etl.mapping): that file is the run's
+   * mapping. Undefined when none was named: the run's mapping is then Port's integration config, and
+   * `mapping` (the shipped default) is only what is registered where Port has none.
+   */
+  readonly mappingNamed: string | undefined;
   readonly blueprintsPath: string;
   /** Absolute path of the jq binary (JQ_PATH, else jq on PATH); undefined only when the command needs no jq. */
   readonly jqPath: string | undefined;

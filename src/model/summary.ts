@@ -165,8 +165,42 @@ export interface LoadSummary {
   readonly removedResources?: readonly RemovedResourceSummary[];
 }
 
+/** Where a run's mapping came from (see MappingSourceSummary). */
+export type MappingSource =
+  /** Port's integration config, read by this run: the mapping users edit in Port's UI. */
+  | "port"
+  /** Port's integration config as an earlier command read it, kept in the staging file (this command does not talk to Port). */
+  | "staging-file"
+  /** The mapping file the user named. */
+  | "file"
+  /** The shipped default mapping: Port's integration had none (or none was read yet). */
+  | "default";
+
+/** The mapping a run used: its source, what the run did (or, for plan, would do) to Port's, and its kinds. */
+export interface MappingSourceSummary {
+  readonly source: MappingSource;
+  /** The Port integration whose config is (or would be) the mapping. */
+  readonly integration: string;
+  /** The mapping file (file: as named; default: the shipped file). */
+  readonly path?: string;
+  /** When Port's config was read (port, staging-file). */
+  readonly readAt?: string;
+  /** What this run wrote to the integration's config: the file or default where Port had none, or the file by --push-mapping. */
+  readonly portWrite?: "registered" | "pushed";
+  /** What a plan would write there (it writes nothing). */
+  readonly plannedPortWrite?: "register" | "push";
+  /** One line for people, e.g. `Port integration my-integration (read 19:20 UTC)`. */
+  readonly description: string;
+  /** How the file's mapping differs from Port's, when it does and the run used or (would have) pushed it. */
+  readonly changes?: readonly string[];
+  /** The resources of the mapping, in its order: the summary table's rows. */
+  readonly resources: readonly { readonly kind: string; readonly name: string; readonly blueprint: string }[];
+}
+
 export interface RunSummary {
   readonly runId: number;
+  /** The mapping the run used; absent in summaries recorded before runs named it. */
+  readonly mapping?: MappingSourceSummary;
   readonly status: "succeeded" | "failed" | "interrupted";
   readonly extract?: ExtractSummary;
   readonly transform?: TransformSummary;

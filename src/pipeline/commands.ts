@@ -14,6 +14,7 @@ export const COMMAND_OPTIONS = {
   "full-refresh": { type: "boolean" },
   "adopt-port": { type: "boolean" },
   "delete-removed-resources": { type: "boolean" },
+  "push-mapping": { type: "boolean" },
   "blueprints-out": { type: "string" },
   "mapping-out": { type: "string" },
   runs: { type: "string" },
@@ -39,7 +40,7 @@ export interface CommandSpec {
 
 const NO_CREDENTIALS: ConfigNeeds = { incidentIo: false, port: false, jq: false };
 const RUN_NEEDS: ConfigNeeds = { incidentIo: true, port: true, jq: true };
-const LOAD_OPTIONS = ["only", "json", "allow-mass-delete", "reconcile", "full-refresh", "adopt-port", "delete-removed-resources"] as const;
+const LOAD_OPTIONS = ["only", "json", "allow-mass-delete", "reconcile", "full-refresh", "adopt-port", "delete-removed-resources", "push-mapping"] as const;
 
 /** Every command of `etl`, in the order `etl help` lists them. */
 export const COMMANDS = {
@@ -68,7 +69,7 @@ export const COMMANDS = {
     summary: "show what load would change in Port; writes nothing to Port",
     stages: ["load"],
     needs: NO_CREDENTIALS,
-    options: ["only", "json", "limit", "all", "allow-mass-delete", "reconcile", "full-refresh", "delete-removed-resources"],
+    options: ["only", "json", "limit", "all", "allow-mass-delete", "reconcile", "full-refresh", "delete-removed-resources", "push-mapping"],
     example: "pnpm etl plan --limit 100",
   },
   load: {

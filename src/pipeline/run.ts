@@ -4,13 +4,15 @@ import { ConfigError, StageFailedError } from "../errors";
 import { extract } from "../extract";
 import { createJqRunner, type JqRunner } from "../jq/jq-runner";
 import { load } from "../load";
+import { createPortClient, type PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
-import type { ResourceMapping } from "../model/mapping";
+import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import type { Progress } from "../model/progress";
 import type { Stage } from "../model/stage";
-import type { ExtractSummary, LoadSummary, RunSummary, TransformSummary } from "../model/summary";
+import type { ExtractSummary, LoadSummary, MappingSourceSummary, RunSummary, TransformSummary } from "../model/summary";
 import { checkMappingCompiles, transform } from "../transform";
 import { COMMANDS, type PipelineCommand } from "./commands";
+import { commitMapping, resolveMapping, type MappingRequest } from "./mapping-source";
 import { judgeRun } from "./outcome";
 import { adoptPort, checkPortBinding } from "./port-binding";
 import { checkCredentials } from "./preflight";
@@ -41,6 +43,7 @@ type StageSummaries = { extract?: ExtractSummary; transform?: TransformSummary; 
 
 /** What the stages of one run share. */
 interface RunContext {
+  /** The caller's dependencies, with the configuration's mapping replaced by the one the run resolved. */
   readonly deps: PipelineDeps;
   readonly db: StagingDb;
   readonly command: PipelineCommand;
@@ -51,6 +54,13 @@ interface RunContext {
   readonly runId: number;
   readonly binding: "adopt" | "keep";
   readonly started: number;
+  readonly mapping: MappingSourceSummary;
+}
+
+/** The resources a run covers and its jq runner, once its mapping is known. */
+interface PreparedStages {
+  readonly resources: readonly ResourceMapping[];
+  readonly jq: JqRunner | undefined;
 }
 
 const now = () => new Date().toISOString();
@@ -88,27 +98,44 @@ function flagsOf(options: PipelineOptions): RunFlags {
     allowMassDelete: options.allowMassDelete ?? false,
     reconcile: options.reconcile ?? false,
     fullRefresh: options.fullRefresh ?? false,
+    planLimit: options.planLimit,
     adoptPort: options.adoptPort ?? false,
     deleteRemovedResources: options.deleteRemovedResources ?? false,
+    pushMapping: options.pushMapping ?? false,
   };
 }
 
 /** The resources `only` names; throws ConfigError when a name matches none. */
-function selectOrRefuse(config: Config, only: readonly string[] | undefined): readonly ResourceMapping[] {
-  const { selected, unknown } = selectResources(config.mapping.resources, only);
+function selectOrRefuse(mapping: PortAppConfig, only: readonly string[] | undefined): readonly ResourceMapping[] {
+  const { selected, unknown } = selectResources(mapping.resources, only);
   if (unknown.length > 0) {
-    const known = config.mapping.resources.map((r) => r.name).join(", ");
+    const known = mapping.resources.map((r) => r.name).join(", ");
     throw new ConfigError([`--only: ${unknown.join(", ")} match no resource of the mapping (known: ${known})`]);
   }
   return selected;
 }
 
-/** A jq runner when a stage needs one, after every mapping expression compiled: a typo fails before any request leaves the machine. */
-async function prepareJq(config: Config, stages: readonly Stage[], resources: readonly ResourceMapping[]): Promise<JqRunner | undefined> {
-  if (!stages.includes("extract") && !stages.includes("transform")) return undefined;
+/**
+ * The resources `only` selects from `mapping`, and a jq runner when a stage needs one, after every
+ * mapping expression compiled: a typo fails before the stages send anything.
+ */
+async function prepareStages(config: Config, mapping: PortAppConfig, only: readonly string[], stages: readonly Stage[]): Promise<PreparedStages> {
+  const resources = selectOrRefuse(mapping, only);
+  if (!stages.includes("extract") && !stages.includes("transform")) return { resources, jq: undefined };
   const jq = await createJqRunner(config.jqPath as string);
   await checkMappingCompiles(jq, resources);
-  return jq;
+  return { resources, jq };
+}
+
+/**
+ * A Port client for reading the integration's mapping: run and load talk to Port anyway; plan only
+ * when it reconciles or shows what --push-mapping would change (it otherwise sends no request).
+ */
+function openMappingClient(deps: PipelineDeps, command: PipelineCommand, flags: RunFlags): PortClient | undefined {
+  const talksToPort = command === "run" || command === "load" || (command === "plan" && (flags.reconcile || flags.pushMapping));
+  if (!talksToPort) return undefined;
+  const { config, signal } = deps;
+  return createPortClient({ port: config.port, network: config.network, userAgent: userAgentFor(config), signal });
 }
 
 /**
@@ -134,15 +161,24 @@ async function whileHoldingStagingFile<T>(opened: OpenedDatabase, deps: Pipeline
   }
 }
 
+interface RunStart {
+  readonly deps: PipelineDeps;
+  readonly db: StagingDb;
+  readonly command: PipelineCommand;
+  readonly flags: RunFlags;
+  readonly started: number;
+  /** Prepared before the staging file was opened: the run's mapping is a named file, whatever Port holds. */
+  readonly prepared: PreparedStages | undefined;
+}
+
 /**
  * Everything before the first stage: refuses --adopt-port where nothing writes to Port, checks the Port
  * binding (a file that synced with another Port must not be diffed against this one) and the
- * credentials, adopts, and opens the run's row.
+ * credentials, resolves the mapping (Port's integration config unless a file is named: see
+ * mapping-source.ts) and compiles it, adopts, writes the mapping to Port where it is due, and opens
+ * the run's row.
  */
-async function startRun(
-  start: Omit<RunContext, "runId" | "binding">,
-  onRunStarted: (runId: number) => void,
-): Promise<RunContext> {
+async function startRun(start: RunStart, onRunStarted: (runId: number) => void): Promise<RunContext> {
   const { deps, db, command, flags } = start;
   const { config } = deps;
   const stages: readonly Stage[] = COMMANDS[command].stages;
@@ -152,13 +188,29 @@ async function startRun(
   if (stages[0] === "load") await refuseUntransformedExtracts(db, selectResources(config.mapping.resources, flags.only).selected);
   await checkCredentials(
     { signal: deps.signal },
-    { config, command, resources: start.resources, reconcile: flags.reconcile, userAgent: userAgentFor(config) },
+    { config, command, resources: start.prepared?.resources ?? config.mapping.resources, reconcile: flags.reconcile, userAgent: userAgentFor(config) },
   );
-  if (binding === "adopt") await adoptPort(db, config.port);
-  const runId = await createRun(db, command, { ...flags }, now());
-  onRunStarted(runId);
-  await closeAbandonedRuns(db, runId, now());
-  return { ...start, runId, binding };
+  const client = openMappingClient(deps, command, flags);
+  try {
+    const request: MappingRequest = {
+      config,
+      client,
+      push: flags.pushMapping,
+      writes: command === "run" || command === "load",
+      warn: (message) => deps.progress.report({ type: "warning", stage: stages[0] ?? "load", message }),
+    };
+    const resolution = await resolveMapping(db, request);
+    const { resources, jq } = start.prepared ?? (await prepareStages(config, resolution.mapping, flags.only, stages));
+    if (binding === "adopt") await adoptPort(db, config.port);
+    const mapping = await commitMapping(db, request, resolution);
+    const runId = await createRun(db, command, { ...flags }, now());
+    onRunStarted(runId);
+    await closeAbandonedRuns(db, runId, now());
+    const runDeps = { ...deps, config: Object.freeze({ ...config, mapping: resolution.mapping }) };
+    return { deps: runDeps, db, command, flags, resources, jq, started: start.started, runId, binding, mapping };
+  } finally {
+    client?.close();
+  }
 }
 
 /**
@@ -226,6 +278,7 @@ async function finishPipelineRun(run: RunContext, stages: readonly Stage[], outc
   if (outcome.skipped) verdict.errors.push(SKIPPED_AFTER_FAILED_EXTRACT);
   const summary: RunSummary = {
     runId: run.runId,
+    mapping: run.mapping,
     status: verdict.status,
     ...summaries,
     durationMs: Date.now() - run.started,
@@ -246,23 +299,26 @@ async function finishPipelineRun(run: RunContext, stages: readonly Stage[], outc
 
 /**
  * Runs the stages of `options.command` against the staging file of `config`, holding its lock. Before
- * any stage, checks the credentials the stages will use (see checkCredentials). When every kind fails to
- * extract, the later stages are skipped. Returns the run's summary; throws StageFailedError (carrying
- * the summary) when a stage failed, ConfigError for an unusable mapping or staging file (before any
- * HTTP request) or refused credentials, LockedError when another process holds the file.
+ * any stage, checks the credentials the stages will use (see checkCredentials) and resolves the
+ * mapping (Port's integration config, unless a file is named). When every kind fails to extract, the
+ * later stages are skipped. Returns the run's summary, naming the mapping's source; throws
+ * StageFailedError (carrying the summary) when a stage failed, ConfigError for an unusable mapping
+ * (a named file's before any HTTP request; Port's naming its integration) or staging file, or refused
+ * credentials, LockedError when another process holds the file.
  */
 export async function runPipeline(deps: PipelineDeps, options: PipelineOptions): Promise<RunSummary> {
   const { config } = deps;
   const { command } = options;
-  const resources = selectOrRefuse(config, options.only);
   const stages: readonly Stage[] = COMMANDS[command].stages;
-  const jq = await prepareJq(config, stages, resources);
+  const flags = flagsOf(options);
+  // A named file is the run's mapping whatever Port holds: a typo in it fails before any request.
+  const prepared = config.mappingNamed === undefined ? undefined : await prepareStages(config, config.mapping, flags.only, stages);
   // Extract and transform write hundreds of MB: their commits must not wait for checkpoints.
   const opened = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   const started = Date.now();
   try {
     return await whileHoldingStagingFile(opened, deps, async (onRunStarted) => {
-      const run = await startRun({ deps, db: opened.db, command, flags: flagsOf(options), resources, jq, started }, onRunStarted);
+      const run = await startRun({ deps, db: opened.db, command, flags, started, prepared }, onRunStarted);
       return finishPipelineRun(run, stages, await runStages(run, stages));
     });
   } catch (error) {

@@ -22,10 +22,14 @@ export interface RunFlags {
   readonly adoptPort: boolean;
   /** --delete-removed-resources: delete the entities of resources no longer in the mapping. */
   readonly deleteRemovedResources: boolean;
+  /** How many changes plan lists (--limit; Infinity for --all and --json); the load's default when absent. */
+  readonly planLimit?: number | undefined;
+  /** --push-mapping: replace the mapping of Port's integration with the named mapping file. */
+  readonly pushMapping: boolean;
 }
 
 /** The flags of a run that asks for nothing: what `etl status` previews. */
-export const NO_FLAGS: RunFlags = { only: [], allowMassDelete: false, reconcile: false, fullRefresh: false, adoptPort: false, deleteRemovedResources: false };
+export const NO_FLAGS: RunFlags = { only: [], allowMassDelete: false, reconcile: false, fullRefresh: false, adoptPort: false, deleteRemovedResources: false, pushMapping: false };
 
 /** What one load is asked to do, beyond what the configuration says. */
 export interface LoadRequest {
@@ -60,5 +64,6 @@ export function buildLoadInput(config: Config, request: LoadRequest): LoadInput 
     fullRefresh: request.flags.fullRefresh,
     deleteRemovedResources: request.flags.deleteRemovedResources,
     dryRun: request.dryRun,
+    previewLimit: request.flags.planLimit,
   };
 }

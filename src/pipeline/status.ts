@@ -14,12 +14,14 @@ import {
   listLatestRelationIssues,
   readLockHolder,
 } from "../../db/queries/status";
+import { ConfigError } from "../errors";
 import { createJqRunner } from "../jq/jq-runner";
 import { load } from "../load";
 import type { Config } from "../model/config";
-import type { ResourceMapping } from "../model/mapping";
+import type { PortAppConfig, ResourceMapping } from "../model/mapping";
 import { SILENT_PROGRESS } from "../model/progress";
-import type { LoadSummary } from "../model/summary";
+import type { LoadSummary, MappingSourceSummary } from "../model/summary";
+import { resolveMapping } from "./mapping-source";
 import { buildLoadInput, NO_FLAGS } from "./stage-inputs";
 
 const LATEST = 10;
@@ -47,6 +49,8 @@ export interface StatusReport {
   readonly lockHolder: string | undefined;
   /** The Port the file syncs with (undefined until a load reaches one), and when it was last reconciled. */
   readonly portBinding: PortBinding | undefined;
+  /** The mapping extract, transform and plan would use now (Port's as last read, a named file, or the default); undefined without a staging file. */
+  readonly mapping: MappingSourceSummary | undefined;
   readonly runs: Awaited<ReturnType<typeof listRecentRuns>>;
   readonly kinds: readonly KindStatus[];
   /** What `etl load` would do now (a dry run of the load stage: no Port request), with a reconcile due and removed resources. */
@@ -91,6 +95,21 @@ async function readKindStatus(db: StagingDb, resources: readonly ResourceMapping
 }
 
 /**
+ * The mapping a command that does not talk to Port would run with now. One that no longer loads (Port
+ * held an invalid mapping when it was last read) is named in the description, and the configured
+ * mapping's kinds are shown instead.
+ */
+async function resolveKeptMapping(db: StagingDb, config: Config): Promise<{ mapping: PortAppConfig; summary: MappingSourceSummary }> {
+  try {
+    return await resolveMapping(db, { config, client: undefined, push: false, writes: false, warn: () => undefined });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const description = `Port integration ${config.integration.identifier} config kept in the staging file does not load: ${error.issues[0] ?? error.message}`;
+    return { mapping: config.mapping, summary: { source: "staging-file", integration: config.integration.identifier, description, resources: [] } };
+  }
+}
+
+/**
  * Reads what `etl status` shows from the staging file, opened read-only (never migrated, never
  * chmod'ed), without calling any API: recent runs, counts per kind, the Port it syncs with, the
  * changes a load would make now, and the latest problems. Throws DamagedStagingFileError for a damaged
@@ -100,18 +119,19 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
   const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [], unmappedRecords: [] };
   if (!existsSync(config.databasePath)) {
-    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, ...empty };
+    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, mapping: undefined, ...empty };
   }
   const opened = openDatabase(config.databasePath, { readonly: true });
   try {
     const { db } = opened;
-    const resources = config.mapping.resources;
+    const resolved = await resolveKeptMapping(db, config);
+    const resources = resolved.mapping.resources;
     const kinds = resources.map((r) => r.kind);
     const [kindStatus, lock] = await Promise.all([readKindStatus(db, resources), readLockHolder(db)]);
     // A dry run of the load stage as `etl plan` would run it, without initializing anything in Port.
     const pending = await load(
       { db, progress: SILENT_PROGRESS },
-      buildLoadInput(config, { runId: 0, resources, flags: NO_FLAGS, reconcile: false, dryRun: true, mayInitialize: false }),
+      buildLoadInput({ ...config, mapping: resolved.mapping }, { runId: 0, resources, flags: NO_FLAGS, reconcile: false, dryRun: true, mayInitialize: false }),
     );
     return {
       databasePath: config.databasePath,
@@ -120,6 +140,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       jqVersion,
       lockHolder: lock ? `pid ${lock.pid} since ${lock.acquired_at}` : undefined,
       portBinding: await readPortBinding(db),
+      mapping: resolved.summary,
       runs: await listRecentRuns(db, runLimit),
       kinds: kindStatus,
       pending,

@@ -51,6 +51,8 @@ export interface PortSandbox {
   entities(blueprint: string): PortEntity[];
   entity(blueprint: string, identifier: string): PortEntity | undefined;
   integration(identifier: string): unknown;
+  /** Replaces an integration's config (its mapping) as a user saving it in Port's UI would; throws when there is no such integration. */
+  editIntegrationConfig(identifier: string, config: unknown): void;
   /** The examples last posted for an integration's kind (`[]` when none). */
   kindExamples(integration: string, kind: string): unknown[];
   /** Makes the next upsert(s) of one entity fail (in a bulk: an `errors[]` item in a 207, the others written). */
@@ -199,6 +201,11 @@ export async function startPortSandbox(options: PortSandboxOptions = {}): Promis
     entities: (blueprint) => catalog.entitiesOf(blueprint),
     entity: (blueprint, identifier) => catalog.entity(blueprint, identifier),
     integration: (identifier) => state.integrations.get(identifier),
+    editIntegrationConfig: (identifier, config) => {
+      const current = state.integrations.get(identifier);
+      if (!current) throw new Error(`the Port sandbox has no integration "${identifier}"`);
+      state.integrations.set(identifier, { ...current, config, updatedAt: new Date().toISOString() });
+    },
     kindExamples: (integration, kind) => state.examples.get(makeExamplesKey(integration, kind)) ?? [],
     failEntity: (rule) => {
       state.entityFaults.push({ rule, remaining: rule.times ?? 1 });

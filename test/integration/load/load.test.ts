@@ -73,6 +73,21 @@ describe("load", () => {
     expect(sandbox.writes.filter((write) => write.op === "placeholder")).toEqual([]);
   });
 
+  it("leaves the integration's config as users edited it in Port (Ocean sets it only where it is empty)", async () => {
+    const { db } = openTestDb();
+    const sandbox = await startSandbox();
+    await stageAndLoad(db, sandbox, baseline());
+    const edited = { resources: [{ kind: "/v2/users", selector: { query: "true" }, port: { entity: { mappings: { identifier: ".id", blueprint: '"testUser"' } } } }] };
+    sandbox.editIntegrationConfig("test-integration", edited);
+
+    await stageAndLoad(db, sandbox, baseline(), {}, 2);
+
+    expect((sandbox.integration("test-integration") as { config: unknown }).config).toEqual(edited);
+    sandbox.editIntegrationConfig("test-integration", {});
+    await stageAndLoad(db, sandbox, baseline(), {}, 3);
+    expect(sandbox.integration("test-integration")).toMatchObject({ config: { resources: expect.any(Array) } });
+  });
+
   it("makes no entity write and a constant handful of other requests when nothing changed", async () => {
     const { db } = openTestDb();
     const sandbox = await startSandbox();

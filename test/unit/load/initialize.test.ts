@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planBlueprintCreation, buildIntegrationConfig } from "../../../src/load/initialize";
+import { planBlueprintCreation, buildIntegrationConfig, isEmptyIntegrationConfig } from "../../../src/load/initialize";
 import type { Blueprint } from "../../../src/model/blueprint";
 import { makeMapping, makeResource } from "../../helpers/load-fixtures";
 
@@ -82,5 +82,17 @@ describe("buildIntegrationConfig", () => {
         },
       ],
     });
+  });
+});
+
+describe("isEmptyIntegrationConfig", () => {
+  it.each([
+    { config: undefined, expected: true },
+    { config: null, expected: true },
+    { config: {}, expected: true },
+    { config: { resources: [] }, expected: false },
+    { config: { resources: [{ kind: "/v2/users" }] }, expected: false },
+  ])("says $expected for $config: Ocean fills only an empty config with its default", ({ config, expected }) => {
+    expect(isEmptyIntegrationConfig(config)).toBe(expected);
   });
 });
