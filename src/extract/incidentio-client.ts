@@ -18,7 +18,7 @@ export function buildAuthHeaders(auth: IncidentIoAuth): Record<string, string> {
 
 const HINTS: Readonly<Record<number, string>> = {
   401: "the API key was refused: check OCEAN__INTEGRATION__SECRETS__TOKEN",
-  403: "the API key lacks the scope this endpoint needs (see the README's list of scopes)",
+  403: "the API key lacks the scope this endpoint needs (docs/configuration.md lists the scope of each resource)",
   404: "no such endpoint: check the kind and OCEAN__INTEGRATION__CONFIG__BASE_URL",
 };
 
