@@ -166,7 +166,7 @@ export interface LoadSummary {
 }
 
 /** Where a run's mapping came from (see MappingSourceSummary). */
-export type MappingSource =
+type MappingSource =
   /** Port's integration config, read by this run: the mapping users edit in Port's UI. */
   | "port"
   /** Port's integration config as an earlier command read it, kept in the staging file (this command does not talk to Port). */

@@ -21,7 +21,7 @@ import { judgePortFailure } from "./preflight";
 // shipped default, and say so.
 
 /** What a command learnt of Port's integration. */
-export type PortReading =
+type PortReading =
   /** The command does not talk to Port. */
   | "not-read"
   | IntegrationState["state"]
