@@ -38,10 +38,10 @@ const SECRET_FLAGS = ["token", "api-key", "apikey", "client-secret", "password",
 // a pipe) the list is whole, since nobody scrolls it and a cut list would lose changes silently.
 const DEFAULT_PLAN_LIMIT = 20;
 
-/** How many planned changes to list: undefined for every one. */
-export function planLimit(cli: Pick<CommandLine, "limit" | "all">, onTerminal: boolean): number | undefined {
-  if (cli.all) return undefined;
-  return cli.limit ?? (onTerminal ? DEFAULT_PLAN_LIMIT : undefined);
+/** How many planned changes to list: Infinity for every one. */
+export function planLimit(cli: Pick<CommandLine, "limit" | "all">, onTerminal: boolean): number {
+  if (cli.all) return Number.POSITIVE_INFINITY;
+  return cli.limit ?? (onTerminal ? DEFAULT_PLAN_LIMIT : Number.POSITIVE_INFINITY);
 }
 
 const FLAG_SETTINGS = (Object.entries(SETTINGS) as [FlagSettingName, SettingSpec & { flag: string }][]).filter(([, spec]) => spec.flag !== undefined);

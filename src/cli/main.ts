@@ -7,7 +7,7 @@ import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
 import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
-import { parseCommandLine, type CommandLine } from "./args";
+import { parseCommandLine, planLimit, type CommandLine } from "./args";
 import { commandHelp, USAGE } from "./help";
 import { printable } from "./printable";
 import { createInterruptHandler } from "./interrupts";
@@ -71,7 +71,7 @@ async function runOnce(
   let failure: unknown;
   try {
     // The command line carries the pipeline's options under the same names.
-    summary = await runPipeline({ config, progress, signal, atForcedExit }, { ...cli, command });
+    summary = await runPipeline({ config, progress, signal, atForcedExit }, { ...cli, command, planLimit: planLimit(cli, Boolean(io.stdout.isTTY)) });
   } catch (error) {
     failure = error;
     if (error instanceof StageFailedError) summary = error.summary as RunSummary;

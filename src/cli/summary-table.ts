@@ -107,7 +107,7 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   if (summary.mapping) lines.push(printable(`Mapping: ${summary.mapping.description}`), ...(summary.mapping.changes ?? []).map((change) => printable(`  ${change}`)));
   const plan = summary.load?.plan;
   if (summary.load?.dryRun && plan) {
-    lines.push(`Plan (nothing was sent to Port): ${plan.totalChanges} change${plan.totalChanges === 1 ? "" : "s"}${plan.totalChanges > plan.changes.length ? `, the first ${plan.changes.length}:` : plan.totalChanges > 0 ? ":" : ""}`);
+    lines.push(`Plan (nothing was sent to Port): ${plan.totalChanges} change${plan.totalChanges === 1 ? "" : "s"}${plan.totalChanges > plan.changes.length ? `, the first ${plan.changes.length} (--all or --limit N for more):` : plan.totalChanges > 0 ? ":" : ""}`);
     for (const change of plan.changes) {
       lines.push(printable(`  ${change.operation} ${change.blueprint}/${change.identifier}${change.fields?.length ? ` (${change.fields.join(", ")})` : ""}`));
     }

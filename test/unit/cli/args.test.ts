@@ -70,14 +70,14 @@ describe("parseCommandLine: unknown input", () => {
 describe("planLimit", () => {
   it.each([
     { cli: { limit: undefined, all: false }, onTerminal: true, expected: 20 },
-    { cli: { limit: undefined, all: false }, onTerminal: false, expected: undefined },
+    { cli: { limit: undefined, all: false }, onTerminal: false, expected: Infinity },
     { cli: { limit: 5, all: false }, onTerminal: false, expected: 5 },
-    { cli: { limit: undefined, all: true }, onTerminal: true, expected: undefined },
+    { cli: { limit: undefined, all: true }, onTerminal: true, expected: Infinity },
   ])("lists $expected changes for $cli (terminal: $onTerminal)", ({ cli, onTerminal, expected }) => {
     expect(planLimit(cli, onTerminal)).toBe(expected);
   });
 
   it("lists every change with --json, on a terminal too", () => {
-    expect(planLimit(parseCommandLine(["plan", "--json", "--limit", "3"]), true)).toBeUndefined();
+    expect(planLimit(parseCommandLine(["plan", "--json", "--limit", "3"]), true)).toBe(Infinity);
   });
 });
