@@ -84,7 +84,7 @@ describe("renderRunSummary", () => {
       },
     };
     expect(renderRunSummary(plan, RESOURCES)).toContain(
-      "Plan (nothing was sent to Port): 3 changes, the first 1:\n  update incidentioUser/01U (title, properties.email)\n",
+      "Plan (nothing was sent to Port): 3 changes, the first 1 (--all or --limit N for more):\n  update incidentioUser/01U (title, properties.email)\n",
     );
   });
 });
