@@ -69,18 +69,23 @@ export type ExtractOutcome =
       readonly error: string;
     };
 
-/** Records how a kind's extract ended, with its final counters. */
+/**
+ * Records how a kind's extract ended, with its final counters, and its mode when given: an incremental
+ * read may have turned into a full one (too many alerts to read by ID), which then counts as a full read.
+ */
 export async function finishExtractStatus(
   db: StagingDb,
   runId: number,
   kind: string,
-  result: { counters: ExtractCounters; finishedAt: string; outcome: ExtractOutcome },
+  result: { counters: ExtractCounters; finishedAt: string; outcome: ExtractOutcome; mode?: "full" | "incremental" },
 ): Promise<void> {
   const { outcome } = result;
   await db
     .updateTable("extract_status")
     .set({
       ...result.counters,
+      ...(result.mode === undefined ? {} : { mode: result.mode }),
+      ...(result.mode === "full" ? { since: null } : {}),
       status: outcome.status,
       finished_at: result.finishedAt,
       endpoint: outcome.status === "failed" ? outcome.endpoint : null,

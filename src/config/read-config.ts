@@ -266,6 +266,7 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
       fullEveryRuns: p.fullEveryRuns ?? SETTINGS.fullEveryRuns.default,
       fullEveryHours: p.fullEveryHours ?? SETTINGS.fullEveryHours.default,
       lookbackMinutes: p.lookbackMinutes ?? SETTINGS.lookbackMinutes.default,
+      alertsByIdMax: p.alertsByIdMax ?? SETTINGS.alertsByIdMax.default,
     },
     reconcileEveryHours: p.reconcileEveryHours ?? SETTINGS.reconcileEveryHours.default,
     databasePath: resolvePath(sources.cwd, p.db ?? SETTINGS.db.default),

@@ -345,6 +345,16 @@ export const SETTINGS = {
     description: "Overlap of incremental windows",
     default: 10,
   },
+  // An incremental alerts read fetches, one request each, the alerts open at the last read that are no
+  // longer open (see src/extract/alerts-incremental.ts). Past this many, a full read (50 alerts a
+  // request) may well cost less, and the run reads alerts in full instead.
+  alertsByIdMax: {
+    env: ["ETL_ALERTS_BY_ID_MAX"],
+    file: "etl.alertsByIdMax",
+    schema: nonNegativeInt,
+    description: "Alerts closed since the last read that an incremental read fetches one by one; when more, alerts are read in full",
+    default: 200,
+  },
   // A list that pages on for ever (a new cursor on every page) must fail its kind rather than run
   // for hours. The bound scales with what the list held at its last complete read, so an
   // organization ten times larger than at its previous run, or a page size cut tenfold, still

@@ -12,27 +12,40 @@ export interface UpdatedSinceFilter {
    * takes full timestamps.
    */
   readonly format: "date" | "timestamp";
+  /**
+   * `changes`: the filter alone lists every record changed since. `creations`: it lists only records
+   * created since, so a change to an older one needs reads of their own (alerts: alerts-incremental.ts),
+   * and so do the parameters of `reserved`, which the user's query parameters must then leave alone.
+   */
+  readonly finds: "changes" | "creations";
+  /** Parameter prefixes the incremental read sends besides `param` (`status[` for alerts). */
+  readonly reserved?: readonly string[];
 }
 
 /**
- * The endpoints that can list only what changed. Alerts filter on `created_at` alone, so a resolved
- * alert would be missed; the other kinds have no time filter at all.
+ * The endpoints that can list only what changed. The 2026-08-21 spec's `Alerts V2#List` filters on
+ * `created_at` but not on `updated_at`, so alerts read incrementally add what changed after creation
+ * (see alerts-incremental.ts); the other kinds have no time filter at all.
  */
 const UPDATED_SINCE_FILTERS: Readonly<Record<string, UpdatedSinceFilter>> = {
-  "/v2/incidents": { param: "updated_at[gte]", format: "date" },
-  "/v3/follow_ups": { param: "updated_at[gte]", format: "timestamp" },
+  "/v2/incidents": { param: "updated_at[gte]", format: "date", finds: "changes" },
+  "/v3/follow_ups": { param: "updated_at[gte]", format: "timestamp", finds: "changes" },
+  // Day-granular like the incidents' date filters (the API reference, §2.3).
+  "/v2/alerts": { param: "created_at[gte]", format: "date", finds: "creations", reserved: ["created_at[", "status["] },
 };
 
 /**
  * The update-time filter a resource can be read incrementally with, or undefined when it must always
  * be read in full: its endpoint has none, it fans out over path parameters, or its own query
- * parameters already set that filter (the user's choice stands).
+ * parameters already set that filter or one the incremental read sends (the user's choice stands).
  */
 export function findUpdatedSinceFilter(resource: ResourceMapping): UpdatedSinceFilter | undefined {
   const endpoint = parseEndpoint(resource.kind);
   const filter = UPDATED_SINCE_FILTERS[endpoint.path];
   if (filter === undefined || resource.selector.pathParameters.length > 0) return undefined;
-  if (filter.param in endpoint.query || filter.param in resource.selector.queryParams) return undefined;
+  const prefixes = [filter.param, ...(filter.reserved ?? [])];
+  const userParams = [...Object.keys(endpoint.query), ...Object.keys(resource.selector.queryParams)];
+  if (userParams.some((param) => prefixes.some((prefix) => param.startsWith(prefix)))) return undefined;
   return filter;
 }
 
@@ -46,7 +59,8 @@ export interface ExtractAttempt {
   readonly startedAt: string;
 }
 
-type FullReason = "no-update-filter" | "full-refresh" | "no-complete-full" | "every-runs" | "every-hours";
+/** Why a kind is read in full; `alerts-left-open-over-max` is decided during an incremental alerts read (alerts-incremental.ts). */
+export type FullReason = "no-update-filter" | "full-refresh" | "no-complete-full" | "every-runs" | "every-hours" | "alerts-left-open-over-max";
 
 export type ExtractDecision =
   | { readonly mode: "full"; readonly reason: FullReason }

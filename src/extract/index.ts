@@ -1,6 +1,7 @@
 import type { StagingDb } from "../../db/database";
 import { finishExtractStatus, listExtractHistory, readLastCompleteRead, startExtractStatus, updateExtractCounters, type ExtractOutcome } from "../../db/queries/extract-status";
 import { countRawRecordsOfRun, deleteRawRecordsNotSeenIn, upsertRawRecords, type RawRecordRow } from "../../db/queries/raw-records";
+import { listAlertsLeftOpen } from "../../db/queries/open-alerts";
 import { deleteEarlierRejectedItems, insertRejectedItems, type RejectedItemRow } from "../../db/queries/rejected-items";
 import { ConfigError, HttpError } from "../errors";
 import { createHostVerdicts, type HostVerdicts } from "../http/host-verdicts";
@@ -11,9 +12,10 @@ import type { IncidentIoSettings, IncrementalSettings, NetworkSettings } from ".
 import type { PathParameter, ResourceMapping } from "../model/mapping";
 import type { PaginationSettings } from "../model/pagination";
 import type { Progress } from "../model/progress";
-import type { ExtractKindSummary, ExtractSummary } from "../model/summary";
+import type { ExtractKindSummary, ExtractMode, ExtractSummary } from "../model/summary";
+import { alertShowPath, readAlertsIncrementally, readShownAlert, type AlertsReadSteps } from "./alerts-incremental";
 import { createLimiter, forEachBounded, type Limiter } from "./concurrency";
-import { parseEndpoint } from "./endpoints";
+import { buildPageTarget, parseEndpoint } from "./endpoints";
 import { buildAuthHeaders, fetchPage } from "./incidentio-client";
 import { decideExtractMode, findUpdatedSinceFilter, formatSince } from "./incremental";
 import { createItemReader } from "./items";
@@ -235,6 +237,31 @@ async function readKind(
   }
 }
 
+/** The steps of an incremental alerts read (alerts-incremental.ts) over this run's HTTP client and staging file. */
+function alertsReadSteps(ctx: RunContext, run: KindRun): AlertsReadSteps {
+  return {
+    readList: async (filters) => {
+      await readKind(ctx, run, undefined, filters);
+    },
+    listLeftOpen: (limit) => listAlertsLeftOpen(ctx.deps.db, run.resource.kind, ctx.input.runId, limit),
+    readOne: async (id) => {
+      const stop = run.hooks.stopReason();
+      if (stop) throw stop;
+      const path = alertShowPath(id);
+      const { url } = buildPageTarget(ctx.input.settings.baseUrl, { path, query: {} }, {}, {}, {});
+      let page: unknown;
+      try {
+        page = await ctx.limiter.run(() => run.hooks.fetch({ url, path, cursor: undefined }));
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 404) return false;
+        throw error;
+      }
+      await storePage(ctx, run, null, [readShownAlert(page, path)], { path, cursor: undefined }, undefined);
+      return true;
+    },
+  };
+}
+
 /** The per-kind state, built before any kind starts so that a client that cannot be built fails the stage up front. */
 function prepareKind(ctx: RunContext, resource: ResourceMapping): KindRun {
   const { progress, signal } = ctx.deps;
@@ -306,6 +333,9 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
     canFilter: filter !== undefined,
   });
   const since = decision.mode === "incremental" && filter ? formatSince(decision.since, filter.format) : undefined;
+  // Alerts' filter finds only new alerts: their incremental read adds the open ones and those closed since.
+  const readsAlerts = since !== undefined && filter?.finds === "creations";
+  let mode: ExtractMode = decision.mode;
   const filterParams: Record<string, string> = since !== undefined && filter ? { [filter.param]: since } : {};
   run.maxPages = decidePageBound(ctx.input.settings.pageBound, await readLastCompleteRead(db, resource.kind), resource.selector.pagination.pageSize);
   await startExtractStatus(db, { runId, kind: resource.kind, mode: decision.mode, since, startedAt: new Date(started).toISOString() });
@@ -314,7 +344,13 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   let outcome: ExtractOutcome;
   try {
     const [parameter] = resource.selector.pathParameters;
-    if (parameter === undefined) {
+    if (parameter === undefined && readsAlerts) {
+      const read = await readAlertsIncrementally(alertsReadSteps(ctx, run), filterParams, ctx.input.incremental.alertsByIdMax);
+      if (read.mode === "full") {
+        mode = "full";
+        run.warning = `more than ${ctx.input.incremental.alertsByIdMax} alerts open at the last read are no longer open (ETL_ALERTS_BY_ID_MAX), so alerts were read in full`;
+      }
+    } else if (parameter === undefined) {
       await readKind(ctx, run, undefined, filterParams);
     } else {
       const parents = await selectParentValues(await readParentRecords(ctx, run, parameter), parameter, ctx.deps.jq);
@@ -340,16 +376,16 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   await db.transaction().execute(async (trx) => {
     // Only a complete full read may conclude that the records it did not see are gone; an incremental
     // one merges what changed into the last full snapshot.
-    if (outcome.status === "complete" && decision.mode === "full") await deleteRawRecordsNotSeenIn(trx, resource.kind, runId);
-    await finishExtractStatus(trx, runId, resource.kind, { counters: { ...counters }, finishedAt, outcome });
+    if (outcome.status === "complete" && mode === "full") await deleteRawRecordsNotSeenIn(trx, resource.kind, runId);
+    await finishExtractStatus(trx, runId, resource.kind, { counters: { ...counters }, finishedAt, outcome, mode });
   });
   report(outcome.status === "complete" ? "done" : "failed", outcome.status === "failed" ? outcome.error : undefined);
   return {
     kind: resource.kind,
     name: resource.name,
     status: outcome.status,
-    mode: decision.mode,
-    ...(since === undefined ? {} : { since }),
+    mode,
+    ...(since === undefined || mode === "full" ? {} : { since }),
     pages: counters.pages,
     records: counters.records,
     requests: counters.requests,

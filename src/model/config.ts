@@ -75,6 +75,8 @@ export interface IncrementalSettings {
   readonly fullEveryHours: number;
   /** Overlap subtracted from the last complete extract's start, because timestamps are stamped before commit. */
   readonly lookbackMinutes: number;
+  /** The most alerts an incremental read fetches by ID (open at the last read, not now); more, and it reads in full. */
+  readonly alertsByIdMax: number;
 }
 
 /** Which credentials the command needs: `etl extract` needs no Port secret, `etl load` no Incident.io token. */

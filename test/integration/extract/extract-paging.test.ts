@@ -85,7 +85,7 @@ describe("extract with Ocean's other paging schemes", () => {
         network: NETWORK,
         userAgent: "etl-test",
         resources: [resource("/by-offset", offset, undefined), resource("/by-page", page, ".data")],
-        incremental: { fullEveryRuns: 24, fullEveryHours: 24, lookbackMinutes: 10 },
+        incremental: { fullEveryRuns: 24, fullEveryHours: 24, lookbackMinutes: 10, alertsByIdMax: 200 },
         fullRefresh: false,
       },
     );

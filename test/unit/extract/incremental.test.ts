@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decideExtractMode, findUpdatedSinceFilter, formatSince, type ExtractAttempt } from "../../../src/extract/incremental";
 import type { ResourceMapping } from "../../../src/model/mapping";
 
-const SETTINGS = { fullEveryRuns: 4, fullEveryHours: 24, lookbackMinutes: 10 };
+const SETTINGS = { fullEveryRuns: 4, fullEveryHours: 24, lookbackMinutes: 10, alertsByIdMax: 200 };
 const NOW = Date.parse("2025-03-10T12:00:00.000Z");
 const hoursAgo = (hours: number) => new Date(NOW - hours * 3_600_000).toISOString();
 
@@ -114,15 +114,32 @@ describe("formatSince", () => {
   });
 });
 
+describe("a day-granular window at midnight", () => {
+  it.each([
+    { name: "a read started 5 minutes after midnight looks back into the day before", startedAt: "2025-03-10T00:05:00.000Z", expected: "2025-03-09" },
+    { name: "one started exactly the lookback after midnight starts at that midnight", startedAt: "2025-03-10T00:10:00.000Z", expected: "2025-03-10" },
+    { name: "one started just before midnight covers its whole day", startedAt: "2025-03-09T23:59:59.999Z", expected: "2025-03-09" },
+  ])("$name", ({ startedAt, expected }) => {
+    const decision = decideExtractMode({ history: [full(1, "complete", startedAt)], settings: SETTINGS, now: Date.parse(startedAt) + 3_600_000, fullRefresh: false, canFilter: true });
+    if (decision.mode !== "incremental") throw new Error(`expected an incremental read, got ${JSON.stringify(decision)}`);
+    expect(formatSince(decision.since, "date")).toBe(expected);
+  });
+});
+
 describe("findUpdatedSinceFilter", () => {
+  const INCIDENTS = { param: "updated_at[gte]", format: "date", finds: "changes" };
+  const ALERTS = { param: "created_at[gte]", format: "date", finds: "creations", reserved: ["created_at[", "status["] };
   const resource = (kind: string, over: { queryParams?: Record<string, string>; pathParameters?: unknown[] } = {}) =>
     ({ kind, selector: { queryParams: over.queryParams ?? {}, pathParameters: over.pathParameters ?? [] } }) as unknown as ResourceMapping;
 
   it.each([
-    { name: "incidents filter by day", resource: resource("/v2/incidents"), expected: { param: "updated_at[gte]", format: "date" } },
-    { name: "v3 follow-ups filter by timestamp", resource: resource("/v3/follow_ups"), expected: { param: "updated_at[gte]", format: "timestamp" } },
-    { name: "query parameters in the kind do not matter", resource: resource("/v2/incidents?mode[one_of]=test"), expected: { param: "updated_at[gte]", format: "date" } },
-    { name: "alerts filter only by creation time", resource: resource("/v2/alerts"), expected: undefined },
+    { name: "incidents filter by day", resource: resource("/v2/incidents"), expected: INCIDENTS },
+    { name: "v3 follow-ups filter by timestamp", resource: resource("/v3/follow_ups"), expected: { param: "updated_at[gte]", format: "timestamp", finds: "changes" } },
+    { name: "query parameters in the kind do not matter", resource: resource("/v2/incidents?mode[one_of]=test"), expected: INCIDENTS },
+    { name: "alerts filter only by creation day, so their read adds the open alerts and those closed since", resource: resource("/v2/alerts"), expected: ALERTS },
+    { name: "an alert source filter of the user's does not matter", resource: resource("/v2/alerts", { queryParams: { "alert_source[one_of]": "01ABC" } }), expected: ALERTS },
+    { name: "a user's own status filter on alerts stands", resource: resource("/v2/alerts", { queryParams: { "status[one_of]": "firing" } }), expected: undefined },
+    { name: "a user's own created_at filter on alerts stands", resource: resource("/v2/alerts?created_at[date_range]=2024-12-02~2024-12-08"), expected: undefined },
     { name: "the deprecated v2 follow-ups take no time filter", resource: resource("/v2/follow_ups"), expected: undefined },
     { name: "users have no time filter", resource: resource("/v2/users"), expected: undefined },
     { name: "a fanned-out kind is read in full", resource: resource("/v3/follow_ups", { pathParameters: [{ name: "incident_id" }] }), expected: undefined },

@@ -1,0 +1,21 @@
+import { sql } from "kysely";
+import type { StagingDb } from "../database";
+
+/**
+ * Up to `limit` IDs of `kind`'s records stored with a status other than `resolved` that run `runId`
+ * has not stored: alerts open at the last read that this run's reads did not list. Derived from the
+ * stored payloads rather than kept in a column: raw_records already holds each alert's latest state,
+ * and the scan reads only this kind's rows, once a run.
+ */
+export async function listAlertsLeftOpen(db: StagingDb, kind: string, runId: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("raw_records")
+    .select("record_id")
+    .where("kind", "=", kind)
+    .where("run_id", "!=", runId)
+    .where(sql<string>`json_extract(payload, '$.status')`, "!=", "resolved")
+    .orderBy("record_id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.record_id);
+}
