@@ -13,9 +13,22 @@ export interface MappingErrorRow {
 // 6 columns a row, well under SQLite's 32,766 bound parameters a statement.
 const ROWS_PER_INSERT = 1000;
 
-/** Deletes the mapping errors of one kind (before the transform maps it again). */
-export async function deleteMappingErrorsOfKind(db: StagingDb, kind: string): Promise<void> {
-  await db.deleteFrom("mapping_errors").where("kind", "=", kind).execute();
+/** How the error of a record whose entity lost its key to another record's begins. */
+export const DUPLICATE_IDENTIFIER = "duplicate identifier ";
+
+/**
+ * Whether a record of `kind` lost an entity's key to another record: who wins depends on the order
+ * records are staged in, so such a kind is mapped again in full.
+ */
+export async function hasDuplicateIdentifierErrors(db: StagingDb, kind: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("mapping_errors")
+    .select("id")
+    .where("kind", "=", kind)
+    .where("field", "=", "identifier")
+    .where((eb) => eb(eb.fn("substr", ["message", eb.val(1), eb.val(DUPLICATE_IDENTIFIER.length)]), "=", DUPLICATE_IDENTIFIER))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Inserts mapping errors, in order. */

@@ -31,20 +31,40 @@ export async function readRawRecordBatch(
   return { positions: rows.map(({ parent_key, record_id }) => ({ parent_key, record_id })), payloads: rows.map((row) => row.payload).join("\n") };
 }
 
-/** A batch of raw records: their positions, and their payloads in the same order. */
-export interface RawPayloadBatch {
-  readonly positions: readonly RawRecordPosition[];
+/** A raw record to map: where it sits, and the hash of its payload (what transformed_records remembers it by). */
+export interface RecordToMap extends RawRecordPosition {
+  readonly payload_hash: string;
+}
+
+/** A batch of raw records to map: their positions, and their payloads in the same order. */
+export interface RecordsToMapBatch {
+  readonly records: readonly RecordToMap[];
   readonly payloads: readonly string[];
 }
 
 /**
- * Reads up to `limit` raw records of `kind` after `after`, like readRawRecordBatch, with the
- * payloads apart. Returns undefined after the last record.
+ * Reads up to `limit` raw records of `kind` after `after` that have no outcome in the staging file
+ * (no transformed_records row: new, changed, or their kind's rows were all dropped to map again), in
+ * the order readRawRecordBatch reads. Returns undefined after the last one.
  */
-export async function readRawPayloads(db: StagingDb, kind: string, after: RawRecordPosition | undefined, limit: number): Promise<RawPayloadBatch | undefined> {
-  let query = db.selectFrom("raw_records").select(["parent_key", "record_id", "payload"]).where("kind", "=", kind);
-  if (after) query = query.where((eb) => eb(eb.refTuple("parent_key", "record_id"), ">", eb.tuple(after.parent_key, after.record_id)));
-  const rows = await query.orderBy("parent_key").orderBy("record_id").limit(limit).execute();
+export async function readRecordsToMap(db: StagingDb, kind: string, after: RawRecordPosition | undefined, limit: number): Promise<RecordsToMapBatch | undefined> {
+  let query = db
+    .selectFrom("raw_records as r")
+    .select(["r.parent_key", "r.record_id", "r.payload_hash", "r.payload"])
+    .where("r.kind", "=", kind)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("transformed_records as t")
+            .select("t.kind")
+            .whereRef("t.kind", "=", "r.kind")
+            .whereRef("t.parent_key", "=", "r.parent_key")
+            .whereRef("t.record_id", "=", "r.record_id"),
+        ),
+      ),
+    );
+  if (after) query = query.where((eb) => eb(eb.refTuple("r.parent_key", "r.record_id"), ">", eb.tuple(after.parent_key, after.record_id)));
+  const rows = await query.orderBy("r.parent_key").orderBy("r.record_id").limit(limit).execute();
   if (rows.length === 0) return undefined;
-  return { positions: rows.map(({ parent_key, record_id }) => ({ parent_key, record_id })), payloads: rows.map((row) => row.payload) };
+  return { records: rows.map(({ parent_key, record_id, payload_hash }) => ({ parent_key, record_id, payload_hash })), payloads: rows.map((row) => row.payload) };
 }

@@ -10,9 +10,10 @@ export interface RelationTarget {
   readonly target: string;
 }
 
-/** Deletes the relation issues of one kind (before the transform stages it again). */
-export async function deleteRelationIssuesOfKind(db: StagingDb, kind: string): Promise<void> {
-  await db.deleteFrom("relation_issues").where("kind", "=", kind).execute();
+/** Deletes the relation issues of `kinds` (before their relations are checked again). */
+export async function deleteRelationIssuesOfKinds(db: StagingDb, kinds: readonly string[]): Promise<void> {
+  if (kinds.length === 0) return;
+  await db.deleteFrom("relation_issues").where("kind", "in", kinds).execute();
 }
 
 /**

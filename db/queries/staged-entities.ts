@@ -20,11 +20,6 @@ export interface StagedEntityCount {
   readonly held_back: number;
 }
 
-/** Deletes the staged entities of one kind (before the transform stages it again). */
-export async function deleteStagedEntitiesOfKind(db: StagingDb, kind: string): Promise<void> {
-  await db.deleteFrom("staged_entities").where("kind", "=", kind).execute();
-}
-
 // Statements of 100 rows, their text built once: compiling a query object for every chunk, or
 // preparing a statement of thousands of parameters, costs more than SQLite's own work.
 const ROWS_PER_INSERT = 100;
@@ -103,6 +98,21 @@ export async function countStagedEntities(db: StagingDb, kinds: readonly string[
   return rows.map((row) => ({ kind: row.kind, blueprint: row.blueprint, entities: Number(row.entities), held_back: Number(row.held_back) }));
 }
 
+// How the reason of an entity held back for its relations begins; validation's reasons never do.
+const RELATION_HOLD_BACK = "relation targets are neither staged nor in Port, and createMissingRelatedEntities is false: ";
+
+/**
+ * Makes pushable again the entities of `kinds` held back for their relations, before their relations
+ * are checked again: their targets may be staged or in Port by now. Entities held back by validation stay so.
+ */
+export async function releaseRelationHoldBacks(db: StagingDb, kinds: readonly string[]): Promise<void> {
+  if (kinds.length === 0) return;
+  await sql`
+    UPDATE staged_entities SET held_back_reason = NULL
+    WHERE kind IN (${sql.join(kinds)})
+      AND substr(held_back_reason, 1, ${RELATION_HOLD_BACK.length}) = ${RELATION_HOLD_BACK}`.execute(db);
+}
+
 /**
  * Holds back the still-pushable entities of `kinds` that have relation issues in run `runId`, naming
  * the missing targets. Returns how many entities it held back.
@@ -114,7 +124,7 @@ export async function holdBackEntitiesWithRelationIssues(db: StagingDb, runId: n
     SET held_back_reason = missing.reason
     FROM (
       SELECT blueprint, identifier,
-        'relation targets are neither staged nor in Port, and createMissingRelatedEntities is false: ' ||
+        ${RELATION_HOLD_BACK} ||
           group_concat(relation || ' -> ' || target_blueprint || '/' || target_identifier, ', '
             ORDER BY relation, target_blueprint, target_identifier) AS reason
       FROM relation_issues

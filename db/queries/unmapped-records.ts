@@ -19,11 +19,6 @@ export interface UnmappedRecordListing {
 // 4 columns a row, well under SQLite's 32,766 bound parameters a statement.
 const ROWS_PER_INSERT = 1000;
 
-/** Deletes the unmapped records of one kind (before the transform maps it again). */
-export async function deleteUnmappedRecordsOfKind(db: StagingDb, kind: string): Promise<void> {
-  await db.deleteFrom("unmapped_records").where("kind", "=", kind).execute();
-}
-
 /**
  * Inserts unmapped records; a record already listed (the same id under another parent, or failing
  * in a second resource of the kind) keeps its first reason.

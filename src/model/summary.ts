@@ -45,8 +45,22 @@ export interface TransformKindSummary {
    */
   readonly unmapped?: number;
   readonly danglingRelations: number;
+  /**
+   * Records sent through jq this run; the others' payload and mapping were unchanged since they were
+   * staged, so their rows were kept. Absent from summaries written before only changes were mapped.
+   */
+  readonly mapped?: number;
+  /** Why every record of the kind was mapped, when it was. */
+  readonly remapped?: RemapReason;
   readonly durationMs: number;
 }
+
+/**
+ * Why a transform mapped every record of a kind: asked to (`--full-refresh`), the kind was never
+ * transformed with its mapping hash kept, its mapping (expressions, the blueprints it validates
+ * against, jq's version) changed, or a duplicate identifier makes the outcome depend on record order.
+ */
+export type RemapReason = "full-refresh" | "first-transform" | "mapping-changed" | "duplicate-identifiers";
 
 export interface TransformSummary {
   readonly runId: number;

@@ -1,23 +1,32 @@
 import type { StagingDb } from "../../db/database";
-import { deleteMappingErrorsOfKind, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { readRawPayloads, type RawRecordPosition } from "../../db/queries/raw-record-batches";
+import { DUPLICATE_IDENTIFIER, hasDuplicateIdentifierErrors, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
+import { readRecordsToMap, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
 import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import {
-  deleteRelationIssuesOfKind,
+  deleteRelationIssuesOfKinds,
   listRelationsWithMissingTargets,
   recordDanglingRelations,
   type RelationTarget,
 } from "../../db/queries/relation-issues";
 import {
   countStagedEntities,
-  deleteStagedEntitiesOfKind,
   findStagedEntitySource,
   holdBackEntitiesWithRelationIssues,
   insertStagedEntities,
+  releaseRelationHoldBacks,
   type StagedEntityRow,
 } from "../../db/queries/staged-entities";
-import { deleteUnmappedRecordsOfKind, insertUnmappedRecords, type UnmappedRecordRow } from "../../db/queries/unmapped-records";
+import {
+  deleteRecordOutcomes,
+  listChangedRecordIds,
+  readKindMappingHash,
+  saveKindMappingHash,
+  saveTransformedRecords,
+  sumSkippedAndFiltered,
+  type TransformedRecordRow,
+} from "../../db/queries/transformed-records";
+import { insertUnmappedRecords, type UnmappedRecordRow } from "../../db/queries/unmapped-records";
 import type { JqRunner, JqStream } from "../jq/jq-runner";
 import type { Blueprint } from "../model/blueprint";
 import type { ResourceMapping } from "../model/mapping";
@@ -25,8 +34,10 @@ import type { Progress } from "../model/progress";
 import type { TransformKindSummary, TransformSummary } from "../model/summary";
 import { FIRST_BATCH_RECORDS, sizeNextBatch } from "./batch-size";
 import { countJqProcesses } from "./jq-processes";
+import { decideKindRemap, type KindRemap } from "./kind-remap";
 import { replaceLoneSurrogates } from "./lone-surrogates";
 import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./map-records";
+import { hashKindMapping } from "./mapping-hash";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { ReferencedTargets } from "./referenced-targets";
 import { stageEntity } from "./stage-entity";
@@ -46,6 +57,8 @@ export interface TransformInput {
   resources: readonly ResourceMapping[];
   blueprints: readonly Blueprint[];
   createMissingRelatedEntities: boolean;
+  /** --full-refresh: map every record again, even those unchanged since they were staged. */
+  fullRefresh?: boolean | undefined;
 }
 
 // Each jq process has a batch queued behind the one it maps.
@@ -63,25 +76,50 @@ interface KindPlan {
   readonly kind: string;
   readonly name: string;
   readonly programs: readonly MappingProgram[];
+  readonly mappingHash: string;
 }
 
 interface KindCounts {
-  records: number;
-  skipped: number;
-  filtered: number;
+  /** Records mapped (sent through jq). */
+  mapped: number;
   durationMs: number;
 }
 
 class Interrupted extends Error {}
 
-function planKinds(resources: readonly ResourceMapping[]): KindPlan[] {
+/** A changed record's entity took a key another record stages: only mapping the whole kind in order says who wins. */
+class DuplicateAmongChanges extends Error {}
+
+function planKinds(resources: readonly ResourceMapping[], blueprints: readonly Blueprint[], jqVersion: string): KindPlan[] {
   const plans = new Map<string, { kind: string; name: string; programs: MappingProgram[] }>();
   for (const resource of resources) {
     const plan = plans.get(resource.kind) ?? { kind: resource.kind, name: resource.name, programs: [] };
     plan.programs.push(buildMappingProgram(resource));
     plans.set(resource.kind, plan);
   }
-  return [...plans.values()];
+  return [...plans.values()].map((plan) => ({ ...plan, mappingHash: hashKindMapping(plan.programs, blueprints, jqVersion) }));
+}
+
+/** Which records of each kind to map, and how many that is (what its jq processes are sized by). */
+async function decideRemaps(
+  db: StagingDb,
+  plans: readonly KindPlan[],
+  fullRefresh: boolean,
+): Promise<{ remaps: Map<string, KindRemap>; toMap: Map<string, number> }> {
+  const raw = await countRawRecordsByKind(db);
+  const remaps = new Map<string, KindRemap>();
+  const toMap = new Map<string, number>();
+  for (const plan of plans) {
+    const remap = decideKindRemap({
+      stagedWith: await readKindMappingHash(db, plan.kind),
+      mappingHash: plan.mappingHash,
+      fullRefresh,
+      hasDuplicateIdentifiers: await hasDuplicateIdentifierErrors(db, plan.kind),
+    });
+    remaps.set(plan.kind, remap);
+    toMap.set(plan.kind, remap.scope === "all" ? (raw.get(plan.kind) ?? 0) : (await listChangedRecordIds(db, plan.kind)).length);
+  }
+  return { remaps, toMap };
 }
 
 function listRelationTargets(blueprints: readonly Blueprint[]): RelationTarget[] {
@@ -97,19 +135,22 @@ interface StagingContext {
   readonly kind: string;
   readonly blueprints: ReadonlyMap<string, Blueprint>;
   readonly referenced: ReferencedTargets;
+  readonly remap: KindRemap;
 }
 
 /**
  * Writes what one program made of one batch: entities (first staged wins a duplicate key), mapping
- * errors, and the records that could not be mapped (their entities in Port are kept). Returns how
- * many entities the batch gave.
+ * errors, the records that could not be mapped (their entities in Port are kept), and that each
+ * record was mapped. Returns how many entities the batch gave. Throws DuplicateAmongChanges when
+ * only changed records are mapped and one's entity takes a key already staged.
  */
-async function stageBatch(context: StagingContext, task: BatchTask, records: readonly StreamedRecord[], counts: KindCounts): Promise<number> {
+async function stageBatch(context: StagingContext, task: BatchTask, records: readonly StreamedRecord[]): Promise<number> {
   const { db, runId, kind } = context;
   const { program } = task;
   const rows: StagedEntityRow[] = [];
   const errors: MappingErrorRow[] = [];
   const unmapped: UnmappedRecordRow[] = [];
+  const transformed: TransformedRecordRow[] = [];
   const identifierField = program.fields[0];
   const blueprintField = program.fields[1];
   let entities = 0;
@@ -117,10 +158,10 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
     // Staging is synchronous work; without a turn of the event loop now and then, jq's output would
     // fill its pipe and stop jq, and its next input would wait, until the whole batch is staged.
     if (index % YIELD_EVERY_RECORDS === YIELD_EVERY_RECORDS - 1) await yieldToEventLoop();
-    const recordId = (task.positions[index] as RawRecordPosition).record_id;
+    const position = task.records[index] as RecordToMap;
+    const recordId = position.record_id;
     const mapping = await readStreamedRecord(context.jq, program, record, task.payloads[index] as string);
-    counts.skipped += mapping.skipped;
-    counts.filtered += mapping.filtered;
+    transformed.push({ kind, ...position, skipped: mapping.skipped, filtered: mapping.filtered, run_id: runId });
     entities += mapping.entities.length;
     for (const problem of mapping.problems) errors.push({ run_id: runId, kind, record_id: recordId, ...problem });
     let failure = mapping.failure;
@@ -144,7 +185,9 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
     }
     if (failure !== undefined) unmapped.push({ run_id: runId, kind, record_id: recordId, reason: failure });
   }
-  for (const duplicate of await insertStagedEntities(db, rows)) {
+  const duplicates = await insertStagedEntities(db, rows);
+  if (duplicates.length > 0 && context.remap.scope === "changed") throw new DuplicateAmongChanges();
+  for (const duplicate of duplicates) {
     const winner = await findStagedEntitySource(db, duplicate.blueprint, duplicate.identifier);
     const source = winner ? `${winner.kind} record ${winner.record_id}` : "another record";
     errors.push({
@@ -153,11 +196,12 @@ async function stageBatch(context: StagingContext, task: BatchTask, records: rea
       record_id: duplicate.record_id,
       field: "identifier",
       expression: identifierField?.expression ?? "",
-      message: `duplicate identifier ${JSON.stringify(duplicate.identifier)} of blueprint ${duplicate.blueprint}: ${source} already stages it, so this record's entity is not staged`,
+      message: `${DUPLICATE_IDENTIFIER}${JSON.stringify(duplicate.identifier)} of blueprint ${duplicate.blueprint}: ${source} already stages it, so this record's entity is not staged`,
     });
   }
   await insertMappingErrors(db, errors);
   await insertUnmappedRecords(db, unmapped);
+  await saveTransformedRecords(db, transformed);
   return entities;
 }
 
@@ -175,11 +219,12 @@ function startStream(jq: JqRunner, program: MappingProgram): JqStream {
   return jq.startStream(program.text);
 }
 
-function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[], records: ReadonlyMap<string, number>): Map<MappingProgram, ProgramStreams> {
+function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[], toMap: ReadonlyMap<string, number>): Map<MappingProgram, ProgramStreams> {
   const streams = new Map<MappingProgram, ProgramStreams>();
   try {
     for (const plan of plans) {
-      const count = records.has(plan.kind) ? countJqProcesses(records.get(plan.kind) as number) : 0;
+      const records = toMap.get(plan.kind) ?? 0;
+      const count = records > 0 ? countJqProcesses(records) : 0;
       for (const program of plan.programs) streams.set(program, Array.from({ length: count }, () => startStream(jq, program)));
     }
   } catch (error) {
@@ -195,35 +240,41 @@ async function closeProgramStreams(streams: ReadonlyMap<MappingProgram, ProgramS
 
 interface BatchTask {
   readonly program: MappingProgram;
-  readonly positions: readonly RawRecordPosition[];
+  readonly records: readonly RecordToMap[];
   readonly payloads: readonly string[];
   readonly mapped: Promise<StreamedRecord[]>;
 }
 
+/** What one kind's transform is given besides its plan. */
+interface KindInput {
+  readonly streams: ReadonlyMap<MappingProgram, ProgramStreams>;
+  readonly runId: number;
+  readonly blueprints: ReadonlyMap<string, Blueprint>;
+  readonly referenced: ReferencedTargets;
+  readonly remap: KindRemap;
+}
+
 /**
- * Replaces one kind's staged entities, mapping errors, unmapped records and relation issues in one
- * transaction: raw records are read in batches inside it (the transaction holds the only connection),
- * their lone surrogate escapes read as U+FFFD (replaceLoneSurrogates), and mapped by two jq processes
- * per program, kept running for the whole kind, while earlier batches are written; batches are
- * written in record order, so the first record wins a duplicate.
+ * Replaces, in one transaction, the outcome (staged entities, mapping errors, unmapped records) of
+ * one kind's records, all of them or those changed since staged (their payload hash differs, they
+ * are new, or they are gone from raw_records): raw records are read in batches inside it (the
+ * transaction holds the only connection), their lone surrogate escapes read as U+FFFD
+ * (replaceLoneSurrogates), and mapped by two jq processes per program, kept running for the whole
+ * kind, while earlier batches are written; batches are written in record order, so the first
+ * record wins a duplicate.
  */
-async function transformKind(
-  deps: TransformDeps,
-  plan: KindPlan,
-  streams: ReadonlyMap<MappingProgram, ProgramStreams>,
-  runId: number,
-  blueprints: ReadonlyMap<string, Blueprint>,
-  referenced: ReferencedTargets,
-): Promise<KindCounts> {
+async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInput): Promise<KindCounts> {
+  const { streams, runId, blueprints, referenced, remap } = input;
   const started = Date.now();
-  const counts: KindCounts = { records: 0, skipped: 0, filtered: 0, durationMs: 0 };
+  const counts: KindCounts = { mapped: 0, durationMs: 0 };
   deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
   await deps.db.transaction().execute(async (trx) => {
-    await deleteStagedEntitiesOfKind(trx, plan.kind);
-    await deleteMappingErrorsOfKind(trx, plan.kind);
-    await deleteUnmappedRecordsOfKind(trx, plan.kind);
-    await deleteRelationIssuesOfKind(trx, plan.kind);
-    const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced };
+    const changed = remap.scope === "all" ? "all" : await listChangedRecordIds(trx, plan.kind);
+    await deleteRecordOutcomes(trx, plan.kind, changed);
+    await saveKindMappingHash(trx, plan.kind, plan.mappingHash, runId);
+    // Nothing changed: every record keeps its outcome, and none need be read.
+    if (changed !== "all" && changed.length === 0) return;
+    const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced, remap };
 
     let after: RawRecordPosition | undefined;
     let isExhausted = false;
@@ -234,12 +285,12 @@ async function transformKind(
     // this process writes what came back.
     const fill = async (): Promise<void> => {
       while (!isExhausted && tasks.length < MAX_QUEUED_BATCHES) {
-        const batch = await readRawPayloads(trx, plan.kind, after, limit);
-        after = batch?.positions.at(-1);
-        isExhausted = batch === undefined || batch.positions.length < limit;
+        const batch = await readRecordsToMap(trx, plan.kind, after, limit);
+        after = batch?.records.at(-1);
+        isExhausted = batch === undefined || batch.records.length < limit;
         if (batch === undefined) break;
-        counts.records += batch.positions.length;
-        limit = sizeNextBatch(batch.payloads.reduce((sum, payload) => sum + payload.length, 0), batch.positions.length);
+        counts.mapped += batch.records.length;
+        limit = sizeNextBatch(batch.payloads.reduce((sum, payload) => sum + payload.length, 0), batch.records.length);
         const payloads = batch.payloads.map(replaceLoneSurrogates);
         for (const program of plan.programs) {
           // Batches take turns on the program's jq processes.
@@ -250,7 +301,7 @@ async function transformKind(
           const mapped = mapStreamedRecords(stream, deps.jq, program, payloads);
           // Awaited in order below; until then a rejection must not count as unhandled.
           mapped.catch(() => undefined);
-          tasks.push({ program, positions: batch.positions, payloads, mapped });
+          tasks.push({ program, records: batch.records, payloads, mapped });
         }
         turn += 1;
       }
@@ -260,10 +311,10 @@ async function transformKind(
     for (let task = tasks.shift(); task !== undefined; task = tasks.shift()) {
       const records = await task.mapped;
       await fill();
-      entities += await stageBatch(context, task, records, counts);
+      entities += await stageBatch(context, task, records);
       // Stopping mid-kind rolls the kind back to what it was: never half old and half new.
       if (deps.signal?.aborted) throw new Interrupted();
-      deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: counts.records, entities, state: "running" });
+      deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: counts.mapped, entities, state: "running" });
     }
   });
   counts.durationMs = Date.now() - started;
@@ -271,20 +322,25 @@ async function transformKind(
 }
 
 /**
- * Records relations whose target is neither staged nor in Port; with createMissingRelatedEntities
- * off, holds back their entities, then the entities pointing at those, and so on.
+ * Replaces the relation issues of `kinds`: records relations whose target is neither staged nor in
+ * Port; with createMissingRelatedEntities off, holds back their entities, then the entities pointing
+ * at those, and so on. Every entity of the kinds is checked again, kept ones too, since their targets
+ * may have come or gone. `referenced` holds every value the kinds' relations point at, when all their
+ * records were mapped in this run; undefined when some kept their rows, whose values it lacks.
  */
 async function checkRelations(
   db: StagingDb,
   runId: number,
   kinds: readonly string[],
-  referenced: ReferencedTargets,
+  referenced: ReferencedTargets | undefined,
   targets: readonly RelationTarget[],
   createMissing: boolean,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await deleteRelationIssuesOfKinds(trx, kinds);
+    await releaseRelationHoldBacks(trx, kinds);
     // Only relations with a missing target need their entities read; most have none.
-    const suspects = await listRelationsWithMissingTargets(trx, referenced.list());
+    const suspects = referenced === undefined ? targets : await listRelationsWithMissingTargets(trx, referenced.list());
     let recorded = await recordDanglingRelations(trx, runId, kinds, suspects, false);
     for (let round = 0; !createMissing && recorded > 0 && round < MAX_HOLD_BACK_ROUNDS; round += 1) {
       await holdBackEntitiesWithRelationIssues(trx, runId, kinds);
@@ -294,27 +350,44 @@ async function checkRelations(
 }
 
 /**
+ * Maps a kind's records (transformKind); when only changed records were to be mapped and one took
+ * an entity's key already staged, maps the whole kind instead.
+ */
+async function transformKindOrWhole(deps: TransformDeps, plan: KindPlan, input: KindInput): Promise<{ counts: KindCounts; remap: KindRemap }> {
+  try {
+    return { counts: await transformKind(deps, plan, input), remap: input.remap };
+  } catch (error) {
+    if (!(error instanceof DuplicateAmongChanges)) throw error;
+    const remap: KindRemap = { scope: "all", reason: "duplicate-identifiers" };
+    return { counts: await transformKind(deps, plan, { ...input, remap }), remap };
+  }
+}
+
+/**
  * Maps the raw records of each resource's kind with its jq mapping (Ocean's semantics), validates the
- * entities against the blueprints and replaces, per kind, its rows in staged_entities, mapping_errors,
- * unmapped_records (records read but not mapped) and relation_issues; then records dangling relations
- * of the transformed kinds. Reports progress per kind. When `signal` aborts, the kind in progress keeps
+ * entities against the blueprints and replaces, per kind, the outcome in staged_entities,
+ * mapping_errors and unmapped_records (records read but not mapped) of the records changed since
+ * they were staged, or of all of them (decideKindRemap); then replaces the relation issues of the
+ * transformed kinds. Reports progress per kind. When `signal` aborts, the kind in progress keeps
  * its previous rows and the summary covers the kinds that finished. Throws only on unexpected faults (jq timing out, the database).
  */
 export async function transform(deps: TransformDeps, input: TransformInput): Promise<TransformSummary> {
   const started = Date.now();
-  const plans = planKinds(input.resources);
+  const plans = planKinds(input.resources, input.blueprints, deps.jq.version);
   const blueprints = new Map(input.blueprints.map((blueprint) => [blueprint.identifier, blueprint]));
   deps.progress.report({ type: "stage-start", stage: "transform", kinds: plans.map((plan) => plan.kind) });
 
-  const finished: { plan: KindPlan; counts: KindCounts }[] = [];
+  const finished: { plan: KindPlan; counts: KindCounts; remap: KindRemap }[] = [];
   const targets = listRelationTargets(input.blueprints);
   const referenced = new ReferencedTargets(targets);
-  const streams = startProgramStreams(deps.jq, plans, await countRawRecordsByKind(deps.db));
+  const { remaps, toMap } = await decideRemaps(deps.db, plans, input.fullRefresh ?? false);
+  const streams = startProgramStreams(deps.jq, plans, toMap);
   try {
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       try {
-        finished.push({ plan, counts: await transformKind(deps, plan, streams, input.runId, blueprints, referenced) });
+        const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap: remaps.get(plan.kind) as KindRemap };
+        finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
       } catch (error) {
         if (error instanceof Interrupted) break;
         deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -326,25 +399,30 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   }
 
   const kinds = finished.map(({ plan }) => plan.kind);
-  await checkRelations(deps.db, input.runId, kinds, referenced, targets, input.createMissingRelatedEntities);
+  const mappedAll = finished.every(({ remap }) => remap.scope === "all");
+  await checkRelations(deps.db, input.runId, kinds, mappedAll ? referenced : undefined, targets, input.createMissingRelatedEntities);
 
+  const records = await countRawRecordsByKind(deps.db);
+  const outcomes = await sumSkippedAndFiltered(deps.db, kinds);
   const staged = await countStagedEntities(deps.db, kinds);
   const mappingErrors = await countRowsByKind(deps.db, "mapping_errors", kinds);
   const unmapped = await countRowsByKind(deps.db, "unmapped_records", kinds);
   const relationIssues = await countRowsByKind(deps.db, "relation_issues", kinds);
-  const summaries: TransformKindSummary[] = finished.map(({ plan, counts }) => {
+  const summaries: TransformKindSummary[] = finished.map(({ plan, counts, remap }) => {
     const rows = staged.filter((row) => row.kind === plan.kind);
     const summary: TransformKindSummary = {
       kind: plan.kind,
       name: plan.name,
-      records: counts.records,
+      records: records.get(plan.kind) ?? 0,
       entities: rows.reduce((sum, row) => sum + row.entities, 0),
-      skipped: counts.skipped,
-      filtered: counts.filtered,
+      skipped: outcomes.get(plan.kind)?.skipped ?? 0,
+      filtered: outcomes.get(plan.kind)?.filtered ?? 0,
       heldBack: rows.reduce((sum, row) => sum + row.held_back, 0),
       mappingErrors: mappingErrors.get(plan.kind) ?? 0,
       unmapped: unmapped.get(plan.kind) ?? 0,
       danglingRelations: relationIssues.get(plan.kind) ?? 0,
+      mapped: counts.mapped,
+      ...(remap.scope === "all" ? { remapped: remap.reason } : {}),
       durationMs: counts.durationMs,
     };
     deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: summary.records, entities: summary.entities, state: "done" });

@@ -9,6 +9,7 @@ import type { PortAppConfig, ResourceMapping } from "../../src/model/mapping";
 import { Secret } from "../../src/model/secret";
 import type { PortBlueprint, PortSandbox } from "../../src/sandbox/port/server";
 import { hashCanonicalJson, toCanonicalJson } from "../../src/canonical-json";
+import { sha256Hex } from "../../src/sha256";
 import { CURSOR_PAGINATION } from "./pagination";
 
 /** Three blueprints with relations two levels deep: follow-ups → incidents → users. */
@@ -172,7 +173,7 @@ export async function storeRawRecords(db: StagingDb, kind: string, records: read
       parent_key: "",
       record_id: String(record["id"]),
       payload: JSON.stringify(record),
-      payload_hash: "x",
+      payload_hash: sha256Hex(JSON.stringify(record)),
       run_id: runId,
       fetched_at: new Date().toISOString(),
     })),

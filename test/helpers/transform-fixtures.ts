@@ -8,6 +8,7 @@ import { parsePortAppConfig } from "../../src/config/port-app-config";
 import type { Blueprint } from "../../src/model/blueprint";
 import type { EntityMappings, PortAppConfig, ResourceMapping } from "../../src/model/mapping";
 import type { PaginationSettings } from "../../src/model/pagination";
+import { sha256Hex } from "../../src/sha256";
 
 /** A resource of kind `/v2/things` mapping `.id` to blueprint `thing`; override any part. */
 export function makeResource(
@@ -69,7 +70,7 @@ export async function seedRawRecords(
       parent_key: options.parentKey ?? "",
       record_id: typeof record["id"] === "string" ? record["id"] : `record-${index}`,
       payload,
-      payload_hash: payload.length.toString(16),
+      payload_hash: sha256Hex(payload),
       run_id: options.runId ?? 1,
       fetched_at: "2026-01-01T00:00:00Z",
     };

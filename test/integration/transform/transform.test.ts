@@ -6,6 +6,7 @@ import type { JqRunner } from "../../../src/jq/jq-runner";
 import type { Blueprint } from "../../../src/model/blueprint";
 import type { ResourceMapping } from "../../../src/model/mapping";
 import type { ProgressEvent } from "../../../src/model/progress";
+import { sha256Hex } from "../../../src/sha256";
 import { transform } from "../../../src/transform";
 import { openTestDb } from "../../helpers/open-test-db";
 import { createTestJqRunner } from "../../helpers/test-jq";
@@ -191,7 +192,7 @@ describe("transform: Ocean's mapping semantics", () => {
 
 /** A record stored as its exact JSON text (extract keeps the API's text), under id `id`. */
 async function seedRawText(db: StagingDb, id: string, payload: string): Promise<void> {
-  await upsertRawRecords(db, [{ kind: "/v2/things", parent_key: "", record_id: id, payload, payload_hash: "x", run_id: 1, fetched_at: "x" }]);
+  await upsertRawRecords(db, [{ kind: "/v2/things", parent_key: "", record_id: id, payload, payload_hash: sha256Hex(payload), run_id: 1, fetched_at: "x" }]);
 }
 
 async function unmappedRecords(db: StagingDb) {

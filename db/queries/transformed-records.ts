@@ -1,0 +1,95 @@
+import { sql } from "kysely";
+import type { StagingDb } from "../database";
+
+/** A transformed_records row: one raw record whose outcome is staged, and what it was mapped from. */
+export interface TransformedRecordRow {
+  readonly kind: string;
+  readonly parent_key: string;
+  readonly record_id: string;
+  readonly payload_hash: string;
+  readonly skipped: number;
+  readonly filtered: number;
+  readonly run_id: number;
+}
+
+/** The mapping hash `kind`'s staged rows were made with, or undefined when it was never transformed (or before this was kept). */
+export async function readKindMappingHash(db: StagingDb, kind: string): Promise<string | undefined> {
+  const row = await db.selectFrom("transformed_kinds").select("mapping_hash").where("kind", "=", kind).executeTakeFirst();
+  return row?.mapping_hash;
+}
+
+/** Records that `kind`'s staged rows are now made with `mappingHash`. */
+export async function saveKindMappingHash(db: StagingDb, kind: string, mappingHash: string, runId: number): Promise<void> {
+  await db
+    .insertInto("transformed_kinds")
+    .values({ kind, mapping_hash: mappingHash, run_id: runId })
+    .onConflict((conflict) => conflict.column("kind").doUpdateSet({ mapping_hash: mappingHash, run_id: runId }))
+    .execute();
+}
+
+/**
+ * The record ids of `kind` whose outcome is stale: a raw record never mapped or whose payload hash
+ * changed since it was, and a record mapped once but no longer in raw_records. Ids, not positions:
+ * every output table keys a record by (kind, record_id), so all of an id's parents are mapped again together.
+ */
+export async function listChangedRecordIds(db: StagingDb, kind: string): Promise<string[]> {
+  const { rows } = await sql<{ record_id: string }>`
+    SELECT r.record_id FROM raw_records r
+    LEFT JOIN transformed_records t ON t.kind = r.kind AND t.parent_key = r.parent_key AND t.record_id = r.record_id
+    WHERE r.kind = ${kind} AND (t.payload_hash IS NULL OR t.payload_hash <> r.payload_hash)
+    UNION
+    SELECT t.record_id FROM transformed_records t
+    WHERE t.kind = ${kind}
+      AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.kind = t.kind AND r.parent_key = t.parent_key AND r.record_id = t.record_id)
+    ORDER BY 1`.execute(db);
+  return rows.map((row) => row.record_id);
+}
+
+/** The tables holding a record's outcome, each keyed by (kind, record_id). */
+const OUTCOME_TABLES = ["staged_entities", "mapping_errors", "unmapped_records", "transformed_records"] as const;
+
+/**
+ * Deletes the outcome of `kind`'s records (staged entities, mapping errors, unmapped record, and
+ * that it was mapped): of all of them, or of those in `recordIds`. Relation issues are not a
+ * record's outcome: the relation check replaces them per kind.
+ */
+export async function deleteRecordOutcomes(db: StagingDb, kind: string, recordIds: readonly string[] | "all"): Promise<void> {
+  if (recordIds !== "all" && recordIds.length === 0) return;
+  // One statement a table, however many ids: the ids go in as one JSON array.
+  const which = recordIds === "all" ? sql.raw("") : sql`AND record_id IN (SELECT value FROM json_each(${JSON.stringify(recordIds)}))`;
+  for (const table of OUTCOME_TABLES) await sql`DELETE FROM ${sql.table(table)} WHERE kind = ${kind} ${which}`.execute(db);
+}
+
+// 7 columns a row, well under SQLite's 32,766 bound parameters a statement.
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Records that these records were mapped. A record mapped by several resources of its kind is one
+ * row: the counts of each add up.
+ */
+export async function saveTransformedRecords(db: StagingDb, rows: readonly TransformedRecordRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    await db
+      .insertInto("transformed_records")
+      .values(rows.slice(start, start + ROWS_PER_INSERT))
+      .onConflict((conflict) =>
+        conflict.columns(["kind", "parent_key", "record_id"]).doUpdateSet((eb) => ({
+          skipped: eb("transformed_records.skipped", "+", eb.ref("excluded.skipped")),
+          filtered: eb("transformed_records.filtered", "+", eb.ref("excluded.filtered")),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Per kind of `kinds`: its records' entities skipped (null identifier) and filtered (selector false), as last mapped. */
+export async function sumSkippedAndFiltered(db: StagingDb, kinds: readonly string[]): Promise<Map<string, { skipped: number; filtered: number }>> {
+  if (kinds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("transformed_records")
+    .select(["kind", (eb) => eb.fn.sum<number>("skipped").as("skipped"), (eb) => eb.fn.sum<number>("filtered").as("filtered")])
+    .where("kind", "in", kinds)
+    .groupBy("kind")
+    .execute();
+  return new Map(rows.map((row) => [row.kind, { skipped: Number(row.skipped), filtered: Number(row.filtered) }]));
+}
