@@ -1,6 +1,6 @@
 import { alertFilter, createdAtFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
 import { generatedAlertStatus } from "./generate/alerts";
-import type { GenerationContext, RenderHints, Stamp } from "./generate/context";
+import type { GenerationContext, OpenAlerts, RenderHints, Stamp } from "./generate/context";
 import { GENERATORS } from "./generate/generators";
 import { incidentModeAt, latestIncidentInMode } from "./generate/incidents";
 import { buildOrgConfig, type OrgConfig } from "./generate/org";
@@ -19,6 +19,8 @@ export interface DatasetOptions {
   readonly seed?: number;
   /** A preset or explicit counts (default `demo`). */
   readonly scale?: ScalePreset | DatasetCounts;
+  /** Which alerts are open (default `never-updated`, the datasets fixtures were made against). */
+  readonly openAlerts?: OpenAlerts;
 }
 
 interface PageRequest {
@@ -79,6 +81,7 @@ function perKind<T>(make: (kind: IncidentIoKind) => T): PerKind<T> {
 
 class Dataset implements IncidentIoDataset, GenerationContext {
   readonly seed: number;
+  readonly openAlerts: OpenAlerts;
   readonly counts: ResolvedCounts;
   readonly org: OrgConfig;
   readonly #base: PerKind<number>;
@@ -92,8 +95,9 @@ class Dataset implements IncidentIoDataset, GenerationContext {
   readonly #addedEntryTypes: number[] = [];
   #lastClockMicros = 0;
 
-  constructor(seed: number, counts: ResolvedCounts) {
+  constructor(seed: number, counts: ResolvedCounts, openAlerts: OpenAlerts) {
     this.seed = seed >>> 0;
+    this.openAlerts = openAlerts;
     this.counts = counts;
     this.#entryOffsets = [0];
     for (const entries of counts.catalog_entries) this.#entryOffsets.push((this.#entryOffsets.at(-1) ?? 0) + entries);
@@ -381,5 +385,5 @@ class Dataset implements IncidentIoDataset, GenerationContext {
 
 /** A dataset for `options` (seed 1 and the `demo` preset by default); throws RangeError for unusable counts. */
 export function createIncidentIoDataset(options: DatasetOptions = {}): IncidentIoDataset {
-  return new Dataset(options.seed ?? 1, resolveCounts(options.scale ?? "demo"));
+  return new Dataset(options.seed ?? 1, resolveCounts(options.scale ?? "demo"), options.openAlerts ?? "never-updated");
 }

@@ -6,6 +6,7 @@ import { parseQuery, type RecordedRequest } from "../shared/request-log";
 import { createIncidentIoDataset, type IncidentIoDataset } from "./dataset";
 import { notFoundBody, rateLimitBody, statusBody, unauthorizedBody } from "./error-bodies";
 import type { JsonObject } from "./json";
+import type { OpenAlerts } from "./generate/context";
 import { applyPageFault, pageFaultQuery, type PageFault, type PageFaultState } from "./page-faults";
 import { singleValue } from "./paging";
 import { decideRateLimit, retryAfterSeconds, type TokenBucket } from "./rate-limiter";
@@ -17,6 +18,8 @@ export interface IncidentIoSandboxOptions {
   seed?: number;
   /** Dataset size (default `demo`). */
   scale?: ScalePreset | DatasetCounts;
+  /** Which alerts are open (default `never-updated`; `few` for an organization's realistic share). */
+  openAlerts?: OpenAlerts;
   /** The only API key accepted (default `inc_sandbox_token`). */
   token?: string;
   /** Added to every request (default 0); also settable later on the handle. */
@@ -68,7 +71,11 @@ function retryAfterHeader(seconds: number, form: "seconds" | "http-date", nowMs:
  * dataset with the real API's paging, filters, errors and limits. Close it with `close()`.
  */
 export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions = {}): Promise<IncidentIoSandbox> {
-  const dataset = createIncidentIoDataset({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.scale === undefined ? {} : { scale: options.scale }) });
+  const dataset = createIncidentIoDataset({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
+    ...(options.openAlerts === undefined ? {} : { openAlerts: options.openAlerts }),
+  });
   const token = options.token ?? DEFAULT_TOKEN;
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 
 let sandbox: IncidentIoSandbox;
 beforeAll(async () => {
-  sandbox = await startIncidentIoSandbox({ seed: 5, scale: { users: 5, alert_sources: 3, schedules: 2, alerts: 600, incidents: 5, catalog_types: 1, catalog_entries: 4, severities: 2, teams: 2, follow_ups: 3 } });
+  sandbox = await startIncidentIoSandbox({ seed: 5, openAlerts: "few", scale: { users: 5, alert_sources: 3, schedules: 2, alerts: 600, incidents: 5, catalog_types: 1, catalog_entries: 4, severities: 2, teams: 2, follow_ups: 3 } });
 });
 afterAll(() => sandbox.close());
 

@@ -74,6 +74,10 @@ function pickOf(ctx: GenerationContext, index: number): number {
 export function generatedAlertStatus(ctx: GenerationContext, index: number): string {
   // An alert added at run time is a firing event that just arrived.
   if (index >= ctx.counts.alerts) return "firing";
+  if (ctx.openAlerts === "never-updated") {
+    if (hasQuirk("alerts", index)) return UNKNOWN_STATUS;
+    return ctx.updated("alerts", index).micros > ctx.created("alerts", index).micros ? "resolved" : "firing";
+  }
   if (hasQuirk("alerts", index) && index % UNKNOWN_STATUS_PERIOD < 25) return UNKNOWN_STATUS;
   if (ctx.updated("alerts", index).micros > ctx.created("alerts", index).micros) return "resolved";
   return pickOf(ctx, index) % FIRING_PERIOD === 0 ? "firing" : "resolved";
@@ -99,7 +103,9 @@ export const generateAlert: RecordGenerator = (ctx, index) => {
     created_at: created.text,
     updated_at: updated.text,
   };
-  if (status === "resolved") alert["resolved_at"] = updated.text;
+  // Under `never-updated`, a quirky alert that was updated keeps the resolution time under its unknown status.
+  const resolved = ctx.openAlerts === "never-updated" ? updated.micros > created.micros : status === "resolved";
+  if (resolved) alert["resolved_at"] = updated.text;
   if (index % 5 !== 0) alert["description"] = `${title} has been above its threshold for 5 minutes`;
   if (source % 2 === 0) alert["source_url"] = `https://monitoring.example.com/alerts/${alert["deduplication_key"]}`;
   if (index % 4 === 0) alert["alert_group_ids"] = index % 8 === 0 ? [] : [ctx.id("alert_groups", Math.floor(index / 8))];
