@@ -1,29 +1,35 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../db/database";
 import type { PortBlueprint } from "../../../src/sandbox/port/server";
 import { queryStagingFile, startSyncWorld } from "../../helpers/sync-world";
 
-// A staging file made by the release before migration 0001 (commit 823f38b, schema 0000 only): one
-// `etl run` of the shipped mapping against the Incident.io sandbox's demo organization (seed 7).
-// Users keep their staging file for months, and it is what lets a run push only the changes.
-const FIXTURE = fileURLToPath(new URL("../../fixtures/staging/schema-0000.sqlite.gz", import.meta.url));
+// Staging files made by earlier releases, each by one `etl run` of the shipped mapping against the
+// Incident.io sandbox's demo organization (seed 7): before migration 0001 (commit 823f38b, schema 0000
+// only), and the release before the mapping was read from Port and the transform mapped only what
+// changed (commit 4452bbe, schemas 0000 to 0002). Users keep their staging file for months, and it is
+// what lets a run push only the changes.
+const FIXTURES = [
+  { schema: "0000", file: "schema-0000.sqlite.gz", migrationsBefore: 1 },
+  { schema: "0002", file: "schema-0002.sqlite.gz", migrationsBefore: 3 },
+] as const;
 const BLUEPRINTS = fileURLToPath(new URL("../../../resources/blueprints.json", import.meta.url));
 
-function writeFixture(path: string): void {
-  writeFileSync(path, gunzipSync(readFileSync(FIXTURE)), { mode: 0o600 });
+function writeFixture(path: string, file: string): void {
+  writeFileSync(path, gunzipSync(readFileSync(fileURLToPath(new URL(`../../fixtures/staging/${file}`, import.meta.url)))), { mode: 0o600 });
 }
 
-describe("a staging file of the previous schema", () => {
+describe.each(FIXTURES)("a staging file of schema $schema", ({ file, migrationsBefore }) => {
   it("migrates on open, and every pushed entity learns the record it came from", async () => {
     const world = await startSyncWorld();
-    writeFixture(world.dbPath);
+    writeFixture(world.dbPath, file);
     const opened = openDatabase(world.dbPath);
     try {
       const applied = opened.sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-      expect(applied.n).toBeGreaterThanOrEqual(2);
+      expect(applied.n).toBeGreaterThan(migrationsBefore);
       const sources = opened.sqlite
         .prepare("SELECT count(*) AS n, count(source_kind) AS with_kind, count(source_record_id) AS with_record FROM port_snapshot")
         .get() as { n: number; with_kind: number; with_record: number };
@@ -41,7 +47,9 @@ describe("a staging file of the previous schema", () => {
       incidentIo: { seed: 7, scale: "demo" },
       port: { blueprints },
     });
-    writeFixture(world.dbPath);
+    writeFixture(world.dbPath, file);
+    // A file made since migration 0001 names the Port it synced with: this sandbox stands in for that Port.
+    rebindToPort(world.dbPath, world.port.baseUrl);
     // Port holds what the file says it holds, so a reconcile (were one due) finds no drift either.
     const pushed = queryStagingFile<{ blueprint: string; entity_json: string }>(world.dbPath, "SELECT blueprint, entity_json FROM port_snapshot ORDER BY blueprint, identifier");
     await seedPort(world.port.baseUrl, world.port.clientId, world.port.clientSecret, pushed);
@@ -50,12 +58,23 @@ describe("a staging file of the previous schema", () => {
     const result = await world.cli(["run", "--json"]);
 
     expect(result.code, result.stderr).toBe(0);
-    expect(world.port.writes.length - seeded).toBe(0);
+    expect(world.port.writes.slice(seeded).map((w) => `${w.op} ${w.blueprint}/${w.identifier}`)).toEqual([]);
     const summary = JSON.parse(result.stdout) as { load: { blueprints: { created: number; updated: number; deleted: number }[] } };
     const changes = summary.load.blueprints.reduce((sum, b) => sum + b.created + b.updated + b.deleted, 0);
     expect(changes).toBe(0);
   });
 });
+
+/** Points a fixture's binding (when it has one) at `baseUrl`, as if the sandbox ran where the file's Port did. */
+function rebindToPort(path: string, baseUrl: string): void {
+  const sqlite = new BetterSqlite3(path);
+  try {
+    const hasBinding = sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'port_binding'").get() as { n: number };
+    if (hasBinding.n > 0) sqlite.prepare("UPDATE port_binding SET base_url = ?").run(baseUrl);
+  } finally {
+    sqlite.close();
+  }
+}
 
 /** Writes `entities` into the Port sandbox through its API, targets of relations first. */
 async function seedPort(baseUrl: string, clientId: string, clientSecret: string, rows: readonly { blueprint: string; entity_json: string }[]): Promise<void> {
