@@ -4,6 +4,8 @@ import { readSingleType, type ValueStats } from "./value-stats";
 
 /** Longer values (as JSON text) make a field too large to be worth a property. */
 export const MAX_VALUE_CHARS = 2048;
+// One sampled value makes no enum: Port would refuse every other value the field takes later.
+const MIN_ENUM_VALUES = 2;
 const MAX_ENUM_VALUES = 10;
 const MAX_ENUM_VALUE_LENGTH = 40;
 const MAX_ENUM_VALUE_WORDS = 3;
@@ -41,13 +43,13 @@ function isEnumValue(text: string): boolean {
 }
 
 /**
- * The values of a low-cardinality string field, sorted, when it looks like an enum: at most ten
+ * The values of a low-cardinality string field, sorted, when it looks like an enum: two to ten
  * distinct short labels, each seen at least twice, in a field that is not an id, a name or free text.
  * Undefined otherwise.
  */
 export function inferEnum(field: string, stats: ValueStats): string[] | undefined {
   if (splitWords(field).some((word) => NOT_ENUM_WORDS.has(word))) return undefined;
-  if (stats.hasMoreStrings || stats.strings.size === 0 || stats.strings.size > MAX_ENUM_VALUES) return undefined;
+  if (stats.hasMoreStrings || stats.strings.size < MIN_ENUM_VALUES || stats.strings.size > MAX_ENUM_VALUES) return undefined;
   const values = [...stats.strings.entries()];
   if (values.some(([text, seen]) => seen < 2 || !isEnumValue(text))) return undefined;
   return values.map(([text]) => text).sort();

@@ -1,5 +1,6 @@
 import type { Blueprint, BlueprintProperty, BlueprintRelation } from "../model/blueprint";
 import type { DiscoverKindSummary, DiscoveredRelation, SkippedField } from "../model/discovery";
+import { isDeprecatedField } from "./deprecated-fields";
 import type { RelationCandidate } from "./infer-relation";
 import { inferProperty, isSecretLooking } from "./infer-property";
 import { toCamelCase, toPascalCase, toTitle } from "./names";
@@ -74,8 +75,8 @@ function describeKind(evidence: KindEvidence): string {
 /**
  * Turns what was learnt about a kind into a blueprint, its mapping and a summary: identifier `.id`,
  * title from the title field (else `.id`), a relation for each chosen candidate (the first of a
- * name wins), and a property for every other field that is not secret-looking, injected (`__x`),
- * huge, mixed or always null. Names are camelCase; each skipped field is listed with its reason.
+ * name wins), and a property for every other field that is not secret-looking, deprecated in
+ * Incident.io's API, injected (`__x`), huge, mixed or always null. Names are camelCase; each skipped field is listed with its reason.
  */
 export function proposeKind(evidence: KindEvidence): KindProposal {
   const titleField = pickTitleField(evidence.fields);
@@ -90,6 +91,10 @@ export function proposeKind(evidence: KindEvidence): KindProposal {
     if (field === "id" || field === titleField) continue;
     if (isSecretLooking(field)) {
       skipped.push({ field, reason: "looks like a secret" });
+      continue;
+    }
+    if (isDeprecatedField(evidence.kind, field)) {
+      skipped.push({ field, reason: "deprecated in Incident.io's API" });
       continue;
     }
     if (field.includes("'")) {

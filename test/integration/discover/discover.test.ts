@@ -119,6 +119,12 @@ describe("etl discover over the raw records of the Incident.io sandbox", () => {
     expect(proposedBlueprint("incidentioSeverity").schema.properties["rank"]).toMatchObject({ type: "number" });
   });
 
+  it("proposes no field the API documents as deprecated and no enum of a single sampled value", () => {
+    expect(Object.keys(proposedBlueprint("incidentioUser").schema.properties)).not.toContain("role");
+    const enums = blueprints.flatMap((blueprint) => Object.entries(blueprint.schema.properties).flatMap(([name, property]) => (property.enum ? [{ name, values: property.enum.filter((value) => value !== "other") }] : [])));
+    expect(enums.filter((property) => property.values.length < 2)).toEqual([]);
+  });
+
   it("maps every raw record through transform without a mapping error or a held-back entity", async () => {
     const summary = await transform(
       { db: opened.db, progress: SILENT_PROGRESS, jq },

@@ -61,7 +61,7 @@ describe("inferProperty", () => {
 describe("inferEnum", () => {
   it.each([
     { name: "a few labels, each repeated", field: "status", values: repeated(["triage", "live", "closed"]), expected: ["closed", "live", "triage"] },
-    { name: "one label, repeated", field: "mode", values: ["standard", "standard"], expected: ["standard"] },
+    { name: "one label, repeated (a single-value enum would refuse the field's next value)", field: "mode", values: ["standard", "standard"], expected: undefined },
     { name: "short multi-word labels", field: "category", values: repeated(["Bad deploy", "Third party"]), expected: ["Bad deploy", "Third party"] },
     { name: "a label seen once", field: "status", values: ["live", "live", "closed"], expected: undefined },
     { name: "more than ten labels", field: "status", values: repeated(Array.from({ length: 11 }, (_, i) => `s${i}`)), expected: undefined },

@@ -111,6 +111,16 @@ describe("proposeKind", () => {
     expect(summary.skipped).toEqual([{ field: "team", reason: 'relation "team" already comes from team_id' }]);
   });
 
+  it("proposes no field Incident.io's API documents as deprecated (a user's frozen role), and says so", () => {
+    const users = [
+      { id: "U1", name: "Ann", role: "owner", base_role: { slug: "owner" } },
+      { id: "U2", name: "Bob", role: "viewer", base_role: { slug: "viewer" } },
+    ];
+    const { mappings, summary } = proposeKind({ ...evidenceOf(users), kind: "/v2/users", name: "users", blueprint: "incidentioUser" });
+    expect(mappings.properties).toEqual({ baseRole: ".base_role" });
+    expect(summary.skipped).toEqual([{ field: "role", reason: "deprecated in Incident.io's API" }]);
+  });
+
   it("never maps an injected parent value as a property", () => {
     const { mappings, summary } = proposeKind(evidenceOf([{ id: "1", name: "a", __catalog_type_id: "T1" }]));
     expect([mappings.properties, mappings.relations, summary.skipped]).toEqual([{}, {}, []]);
