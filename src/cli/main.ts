@@ -144,10 +144,25 @@ async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): 
         `  pnpm etl status --db ${cli.configFlags.db ?? DEMO_DB}\n` +
         `  sqlite3 ${cli.configFlags.db ?? DEMO_DB} "select kind, count(*) from raw_records group by kind"\n`,
     );
+    if (cli.keep && second.code === 0 && !signal.aborted) await keepSandboxes({ ...sandboxes.env, ETL_DB: dbPath }, io, signal);
     return second.code;
   } finally {
     await sandboxes.close();
   }
+}
+
+/** `demo --keep`: prints the lines that point a shell at the sandboxes, which stay up until SIGINT or SIGTERM. */
+async function keepSandboxes(env: Readonly<Record<string, string>>, io: CliIo, signal: AbortSignal): Promise<void> {
+  const { renderExports } = await import("./shell-exports");
+  io.stdout.write(
+    "\nThe sandboxes keep running until Ctrl-C (or SIGTERM). To run each stage by hand, paste into another shell:\n\n" +
+      `${renderExports(env)}\n\n` +
+      "then: pnpm etl extract, pnpm etl transform, pnpm etl plan, pnpm etl load (and pnpm etl status). Set ETL_DB to a new file to start from an empty one.\n",
+  );
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
 }
 
 /** The CLI: argv → config → command → exit code. The only code that prints. */
