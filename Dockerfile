@@ -1,6 +1,6 @@
 # incidentio-port-etl: one image, configured entirely by Ocean's environment variables.
 # Debian 13 (trixie) ships jq 1.7.1, the jq version Port's Ocean evaluates mappings with.
-FROM node:22-trixie-slim AS build
+FROM node:22-trixie-slim AS deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/* \
@@ -10,16 +10,22 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # Compilers are here only in case no prebuilt better-sqlite3 binary can be downloaded.
 RUN pnpm install --frozen-lockfile --prod
 
+# The CLI is built (`pnpm build`, esbuild) with the dev dependencies, which stay in this stage.
+FROM deps AS build
+RUN pnpm install --frozen-lockfile
+COPY src ./src
+COPY db ./db
+RUN pnpm build
+
 FROM node:22-trixie-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends jq ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir /data && chown node:node /data
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json ./
-COPY src ./src
-COPY db ./db
 COPY migrations ./migrations
 COPY resources ./resources
 # The staging file must outlive the container: it is what lets every run push only the changes.
@@ -29,6 +35,6 @@ ENV ETL_DB=/data/etl.sqlite \
 VOLUME ["/data"]
 USER node
 # node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.
-# The same V8 flag as package.json's etl script (README, "Memory stays flat").
-ENTRYPOINT ["node", "--max-semi-space-size=64", "--import", "tsx", "src/cli/main.ts"]
+# The same V8 flag as package.json's etl script and the installed command (README, "Memory stays flat").
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/main.js"]
 CMD ["run"]

@@ -110,7 +110,8 @@ function readVersion(jqPath: string): Promise<string> {
  */
 async function importCommandFactory(): Promise<CommandFactory> {
   // node-jq's own `run` can neither stop jq nor bound what it prints, so the runner runs the command node-jq builds.
-  const module = (await import("node-jq/lib/command")) as { commandFactory?: CommandFactory; default?: { commandFactory?: CommandFactory } };
+  // The extension is spelled out: the built CLI (dist/) leaves packages to Node's loader, which does not guess one.
+  const module = (await import("node-jq/lib/command.js")) as { commandFactory?: CommandFactory; default?: { commandFactory?: CommandFactory } };
   const buildCommand = module.commandFactory ?? module.default?.commandFactory;
   if (!buildCommand) throw new Error("node-jq does not export commandFactory()");
   return buildCommand;

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The installed command: it runs the built CLI, dist/main.js (`pnpm build`).
+//
+// Commands that move data need the V8 flag that `pnpm etl` and the Docker image pass (README, "Memory
+// stays flat"). The flag must be there when V8 starts: v8.setFlagsFromString afterwards leaves the young
+// generation at its default size (measured), and a shebang cannot pass it portably (busybox's env has no
+// -S). So those commands run in a child node started with it, which costs one more node start (some
+// 40 ms) on a command that takes seconds. Help and --version, which must answer at once, run here.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const MAIN_URL = new URL("../dist/main.js", import.meta.url);
+const MAIN = fileURLToPath(MAIN_URL);
+const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
+
+const args = process.argv.slice(2);
+const onlyPrints = args.length === 0 || args[0] === "help" || args[0] === "--version" || args.includes("--help") || args.includes("-h");
+
+if (onlyPrints) {
+  // The CLI runs its entry when it is the script node started; here it is, through this file.
+  process.argv[1] = MAIN;
+  await import(MAIN_URL.href);
+} else {
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, MAIN, ...args], { stdio: "inherit" });
+
+  // Ctrl-C in a terminal reaches the child too (one process group), and the CLI counts presses (the
+  // second one forces the exit), so passing SIGINT on would count it twice: this process only waits.
+  // SIGTERM and SIGHUP, which `kill`, `timeout` or a scheduler send to this process alone, are passed on.
+  process.on("SIGINT", () => {});
+  for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+
+  child.on("error", (error) => {
+    process.stderr.write(`error: cannot start ${process.execPath}: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+  child.on("exit", (code, signal) => {
+    if (signal === null) {
+      process.exitCode = code ?? 1;
+      return;
+    }
+    // Ended by a signal: end the same way, so a shell or scheduler sees what the child saw.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+}
