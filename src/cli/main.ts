@@ -6,6 +6,7 @@ import { ConfigError, EtlError, StageFailedError, StagingFileError } from "../er
 import type { Config } from "../model/config";
 import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
+import { packageVersion } from "../package-files";
 import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
 import { parseCommandLine, planLimit, type CommandLine } from "./args";
 import { commandHelp, USAGE } from "./help";
@@ -170,6 +171,11 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
   const interrupts: CliInterrupts = signalOrInterrupts instanceof AbortSignal ? { signal: signalOrInterrupts } : signalOrInterrupts;
   let cli: CommandLine | undefined;
   try {
+    // Asked before parsing: --version is no command's option, and it reads nothing but package.json.
+    if (argv.length === 1 && argv[0] === "--version") {
+      io.stdout.write(`incidentio-port-etl ${packageVersion()}\n`);
+      return 0;
+    }
     cli = parseCommandLine(argv);
     if (cli.command === "help") {
       io.stdout.write(`${cli.helpTopic ? commandHelp(cli.helpTopic) : USAGE}\n`);
