@@ -92,6 +92,7 @@ describe("incremental alerts read", () => {
   it("gives the same Port state as full reads only, through resolutions, re-fires and deletions, and never misses a change between full reads", async () => {
     const incidentIo = await startIncidentIoSandbox({
       seed: 3,
+      openAlerts: "few",
       scale: { users: 3, alert_sources: 3, schedules: 1, alerts: 500, incidents: 3, catalog_types: 1, catalog_entries: 3, severities: 2, teams: 2, follow_ups: 2 },
     });
     cleanups.push(() => incidentIo.close());
