@@ -205,6 +205,15 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiscoverReport(report));
       return 0;
     }
+    if (command === "config") {
+      const [{ listEffectiveSettings }, { renderSettings }] = await Promise.all([import("../config/effective-settings"), import("./config-view")]);
+      const settings = listEffectiveSettings({ env: io.env, flags: cli.configFlags, cwd: io.cwd });
+      io.stdout.write(cli.json ? `${JSON.stringify(settings, null, 2)}\n` : renderSettings(settings));
+      // The check every command makes: the settings shown must load, with the mapping and blueprints they name.
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.config.needs);
+      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      return 0;
+    }
     throw new ConfigError([`command "${command}" is not available yet`]);
   } catch (error) {
     io.stderr.write(`error: ${describeError(error, cli?.verbose ?? false)}\n`);

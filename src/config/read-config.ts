@@ -33,7 +33,7 @@ export interface ConfigSources {
 
 const ALWAYS_DROPPED = ["secret_token"];
 
-interface RawValue {
+export interface RawValue {
   readonly value: unknown;
   /** Where the value came from, for messages: `OCEAN__…`, `--db`, or `etl.config.yaml: etl.db`. */
   readonly source: string;
@@ -59,7 +59,7 @@ function readTextFile(path: string, what: string, issues: string[]): string | un
 }
 
 /** Gathers one raw value per setting by precedence: flag > environment > config file. */
-function gatherRawValues(sources: ConfigSources, fileDocument: unknown, fileLabel: string, issues: string[]) {
+export function gatherRawValues(sources: ConfigSources, fileDocument: unknown, fileLabel: string, issues: string[]) {
   const flagValues: Readonly<Record<string, unknown>> = sources.flags;
   const raw = new Map<SettingName, RawValue>();
   for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, SettingSpec][]) {
@@ -156,7 +156,7 @@ function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
-function loadConfigFile(sources: ConfigSources, issues: string[]): { document: unknown; label: string } {
+export function loadConfigFile(sources: ConfigSources, issues: string[]): { document: unknown; label: string } {
   const path = sources.flags.config;
   if (!path) return { document: undefined, label: "config file" };
   const label = path;
