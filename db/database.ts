@@ -20,6 +20,7 @@ import type {
   portSnapshot,
   rawRecords,
   rejectedItems,
+  relationChecks,
   relationIssues,
   runStages,
   runs,
@@ -40,6 +41,7 @@ export interface Database {
   mapping_errors: Kyselify<typeof mappingErrors>;
   unmapped_records: Kyselify<typeof unmappedRecords>;
   relation_issues: Kyselify<typeof relationIssues>;
+  relation_checks: Kyselify<typeof relationChecks>;
   transformed_kinds: Kyselify<typeof transformedKinds>;
   transformed_records: Kyselify<typeof transformedRecords>;
   port_snapshot: Kyselify<typeof portSnapshot>;

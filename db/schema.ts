@@ -49,7 +49,13 @@ export const rawRecords = sqliteTable(
     run_id: integer("run_id").notNull(),
     fetched_at: text("fetched_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.parent_key, t.record_id] }), index("raw_records_kind_run").on(t.kind, t.run_id)],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.parent_key, t.record_id] }),
+    index("raw_records_kind_run").on(t.kind, t.run_id),
+    // Lets the transform compare payload hashes without reading the rows: the hash is stored after
+    // the payload, whose overflow pages SQLite would otherwise walk to reach it.
+    index("raw_records_payload_hash").on(t.kind, t.parent_key, t.record_id, t.payload_hash),
+  ],
 );
 
 /** Per run and kind: did the extract complete? A kind that did not is never read as "its entities disappeared". */
@@ -176,6 +182,22 @@ export const transformedRecords = sqliteTable(
     run_id: integer("run_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.parent_key, t.record_id] })],
+);
+
+/**
+ * The inputs of the last relation check (one row): the kinds it covered, the blueprints' relations,
+ * createMissingRelatedEntities and which targets Port held. Deleted whenever a transform changes
+ * staged entities, so that while it stands and the inputs hash the same, the relation issues and
+ * hold-backs it left are still right and the check is skipped.
+ */
+export const relationChecks = sqliteTable(
+  "relation_checks",
+  {
+    id: integer("id").primaryKey(),
+    inputs_hash: text("inputs_hash").notNull(),
+    run_id: integer("run_id").notNull(),
+  },
+  (t) => [check("relation_checks_one_row", sql`${t.id} = 1`)],
 );
 
 /** Relations whose target is neither staged nor known to be in Port. */
