@@ -24,6 +24,8 @@ import { decidePageBound, pagingKey } from "./paginate";
 import { selectParentValues } from "./parents";
 import { dataPathKeys, sliceItemTexts } from "./item-texts";
 import { findRejectionReason, parseDropRules, toRawRow, type DropRule } from "./records";
+import { readInWindows, type ListRead } from "./windowed-read";
+import { canReadInWindows, dayOf, isKnownLong } from "./windows";
 
 export interface ExtractDeps {
   readonly db: StagingDb;
@@ -151,7 +153,15 @@ async function readParentRecords(ctx: RunContext, run: KindRun, parameter: PathP
   return records;
 }
 
-async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: unknown[], at: PageAt, parent: { name: string; value: string } | undefined): Promise<void> {
+async function storePage(
+  ctx: RunContext,
+  run: KindRun,
+  page: unknown,
+  items: unknown[],
+  at: PageAt,
+  parent: { name: string; value: string } | undefined,
+  keep?: (item: unknown) => boolean,
+): Promise<void> {
   const { runId } = ctx.input;
   const kind = run.resource.kind;
   const fetchedAt = new Date().toISOString();
@@ -169,6 +179,8 @@ async function storePage(ctx: RunContext, run: KindRun, page: unknown, items: un
   // Items that cannot be records are listed, never dropped: a record must not vanish without a trace.
   const rejected: RejectedItemRow[] = [];
   items.forEach((item, position) => {
+    // Another window of the read stores it.
+    if (keep && !keep(item)) return;
     const reason = findRejectionReason(item);
     if (reason !== undefined) {
       rejected.push({ run_id: runId, kind, parent_key: parentKey, endpoint: at.path, cursor: at.cursor ?? null, position, reason });
@@ -205,12 +217,14 @@ function isMissingFollowUpsV3(error: unknown): boolean {
   return error instanceof HttpError && error.status === 404 && error.endpoint === FOLLOW_UPS_V3 && error.cursor === undefined;
 }
 
+/** Reads one list of a kind; resolves true when read to its end, false when `list.keepPaging` ended it. */
 async function readKind(
   ctx: RunContext,
   run: KindRun,
   parent: { name: string; value: string } | undefined,
   filterParams: Readonly<Record<string, string>>,
-): Promise<void> {
+  list?: Omit<ListRead, "params">,
+): Promise<boolean> {
   const { resource } = run;
   const endpoint = parseEndpoint(resource.kind);
   const read = (path: string, pagination: PaginationSettings, queryParams: Readonly<Record<string, string>>) =>
@@ -224,16 +238,16 @@ async function readKind(
         readItems: createItemReader(resource.selector.dataPath, path, "data_path", ctx.deps.jq),
         maxPages: run.maxPages,
       },
-      { ...run.hooks, onPage: (page, items, at) => storePage(ctx, run, page, items, at, parent) },
+      { ...run.hooks, keepPaging: list?.keepPaging, onPage: (page, items, at) => storePage(ctx, run, page, items, at, parent, list?.keep) },
     );
   try {
-    await read(endpoint.path, resource.selector.pagination, { ...resource.selector.queryParams, ...filterParams });
+    return await read(endpoint.path, resource.selector.pagination, { ...resource.selector.queryParams, ...filterParams });
   } catch (error) {
     if (!isMissingFollowUpsV3(error)) throw error;
     // /v2 lists every follow-up at once and takes no update-time filter: what it reads is whole. The
     // run summary says so, once: a progress line as well would say it twice in a plain log.
     run.warning = `${FOLLOW_UPS_V3} answered 404, so follow-ups were read from the deprecated ${FOLLOW_UPS_V2} (removed on 31 December 2026)`;
-    await read(FOLLOW_UPS_V2, { ...resource.selector.pagination, type: "none" }, resource.selector.queryParams);
+    return read(FOLLOW_UPS_V2, { ...resource.selector.pagination, type: "none" }, resource.selector.queryParams);
   }
 }
 
@@ -337,14 +351,26 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   const readsAlerts = since !== undefined && filter?.finds === "creations";
   let mode: ExtractMode = decision.mode;
   const filterParams: Record<string, string> = since !== undefined && filter ? { [filter.param]: since } : {};
-  run.maxPages = decidePageBound(ctx.input.settings.pageBound, await readLastCompleteRead(db, resource.kind), resource.selector.pagination.pageSize);
+  const last = await readLastCompleteRead(db, resource.kind);
+  run.maxPages = decidePageBound(ctx.input.settings.pageBound, last, resource.selector.pagination.pageSize);
   await startExtractStatus(db, { runId, kind: resource.kind, mode: decision.mode, since, startedAt: new Date(started).toISOString() });
   await deleteEarlierRejectedItems(db, resource.kind, runId);
   report("running");
   let outcome: ExtractOutcome;
   try {
     const [parameter] = resource.selector.pathParameters;
-    if (parameter === undefined && readsAlerts) {
+    if (parameter === undefined && decision.mode === "full" && canReadInWindows(resource)) {
+      // A long list is read as created_at windows at once: one cursor chain would wait out every request's latency in turn.
+      const readList = async ({ params, ...list }: ListRead): Promise<boolean> => {
+        try {
+          return await readKind(ctx, run, undefined, params, list);
+        } catch (error) {
+          run.siblingFailed = true;
+          throw error;
+        }
+      };
+      await readInWindows(readList, dayOf(started), isKnownLong(last, resource.selector.pagination.pageSize));
+    } else if (parameter === undefined && readsAlerts) {
       const read = await readAlertsIncrementally(alertsReadSteps(ctx, run), filterParams, ctx.input.incremental.alertsByIdMax);
       if (read.mode === "full") {
         mode = "full";

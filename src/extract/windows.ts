@@ -14,11 +14,13 @@ export interface CreatedAtWindow {
 
 /**
  * A full read whose list goes on past this many pages is read again as windows, and a window whose
- * first page says it holds more is split. At 50 alerts a page that is 1,000 alerts, 3 s at 150 ms a
- * request: short enough that the last windows leave the budget idle only briefly, long enough that
- * each window's partly filled last page costs a few percent of the requests.
+ * first page says it holds more is split. At 50 alerts a page that is 2,500 alerts, 7.5 s at 150 ms
+ * a request: short enough that the last windows leave the budget idle only briefly, long enough that
+ * each window's partly filled last page costs about 1% of the requests. A shorter list stays one
+ * chain: the pages read before it proves long are read again, and the windows' own first pages
+ * (empty ones included) cost requests a short list would not repay.
  */
-export const WINDOW_PAGES = 20;
+export const WINDOW_PAGES = 50;
 /**
  * Windows of one kind read at once. At 150 ms a request three chains already use 1,200 requests a
  * minute; more keep the budget full while some windows are short or wait for their next page.
@@ -44,6 +46,15 @@ export function canReadInWindows(resource: ResourceMapping): boolean {
   if (!WINDOWED_PATHS.has(endpoint.path) || resource.selector.pathParameters.length > 0) return false;
   const params = [...Object.keys(endpoint.query), ...Object.keys(resource.selector.queryParams)];
   return !params.some((name) => name.startsWith("created_at"));
+}
+
+/**
+ * Whether a kind's last complete full read (`pages`, `records`) shows its list to be longer than
+ * WINDOW_PAGES pages of `pageSize`, so that the next full read starts in windows rather than
+ * finding that out by reading the whole list's first pages again. Pure.
+ */
+export function isKnownLong(last: { readonly pages: number; readonly records: number } | undefined, pageSize: number): boolean {
+  return last !== undefined && Math.max(last.pages, Math.ceil(last.records / Math.max(pageSize, 1))) > WINDOW_PAGES;
 }
 
 /** The UTC day an instant in ms falls in. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResourceMapping } from "../../../src/model/mapping";
-import { canReadInWindows, createdAtOf, dayOf, decideSplit, isInWindow, planFirstWindows, windowParams, type CreatedAtWindow } from "../../../src/extract/windows";
+import { canReadInWindows, createdAtOf, dayOf, decideSplit, isInWindow, isKnownLong, planFirstWindows, WINDOW_PAGES, windowParams, type CreatedAtWindow } from "../../../src/extract/windows";
 
 const day = (iso: string): number => dayOf(Date.parse(`${iso}T00:00:00Z`));
 const at = (iso: string) => ({ id: iso, created_at: iso });
@@ -19,6 +19,17 @@ describe("canReadInWindows", () => {
     { name: "a kind fanned out over path parameters", resource: resource("/v2/alerts", {}, 1), expected: false },
   ])("$name: $expected", ({ resource: r, expected }) => {
     expect(canReadInWindows(r)).toBe(expected);
+  });
+});
+
+describe("isKnownLong", () => {
+  it.each([
+    { name: "a kind never read completely", last: undefined, pageSize: 50, expected: false },
+    { name: "a last read of WINDOW_PAGES pages", last: { pages: WINDOW_PAGES, records: WINDOW_PAGES * 50 }, pageSize: 50, expected: false },
+    { name: "a last read of one page more", last: { pages: WINDOW_PAGES + 1, records: WINDOW_PAGES * 50 + 1 }, pageSize: 50, expected: true },
+    { name: "a last read few pages long, with a page size cut since", last: { pages: 2, records: 500 }, pageSize: 5, expected: true },
+  ])("$name: $expected", ({ last, pageSize, expected }) => {
+    expect(isKnownLong(last, pageSize)).toBe(expected);
   });
 });
 
