@@ -75,7 +75,8 @@ describe("extract when the API misbehaves", () => {
 
     sandbox.requests.length = 0;
     sandbox.faults.add({ route: "GET /v2/alerts", skip: 2, fault: { type: "malformed" } });
-    const summary = await runExtract(db, config, { runId: 2, only: KINDS });
+    // A full read: an incremental one would page the created_at and open lists instead.
+    const summary = await runExtract(db, config, { runId: 2, only: KINDS, fullRefresh: true });
 
     const cursor = requestsTo(sandbox.requests, "/v2/alerts")[2]?.query["after"] as string;
     expect(cursor).toMatch(/^\w+$/);

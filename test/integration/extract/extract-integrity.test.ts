@@ -24,7 +24,8 @@ describe("extract when the API's paging cannot be trusted", () => {
 
     sandbox.requests.length = 0;
     sandbox.setPageFault(ALERTS, { type: "repeat-cursor" });
-    const summary = await runExtract(db, config, { runId: 2, only: ["alerts"] });
+    // A full read: an incremental one would page the created_at and open lists instead.
+    const summary = await runExtract(db, config, { runId: 2, only: ["alerts"], fullRefresh: true });
 
     const cursor = requestsTo(sandbox.requests, ALERTS)[1]?.query["after"] as string;
     expect(requestsTo(sandbox.requests, ALERTS)).toHaveLength(2);
@@ -71,7 +72,7 @@ describe("extract when the API's paging cannot be trusted", () => {
 
     sandbox.requests.length = 0;
     sandbox.setPageFault(ALERTS, { type: "endless-cursors" });
-    const endless = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "1", ETL_PAGE_BOUND_FACTOR: "2" } }), { runId: 2, only: ["alerts"] });
+    const endless = await runExtract(db, configFor(sandbox, { env: { ETL_PAGE_BOUND_MIN_PAGES: "1", ETL_PAGE_BOUND_FACTOR: "2" } }), { runId: 2, only: ["alerts"], fullRefresh: true });
     expect(endless.kinds[0]?.status).toBe("failed");
     expect(requestsTo(sandbox.requests, ALERTS)).toHaveLength(2 * pages);
   });
