@@ -1,4 +1,4 @@
-import { alertFilter, createdAtFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
+import { alertFilter, createdAtBounds, createdAtFilter, DEFAULT_INCIDENT_MODES, updatedSinceMicros, type ListOptions } from "./filters";
 import { generatedAlertStatus } from "./generate/alerts";
 import type { GenerationContext, OpenAlerts, RenderHints, Stamp } from "./generate/context";
 import { GENERATORS } from "./generate/generators";
@@ -72,6 +72,7 @@ const RNG_SALT = 100;
 // Kinds whose records carry `updated_at`, which a mutation moves forward.
 const TIMESTAMPED = new Set<IncidentIoKind>(["schedules", "alerts", "incidents", "catalog_types", "catalog_entries", "severities", "follow_ups"]);
 const RECORDS_CHUNK = 500;
+const MICROS_PER_SECOND = 1_000_000;
 
 type PerKind<T> = Record<IncidentIoKind, T>;
 
@@ -363,8 +364,40 @@ class Dataset implements IncidentIoDataset, GenerationContext {
     }
   }
 
+  /**
+   * The indexes a creation-day filter can keep, a superset the visibility test narrows: generated
+   * records' exact creation instants rise with the index and their text drops less than a second, so
+   * two binary searches bound them, and a million-record list does not scan every record for each
+   * page of a window. Records added at run time stay candidates; a patched created_at, which may lie
+   * anywhere, leaves the whole list so.
+   */
+  #createdRanges(kind: IncidentIoKind, options: ListOptions): IndexRange[] {
+    const all: IndexRange[] = [[0, this.total(kind)]];
+    const { gte, lte } = createdAtBounds(options);
+    if (gte === undefined && lte === undefined) return all;
+    for (const patch of this.#patches[kind].values()) if ("created_at" in patch) return all;
+    const base = this.#base[kind];
+    const tag = tagOf(kind);
+    const firstAtOrAfter = (micros: number): number => {
+      let low = 0;
+      let high = base;
+      while (low < high) {
+        const middle = Math.floor((low + high) / 2);
+        if (createdMicrosAt(this.#timelines[kind], this.seed, tag, middle) < micros) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    const start = gte === undefined ? 0 : firstAtOrAfter(gte);
+    const end = lte === undefined ? base : firstAtOrAfter(lte + MICROS_PER_SECOND);
+    return [
+      [start, Math.max(start, end)],
+      [base, this.total(kind)],
+    ];
+  }
+
   #space(kind: IncidentIoKind, options: ListOptions): IndexSpace {
-    let ranges: IndexRange[] = [[0, this.total(kind)]];
+    let ranges: IndexRange[] = this.#createdRanges(kind, options);
     let ofType: ((index: number) => boolean) | undefined;
     if (kind === "catalog_entries" && options.catalogTypeId !== undefined) {
       const type = this.indexOf("catalog_types", options.catalogTypeId);

@@ -152,10 +152,17 @@ function readCreatedAt(query: Query, options: { -readonly [K in keyof ListOption
   return undefined;
 }
 
+/** The creation instants (µs, both ends included) the creation-day filters of `options` keep; an absent end is open. */
+export function createdAtBounds(options: ListOptions): { readonly gte: number | undefined; readonly lte: number | undefined } {
+  return {
+    gte: options.createdAtGte === undefined ? undefined : startOfDay(options.createdAtGte),
+    lte: options.createdAtLte === undefined ? undefined : startOfDay(options.createdAtLte),
+  };
+}
+
 /** Whether a creation instant (µs) passes the creation-day filters of `options`, or undefined when they set none (see alertFilter). */
 export function createdAtFilter(options: ListOptions): ((createdMicros: number) => boolean) | undefined {
-  const gte = options.createdAtGte === undefined ? undefined : startOfDay(options.createdAtGte);
-  const lte = options.createdAtLte === undefined ? undefined : startOfDay(options.createdAtLte);
+  const { gte, lte } = createdAtBounds(options);
   if (gte === undefined && lte === undefined) return undefined;
   return (created) => (gte === undefined || created >= gte) && (lte === undefined || created <= lte);
 }

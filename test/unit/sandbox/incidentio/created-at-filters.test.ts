@@ -67,3 +67,24 @@ describe("dataset: incidents listed by creation day", () => {
     expect(listed).toContain(edge);
   });
 });
+
+describe("dataset: alerts listed by creation day without scanning the whole list", () => {
+  it("lists exactly the alerts a scan of every alert's created_at keeps, for windows at the list's ends and in its middle", () => {
+    const dataset = createIncidentIoDataset({ seed: 9, scale: { users: 1, alert_sources: 1, schedules: 1, alerts: 3000, incidents: 1, catalog_types: 1, catalog_entries: [1], severities: 1, teams: 1, follow_ups: 1 } });
+    dataset.add("alerts");
+    const all = [...dataset.records("alerts")];
+    const days = [String(all[0]?.["created_at"]).slice(0, 10), String(all[1500]?.["created_at"]).slice(0, 10), String(all[2999]?.["created_at"]).slice(0, 10)];
+    const windows = [
+      { createdAtLte: days[0] },
+      { createdAtGte: days[0], createdAtLte: days[1] },
+      { createdAtGte: days[1], createdAtLte: days[1] },
+      { createdAtGte: days[1] },
+      { createdAtGte: days[2], createdAtLte: "2099-01-01" },
+    ];
+    for (const options of windows) {
+      const isKept = createdAtFilter(options) as (micros: number) => boolean;
+      const expected = all.filter((alert) => isKept(micros(String(alert["created_at"])))).map((alert) => alert["id"]);
+      expect([...dataset.records("alerts", options)].map((alert) => alert["id"]), JSON.stringify(options)).toEqual(expected);
+    }
+  });
+});
