@@ -214,6 +214,14 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
       return 0;
     }
+    if (command === "check") {
+      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.check.needs);
+      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const [{ runCheck }, { renderCheckReport }] = await Promise.all([import("../pipeline/check"), import("./check-view")]);
+      const report = await runCheck(config, interrupts.signal);
+      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report, config.incidentIo.requestsPerMinute));
+      return report.incidentIo.problem ? 1 : 0;
+    }
     throw new ConfigError([`command "${command}" is not available yet`]);
   } catch (error) {
     io.stderr.write(`error: ${describeError(error, cli?.verbose ?? false)}\n`);

@@ -1,0 +1,60 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
+import { runCli } from "../helpers/cli-process";
+import { makeTempDir } from "../helpers/temp-dir";
+
+let sandboxes: DemoSandboxes | undefined;
+afterEach(async () => {
+  await sandboxes?.close();
+  sandboxes = undefined;
+});
+
+async function setUp(): Promise<{ env: Record<string, string>; dir: string }> {
+  sandboxes = await startDemoSandboxes();
+  const dir = makeTempDir("etl-check-");
+  return { env: { ...sandboxes.env, ETL_DB: join(dir, "etl.sqlite"), CI: "true" }, dir };
+}
+
+describe("etl check", () => {
+  it("passes with both credentials and the shipped mapping, says which rate-limit headers came, and writes nothing", async () => {
+    const { env } = await setUp();
+    const result = await runCli(["check"], env, 120_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Incident\.io {2}http:\/\/127\.0\.0\.1:\d+: key accepted \(GET \/v1\/identity answered 200\)$/m);
+    // The sandbox sends what Incident.io documents on a successful answer: no rate-limit header.
+    expect(result.stdout).toContain("rate-limit headers: none sent; the client paces itself to ETL_REQUESTS_PER_MINUTE (1200 a minute)");
+    expect(result.stdout).toMatch(/every jq expression compiles \(jq 1\.\d/);
+    expect(result.stdout).toContain("Every check passed.");
+    expect(sandboxes!.port.writes).toHaveLength(0);
+
+    const json = await runCli(["check", "--json"], env, 120_000);
+    expect(JSON.parse(json.stdout)).toMatchObject({ incidentIo: { status: 200 }, rateLimitHeaders: {}, mapping: { expressions: "compiled" } });
+  }, 300_000);
+
+  it.each([
+    { name: "a refused Incident.io key", change: { OCEAN__INTEGRATION__SECRETS__TOKEN: "wrong-key" }, says: /OCEAN__INTEGRATION__SECRETS__TOKEN/ },
+    { name: "a refused Port secret", change: { OCEAN__PORT__CLIENT_SECRET: "wrong-secret" }, says: /OCEAN__PORT__CLIENT_SECRET/ },
+  ])("exits 2 for $name, naming the variable", async ({ change, says }) => {
+    const { env } = await setUp();
+    const result = await runCli(["check"], { ...env, ...change }, 120_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(says);
+    expect(result.stderr).not.toContain(Object.values(change)[0]);
+  }, 300_000);
+
+  it("exits 2 for a mapping expression jq cannot compile, naming it", async () => {
+    const { env, dir } = await setUp();
+    const mapping = join(dir, "mapping.yml");
+    writeFileSync(
+      mapping,
+      'resources:\n  - kind: /v1/severities\n    selector:\n      query: "true"\n      data_path: .severities\n      pagination: { type: none }\n' +
+        '    port:\n      entity:\n        mappings:\n          identifier: .id\n          title: .name | ascii_downcase(\n          blueprint: \'"incidentioSeverity"\'\n',
+    );
+    const result = await runCli(["check", "--mapping", mapping], env, 120_000);
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/resources\[0\] \(\/v1\/severities\) title: jq cannot compile/);
+    expect(result.stderr).toMatch(/jq/);
+  }, 300_000);
+});

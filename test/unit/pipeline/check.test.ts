@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { renderCheckReport } from "../../../src/cli/check-view";
+import { pickRateLimitHeaders, type CheckReport } from "../../../src/pipeline/check";
+
+const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+
+describe("pickRateLimitHeaders", () => {
+  it.each([
+    { sent: {}, picked: {} },
+    { sent: { "content-type": "application/json" }, picked: {} },
+    { sent: { "x-ratelimit-limit": "1200", "x-ratelimit-remaining": "1187", date: "x" }, picked: { "x-ratelimit-limit": "1200", "x-ratelimit-remaining": "1187" } },
+    { sent: { "retry-after": "2", ratelimit: "limit=1200, remaining=3" }, picked: { ratelimit: "limit=1200, remaining=3", "retry-after": "2" } },
+  ])("picks $picked out of $sent", ({ sent, picked }) => {
+    expect(pickRateLimitHeaders(headers(sent))).toEqual(picked);
+  });
+});
+
+const REPORT: CheckReport = {
+  incidentIo: { baseUrl: "https://api.incident.io", status: 200 },
+  rateLimitHeaders: { "x-ratelimit-remaining": "1187" },
+  port: { baseUrl: "https://api.port.io" },
+  mapping: { path: "resources/port-app-config.yml", resources: 10, expressions: "compiled" },
+  blueprints: { path: "resources/blueprints.json", count: 8 },
+  jqVersion: "1.7.1",
+};
+
+describe("renderCheckReport", () => {
+  it("shows one line a check and the headers seen", () => {
+    expect(renderCheckReport(REPORT, 1200)).toMatchInlineSnapshot(`
+      "Incident.io  https://api.incident.io: key accepted (GET /v1/identity answered 200)
+                   rate-limit headers: x-ratelimit-remaining: 1187
+      Port         https://api.port.io: client accepted (an access token and one read)
+      Mapping      resources/port-app-config.yml: 10 resources, every jq expression compiles (jq 1.7.1)
+      Blueprints   resources/blueprints.json: 8 blueprints, valid and covering the mapping
+      Every check passed.
+      "
+    `);
+  });
+
+  it("says when Incident.io is failing rather than refusing", () => {
+    const text = renderCheckReport({ ...REPORT, incidentIo: { ...REPORT.incidentIo, status: 503, problem: "GET /v1/identity answered 503" }, rateLimitHeaders: {} }, 600);
+    expect(text).toContain("the key was not refused, but GET /v1/identity answered 503");
+    expect(text).toContain("none sent; the client paces itself to ETL_REQUESTS_PER_MINUTE (600 a minute)");
+    expect(text).not.toContain("Every check passed.");
+  });
+});
