@@ -55,6 +55,5 @@ describe("etl check", () => {
     const result = await runCli(["check", "--mapping", mapping], env, 120_000);
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toMatch(/resources\[0\] \(\/v1\/severities\) title: jq cannot compile/);
-    expect(result.stderr).toMatch(/jq/);
   }, 300_000);
 });
