@@ -75,14 +75,14 @@ const PLAUSIBLE_COMMAND = /^[a-z][a-z-]{0,19}$/;
 const PLAUSIBLE_FLAG = /^--[a-z][a-z0-9-]{0,29}$/;
 
 /** The message for a command word that is not a command: it names the word only when it is close to one. */
-export function describeUnknownCommand(word: string): string {
+function describeUnknownCommand(word: string): string {
   const nearest = PLAUSIBLE_COMMAND.test(word) ? nearestName(word, COMMAND_NAMES) : undefined;
   const known = `commands: ${COMMAND_NAMES.join(", ")}`;
   return nearest ? `unknown command "${word}": did you mean ${nearest}? (${known})` : `unknown command (${known})`;
 }
 
 /** The message for a flag no command takes: it names the flag only when it reads like one, and the nearest known flag. */
-export function describeUnknownFlag(flag: string): string {
+function describeUnknownFlag(flag: string): string {
   const nearest = PLAUSIBLE_FLAG.test(flag) ? nearestName(flag.slice(2), OPTION_NAMES) : undefined;
   const named = PLAUSIBLE_FLAG.test(flag) ? `unknown flag ${flag}` : "unknown flag";
   return `${named}${nearest ? `: did you mean --${nearest}?` : ""} (see etl help)`;
