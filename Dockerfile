@@ -35,6 +35,6 @@ ENV ETL_DB=/data/etl.sqlite \
 VOLUME ["/data"]
 USER node
 # node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.
-# The same V8 flag as package.json's etl script and the installed command (README, "Memory stays flat").
+# The same V8 flag as package.json's etl script and the installed command (docs/guarantees.md, "Memory stays flat").
 ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/main.js"]
 CMD ["run"]

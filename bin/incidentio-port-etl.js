@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The installed command: it runs the built CLI, dist/main.js (`pnpm build`).
 //
-// Commands that move data need the V8 flag that `pnpm etl` and the Docker image pass (README, "Memory
+// Commands that move data need the V8 flag that `pnpm etl` and the Docker image pass (docs/guarantees.md, "Memory
 // stays flat"). The flag must be there when V8 starts: v8.setFlagsFromString afterwards leaves the young
 // generation at its default size (measured), and a shebang cannot pass it portably (busybox's env has no
 // -S). So those commands run in a child node started with it, which costs one more node start (some

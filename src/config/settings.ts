@@ -18,7 +18,7 @@ export interface SettingSpec {
   readonly description: string;
   /** The value when no source sets it, typed as the schema's output (checked below); readConfig reads it from here. */
   readonly default?: unknown;
-  /** The README's default where it is not `default` as written: it depends on another setting, or is shown in another form. */
+  /** The default docs/configuration.md shows where it is not `default` as written: it depends on another setting, or is shown in another form. */
   readonly defaultText?: string;
 }
 
@@ -412,7 +412,7 @@ export function isSwitchFlag(spec: SettingSpec): boolean {
   return typeof spec.default === "boolean";
 }
 
-/** The default as the README's settings table shows it: `-` when the setting has none. */
+/** The default as the settings table of docs/configuration.md shows it: `-` when the setting has none. */
 export function defaultTextOf(spec: SettingSpec): string {
   return spec.defaultText ?? (spec.default === undefined ? "-" : String(spec.default));
 }
