@@ -20,7 +20,7 @@ import { buildAuthHeaders, fetchPage } from "./incidentio-client";
 import { decideExtractMode, findUpdatedSinceFilter, formatSince } from "./incremental";
 import { createItemReader } from "./items";
 import { PageError, readPageStream, type PageAt, type StreamHooks } from "./page-stream";
-import { decidePageBound, pagingKey } from "./paginate";
+import { decidePageBound, pagingKey, type LastCompleteRead } from "./paginate";
 import { selectParentValues } from "./parents";
 import { dataPathKeys, sliceItemTexts } from "./item-texts";
 import { findRejectionReason, parseDropRules, toRawRow, type DropRule } from "./records";
@@ -251,11 +251,34 @@ async function readKind(
   }
 }
 
+/**
+ * Reads a kind's whole list: as created_at windows where its endpoint and mapping allow (see
+ * readInWindows), since one cursor chain would wait out every request's latency in turn; else as
+ * one chain. `last` is the kind's last complete full read.
+ */
+async function readWholeList(ctx: RunContext, run: KindRun, last: LastCompleteRead | undefined): Promise<void> {
+  const { resource } = run;
+  if (!canReadInWindows(resource)) {
+    await readKind(ctx, run, undefined, {});
+    return;
+  }
+  const readList = async ({ params, ...list }: ListRead): Promise<boolean> => {
+    try {
+      return await readKind(ctx, run, undefined, params, list);
+    } catch (error) {
+      run.siblingFailed = true;
+      throw error;
+    }
+  };
+  await readInWindows(readList, dayOf(run.started), isKnownLong(last, resource.selector.pagination.pageSize));
+}
+
 /** The steps of an incremental alerts read (alerts-incremental.ts) over this run's HTTP client and staging file. */
-function alertsReadSteps(ctx: RunContext, run: KindRun): AlertsReadSteps {
+function alertsReadSteps(ctx: RunContext, run: KindRun, last: LastCompleteRead | undefined): AlertsReadSteps {
   return {
     readList: async (filters) => {
-      await readKind(ctx, run, undefined, filters);
+      if (Object.keys(filters).length === 0) await readWholeList(ctx, run, last);
+      else await readKind(ctx, run, undefined, filters);
     },
     listLeftOpen: (limit) => listAlertsLeftOpen(ctx.deps.db, run.resource.kind, ctx.input.runId, limit),
     readOne: async (id) => {
@@ -359,19 +382,10 @@ async function extractKind(ctx: RunContext, run: KindRun): Promise<ExtractKindSu
   let outcome: ExtractOutcome;
   try {
     const [parameter] = resource.selector.pathParameters;
-    if (parameter === undefined && decision.mode === "full" && canReadInWindows(resource)) {
-      // A long list is read as created_at windows at once: one cursor chain would wait out every request's latency in turn.
-      const readList = async ({ params, ...list }: ListRead): Promise<boolean> => {
-        try {
-          return await readKind(ctx, run, undefined, params, list);
-        } catch (error) {
-          run.siblingFailed = true;
-          throw error;
-        }
-      };
-      await readInWindows(readList, dayOf(started), isKnownLong(last, resource.selector.pagination.pageSize));
+    if (parameter === undefined && decision.mode === "full") {
+      await readWholeList(ctx, run, last);
     } else if (parameter === undefined && readsAlerts) {
-      const read = await readAlertsIncrementally(alertsReadSteps(ctx, run), filterParams, ctx.input.incremental.alertsByIdMax);
+      const read = await readAlertsIncrementally(alertsReadSteps(ctx, run, last), filterParams, ctx.input.incremental.alertsByIdMax);
       if (read.mode === "full") {
         mode = "full";
         run.warning = `more than ${ctx.input.incremental.alertsByIdMax} alerts open at the last read are no longer open (ETL_ALERTS_BY_ID_MAX), so alerts were read in full`;

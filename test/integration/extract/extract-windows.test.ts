@@ -49,8 +49,8 @@ async function startWindowSandbox(options: { latencyMs?: number } = {}): Promise
 }
 
 /** The shipped mapping's alerts and incidents, paged `pageSize` at a time, with a budget that leaves the test's pace to the sandbox. */
-function configWithPageSize(sandbox: IncidentIoSandbox, pageSize: number): Config {
-  const config = configFor(sandbox, { env: { ETL_REQUESTS_PER_MINUTE: "60000" } });
+function configWithPageSize(sandbox: IncidentIoSandbox, pageSize: number, env: Record<string, string> = {}): Config {
+  const config = configFor(sandbox, { env: { ETL_REQUESTS_PER_MINUTE: "60000", ...env } });
   const resources = config.mapping.resources
     .filter((r) => r.kind === ALERTS || r.kind === INCIDENTS)
     .map((r) => ({ ...r, selector: { ...r.selector, pagination: { ...r.selector.pagination, pageSize } } }));
@@ -132,6 +132,25 @@ describe("full reads in created_at windows", () => {
     const failed = sandbox.requests.find((r) => r.status === 400);
     expect(failed?.query["created_at[gte]"] ?? failed?.query["created_at[lte]"]).toBeDefined();
     expect(await idsOf(db, ALERTS)).toEqual(before);
+  });
+
+  it("reads alerts in windows when an incremental read turns into a full one", async () => {
+    const sandbox = await startWindowSandbox();
+    const { dataset } = sandbox;
+    const { db } = openTestDb();
+    const firing = dataset.idAt("alerts", 120);
+    dataset.update("alerts", firing, { status: "firing" });
+    const config = configWithPageSize(sandbox, 2, { ETL_ALERTS_BY_ID_MAX: "0" });
+    expect((await runExtract(db, config, { runId: 1, only: ["alerts"] })).kinds.map((k) => k.status)).toEqual(["complete"]);
+    dataset.update("alerts", firing, { status: "resolved" });
+    sandbox.requests.length = 0;
+
+    const second = await runExtract(db, config, { runId: 2, only: ["alerts"] });
+
+    expect(second.kinds.map((k) => [k.status, k.mode, k.records])).toEqual([["complete", "full", COUNTS.alerts]]);
+    const unfiltered = sandbox.requests.filter((r) => r.path === ALERTS && !Object.keys(r.query).some((key) => key.startsWith("created_at[") || key.startsWith("status[")));
+    expect(unfiltered).toEqual([]);
+    expect(windowed(sandbox.requests, ALERTS).filter((r) => r.query["created_at[lte]"] !== undefined).length).toBeGreaterThan(WINDOW_PAGES);
   });
 
   it("fails the kind when a window's paging repeats its cursor", async () => {
