@@ -1,7 +1,8 @@
-import { type DefaultRenderer, Listr, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import { DefaultRenderer, Listr, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import type { Progress, ProgressEvent } from "../model/progress";
 import type { Stage } from "../model/stage";
 import { listKindCounts } from "./plain-progress";
+import { REDRAW_INTERVAL_MS, redrawDelay } from "./redraw-pace";
 
 interface Deferred {
   promise: Promise<void>;
@@ -20,7 +21,41 @@ function defer(): Deferred {
   return { promise, resolve, reject };
 }
 
-type AnyTask = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+/**
+ * listr2's default renderer redraws the whole tree on every title, output and state change (and on each
+ * 100 ms spinner tick); stages report a change per page and per batch. This one redraws at most once per
+ * REDRAW_INTERVAL_MS, and a change waits at most that long to be drawn. The final tree is drawn by
+ * `end()` from the tasks' last state, whatever redraw was still pending.
+ */
+class PacedRenderer extends DefaultRenderer {
+  #lastDrawAt: number | undefined;
+  #pending: NodeJS.Timeout | undefined;
+
+  override update(): void {
+    if (this.#pending) return;
+    const delay = redrawDelay(performance.now(), this.#lastDrawAt, REDRAW_INTERVAL_MS);
+    if (delay === 0) this.#draw();
+    else {
+      this.#pending = setTimeout(() => {
+        this.#pending = undefined;
+        this.#draw();
+      }, delay);
+    }
+  }
+
+  override end(): void {
+    clearTimeout(this.#pending);
+    this.#pending = undefined;
+    super.end();
+  }
+
+  #draw(): void {
+    this.#lastDrawAt = performance.now();
+    super.update();
+  }
+}
+
+type AnyTask = ListrTaskWrapper<unknown, typeof PacedRenderer, typeof SimpleRenderer>;
 
 interface KindState {
   readonly done: Deferred;
@@ -51,7 +86,7 @@ export function createListrProgress(stages: readonly Stage[]): { progress: Progr
   const states = new Map<Stage, StageState>(
     stages.map((stage) => [stage, { started: defer(), ended: defer(), kinds: new Map() }]),
   );
-  const listr = new Listr<unknown, "default", "simple">(
+  const listr = new Listr<unknown, typeof PacedRenderer, "simple">(
     stages.map((stage) => ({
       title: stage,
       task: async (_ctx: unknown, task: AnyTask) => {
@@ -84,7 +119,15 @@ export function createListrProgress(stages: readonly Stage[]): { progress: Progr
     })),
     // listr2's own SIGINT listener marks every pending task failed and exits 127 at once, with the lock
     // held; the CLI's handler (interrupts.ts) stops the run instead, and the tree ends with it.
-    { concurrent: false, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false } },
+    // Truncating a line measures its width once; wrapping it (the default) measures it again per word,
+    // which made each redraw twice as costly. The summary table after the tree has the full figures.
+    {
+      concurrent: false,
+      exitOnError: false,
+      registerSignalListeners: false,
+      renderer: PacedRenderer,
+      rendererOptions: { collapseSubtasks: false, formatOutput: "truncate" },
+    },
   );
   const running = listr.run().catch(() => undefined);
 
