@@ -27,22 +27,33 @@ export async function saveKindMappingHash(db: StagingDb, kind: string, mappingHa
     .execute();
 }
 
+async function countRows(db: StagingDb, table: "raw_records" | "transformed_records", kind: string): Promise<number> {
+  const { rows } = await sql<{ count: number }>`SELECT count(*) AS count FROM ${sql.table(table)} WHERE kind = ${kind}`.execute(db);
+  return Number(rows[0]?.count ?? 0);
+}
+
 /**
  * The record ids of `kind` whose outcome is stale: a raw record never mapped or whose payload hash
  * changed since it was, and a record mapped once but no longer in raw_records. Ids, not positions:
  * every output table keys a record by (kind, record_id), so all of an id's parents are mapped again together.
  */
 export async function listChangedRecordIds(db: StagingDb, kind: string): Promise<string[]> {
-  const { rows } = await sql<{ record_id: string }>`
-    SELECT r.record_id FROM raw_records r
+  const { rows } = await sql<{ record_id: string; mapped: number }>`
+    SELECT r.record_id, t.payload_hash IS NOT NULL AS mapped FROM raw_records r
     LEFT JOIN transformed_records t ON t.kind = r.kind AND t.parent_key = r.parent_key AND t.record_id = r.record_id
-    WHERE r.kind = ${kind} AND (t.payload_hash IS NULL OR t.payload_hash <> r.payload_hash)
-    UNION
-    SELECT t.record_id FROM transformed_records t
-    WHERE t.kind = ${kind}
-      AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.kind = t.kind AND r.parent_key = t.parent_key AND r.record_id = t.record_id)
-    ORDER BY 1`.execute(db);
-  return rows.map((row) => row.record_id);
+    WHERE r.kind = ${kind} AND (t.payload_hash IS NULL OR t.payload_hash <> r.payload_hash)`.execute(db);
+  const changed = new Set(rows.map((row) => row.record_id));
+  // Records mapped once and gone are as many as the mapped records without a raw record: only when
+  // the counts say there are some are they looked for (a second pass over the kind).
+  const stillRaw = (await countRows(db, "raw_records", kind)) - rows.filter((row) => !row.mapped).length;
+  if ((await countRows(db, "transformed_records", kind)) > stillRaw) {
+    const gone = await sql<{ record_id: string }>`
+      SELECT t.record_id FROM transformed_records t
+      WHERE t.kind = ${kind}
+        AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.kind = t.kind AND r.parent_key = t.parent_key AND r.record_id = t.record_id)`.execute(db);
+    for (const row of gone.rows) changed.add(row.record_id);
+  }
+  return [...changed].sort();
 }
 
 /** The tables holding a record's outcome, each keyed by (kind, record_id). */

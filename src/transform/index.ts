@@ -2,6 +2,7 @@ import type { StagingDb } from "../../db/database";
 import { DUPLICATE_IDENTIFIER, hasDuplicateIdentifierErrors, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
 import { readRecordsToMap, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
+import { forgetRelationCheck, listIdentifiersInPort, readRelationCheck, saveRelationCheck } from "../../db/queries/relation-checks";
 import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import {
   deleteRelationIssuesOfKinds,
@@ -40,6 +41,7 @@ import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./m
 import { hashKindMapping } from "./mapping-hash";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { ReferencedTargets } from "./referenced-targets";
+import { hashRelationCheckInputs } from "./relation-check-inputs";
 import { stageEntity } from "./stage-entity";
 
 export { checkMappingCompiles } from "./compile-check";
@@ -100,14 +102,21 @@ function planKinds(resources: readonly ResourceMapping[], blueprints: readonly B
   return [...plans.values()].map((plan) => ({ ...plan, mappingHash: hashKindMapping(plan.programs, blueprints, jqVersion) }));
 }
 
-/** Which records of each kind to map, and how many that is (what its jq processes are sized by). */
+/** The records of a kind to map: all of them, or those with these record ids (listChangedRecordIds). */
+type RecordsToMap = "all" | readonly string[];
+
+/**
+ * Which records of each kind to map, and how many that is (what its jq processes are sized by).
+ * Decided before any kind is transformed: nothing else writes the staging file while the run holds its lock.
+ */
 async function decideRemaps(
   db: StagingDb,
   plans: readonly KindPlan[],
   fullRefresh: boolean,
-): Promise<{ remaps: Map<string, KindRemap>; toMap: Map<string, number> }> {
+): Promise<{ remaps: Map<string, KindRemap>; changes: Map<string, RecordsToMap>; toMap: Map<string, number> }> {
   const raw = await countRawRecordsByKind(db);
   const remaps = new Map<string, KindRemap>();
+  const changes = new Map<string, RecordsToMap>();
   const toMap = new Map<string, number>();
   for (const plan of plans) {
     const remap = decideKindRemap({
@@ -116,10 +125,12 @@ async function decideRemaps(
       fullRefresh,
       hasDuplicateIdentifiers: await hasDuplicateIdentifierErrors(db, plan.kind),
     });
+    const changed = remap.scope === "all" ? "all" : await listChangedRecordIds(db, plan.kind);
     remaps.set(plan.kind, remap);
-    toMap.set(plan.kind, remap.scope === "all" ? (raw.get(plan.kind) ?? 0) : (await listChangedRecordIds(db, plan.kind)).length);
+    changes.set(plan.kind, changed);
+    toMap.set(plan.kind, changed === "all" ? (raw.get(plan.kind) ?? 0) : changed.length);
   }
-  return { remaps, toMap };
+  return { remaps, changes, toMap };
 }
 
 function listRelationTargets(blueprints: readonly Blueprint[]): RelationTarget[] {
@@ -252,6 +263,7 @@ interface KindInput {
   readonly blueprints: ReadonlyMap<string, Blueprint>;
   readonly referenced: ReferencedTargets;
   readonly remap: KindRemap;
+  readonly changed: RecordsToMap;
 }
 
 /**
@@ -264,16 +276,16 @@ interface KindInput {
  * record wins a duplicate.
  */
 async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInput): Promise<KindCounts> {
-  const { streams, runId, blueprints, referenced, remap } = input;
+  const { streams, runId, blueprints, referenced, remap, changed } = input;
   const started = Date.now();
   const counts: KindCounts = { mapped: 0, durationMs: 0 };
   deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
   await deps.db.transaction().execute(async (trx) => {
-    const changed = remap.scope === "all" ? "all" : await listChangedRecordIds(trx, plan.kind);
-    await deleteRecordOutcomes(trx, plan.kind, changed);
     await saveKindMappingHash(trx, plan.kind, plan.mappingHash, runId);
     // Nothing changed: every record keeps its outcome, and none need be read.
     if (changed !== "all" && changed.length === 0) return;
+    await forgetRelationCheck(trx);
+    await deleteRecordOutcomes(trx, plan.kind, changed);
     const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced, remap };
 
     let after: RawRecordPosition | undefined;
@@ -325,8 +337,10 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInp
  * Replaces the relation issues of `kinds`: records relations whose target is neither staged nor in
  * Port; with createMissingRelatedEntities off, holds back their entities, then the entities pointing
  * at those, and so on. Every entity of the kinds is checked again, kept ones too, since their targets
- * may have come or gone. `referenced` holds every value the kinds' relations point at, when all their
- * records were mapped in this run; undefined when some kept their rows, whose values it lacks.
+ * may have come or gone; unless no staged entity changed since the last check and its other inputs
+ * (kinds, relations, the option, the targets in Port) hash the same, when its result stands.
+ * `referenced` holds every value the kinds' relations point at, when all their records were mapped
+ * in this run; undefined when some kept their rows, whose values it lacks.
  */
 async function checkRelations(
   db: StagingDb,
@@ -337,6 +351,10 @@ async function checkRelations(
   createMissing: boolean,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const inPort = await listIdentifiersInPort(trx, [...new Set(targets.map((target) => target.target))]);
+    const inputs = hashRelationCheckInputs({ kinds, targets, createMissingRelatedEntities: createMissing, inPort });
+    if ((await readRelationCheck(trx)) === inputs) return;
+    await saveRelationCheck(trx, inputs, runId);
     await deleteRelationIssuesOfKinds(trx, kinds);
     await releaseRelationHoldBacks(trx, kinds);
     // Only relations with a missing target need their entities read; most have none.
@@ -359,7 +377,7 @@ async function transformKindOrWhole(deps: TransformDeps, plan: KindPlan, input: 
   } catch (error) {
     if (!(error instanceof DuplicateAmongChanges)) throw error;
     const remap: KindRemap = { scope: "all", reason: "duplicate-identifiers" };
-    return { counts: await transformKind(deps, plan, { ...input, remap }), remap };
+    return { counts: await transformKind(deps, plan, { ...input, remap, changed: "all" }), remap };
   }
 }
 
@@ -380,13 +398,20 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   const finished: { plan: KindPlan; counts: KindCounts; remap: KindRemap }[] = [];
   const targets = listRelationTargets(input.blueprints);
   const referenced = new ReferencedTargets(targets);
-  const { remaps, toMap } = await decideRemaps(deps.db, plans, input.fullRefresh ?? false);
+  const { remaps, changes, toMap } = await decideRemaps(deps.db, plans, input.fullRefresh ?? false);
   const streams = startProgramStreams(deps.jq, plans, toMap);
   try {
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       try {
-        const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap: remaps.get(plan.kind) as KindRemap };
+        const kindInput: KindInput = {
+          streams,
+          runId: input.runId,
+          blueprints,
+          referenced,
+          remap: remaps.get(plan.kind) as KindRemap,
+          changed: changes.get(plan.kind) as RecordsToMap,
+        };
         finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
       } catch (error) {
         if (error instanceof Interrupted) break;

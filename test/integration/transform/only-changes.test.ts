@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StagingDb } from "../../../db/database";
 import { upsertRawRecords } from "../../../db/queries/raw-records";
+import { confirmSnapshotRows } from "../../../db/queries/snapshot-ledger";
 import type { JqRunner } from "../../../src/jq/jq-runner";
 import type { Blueprint } from "../../../src/model/blueprint";
 import type { ResourceMapping } from "../../../src/model/mapping";
@@ -20,6 +21,8 @@ interface World {
   readonly records: Map<string, Map<string, Record<string, unknown>>>;
   resources: readonly ResourceMapping[];
   blueprints: readonly Blueprint[];
+  /** Users Port is known to hold (relation targets found there). */
+  readonly inPort: Set<string>;
 }
 
 const USER_BLUEPRINT = makeBlueprint("user", { email: { type: "string", format: "email" } });
@@ -50,11 +53,14 @@ function createWorld(): World {
     if (i === 9) thing["key"] = 9;
     things.set(thing["id"] as string, thing);
   }
-  return { records: new Map([[THINGS, things], [USERS, users]]), resources: [thingsResource(), USERS_RESOURCE], blueprints: [THING_BLUEPRINT, USER_BLUEPRINT] };
+  return { records: new Map([[THINGS, things], [USERS, users]]), resources: [thingsResource(), USERS_RESOURCE], blueprints: [THING_BLUEPRINT, USER_BLUEPRINT], inPort: new Set() };
 }
 
-/** Stores the world's records as a complete read would leave them: the ones gone are deleted. */
+/** Stores the world's records as a complete read would leave them (the ones gone are deleted), and what Port holds. */
 async function storeRecords(db: StagingDb, world: World): Promise<void> {
+  await db.deleteFrom("port_snapshot").execute();
+  const inPort = [...world.inPort].map((identifier) => ({ identifier, entityJson: "{}", hash: "h" }));
+  await confirmSnapshotRows(db, "user", inPort, { runId: 0, at: "2026-01-01T00:00:00Z" });
   await db.deleteFrom("raw_records").execute();
   for (const [kind, records] of world.records) {
     await upsertRawRecords(
@@ -139,6 +145,8 @@ const STEPS: readonly Step[] = [
     },
     expected: { [THINGS]: { mapped: 0 }, [USERS]: { mapped: 1 } },
   },
+  { name: "Port gains a missing target", change: (world) => void world.inPort.add("u21"), expected: { [THINGS]: { mapped: 0 }, [USERS]: { mapped: 0 } } },
+  { name: "Port loses it again", change: (world) => void world.inPort.delete("u21"), expected: { [THINGS]: { mapped: 0 }, [USERS]: { mapped: 0 } } },
   { name: "a new record", change: (world) => void things(world).set("t500", { id: "t500", key: "T500", owner: "u1" }), expected: { [THINGS]: { mapped: 1 }, [USERS]: { mapped: 0 } } },
   {
     name: "one resource's mapping edited",
