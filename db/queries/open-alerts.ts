@@ -13,7 +13,10 @@ export async function listAlertsLeftOpen(db: StagingDb, kind: string, runId: num
     .select("record_id")
     .where("kind", "=", kind)
     .where("run_id", "!=", runId)
-    .where(sql<string>`json_extract(payload, '$.status')`, "!=", "resolved")
+    // json_extract fails the whole statement on a payload nested deeper than SQLite's JSON parser allows
+    // (1,000 levels), which raw_records stores: such a record is not tracked as open, and its change
+    // waits for the next full read.
+    .where(sql<string>`CASE WHEN json_valid(payload) THEN json_extract(payload, '$.status') END`, "!=", "resolved")
     .orderBy("record_id")
     .limit(limit)
     .execute();
