@@ -29,7 +29,7 @@ describe("secrets on the command line", () => {
       const world = await startSyncWorld();
       const outcome = await world.cli(args);
       expect(outcome.code).toBe(2);
-      expect(outcome.stderr).toMatch(/Unknown option/);
+      expect(outcome.stderr).toMatch(/unknown flag/);
       expect(outcome.stdout + outcome.stderr).not.toContain(VALUE);
     },
   );
