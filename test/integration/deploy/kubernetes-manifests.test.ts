@@ -41,7 +41,13 @@ interface CronJobShape {
       spec: {
         template: {
           spec: {
-            containers: { image: string; args: string[]; env: EnvVar[]; volumeMounts: { name: string; mountPath: string }[] }[];
+            containers: {
+              image: string;
+              args: string[];
+              env: EnvVar[];
+              volumeMounts: { name: string; mountPath: string }[];
+              resources: { requests: Record<string, string>; limits: Record<string, string> };
+            }[];
             volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[];
           };
         };
@@ -108,6 +114,19 @@ describe("deploy/ Kubernetes manifests", () => {
   it("ships placeholders, not credentials, in the Secret example", () => {
     const [secret] = ofKind<NamedShape>("Secret");
     for (const value of Object.values(secret!.stringData ?? {})) expect(value).toMatch(/^REPLACE_WITH_[A-Z_]+$/);
+  });
+
+  it("requests the memory the benchmark measures (peak RSS under 400 MB at 250,000 records) and limits above it", () => {
+    const mebibytes = (quantity: string) => {
+      const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+      expect(match, quantity).not.toBeNull();
+      return Number(match![1]) * (match![2] === "Gi" ? 1024 : 1);
+    };
+    const { resources } = container!;
+    const request = mebibytes(resources.requests["memory"] ?? "");
+    expect(request * 1.048576).toBeGreaterThanOrEqual(400);
+    expect(mebibytes(resources.limits["memory"] ?? "")).toBeGreaterThan(request);
+    expect(resources.limits["cpu"]).toBeUndefined();
   });
 
   it("prints the run's summary as JSON for monitoring", () => {
