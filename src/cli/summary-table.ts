@@ -1,6 +1,6 @@
 import type { ResourceMapping } from "../model/mapping";
 import { printable } from "./printable";
-import type { LoadSummary, RunSummary } from "../model/summary";
+import type { LoadSummary, RemapReason, RunSummary, TransformSummary } from "../model/summary";
 
 const COLUMNS = ["kind", "extracted", "entities", "created", "updated", "deleted", "unchanged", "held back", "errors"] as const;
 
@@ -43,6 +43,29 @@ export function describeDrift(load: LoadSummary | undefined): string[] {
     else lines.push(`${what}; ${load?.dryRun ? "would delete" : "deleted"} ${removed.deleted}`);
   }
   return lines;
+}
+
+const REMAP_REASONS: Record<RemapReason, string> = {
+  "full-refresh": "full refresh",
+  "first-transform": "first transform",
+  "mapping-changed": "mapping changed",
+  "duplicate-identifiers": "duplicate identifiers",
+};
+
+/**
+ * How much of the staging file the transform mapped (`Transform: mapped 204 of 180,000 records, the
+ * others unchanged since staged; in full: users (mapping changed)`). Undefined without a transform, or
+ * for a summary written before only changes were mapped.
+ */
+export function describeTransform(transform: TransformSummary | undefined): string | undefined {
+  const kinds = transform?.kinds.filter((kind) => kind.mapped !== undefined) ?? [];
+  if (kinds.length === 0) return undefined;
+  const records = kinds.reduce((sum, kind) => sum + kind.records, 0);
+  const mapped = kinds.reduce((sum, kind) => sum + (kind.mapped ?? 0), 0);
+  const full = kinds.flatMap((kind) => (kind.remapped ? [`${kind.name} (${REMAP_REASONS[kind.remapped]})`] : []));
+  const count = (value: number) => value.toLocaleString("en-US");
+  const what = mapped === records ? `mapped all ${count(records)} records` : `mapped ${count(mapped)} of ${count(records)} records, the others unchanged since staged`;
+  return `Transform: ${what}${full.length > 0 ? `; in full: ${full.join(", ")}` : ""}`;
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -104,6 +127,8 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
     ];
   });
   const lines = [formatTable([[...COLUMNS], ...rows])];
+  const transformed = describeTransform(summary.transform);
+  if (transformed) lines.push(printable(transformed));
   if (summary.mapping) lines.push(printable(`Mapping: ${summary.mapping.description}`), ...(summary.mapping.changes ?? []).map((change) => printable(`  ${change}`)));
   const plan = summary.load?.plan;
   if (summary.load?.dryRun && plan) {

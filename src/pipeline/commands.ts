@@ -62,7 +62,7 @@ export const COMMANDS = {
     summary: "map raw records to Port entities with the jq mapping",
     stages: ["transform"],
     needs: { incidentIo: false, port: false, jq: true },
-    options: ["only", "json"],
+    options: ["only", "json", "full-refresh"],
     example: "pnpm etl transform --only incidents",
   },
   plan: {

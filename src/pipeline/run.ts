@@ -80,10 +80,10 @@ const STAGE_RUNNERS: { readonly [S in Stage]: (run: RunContext) => Promise<NonNu
         fullRefresh: flags.fullRefresh,
       },
     ),
-  transform: ({ deps: { config, progress, signal }, db, jq, runId, resources }) =>
+  transform: ({ deps: { config, progress, signal }, db, jq, runId, resources, flags }) =>
     transform(
       { db, progress, jq: jq!, signal },
-      { runId, resources, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities },
+      { runId, resources, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities, fullRefresh: flags.fullRefresh },
     ),
   load: ({ deps: { config, progress, signal }, db, runId, resources, flags, command, binding }) =>
     load(
@@ -185,7 +185,6 @@ async function startRun(start: RunStart, onRunStarted: (runId: number) => void):
   if (flags.adoptPort && !stages.includes("load")) throw new ConfigError([`--adopt-port: ${command} does not talk to Port; adopt the staging file with run or load`]);
   if (flags.adoptPort && command === "plan") throw new ConfigError(["--adopt-port: plan writes nothing; adopt the staging file with run or load"]);
   const binding = stages.includes("load") ? await checkPortBinding(db, config.databasePath, config.port, flags.adoptPort) : "keep";
-  if (stages[0] === "load") await refuseUntransformedExtracts(db, selectResources(config.mapping.resources, flags.only).selected);
   await checkCredentials(
     { signal: deps.signal },
     { config, command, resources: start.prepared?.resources ?? config.mapping.resources, reconcile: flags.reconcile, userAgent: userAgentFor(config) },
@@ -201,6 +200,8 @@ async function startRun(start: RunStart, onRunStarted: (runId: number) => void):
     };
     const resolution = await resolveMapping(db, request);
     const { resources, jq } = start.prepared ?? (await prepareStages(config, resolution.mapping, flags.only, stages));
+    // Judged on the kinds of the mapping the run resolved, which extract and transform used too.
+    if (stages[0] === "load") await refuseUntransformedExtracts(db, resources);
     if (binding === "adopt") await adoptPort(db, config.port);
     const mapping = await commitMapping(db, request, resolution);
     const runId = await createRun(db, command, { ...flags }, now());

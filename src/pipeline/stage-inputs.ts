@@ -16,7 +16,7 @@ export interface RunFlags {
   readonly only: readonly string[];
   readonly allowMassDelete: boolean;
   readonly reconcile: boolean;
-  /** --full-refresh: extract every kind in full, even those due an incremental read. */
+  /** --full-refresh: extract every kind in full, even those due an incremental read; transform maps every record again; load reconciles. */
   readonly fullRefresh: boolean;
   /** --adopt-port: the staging file synced with another Port; bind it to the one configured now, and reconcile. */
   readonly adoptPort: boolean;

@@ -6,6 +6,7 @@ describe("parseCommandLine", () => {
     { name: "reads incidents and follow-ups incrementally unless told otherwise", argv: ["run"], expected: false },
     { name: "asks for a full extract with --full-refresh", argv: ["run", "--full-refresh"], expected: true },
     { name: "takes --full-refresh on etl extract too", argv: ["extract", "--full-refresh"], expected: true },
+    { name: "takes --full-refresh on etl transform, which then maps every record again", argv: ["transform", "--full-refresh"], expected: true },
   ])("$name", ({ argv, expected }) => {
     expect(parseCommandLine(argv).fullRefresh).toBe(expected);
   });

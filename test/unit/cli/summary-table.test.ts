@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { describeAttention, renderRunSummary } from "../../../src/cli/summary-table";
+import { describeAttention, describeTransform, renderRunSummary } from "../../../src/cli/summary-table";
 import type { ResourceMapping } from "../../../src/model/mapping";
-import type { RunSummary } from "../../../src/model/summary";
+import type { RunSummary, TransformKindSummary, TransformSummary } from "../../../src/model/summary";
 
 const RESOURCES = [
   { kind: "/v2/users", name: "users", mappings: { blueprint: '"incidentioUser"' } },
@@ -123,6 +123,42 @@ describe("describeAttention", () => {
 
   it("leaves a summary of a stage without those counts alone", () => {
     expect(describeAttention({ ...SUMMARY, transform: undefined, load: undefined })).toBeUndefined();
+  });
+});
+
+describe("describeTransform", () => {
+  const kind = (name: string, records: number, more: Partial<TransformKindSummary>): TransformKindSummary => ({
+    kind: `/v2/${name}`,
+    name,
+    records,
+    entities: records,
+    skipped: 0,
+    filtered: 0,
+    heldBack: 0,
+    mappingErrors: 0,
+    danglingRelations: 0,
+    durationMs: 1,
+    ...more,
+  });
+  const transform = (...kinds: TransformKindSummary[]): TransformSummary => ({ runId: 1, durationMs: 1, blueprints: {}, kinds });
+
+  it.each([
+    { name: "nothing changed", summary: transform(kind("users", 40, { mapped: 0 }), kind("incidents", 20_000, { mapped: 0 })), line: "Transform: mapped 0 of 20,040 records, the others unchanged since staged" },
+    { name: "a few changed", summary: transform(kind("users", 40, { mapped: 0 }), kind("incidents", 20_000, { mapped: 20 })), line: "Transform: mapped 20 of 20,040 records, the others unchanged since staged" },
+    {
+      name: "one kind in full",
+      summary: transform(kind("users", 40, { mapped: 40, remapped: "mapping-changed" }), kind("incidents", 20_000, { mapped: 3 })),
+      line: "Transform: mapped 43 of 20,040 records, the others unchanged since staged; in full: users (mapping changed)",
+    },
+    {
+      name: "everything, first time",
+      summary: transform(kind("users", 40, { mapped: 40, remapped: "first-transform" }), kind("incidents", 20_000, { mapped: 20_000, remapped: "first-transform" })),
+      line: "Transform: mapped all 20,040 records; in full: users (first transform), incidents (first transform)",
+    },
+    { name: "a summary from before only changes were mapped", summary: transform(kind("users", 40, {})), line: undefined },
+    { name: "no transform", summary: undefined, line: undefined },
+  ])("$name", ({ summary, line }) => {
+    expect(describeTransform(summary)).toBe(line);
   });
 });
 
