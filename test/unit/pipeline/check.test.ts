@@ -5,7 +5,7 @@ import { pickRateLimitHeaders, type CheckReport } from "../../../src/pipeline/ch
 const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
 
 describe("pickRateLimitHeaders", () => {
-  it.each([
+  it.each<{ sent: Record<string, string>; picked: Record<string, string> }>([
     { sent: {}, picked: {} },
     { sent: { "content-type": "application/json" }, picked: {} },
     { sent: { "x-ratelimit-limit": "1200", "x-ratelimit-remaining": "1187", date: "x" }, picked: { "x-ratelimit-limit": "1200", "x-ratelimit-remaining": "1187" } },
