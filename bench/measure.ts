@@ -74,6 +74,7 @@ export function measureStage(
     entityWrites: delta.entityWrites,
     placeholders: delta.placeholders,
     peakRssMb: process.maxRssMb,
+    peakTreeRssMb: process.peakTreeRssMb,
     startRssMb: process.startRssMb,
     cpuSeconds: command.cpuSeconds,
     jqCpuSeconds: command.jqCpuSeconds,

@@ -1,15 +1,20 @@
 // The measured process: runs the product's CLI (`main` of src/cli/main.ts, as `pnpm etl` does) for
 // each command line it is given, one after another, then reports each command's output and wall time
-// and CPU, and the process's peak RSS and CPU, over IPC. Started by bench/product.ts with
-// `node --import tsx bench/measured-cli.ts <JSON array of argv arrays>`, configured by its environment.
+// and CPU, and the process's peak RSS (alone, and with the jq processes it runs) and CPU, over IPC.
+// Started by bench/product.ts with `node --import tsx bench/measured-cli.ts <JSON array of argv arrays>`,
+// configured by its environment.
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main";
 import { readChildCpuSeconds } from "./cpu";
+import { sampleTreeRss } from "./process-tree";
 import type { MeasuredCommand, MeasuredReport } from "./product";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const STDERR_TAIL_CHARS = 4000;
+// A jq stream lives as long as its kind's transform; a sample of node and its children every 50 ms costs
+// well under 1% of a core.
+const TREE_SAMPLE_MS = 50;
 
 function captureText(keepTail: number | undefined): { stream: Writable; text(): string } {
   let text = "";
@@ -25,6 +30,7 @@ function captureText(keepTail: number | undefined): { stream: Writable; text(): 
 
 const commands = JSON.parse(process.argv[2] ?? "[]") as string[][];
 const startRssMb = process.memoryUsage().rss / 2 ** 20;
+const treeRss = sampleTreeRss(process.pid, TREE_SAMPLE_MS);
 const results: MeasuredCommand[] = [];
 const signal = new AbortController().signal;
 for (const argv of commands) {
@@ -47,10 +53,13 @@ for (const argv of commands) {
   if (code !== 0) break;
 }
 const usage = process.resourceUsage();
+const maxRssMb = usage.maxRSS / 1024;
 const report: MeasuredReport = {
   results,
   startRssMb,
-  maxRssMb: usage.maxRSS / 1024,
+  maxRssMb,
+  // Samples can miss node's own peak, which maxRSS holds exactly: the tree was at least that large then.
+  peakTreeRssMb: Math.max(treeRss.stop(), maxRssMb),
   cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
   childCpuSeconds: readChildCpuSeconds(),
 };

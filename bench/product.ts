@@ -30,6 +30,8 @@ export interface MeasuredReport {
   readonly startRssMb: number;
   /** `process.resourceUsage().maxRSS` of the process: the product's peak, the sandboxes' not included. */
   readonly maxRssMb: number;
+  /** The peak RSS of the process and the jq processes it ran, added up, as /proc showed them (sampled). */
+  readonly peakTreeRssMb: number;
   /** CPU of the whole process, start-up included. */
   readonly cpuSeconds: number;
   /** CPU of the jq processes it ran. */

@@ -19,7 +19,7 @@ function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
 
-const STAGE_HEADER = ["phase / stage", "stage s", "process s", "records", "per s", "per CPU s", "Inc.io req", "Port req", "writes", "placeholders", "peak RSS MB", "CPU s", "jq CPU s", "sandbox CPU s", "load avg"];
+const STAGE_HEADER = ["phase / stage", "stage s", "process s", "records", "per s", "per CPU s", "Inc.io req", "Port req", "writes", "placeholders", "peak RSS MB", "tree RSS MB", "CPU s", "jq CPU s", "sandbox CPU s", "load avg"];
 
 function renderStageRow(phase: string, stage: StageMeasurement): string[] {
   return [
@@ -34,6 +34,7 @@ function renderStageRow(phase: string, stage: StageMeasurement): string[] {
     integer(stage.entityWrites),
     integer(stage.placeholders),
     integer(stage.peakRssMb),
+    integer(stage.peakTreeRssMb),
     seconds(stage.cpuSeconds),
     seconds(stage.jqCpuSeconds),
     seconds(stage.sandboxCpuSeconds),

@@ -39,6 +39,8 @@ export interface StageMeasurement {
   readonly entityWrites: number;
   readonly placeholders: number;
   readonly peakRssMb: number;
+  /** The peak of the product's process tree (node and its jq processes), sampled from /proc. */
+  readonly peakTreeRssMb: number;
   readonly startRssMb: number;
   /** CPU of the product process during the command, and of the jq processes it ran. */
   readonly cpuSeconds: number;

@@ -83,13 +83,13 @@ describe("countStageRecords", () => {
 });
 
 describe("measureStage", () => {
-  const report = { startRssMb: 150, maxRssMb: 210, cpuSeconds: 3, childCpuSeconds: 1.5 };
+  const report = { startRssMb: 150, maxRssMb: 210, peakTreeRssMb: 236, cpuSeconds: 3, childCpuSeconds: 1.5 };
   const command = { cpuSeconds: 1.5, jqCpuSeconds: 1 };
   const delta = diffCounters(makeCounters(), makeCounters({ incidentIo: { requests: 5, byPath: {}, byStatus: {} } }));
 
   it("rates an extract by its own duration and lists its kinds", () => {
     const measured = measureStage("extract", SUMMARY, report, command, delta, { processSeconds: 4, loadAverage: 1.5 });
-    expect(measured).toMatchObject({ stage: "extract", stageSeconds: 2, processSeconds: 4, records: 50, perSecond: 25, incidentIoRequests: 5, peakRssMb: 210, startRssMb: 150 });
+    expect(measured).toMatchObject({ stage: "extract", stageSeconds: 2, processSeconds: 4, records: 50, perSecond: 25, incidentIoRequests: 5, peakRssMb: 210, peakTreeRssMb: 236, startRssMb: 150 });
     expect([measured.cpuSeconds, measured.jqCpuSeconds, measured.perCpuSecond, measured.processCpuSeconds]).toEqual([1.5, 1, 20, 3]);
     expect(measured.kinds).toEqual([
       { name: "users", mode: "full", records: 40, requests: 1, seconds: 0.5 },

@@ -26,6 +26,7 @@ function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}):
     entityWrites: stage === "load" ? 1_000 : 0,
     placeholders: 0,
     peakRssMb: 180,
+    peakTreeRssMb: 195,
     startRssMb: 150,
     cpuSeconds: 2.5,
     jqCpuSeconds: stage === "transform" ? 0.5 : 0,
@@ -77,8 +78,8 @@ describe("renderReport", () => {
   const text = renderReport(RESULT);
 
   it("prints one row per stage of each phase", () => {
-    expect(text).toMatch(/^cold extract +2\.00 +3\.50 +1,000 +500 +400 +25 +0 +0 +0 +180 +2\.50 +0\.00 +1\.25 +0\.5$/m);
-    expect(text).toMatch(/^no-change load +2\.00 +3\.50 +1,000 +500 +400 +0 +12 +0 +0 +180 +2\.50 +0\.00 +1\.25 +0\.5$/m);
+    expect(text).toMatch(/^cold extract +2\.00 +3\.50 +1,000 +500 +400 +25 +0 +0 +0 +180 +195 +2\.50 +0\.00 +1\.25 +0\.5$/m);
+    expect(text).toMatch(/^no-change load +2\.00 +3\.50 +1,000 +500 +400 +0 +12 +0 +0 +180 +195 +2\.50 +0\.00 +1\.25 +0\.5$/m);
   });
 
   it("compares Ocean's re-upload with the Port requests of the no-change run", () => {

@@ -16,6 +16,7 @@ function makeStage(stage: StageName, overrides: Partial<StageMeasurement> = {}):
     entityWrites: 0,
     placeholders: 0,
     peakRssMb: 300,
+    peakTreeRssMb: 320,
     startRssMb: 150,
     cpuSeconds: 8,
     jqCpuSeconds: 0,
