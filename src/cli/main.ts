@@ -191,6 +191,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     if (command === "demo") return await runDemo(cli, io, interrupts);
     if (command === "status") {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.status.needs);
+      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
       const [{ readStatus }, { renderStatus }] = await Promise.all([import("../pipeline/status"), import("./status-view")]);
       const report = await readStatus(config, cli.runs);
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
