@@ -171,11 +171,12 @@ function parsePortMapping(config: unknown, label: string, settings: Config): { m
   return { mapping: parsed.config, issues: parsed.issues };
 }
 
-function refuseInvalid(issues: readonly string[], where: string): never {
-  throw new ConfigError([
-    ...issues,
-    `${where}: fix the mapping in Port (the integration's mapping in Port's UI), or run with --mapping FILE to use a file instead`,
-  ]);
+/** Refuses an invalid mapping of Port's; one read from Port now may be fixed there before the next POLLING run, which reads it again. */
+function refuseInvalid(issues: readonly string[], where: string, isReadNow: boolean): never {
+  throw new ConfigError(
+    [...issues, `${where}: fix the mapping in Port (the integration's mapping in Port's UI), or run with --mapping FILE to use a file instead`],
+    { retryable: isReadNow },
+  );
 }
 
 /** The mapping a command runs with, and what is still to be written to Port and the staging file before its stages. */
@@ -275,7 +276,7 @@ function usePortMapping(
   const integration = config.integration.identifier;
   const where = use === "port" ? `Port integration ${integration} config` : `Port integration ${integration} config (as read ${formatReadAt(read.readAt, now)}, kept in the staging file)`;
   const parsed = parsePortMapping(read.config, where, config);
-  if (!parsed.mapping) refuseInvalid(parsed.issues, where);
+  if (!parsed.mapping) refuseInvalid(parsed.issues, where, use === "port");
   const base = { source: use === "port" ? ("port" as const) : ("staging-file" as const), integration, readAt: read.readAt };
   return {
     mapping: parsed.mapping,
