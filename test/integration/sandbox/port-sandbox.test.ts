@@ -434,6 +434,14 @@ describe("integration routes", () => {
     expect(port.kindExamples("incident-io", "/v2/incidents")).toEqual([{ id: "01H" }]);
   });
 
+  it("lets a test edit an integration's mapping as a user saving it in Port's UI would, and serves the edit", async () => {
+    await call("POST", "/v1/integration", { installationId: "edited", installationAppType: "custom", config: {} });
+    const config = { resources: [{ kind: "/v2/users", selector: { query: "true" }, port: { entity: { mappings: { identifier: ".id", blueprint: '"u"' } } } }] };
+    port.editIntegrationConfig("edited", config);
+    expect((await call("GET", "/v1/integration/edited")).body.integration).toMatchObject({ identifier: "edited", config });
+    expect(() => port.editIntegrationConfig("nope", config)).toThrow('the Port sandbox has no integration "nope"');
+  });
+
   it("answers 404 to patches and examples of an integration that does not exist", async () => {
     expect((await call("PATCH", "/v1/integration/nope", {})).status).toBe(404);
     expect((await call("PATCH", "/v1/integration/nope/config", { config: {} })).status).toBe(404);
