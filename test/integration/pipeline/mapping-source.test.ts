@@ -86,6 +86,12 @@ describe("the mapping's source", () => {
     expect(userTitles(world).every((title) => title.endsWith(" (from the file)"))).toBe(true);
     expect(portConfig(world)).toEqual(edited);
 
+    world.port.requests.length = 0;
+    const offline = await world.cli(["plan", "--mapping", file]);
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stdout).toContain(`Mapping: file ${file} (differs from Port's, as last read)\n  ~ /v2/users: port.entity.mappings.title`);
+    expect(world.port.requests).toEqual([]);
+
     const plan = await world.cli(["plan", "--mapping", file, "--push-mapping"]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`Mapping: file ${file} (would be pushed to Port)`);
