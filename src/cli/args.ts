@@ -81,11 +81,10 @@ function describeUnknownCommand(word: string): string {
   return nearest ? `unknown command "${word}": did you mean ${nearest}? (${known})` : `unknown command (${known})`;
 }
 
-/** The message for a flag no command takes: it names the flag only when it reads like one, and the nearest known flag. */
+/** The message for a flag no command takes: like a command word, it is named only when it reads like a flag and is close to one. */
 function describeUnknownFlag(flag: string): string {
   const nearest = PLAUSIBLE_FLAG.test(flag) ? nearestName(flag.slice(2), OPTION_NAMES) : undefined;
-  const named = PLAUSIBLE_FLAG.test(flag) ? `unknown flag ${flag}` : "unknown flag";
-  return `${named}${nearest ? `: did you mean --${nearest}?` : ""} (see etl help)`;
+  return nearest ? `unknown flag ${flag}: did you mean --${nearest}? (see etl help)` : "unknown flag (see etl help for the flags)";
 }
 
 /**

@@ -42,8 +42,8 @@ describe("parseCommandLine: unknown input", () => {
     { argv: ["trasnform"], says: 'unknown command "trasnform": did you mean transform?' },
     { argv: ["help", "stauts"], says: 'unknown command "stauts": did you mean status?' },
     { argv: ["plan", "--lmit", "5"], says: "unknown flag --lmit: did you mean --limit?" },
-    { argv: ["run", "--dry-run"], says: "unknown flag --dry-run (see etl help)" },
-    { argv: ["run", "-x"], says: "unknown flag (see etl help)" },
+    { argv: ["run", "--dry-run"], says: "unknown flag (see etl help for the flags)" },
+    { argv: ["run", "-x"], says: "unknown flag (see etl help for the flags)" },
     { argv: ["status", "--reconcile"], says: "--reconcile is not an option of status (see etl help status)" },
     { argv: ["plan", "--limit", "0"], says: "--limit: must be a positive whole number, got 0" },
     { argv: ["plan", "--limit", "5", "--all"], says: "--limit and --all: give one" },
@@ -56,6 +56,7 @@ describe("parseCommandLine: unknown input", () => {
     { argv: ["sk_live_8f2a9c1d77"], secret: "sk_live_8f2a9c1d77" },
     { argv: ["xqzvbnmw"], secret: "xqzvbnmw" },
     { argv: ["run", "--Sk_8f2a9c1d=1"], secret: "Sk_8f2a9c1d" },
+    { argv: ["run", "--skliveabcdef123"], secret: "skliveabcdef123" },
   ])("does not echo $secret, which reads like no command or flag", ({ argv, secret }) => {
     const text = message(argv);
     expect(text).not.toContain(secret);
