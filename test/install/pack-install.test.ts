@@ -106,3 +106,11 @@ describe("the packed package installed into an empty folder", () => {
     expect(result.stderr).toContain("unknown command");
   });
 });
+
+describe("in the checkout", () => {
+  it("pnpm etl still runs the TypeScript sources, and prints the same version", () => {
+    const result = run("pnpm", ["etl", "--version"], ROOT, 60_000);
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain(`incidentio-port-etl ${VERSION}\n`);
+  });
+});
