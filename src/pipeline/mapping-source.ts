@@ -166,9 +166,9 @@ export function listMappingChanges(from: Record<string, unknown>, to: Record<str
 }
 
 /** Port's mapping parsed as the mapping file is, or the issues, prefixed with where it came from. */
-function parsePortMapping(config: unknown, label: string, settings: Config): { mapping: PortAppConfig | undefined; issues: readonly string[] } {
+function parsePortMapping(config: unknown, label: string, settings: Config): { mapping: PortAppConfig | undefined; issues: readonly string[]; warnings: readonly string[] } {
   const parsed = parsePortAppConfig(JSON.stringify(config), label, settings.incidentIo.pagination, settings.blueprints);
-  return { mapping: parsed.config, issues: parsed.issues };
+  return { mapping: parsed.config, issues: parsed.issues, warnings: parsed.warnings };
 }
 
 /** Refuses an invalid mapping of Port's; one read from Port now may be fixed there before the next POLLING run, which reads it again. */
@@ -277,6 +277,8 @@ function usePortMapping(
   const where = use === "port" ? `Port integration ${integration} config` : `Port integration ${integration} config (as read ${formatReadAt(read.readAt, now)}, kept in the staging file)`;
   const parsed = parsePortMapping(read.config, where, config);
   if (!parsed.mapping) refuseInvalid(parsed.issues, where, use === "port");
+  // A mapping file's warnings (unknown keys, deprecated endpoints) are printed at start-up; Port's are known only now.
+  for (const warning of parsed.warnings) request.warn(warning);
   const base = { source: use === "port" ? ("port" as const) : ("staging-file" as const), integration, readAt: read.readAt };
   return {
     mapping: parsed.mapping,
