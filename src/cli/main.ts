@@ -218,10 +218,10 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     if (command === "check") {
       const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.check.needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
-      const [{ runCheck }, { renderCheckReport }] = await Promise.all([import("../pipeline/check"), import("./check-view")]);
+      const [{ runCheck }, { hasProblem, renderCheckReport }] = await Promise.all([import("../pipeline/check"), import("./check-view")]);
       const report = await runCheck(config, interrupts.signal);
       io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report, config.incidentIo.requestsPerMinute));
-      return report.incidentIo.problem ? 1 : 0;
+      return hasProblem(report) ? 1 : 0;
     }
     throw new ConfigError([`command "${command}" is not available yet`]);
   } catch (error) {

@@ -224,7 +224,8 @@ function readRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function readIdentifiers(body: unknown): string[] {
+/** The identifiers of the blueprints a `GET /v1/blueprints` answer lists. */
+export function readIdentifiers(body: unknown): string[] {
   const list = readRecord(body)["blueprints"];
   if (!Array.isArray(list)) return [];
   return list.flatMap((item) => {

@@ -2,6 +2,8 @@ import { HttpError } from "../errors";
 import { buildAuthHeaders } from "../extract/incidentio-client";
 import { createHttpClient } from "../http/http-client";
 import { createJqRunner } from "../jq/jq-runner";
+import { readIdentifiers } from "../load/initialize";
+import { createPortClient } from "../load/port-client";
 import type { Config } from "../model/config";
 import { checkMappingCompiles } from "../transform";
 import { checkCredentials } from "./preflight";
@@ -12,7 +14,14 @@ export interface CheckReport {
   readonly incidentIo: { readonly baseUrl: string; readonly status: number | undefined; readonly problem?: string };
   /** The rate-limit headers Incident.io's answer carried, by lower-case name; empty when it sent none. */
   readonly rateLimitHeaders: Readonly<Record<string, string>>;
-  readonly port: { readonly baseUrl: string };
+  readonly port: {
+    readonly baseUrl: string;
+    /** Blueprints of the blueprints file Port does not have yet; undefined when Port could not be read. */
+    readonly missingBlueprints: readonly string[] | undefined;
+    /** Whether a run creates the missing ones (OCEAN__INITIALIZE_PORT_RESOURCES). */
+    readonly createsMissing: boolean;
+    readonly problem?: string;
+  };
   readonly mapping: { readonly path: string; readonly resources: number; readonly expressions: "compiled" };
   readonly blueprints: { readonly path: string; readonly count: number };
   readonly jqVersion: string;
@@ -59,21 +68,46 @@ async function readIdentityHeaders(config: Config, signal: AbortSignal | undefin
   }
 }
 
+/** Which blueprints of the file Port lacks, read with one list request (the preflight has proven the client by then). */
+async function readPortBlueprints(config: Config, signal: AbortSignal | undefined): Promise<CheckReport["port"]> {
+  const { port, network } = config;
+  const client = createPortClient({ port: { ...port, maxAttempts: 1 }, network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) }, userAgent: userAgentFor(config), signal });
+  const base = { baseUrl: port.baseUrl, createsMissing: config.initializePortResources };
+  try {
+    const reply = await client.listBlueprints();
+    if (reply.status !== 200) return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}` };
+    const inPort = new Set(readIdentifiers(reply.body));
+    const missing = config.blueprints.map((blueprint) => blueprint.identifier).filter((identifier) => !inPort.has(identifier));
+    const unmet = missing.length > 0 && !config.initializePortResources;
+    return {
+      ...base,
+      missingBlueprints: missing,
+      ...(unmet ? { problem: `Port lacks ${missing.join(", ")} and OCEAN__INITIALIZE_PORT_RESOURCES is off: create them in Port, or turn it on` } : {}),
+    };
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return { ...base, missingBlueprints: undefined, problem: error.message };
+  } finally {
+    client.close();
+  }
+}
+
 /**
  * `etl check`: proves both credentials (the preflight of a run), compiles every jq expression of the
- * mapping, and reads Incident.io's rate-limit headers, without a run: nothing is written to the staging
- * file or to Port. Throws ConfigError (exit 2) for refused credentials or a mapping that does not
- * compile; a service that is only failing is reported in `incidentIo.problem`.
+ * mapping, lists the blueprints Port lacks, and reads Incident.io's rate-limit headers, without a run:
+ * nothing is written to the staging file or to Port. Throws ConfigError (exit 2) for refused
+ * credentials or a mapping that does not compile; a service that is only failing, or blueprints a run
+ * could not create, are reported as a `problem`.
  */
 export async function runCheck(config: Config, signal: AbortSignal | undefined): Promise<CheckReport> {
   const resources = config.mapping.resources;
   await checkCredentials({ signal }, { config, command: "run", resources, reconcile: false, userAgent: userAgentFor(config) });
   const jq = await createJqRunner(config.jqPath as string);
   await checkMappingCompiles(jq, resources);
-  const incidentIo = await readIdentityHeaders(config, signal);
+  const [incidentIo, port] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, signal)]);
   return {
     ...incidentIo,
-    port: { baseUrl: config.port.baseUrl },
+    port,
     mapping: { path: config.mappingPath, resources: resources.length, expressions: "compiled" },
     blueprints: { path: config.blueprintsPath, count: config.blueprints.length },
     jqVersion: jq.version,

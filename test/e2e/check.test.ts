@@ -26,6 +26,7 @@ describe("etl check", () => {
     // The sandbox sends what Incident.io documents on a successful answer: no rate-limit header.
     expect(result.stdout).toContain("rate-limit headers: none sent; the client paces itself to ETL_REQUESTS_PER_MINUTE (1200 a minute)");
     expect(result.stdout).toMatch(/every jq expression compiles \(jq 1\.\d/);
+    expect(result.stdout).toMatch(/^Port {9}http:\/\/127\.0\.0\.1:\d+: client accepted; Port lacks \d+ blueprints \(.*incidentioIncident.*\), which the first run creates$/m);
     expect(result.stdout).toContain("Every check passed.");
     expect(sandboxes!.port.writes).toHaveLength(0);
 
@@ -42,6 +43,14 @@ describe("etl check", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(says);
     expect(result.stderr).not.toContain(Object.values(change)[0]);
+  }, 300_000);
+
+  it("exits 1 when Port lacks blueprints a run would not create, naming them", async () => {
+    const { env } = await setUp();
+    const result = await runCli(["check"], { ...env, OCEAN__INITIALIZE_PORT_RESOURCES: "false" }, 120_000);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/Port lacks .*incidentioIncident.* and OCEAN__INITIALIZE_PORT_RESOURCES is off/);
+    expect(result.stdout).not.toContain("Every check passed.");
   }, 300_000);
 
   it("exits 2 for a mapping expression jq cannot compile, naming it", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderCheckReport } from "../../../src/cli/check-view";
+import { hasProblem, renderCheckReport } from "../../../src/cli/check-view";
 import { pickRateLimitHeaders, type CheckReport } from "../../../src/pipeline/check";
 
 const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
@@ -18,7 +18,7 @@ describe("pickRateLimitHeaders", () => {
 const REPORT: CheckReport = {
   incidentIo: { baseUrl: "https://api.incident.io", status: 200 },
   rateLimitHeaders: { "x-ratelimit-remaining": "1187" },
-  port: { baseUrl: "https://api.port.io" },
+  port: { baseUrl: "https://api.port.io", missingBlueprints: [], createsMissing: true },
   mapping: { path: "resources/port-app-config.yml", resources: 10, expressions: "compiled" },
   blueprints: { path: "resources/blueprints.json", count: 8 },
   jqVersion: "1.7.1",
@@ -29,12 +29,26 @@ describe("renderCheckReport", () => {
     expect(renderCheckReport(REPORT, 1200)).toMatchInlineSnapshot(`
       "Incident.io  https://api.incident.io: key accepted (GET /v1/identity answered 200)
                    rate-limit headers: x-ratelimit-remaining: 1187
-      Port         https://api.port.io: client accepted (an access token and one read)
+      Port         https://api.port.io: client accepted; every blueprint of the file is in Port
       Mapping      resources/port-app-config.yml: 10 resources, every jq expression compiles (jq 1.7.1)
       Blueprints   resources/blueprints.json: 8 blueprints, valid and covering the mapping
       Every check passed.
       "
     `);
+  });
+
+  it.each([
+    { port: { missingBlueprints: ["incidentioUser"], createsMissing: true }, says: "client accepted; Port lacks 1 blueprint (incidentioUser), which the first run creates", passed: true },
+    {
+      port: { missingBlueprints: ["a", "b"], createsMissing: false, problem: "Port lacks a, b and OCEAN__INITIALIZE_PORT_RESOURCES is off: create them in Port, or turn it on" },
+      says: "the client was not refused, but Port lacks a, b and OCEAN__INITIALIZE_PORT_RESOURCES is off",
+      passed: false,
+    },
+  ])("says $says", ({ port, says, passed }) => {
+    const report = { ...REPORT, port: { ...REPORT.port, ...port } };
+    expect(renderCheckReport(report, 1200)).toContain(says);
+    expect(hasProblem(report)).toBe(!passed);
+    expect(renderCheckReport(report, 1200).includes("Every check passed.")).toBe(passed);
   });
 
   it("says when Incident.io is failing rather than refusing", () => {
