@@ -5,8 +5,6 @@ import { ConfigError } from "../errors";
 import { nearestName } from "../nearest-name";
 import { COMMAND_NAMES, COMMAND_OPTIONS, COMMANDS, type Command } from "../pipeline/commands";
 
-
-
 export interface CommandLine {
   readonly command: Command;
   /** The command `etl help <command>` or `etl <command> --help` asks about; undefined for the overview. */
