@@ -4,6 +4,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
+import { fireAlert } from "../../src/sandbox/incidentio/alert-lifecycle";
 import type { IncidentIoKind } from "../../src/sandbox/incidentio/kinds";
 import { runCli, startCli } from "../helpers/cli-process";
 import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
@@ -87,10 +88,8 @@ describe("POLLING", () => {
     const polling = startCli(["run"], { ...env, OCEAN__EVENT_LISTENER: '{"type":"POLLING"}', OCEAN__SCHEDULED_RESYNC_INTERVAL: "0.01" });
     await polling.waitForStdout(/^Run \d+ succeeded/m, 3);
 
-    // Make the next load long: many changed records and a slow Port.
-    for (const alert of [...s.incidentIo.dataset.records("alerts")].slice(0, 200)) {
-      s.incidentIo.dataset.update("alerts", alert["id"] as string, { title: `${String(alert["title"])} (re-fired)` });
-    }
+    // Make the next load long: many new records (alerts read incrementally list those) and a slow Port.
+    for (let count = 0; count < 200; count += 1) fireAlert(s.incidentIo.dataset, { title: `Alert ${count} (re-fired)` });
     s.port.latencyMs = 150;
     const loadsSoFar = (polling.stdout().match(/ load: started/g) ?? []).length;
     await polling.waitForStdout(/ load: started/, loadsSoFar + 1);
