@@ -1,10 +1,12 @@
-import { HttpError } from "../errors";
+import { parsePortAppConfig } from "../config/port-app-config";
+import { ConfigError, HttpError } from "../errors";
 import { buildAuthHeaders } from "../extract/incidentio-client";
 import { createHttpClient } from "../http/http-client";
 import { createJqRunner } from "../jq/jq-runner";
-import { readIdentifiers } from "../load/initialize";
-import { createPortClient } from "../load/port-client";
+import { readIdentifiers, readIntegration, type IntegrationState } from "../load/initialize";
+import { createPortClient, type PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
+import type { PortAppConfig } from "../model/mapping";
 import { checkMappingCompiles } from "../transform";
 import { checkCredentials } from "./preflight";
 import { userAgentFor } from "./stage-inputs";
@@ -22,6 +24,7 @@ export interface CheckReport {
     readonly createsMissing: boolean;
     readonly problem?: string;
   };
+  /** The mapping a run would use: the file's path, or Port's integration config (see readRunMapping). */
   readonly mapping: { readonly path: string; readonly resources: number; readonly expressions: "compiled" };
   readonly blueprints: { readonly path: string; readonly count: number };
   readonly jqVersion: string;
@@ -68,11 +71,14 @@ async function readIdentityHeaders(config: Config, signal: AbortSignal | undefin
   }
 }
 
-/** Which blueprints of the file Port lacks, read with one list request (the preflight has proven the client by then). */
-async function readPortBlueprints(config: Config, signal: AbortSignal | undefined): Promise<CheckReport["port"]> {
+function openPortClient(config: Config, signal: AbortSignal | undefined): PortClient {
   const { port, network } = config;
-  const client = createPortClient({ port: { ...port, maxAttempts: 1 }, network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) }, userAgent: userAgentFor(config), signal });
-  const base = { baseUrl: port.baseUrl, createsMissing: config.initializePortResources };
+  return createPortClient({ port: { ...port, maxAttempts: 1 }, network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) }, userAgent: userAgentFor(config), signal });
+}
+
+/** Which blueprints of the file Port lacks, read with one list request (the preflight has proven the client by then). */
+async function readPortBlueprints(config: Config, client: PortClient): Promise<CheckReport["port"]> {
+  const base = { baseUrl: config.port.baseUrl, createsMissing: config.initializePortResources };
   try {
     const reply = await client.listBlueprints();
     if (reply.status !== 200) return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}` };
@@ -87,9 +93,29 @@ async function readPortBlueprints(config: Config, signal: AbortSignal | undefine
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return { ...base, missingBlueprints: undefined, problem: error.message };
-  } finally {
-    client.close();
   }
+}
+
+/**
+ * The mapping a run would map with now, as it resolves it: a named file; else Port's integration config
+ * when it holds one (what users edit in Port's UI); else the shipped default, which a run registers.
+ * Throws ConfigError when Port's does not load; a Port that cannot be read leaves the file's.
+ */
+async function readRunMapping(config: Config, client: PortClient): Promise<{ mapping: PortAppConfig; where: string }> {
+  const file = { mapping: config.mapping, where: config.mappingPath };
+  if (config.mappingNamed !== undefined) return file;
+  let state: IntegrationState;
+  try {
+    state = await readIntegration(client, config.integration.identifier);
+  } catch (error) {
+    if (error instanceof HttpError) return file;
+    throw error;
+  }
+  if (state.state !== "configured") return file;
+  const where = `Port integration ${config.integration.identifier} config`;
+  const parsed = parsePortAppConfig(JSON.stringify(state.config), where, config.incidentIo.pagination, config.blueprints);
+  if (!parsed.config) throw new ConfigError([...parsed.issues, `${where}: fix the mapping in Port, or run with --mapping FILE`]);
+  return { mapping: parsed.config, where };
 }
 
 /**
@@ -100,16 +126,21 @@ async function readPortBlueprints(config: Config, signal: AbortSignal | undefine
  * could not create, are reported as a `problem`.
  */
 export async function runCheck(config: Config, signal: AbortSignal | undefined): Promise<CheckReport> {
-  const resources = config.mapping.resources;
-  await checkCredentials({ signal }, { config, command: "run", resources, reconcile: false, userAgent: userAgentFor(config) });
-  const jq = await createJqRunner(config.jqPath as string);
-  await checkMappingCompiles(jq, resources);
-  const [incidentIo, port] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, signal)]);
-  return {
-    ...incidentIo,
-    port,
-    mapping: { path: config.mappingPath, resources: resources.length, expressions: "compiled" },
-    blueprints: { path: config.blueprintsPath, count: config.blueprints.length },
-    jqVersion: jq.version,
-  };
+  await checkCredentials({ signal }, { config, command: "run", resources: config.mapping.resources, reconcile: false, userAgent: userAgentFor(config) });
+  const client = openPortClient(config, signal);
+  try {
+    const { mapping, where } = await readRunMapping(config, client);
+    const jq = await createJqRunner(config.jqPath as string);
+    await checkMappingCompiles(jq, mapping.resources);
+    const [incidentIo, port] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, client)]);
+    return {
+      ...incidentIo,
+      port,
+      mapping: { path: where, resources: mapping.resources.length, expressions: "compiled" },
+      blueprints: { path: config.blueprintsPath, count: config.blueprints.length },
+      jqVersion: jq.version,
+    };
+  } finally {
+    client.close();
+  }
 }

@@ -53,6 +53,22 @@ describe("etl check", () => {
     expect(result.stdout).not.toContain("Every check passed.");
   }, 300_000);
 
+  it("compiles the mapping a run would use: Port's integration config once it holds one", async () => {
+    const { env } = await setUp();
+    expect((await runCli(["run"], env, 180_000)).code).toBe(0);
+    const integration = env["OCEAN__INTEGRATION__IDENTIFIER"] ?? "";
+    const passed = await runCli(["check"], env, 120_000);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(passed.stdout).toContain(`Mapping      Port integration ${integration} config: `);
+
+    const config = structuredClone((sandboxes!.port.integration(integration) as { config: { resources: { port: { entity: { mappings: { title?: string } } } }[] } }).config);
+    (config.resources[0] as (typeof config.resources)[number]).port.entity.mappings.title = ".name | ascii_downcase(";
+    sandboxes!.port.editIntegrationConfig(integration, config);
+    const refused = await runCli(["check"], env, 120_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/title: jq cannot compile/);
+  }, 400_000);
+
   it("exits 2 for a mapping expression jq cannot compile, naming it", async () => {
     const { env, dir } = await setUp();
     const mapping = join(dir, "mapping.yml");
