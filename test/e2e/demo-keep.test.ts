@@ -42,6 +42,9 @@ describe("etl demo --keep", () => {
       const early = await runCli(["plan"], env, 60_000);
       expect(early.code).toBe(1);
       expect(early.stderr).toMatch(/nothing has been transformed since the last extract at \d{2}:\d{2} UTC \(.+\); run transform first/);
+      const earlyLoad = await runCli(["load"], env, 60_000);
+      expect(earlyLoad.code).toBe(1);
+      expect(earlyLoad.stderr).toContain("run transform first");
 
       const transform = await runCli(["transform"], env, 120_000);
       expect(transform.code, transform.stderr).toBe(0);
