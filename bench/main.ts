@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from "./options";
 import { renderReport } from "./report";
 import { runBench } from "./run-bench";
+import { measureTerminalCost } from "./terminal-cost";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results", import.meta.url));
 
@@ -21,12 +22,14 @@ try {
 if (options?.help) process.stdout.write(`${BENCH_USAGE}\n`);
 else if (options) {
   const started = Date.now();
-  const result = await runBench(options, (line) => process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${line}\n`));
-  process.stdout.write(renderReport(result));
+  const log = (line: string) => process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${line}\n`);
+  const result = await runBench(options, log);
+  const terminal = await measureTerminalCost(log);
+  process.stdout.write(renderReport(result, terminal));
   const dir = options.outDir ?? RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${result.startedAt.replace(/[:.]/g, "-")}-${result.scale}.json`);
-  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ ...result, terminal }, null, 2)}\n`);
   process.stderr.write(`bench: wrote ${path}\n`);
   if (result.error) process.exitCode = 1;
 }

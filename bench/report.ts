@@ -1,4 +1,5 @@
 import type { BenchResult, FractionResult, StageMeasurement, TargetVerdict } from "./result";
+import { TERMINAL_COST_GOAL, type TerminalCost } from "./terminal-cost";
 
 /** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
 export function formatColumns(rows: readonly (readonly string[])[]): string {
@@ -121,8 +122,20 @@ function renderTargets(targets: readonly TargetVerdict[]): string {
   return ["Targets (issue 6):", ...lines].join("\n");
 }
 
-/** The benchmark's result as the table printed on stdout. */
-export function renderReport(result: BenchResult): string {
+function renderTerminalCost(cost: TerminalCost): string {
+  const title = "Terminal cost (issue 13): etl demo, fresh staging file, on a pseudo-terminal vs piped";
+  if (!cost.measured) return `${title}: not measured: ${cost.reason}`;
+  const { terminal, piped } = cost;
+  const pass = cost.wallRatio <= TERMINAL_COST_GOAL && cost.cpuRatio <= TERMINAL_COST_GOAL;
+  return (
+    `${title} (${cost.columns}×${cost.rows}, median of ${cost.repeats} each):\n` +
+    `${pass ? "[pass]" : "[FAIL]"} wall ${seconds(terminal.wallSeconds)} s vs ${seconds(piped.wallSeconds)} s = ${cost.wallRatio.toFixed(2)}×, ` +
+    `CPU ${seconds(terminal.cpuSeconds)} s vs ${seconds(piped.cpuSeconds)} s = ${cost.cpuRatio.toFixed(2)}× (goal ≤ ${TERMINAL_COST_GOAL.toFixed(2)}×)`
+  );
+}
+
+/** The benchmark's result as the table printed on stdout, with the terminal's cost when it was measured. */
+export function renderReport(result: BenchResult, terminal?: TerminalCost): string {
   const header =
     `pnpm bench — scale ${result.scale}, Node ${result.machine.node}, ${result.machine.cpus} CPUs, ` +
     `load average ${result.machine.loadAverageAtStart.toFixed(1)} at start (${result.startedAt} → ${result.finishedAt})`;
@@ -130,6 +143,7 @@ export function renderReport(result: BenchResult): string {
   if (result.fractions.length > 1) sections.push(renderGrowth(result.fractions));
   sections.push(renderBaselines(result));
   if (result.targets.length > 0) sections.push(renderTargets(result.targets));
+  if (terminal) sections.push(renderTerminalCost(terminal));
   if (result.error) sections.push(`Stopped early: ${result.error}`);
   return `${sections.filter(Boolean).join("\n\n")}\n`;
 }

@@ -100,6 +100,32 @@ describe("renderReport", () => {
     expect(text).toMatch(/^\[ -- \] peak RSS at the large scale +< 400 MB +not run$/m);
   });
 
+  it.each([
+    {
+      name: "passes a terminal run within 10% of the piped one",
+      terminal: { wallSeconds: 4.3, cpuSeconds: 5.2 },
+      line: "[pass] wall 4.30 s vs 4.00 s = 1.07×, CPU 5.20 s vs 5.00 s = 1.04× (goal ≤ 1.10×)",
+    },
+    {
+      name: "fails a terminal run whose CPU is more than 10% above the piped one",
+      terminal: { wallSeconds: 4.3, cpuSeconds: 5.6 },
+      line: "[FAIL] wall 4.30 s vs 4.00 s = 1.07×, CPU 5.60 s vs 5.00 s = 1.12× (goal ≤ 1.10×)",
+    },
+  ])("terminal cost: $name", ({ terminal, line }) => {
+    const piped = { wallSeconds: 4, cpuSeconds: 5 };
+    const cost = { measured: true as const, columns: 120, rows: 40, repeats: 3, terminal, piped, wallRatio: terminal.wallSeconds / 4, cpuRatio: terminal.cpuSeconds / 5, runs: [] };
+    const lines = renderReport(RESULT, cost).split("\n");
+    const title = lines.indexOf("Terminal cost (issue 13): etl demo, fresh staging file, on a pseudo-terminal vs piped (120×40, median of 3 each):");
+    expect(title).toBeGreaterThan(0);
+    expect(lines[title + 1]).toBe(line);
+  });
+
+  it("says why the terminal cost was not measured", () => {
+    expect(renderReport(RESULT, { measured: false, reason: "/usr/bin/script not found (Debian: apt-get install bsdutils)" })).toContain(
+      "Terminal cost (issue 13): etl demo, fresh staging file, on a pseudo-terminal vs piped: not measured: /usr/bin/script not found (Debian: apt-get install bsdutils)\n",
+    );
+  });
+
   it("says why a run stopped early", () => {
     expect(renderReport({ ...RESULT, error: "etl load --json failed: exit 1" })).toMatch(/Stopped early: etl load --json failed: exit 1\n$/);
   });
