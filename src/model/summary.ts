@@ -6,7 +6,7 @@ export interface ExtractKindSummary {
   readonly name: string;
   readonly status: "complete" | "failed";
   readonly mode: ExtractMode;
-  /** For an incremental read: the `updated_at[gte]` value sent (a date or an RFC 3339 instant). */
+  /** For an incremental read: the `updated_at[gte]` value sent (a date or an RFC 3339 instant); for alerts, `created_at[gte]`'s date. */
   readonly since?: string;
   readonly pages: number;
   readonly records: number;
