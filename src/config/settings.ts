@@ -272,7 +272,8 @@ export const SETTINGS = {
     file: "etl.mapping",
     flag: "--mapping",
     schema: text,
-    description: "Mapping file (Port's port-app-config.yml format)",
+    description:
+      "Mapping file (Port's port-app-config.yml format) used instead of Port's integration config, for this run only; without it the mapping is Port's, and this default only where Port's integration has none",
     default: "resources/port-app-config.yml",
   },
   blueprints: {
