@@ -1,6 +1,6 @@
 // The pure parts of the baselines: what Ocean would send, the per-record jq program, and the simulated budget.
 import type { EntityMappings } from "../src/model/mapping";
-import type { OceanResyncRequests } from "./result";
+import type { OceanResyncRequests, OceanSyncFigures } from "./result";
 
 // reference/port-ocean.md §3.4: bulk upserts carry at most 20 entities; §3.3: the read-back searches 50 identifiers at a time.
 const OCEAN_UPSERT_BATCH = 20;
@@ -84,4 +84,25 @@ export function scaledRequestsPerMinute(timeScale: number): number {
 /** The least time `requests` can take within `requestsPerMinute` (the brief's "requests ÷ budget"). */
 export function minimumSecondsFor(requests: number, requestsPerMinute: number): number {
   return (requests / requestsPerMinute) * 60;
+}
+
+/** `requests` as a share of Incident.io's budget for an hour (72,000 requests). */
+export function shareOfHourBudget(requests: number): number {
+  return requests / (INCIDENT_IO_REQUESTS_PER_MINUTE * 60);
+}
+
+/**
+ * What Ocean does in every phase of a sync, whatever changed: each resync reads every kind in full
+ * (`fullReadRequests`, as our cold run's extract made them) and re-uploads every entity, reading
+ * each back (countOceanResyncRequests).
+ */
+export function computeOceanSyncFigures(fullReadRequests: number, entitiesByBlueprint: Readonly<Record<string, number>>): OceanSyncFigures {
+  const resync = countOceanResyncRequests(entitiesByBlueprint);
+  return {
+    incidentIoRequests: fullReadRequests,
+    hourBudgetShare: shareOfHourBudget(fullReadRequests),
+    budgetMinimumSeconds: minimumSecondsFor(fullReadRequests, INCIDENT_IO_REQUESTS_PER_MINUTE),
+    portRequests: resync.total,
+    entityWrites: Object.values(entitiesByBlueprint).reduce((sum, count) => sum + count, 0),
+  };
 }

@@ -1,13 +1,16 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { HostCounters, HostEndpoints, HostMessage, HostOptions, HostRequest, MutationReport, SimulatedRateLimit } from "./host-protocol";
+import type { HostCounters, HostEndpoints, HostMessage, HostOptions, HostRequest, MutationReport, PortComparison, SimulatedRateLimit } from "./host-protocol";
 import type { MutableKind } from "./mutations";
 
 const HOST_SCRIPT = fileURLToPath(new URL("./sandbox-host.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const START_TIMEOUT_MS = 120_000;
-// A mutation reads every listed record of a kind once: seconds at the large scale.
-const REQUEST_TIMEOUT_MS = 300_000;
+// A mutation reads every listed record of a kind once, a Port comparison every entity: minutes at the xl scale.
+const REQUEST_TIMEOUT_MS = 600_000;
+// The Port sandbox holds every entity the product pushed, 1.2 million at the xl scale, in memory:
+// more than V8's default heap. The host's memory is not the product's and is not measured.
+const HOST_NODE_FLAGS = ["--max-old-space-size=6144"];
 
 /** The sandbox process as the benchmark drives it. */
 export interface SandboxHost {
@@ -17,6 +20,8 @@ export interface SandboxHost {
   setLatency(incidentIoMs: number): Promise<void>;
   /** Restarts Incident.io's sandbox with this budget: its base URL changes and earlier changes are gone. */
   setRateLimit(rateLimit: SimulatedRateLimit | undefined): Promise<HostEndpoints>;
+  /** Port's entities against the staged entities of the staging file at `databasePath`. */
+  comparePort(databasePath: string): Promise<PortComparison>;
   close(): Promise<void>;
 }
 
@@ -25,7 +30,7 @@ export interface SandboxHost {
  * fails after a timeout rather than waiting on a host that stopped answering.
  */
 export async function startSandboxHost(options: HostOptions): Promise<SandboxHost> {
-  const child: ChildProcess = fork(HOST_SCRIPT, [JSON.stringify(options)], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(HOST_SCRIPT, [JSON.stringify(options)], { cwd: ROOT, execArgv: [...HOST_NODE_FLAGS, "--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   let nextId = 1;
   let exited = false;
@@ -99,6 +104,7 @@ export async function startSandboxHost(options: HostOptions): Promise<SandboxHos
       endpoints = await ask<HostEndpoints>({ type: "set-rate-limit", rateLimit });
       return endpoints;
     },
+    comparePort: (databasePath) => ask<PortComparison>({ type: "compare-port", databasePath }),
     close: async () => {
       if (exited) return;
       const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));

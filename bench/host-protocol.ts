@@ -1,5 +1,7 @@
 // Messages between the benchmark and its sandbox host process (bench/sandbox-host.ts), over Node's IPC channel.
+import type { OpenAlerts } from "../src/sandbox/incidentio/generate/context";
 import type { IncidentIoKind } from "../src/sandbox/incidentio/kinds";
+import { matchRoute as matchIncidentIoRoute } from "../src/sandbox/incidentio/routes";
 import type { DatasetCounts } from "../src/sandbox/incidentio/scale";
 import type { WriteLogEntry } from "../src/sandbox/port/types";
 import { matchRoute } from "../src/sandbox/port/routes";
@@ -14,6 +16,12 @@ export interface SimulatedRateLimit {
 export interface HostOptions {
   readonly seed: number;
   readonly counts: DatasetCounts;
+  /** Which alerts are open: the benchmark serves `few` (about 2%), an organization's realistic share. */
+  readonly openAlerts: OpenAlerts;
+  /** Added to every Incident.io answer from the start (default 0). */
+  readonly incidentIoLatencyMs?: number;
+  /** Incident.io's budget, enforced by the sandbox from the start (default none). */
+  readonly rateLimit?: SimulatedRateLimit;
 }
 
 export interface HostEndpoints {
@@ -23,6 +31,7 @@ export interface HostEndpoints {
 
 /** Requests served and entities written since the host started; the benchmark subtracts two readings. */
 export interface HostCounters {
+  /** `byPath`: by route (`/v2/alerts/{id}`) and the filters a list request sent (see nameIncidentIoRequest). */
   readonly incidentIo: { readonly requests: number; readonly byPath: Readonly<Record<string, number>>; readonly byStatus: Readonly<Record<string, number>> };
   readonly port: {
     readonly requests: number;
@@ -41,12 +50,28 @@ export interface MutationReport {
   readonly byKind: Readonly<Partial<Record<MutableKind, number>>>;
 }
 
+/** How Port's entities compare with the pushable entities a staging file holds (held-back ones and Port's placeholders apart). */
+export interface PortComparison {
+  /** Staged entities compared. */
+  readonly staged: number;
+  /** Staged, and Port holds none under that blueprint and identifier. */
+  readonly missing: number;
+  /** Port holds it, saying something else (compared as reconcile compares, forgiving what Port normalizes). */
+  readonly differing: number;
+  /** Port holds it under a staged blueprint, and it is not staged. */
+  readonly extra: number;
+  /** A few `blueprint/identifier` of each difference, to start looking from. */
+  readonly examples: readonly string[];
+}
+
 export type HostRequest =
   | { readonly type: "counters" }
   | { readonly type: "mutate"; readonly fraction: number; readonly kinds: readonly MutableKind[] }
   | { readonly type: "set-latency"; readonly incidentIoMs: number }
   /** Restarts the Incident.io sandbox with this budget, or none, on a fresh dataset of the same seed and counts; answers the new endpoints. */
-  | { readonly type: "set-rate-limit"; readonly rateLimit: SimulatedRateLimit | undefined };
+  | { readonly type: "set-rate-limit"; readonly rateLimit: SimulatedRateLimit | undefined }
+  /** Compares what the Port sandbox holds with the staged entities of the staging file at `databasePath`. */
+  | { readonly type: "compare-port"; readonly databasePath: string };
 
 type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
@@ -62,6 +87,22 @@ export function listOptionsFor(kind: IncidentIoKind): { includeInactive?: boolea
 /** The Port sandbox's name for a request's route, `unmatched` when it serves none. */
 export function nameRoute(method: string, path: string): string {
   return matchRoute(method, path)?.name ?? "unmatched";
+}
+
+// The query parameters that say where a list request is in its paging, not what it lists.
+const PAGING_PARAMS = new Set(["after", "page_size"]);
+
+/**
+ * An Incident.io request's route and the filters it sent, without their values: `/v2/alerts/{id}`,
+ * `/v2/alerts?status[not_in]`, `/v2/alerts?created_at[gte]&created_at[lte]`. Parent values
+ * (`catalog_type_id`) are filters too: the fan-out shows as one key.
+ */
+export function nameIncidentIoRequest(path: string, query: Readonly<Record<string, unknown>>): string {
+  const route = matchIncidentIoRoute(path)?.route.template ?? "unmatched";
+  const filters = Object.keys(query)
+    .filter((name) => !PAGING_PARAMS.has(name))
+    .sort();
+  return filters.length > 0 ? `${route}?${filters.join("&")}` : route;
 }
 
 /** Adds one to `key` of a tally. */

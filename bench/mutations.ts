@@ -29,16 +29,30 @@ function suffixed(value: unknown, serial: number): string {
 }
 
 /**
- * The fields to merge into `record` so that its entity changes. `spareMember` is the user a team
- * without members gains (its mapped fields are its member count and member IDs). Throws RangeError
- * for a kind whose changes would spread to other records.
+ * How `fraction` of an organization's alerts change between two runs: `fraction` of the open ones
+ * resolve, and new ones arrive for the rest, `fraction` of all alerts in all. That is how alerts
+ * change: a resolved alert is final, and the API cannot list resolved alerts edited since a time, so
+ * an incremental read leaves such rare edits to the periodic full read.
  */
-export function buildMutation(kind: IncidentIoKind, record: JsonObject, serial: number, spareMember: JsonObject): JsonObject {
+export function splitAlertChanges(alerts: number, open: number, fraction: number): { readonly resolve: number; readonly arrive: number } {
+  const total = countMutations(alerts, fraction);
+  const resolve = Math.min(total, countMutations(open, fraction));
+  return { resolve, arrive: total - resolve };
+}
+
+/**
+ * The fields to merge into `record` so that its entity changes; an alert resolves at `now` (an
+ * ISO-8601 instant). `spareMember` is the user a team without members gains (its mapped fields are
+ * its member count and member IDs). Throws RangeError for a kind whose changes would spread to
+ * other records.
+ */
+export function buildMutation(kind: IncidentIoKind, record: JsonObject, serial: number, spareMember: JsonObject, now: string): JsonObject {
   if (!isMutableKind(kind)) throw new RangeError(`${kind} is not mutated by the benchmark`);
   switch (kind) {
     case "users":
       return { is_active: record["is_active"] !== true };
     case "alerts":
+      return { status: "resolved", resolved_at: now };
     case "follow_ups":
       return { title: suffixed(record["title"], serial) };
     case "catalog_entries":

@@ -1,4 +1,5 @@
 import type { BenchResult, FractionResult, StageMeasurement, TargetVerdict } from "./result";
+import { renderSyncScale } from "./sync-report";
 import { TERMINAL_COST_GOAL, type TerminalCost } from "./terminal-cost";
 
 /** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
@@ -114,12 +115,12 @@ function renderBaselines(result: BenchResult): string {
   return lines.length > 1 ? lines.join("\n") : "";
 }
 
-function renderTargets(targets: readonly TargetVerdict[]): string {
+function renderTargets(targets: readonly TargetVerdict[], issue: string): string {
   const rows = targets.map((t) => [t.pass === undefined ? "[ -- ]" : t.pass ? "[pass]" : "[FAIL]", t.name, t.target, t.measured]);
   // Left-aligned throughout: these cells are sentences, not figures.
   const widths = [1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   const lines = rows.map(([verdict, name, target, measured]) => `${verdict} ${name?.padEnd(widths[0] ?? 0)}  ${target?.padEnd(widths[1] ?? 0)}  ${measured}`);
-  return ["Targets (issue 6):", ...lines].join("\n");
+  return [`Targets (${issue}):`, ...lines].join("\n");
 }
 
 function renderTerminalCost(cost: TerminalCost): string {
@@ -139,10 +140,10 @@ export function renderReport(result: BenchResult, terminal?: TerminalCost): stri
   const header =
     `pnpm bench — scale ${result.scale}, Node ${result.machine.node}, ${result.machine.cpus} CPUs, ` +
     `load average ${result.machine.loadAverageAtStart.toFixed(1)} at start (${result.startedAt} → ${result.finishedAt})`;
-  const sections = [header, ...result.fractions.map((fraction) => renderFraction(fraction, result.scale))];
+  const sections = [header, ...result.fractions.map((fraction) => renderFraction(fraction, result.scale)), ...(result.sync ?? []).map((sync) => renderSyncScale(sync, formatColumns))];
   if (result.fractions.length > 1) sections.push(renderGrowth(result.fractions));
   sections.push(renderBaselines(result));
-  if (result.targets.length > 0) sections.push(renderTargets(result.targets));
+  if (result.targets.length > 0) sections.push(renderTargets(result.targets, result.sync ? "issue 14" : "issue 6"));
   if (terminal) sections.push(renderTerminalCost(terminal));
   if (result.error) sections.push(`Stopped early: ${result.error}`);
   return `${sections.filter(Boolean).join("\n\n")}\n`;

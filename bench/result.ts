@@ -1,7 +1,7 @@
 // The shape of one benchmark run: what the table shows and what bench/results/*.json holds.
 import type { DatasetCounts } from "../src/sandbox/incidentio/scale";
 import type { BenchScale } from "./options";
-import type { MutationReport, SimulatedRateLimit } from "./host-protocol";
+import type { MutationReport, PortComparison, SimulatedRateLimit } from "./host-protocol";
 
 export const STAGES = ["extract", "transform", "load"] as const;
 export type StageName = (typeof STAGES)[number];
@@ -133,12 +133,80 @@ export interface TargetVerdict {
   readonly pass: boolean | undefined;
 }
 
+/**
+ * The phases of `--scale xl` (issue 14): a cold full run, the hourly run with nothing changed, a run
+ * after 1% of the records changed, and a full refresh (`--full-refresh`). Each is one `etl run`.
+ */
+export const SYNC_PHASES = ["cold", "hourly", "one-percent", "full-refresh"] as const;
+export type SyncPhaseName = (typeof SYNC_PHASES)[number];
+
+/** One `etl run` in a product process of its own, under Incident.io's latency and budget. */
+export interface SyncPhaseMeasurement {
+  readonly phase: SyncPhaseName;
+  /** What the phase changed in Incident.io before running; absent when it changed nothing. */
+  readonly changed?: MutationReport;
+  /** The whole process: start-up, the run, closing. */
+  readonly wallSeconds: number;
+  readonly extractSeconds: number;
+  readonly transformSeconds: number;
+  readonly loadSeconds: number;
+  readonly incidentIoRequests: number;
+  /** Incident.io requests by route and the filters they sent. */
+  readonly incidentIoByRoute: Readonly<Record<string, number>>;
+  /** incidentIoRequests as a share of an hour's budget (1,200 a minute: 72,000). */
+  readonly hourBudgetShare: number;
+  /** The least time the extract's requests take within the budget. */
+  readonly budgetMinimumSeconds: number;
+  readonly portRequests: number;
+  readonly portRoutes: Readonly<Record<string, number>>;
+  /** Entities Port wrote or deleted; placeholders apart. */
+  readonly entityWrites: number;
+  readonly placeholders: number;
+  /** 429 answers from either sandbox. */
+  readonly rateLimited: number;
+  /** Records transform sent through jq, and the records it had. */
+  readonly transformMapped: number;
+  readonly transformRecords: number;
+  readonly peakRssMb: number;
+  /** The peak of the product's process tree (node and its jq processes), sampled from /proc. */
+  readonly peakTreeRssMb: number;
+  readonly kinds: readonly KindMeasurement[];
+  readonly loadAverage: number;
+}
+
+/** What Port's Ocean would do in each of these phases: every resync reads and re-uploads everything (reference/port-ocean.md §3). */
+export interface OceanSyncFigures {
+  /** A full read of every kind, as our cold run's extract made it. */
+  readonly incidentIoRequests: number;
+  readonly hourBudgetShare: number;
+  /** The least time that read takes within the budget. */
+  readonly budgetMinimumSeconds: number;
+  readonly portRequests: number;
+  /** Every entity, upserted again. */
+  readonly entityWrites: number;
+}
+
+export interface SyncScaleResult {
+  readonly fraction: number;
+  readonly counts: DatasetCounts;
+  /** Added to every Incident.io answer. */
+  readonly latencyMs: number;
+  /** The budget the sandbox enforced and the product was given (ETL_REQUESTS_PER_MINUTE). */
+  readonly requestsPerMinute: number;
+  readonly phases: readonly SyncPhaseMeasurement[];
+  readonly ocean: OceanSyncFigures;
+  /** Port's entities against what the full refresh (a full read) staged, after it; absent when it did not run. */
+  readonly portAfterFullRefresh?: PortComparison;
+}
+
 export interface BenchResult {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly machine: { readonly node: string; readonly cpus: number; readonly totalMemoryMb: number; readonly loadAverageAtStart: number };
   readonly scale: BenchScale;
   readonly fractions: readonly FractionResult[];
+  /** `--scale xl`: the sync phases at each fraction, instead of `fractions`. */
+  readonly sync?: readonly SyncScaleResult[];
   readonly baselines: Baselines;
   readonly targets: readonly TargetVerdict[];
   /** Set when the run stopped early: what failed. */

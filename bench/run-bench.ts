@@ -3,18 +3,24 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readConfig } from "../src/config/read-config";
-import { countOceanResyncRequests } from "./baseline-rules";
+import { computeOceanSyncFigures, countOceanResyncRequests, INCIDENT_IO_REQUESTS_PER_MINUTE } from "./baseline-rules";
 import { measureLatency, measurePerRecordJq, measureRateLimit } from "./baselines";
 import { startSandboxHost } from "./host-client";
 import { countsFor, type BenchOptions } from "./options";
 import { runPhases } from "./phases";
 import { buildProductEnv, UNLIMITED_REQUESTS_PER_MINUTE } from "./product";
-import type { Baselines, BenchResult, FractionResult } from "./result";
-import { judgeTargets } from "./targets";
+import type { Baselines, BenchResult, FractionResult, SyncPhaseMeasurement, SyncScaleResult } from "./result";
+import { runSyncPhases } from "./sync-phases";
+import { judgeSyncTargets, judgeTargets } from "./targets";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // One dataset for every run, so that results compare across machines and commits.
 const SEED = 11;
+// An organization's realistic share of open alerts (about 2%), which an incremental alerts read pages through.
+const OPEN_ALERTS = "few";
+// Issue 14's conditions for the xl scale: Incident.io's answers 150 ms away, and its real budget.
+const SYNC_LATENCY_MS = 150;
+const SYNC_RATE_LIMIT = { requestsPerMinute: INCIDENT_IO_REQUESTS_PER_MINUTE, timeScale: 1 };
 
 /**
  * Runs the phases at one fraction of the scale against a new sandbox host and staging file; with
@@ -24,7 +30,7 @@ async function runFraction(options: BenchOptions, fraction: number, withBaseline
   const counts = countsFor(options.scale, fraction);
   const tag = `${Math.round(fraction * 100)}%`;
   const say = (line: string) => log(`[${tag}] ${line}`);
-  const host = await startSandboxHost({ seed: SEED, counts });
+  const host = await startSandboxHost({ seed: SEED, counts, openAlerts: OPEN_ALERTS });
   const dir = mkdtempSync(join(tmpdir(), "etl-bench-"));
   try {
     const databasePath = join(dir, "bench.sqlite");
@@ -51,6 +57,44 @@ async function runFraction(options: BenchOptions, fraction: number, withBaseline
 }
 
 /**
+ * Runs the sync phases at one fraction of the xl scale against a new sandbox host, with Incident.io's
+ * latency and budget, and a new staging file; then compares Port with what the full refresh staged.
+ * Hands over what it measured through `keep` as it goes, so that a failure loses only the phase it hit.
+ */
+async function runSyncFraction(fraction: number, log: (line: string) => void, keep: (result: SyncScaleResult) => void): Promise<void> {
+  const counts = countsFor("xl", fraction);
+  const say = (line: string) => log(`[xl ${Math.round(fraction * 100)}%] ${line}`);
+  const host = await startSandboxHost({ seed: SEED, counts, openAlerts: OPEN_ALERTS, incidentIoLatencyMs: SYNC_LATENCY_MS, rateLimit: SYNC_RATE_LIMIT });
+  const dir = mkdtempSync(join(tmpdir(), "etl-bench-xl-"));
+  try {
+    const databasePath = join(dir, "bench.sqlite");
+    const env = buildProductEnv({ endpoints: host.endpoints, databasePath, requestsPerMinute: SYNC_RATE_LIMIT.requestsPerMinute }, process.env);
+    const phases: SyncPhaseMeasurement[] = [];
+    let result: SyncScaleResult = {
+      fraction,
+      counts,
+      latencyMs: SYNC_LATENCY_MS,
+      requestsPerMinute: SYNC_RATE_LIMIT.requestsPerMinute,
+      phases,
+      ocean: computeOceanSyncFigures(0, {}),
+    };
+    keep(result);
+    await runSyncPhases(host, env, say, (measurement, summary) => {
+      phases.push(measurement);
+      if (measurement.phase !== "cold") return;
+      result = { ...result, ocean: computeOceanSyncFigures(measurement.incidentIoRequests, summary.transform?.blueprints ?? {}) };
+      keep(result);
+    });
+    const comparison = await host.comparePort(databasePath);
+    say(`Port after the full refresh: ${comparison.staged} staged, ${comparison.missing} missing, ${comparison.differing} differing, ${comparison.extra} extra ${comparison.examples.join("; ")}`);
+    keep({ ...result, portAfterFullRefresh: comparison });
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Runs the whole benchmark: the phases at each fraction (ascending), the baselines at the smallest, and
  * the acceptance targets. A failure stops the run; the result then carries what was measured before it
  * and the error.
@@ -59,10 +103,17 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const startedAt = new Date().toISOString();
   const machine = { node: process.version, cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 2 ** 20), loadAverageAtStart: loadavg()[0] ?? 0 };
   const fractions: FractionResult[] = [];
+  const sync: SyncScaleResult[] = [];
   let baselines: Baselines = {};
   let error: string | undefined;
   try {
-    for (const [index, fraction] of options.fractions.entries()) {
+    if (options.scale === "xl") {
+      for (const fraction of options.fractions) {
+        const at = sync.length;
+        await runSyncFraction(fraction, log, (result) => (sync[at] = result));
+      }
+    }
+    for (const [index, fraction] of (options.scale === "xl" ? [] : options.fractions).entries()) {
       const measured = await runFraction(options, fraction, index === 0, log);
       fractions.push(measured.result);
       if (index === 0) baselines = measured.baselines;
@@ -76,8 +127,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     machine,
     scale: options.scale,
     fractions,
+    ...(options.scale === "xl" ? { sync } : {}),
     baselines,
-    targets: judgeTargets({ scale: options.scale, fractions, baselines }),
+    targets: options.scale === "xl" ? judgeSyncTargets(sync) : judgeTargets({ scale: options.scale, fractions, baselines }),
     ...(error === undefined ? {} : { error }),
   };
 }

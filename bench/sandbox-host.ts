@@ -2,30 +2,50 @@
 // product, so the product's peak RSS and CPU are its own. Started by bench/host-client.ts with
 // `node --import tsx bench/sandbox-host.ts <HostOptions JSON>`; answers HostRequest messages over IPC
 // and exits when the channel closes.
+import Database from "better-sqlite3";
 import type { JsonObject } from "../src/sandbox/incidentio/json";
+import { isSameEntity } from "../src/load/reconcile";
 import { startIncidentIoSandbox, type IncidentIoSandbox } from "../src/sandbox/incidentio/server";
 import type { RecordedRequest } from "../src/sandbox/shared/request-log";
 import { startPortSandbox } from "../src/sandbox/port/server";
 import type { WriteLogEntry } from "../src/sandbox/port/types";
-import { countInto, listOptionsFor, nameRoute, type HostCounters, type HostEndpoints, type HostMessage, type HostOptions, type HostRequest, type MutationReport, type SimulatedRateLimit } from "./host-protocol";
-import { buildMutation, countMutations, pickPositions, type MutableKind } from "./mutations";
+import {
+  countInto,
+  listOptionsFor,
+  nameIncidentIoRequest,
+  nameRoute,
+  type HostCounters,
+  type HostEndpoints,
+  type HostMessage,
+  type HostOptions,
+  type HostRequest,
+  type MutationReport,
+  type PortComparison,
+  type SimulatedRateLimit,
+} from "./host-protocol";
+import { buildMutation, countMutations, pickPositions, splitAlertChanges, type MutableKind } from "./mutations";
 
 const TOKEN = "inc_bench_token";
 const CLIENT_ID = "bench-client-id";
 const CLIENT_SECRET = "bench-client-secret";
 // The request logs keep every body; draining them often keeps the host's memory flat on a large load.
 const DRAIN_EVERY_MS = 250;
+// Differences a Port comparison names; the counts say how many there are.
+const COMPARISON_EXAMPLES = 5;
 
 const options = JSON.parse(process.argv[2] ?? "{}") as HostOptions;
 
 async function startIncidentIo(rateLimit: SimulatedRateLimit | undefined): Promise<IncidentIoSandbox> {
-  return startIncidentIoSandbox({ seed: options.seed, scale: options.counts, token: TOKEN, ...(rateLimit ? { rateLimit } : {}) });
+  return startIncidentIoSandbox({ seed: options.seed, scale: options.counts, openAlerts: options.openAlerts, token: TOKEN, ...(rateLimit ? { rateLimit } : {}) });
 }
 
-let incidentIo = await startIncidentIo(undefined);
+let incidentIo = await startIncidentIo(options.rateLimit);
+incidentIo.latencyMs = options.incidentIoLatencyMs ?? 0;
 const port = await startPortSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
 const incidentIoTally = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, number> };
+// Entities Port made up as relation targets (create_missing_related_entities) and nobody has written since.
+const placeholders = new Set<string>();
 const portTally = { requests: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number>, writes: { upsert: 0, delete: 0, placeholder: 0 } as Record<WriteLogEntry["op"], number> };
 // Requests still being answered when a drain ran: their status is tallied once it is known.
 let unsettled: { entry: RecordedRequest; byStatus: Record<string, number> }[] = [];
@@ -42,7 +62,7 @@ function settle(final: boolean): void {
 function drain(final: boolean): void {
   for (const entry of incidentIo.requests.splice(0)) {
     incidentIoTally.requests += 1;
-    countInto(incidentIoTally.byPath, entry.path);
+    countInto(incidentIoTally.byPath, nameIncidentIoRequest(entry.path, entry.query));
     unsettled.push({ entry, byStatus: incidentIoTally.byStatus });
   }
   for (const entry of port.requests.splice(0)) {
@@ -50,7 +70,12 @@ function drain(final: boolean): void {
     countInto(portTally.byRoute, nameRoute(entry.method, entry.path));
     unsettled.push({ entry, byStatus: portTally.byStatus });
   }
-  for (const write of port.writes.splice(0)) portTally.writes[write.op] += 1;
+  for (const write of port.writes.splice(0)) {
+    portTally.writes[write.op] += 1;
+    const key = `${write.blueprint}/${write.identifier}`;
+    if (write.op === "placeholder") placeholders.add(key);
+    else placeholders.delete(key);
+  }
   settle(final);
 }
 
@@ -67,6 +92,39 @@ function readCounters(): HostCounters {
 
 let serial = 0;
 
+/** Picks the records at `positions` (ascending) of a list, reading it once in its order. */
+function pickRecords(records: Iterable<JsonObject>, positions: readonly number[]): JsonObject[] {
+  const chosen: JsonObject[] = [];
+  let position = 0;
+  let next = 0;
+  for (const record of records) {
+    if (next >= positions.length) break;
+    if (position === positions[next]) {
+      chosen.push(record);
+      next += 1;
+    }
+    position += 1;
+  }
+  return chosen;
+}
+
+/**
+ * Changes `fraction` of the alerts as alerts change: some of the open ones resolve, and new ones
+ * arrive (see splitAlertChanges). Returns how many changed.
+ */
+function changeAlerts(fraction: number): number {
+  const dataset = incidentIo.dataset;
+  const open = { statusNotIn: ["resolved"] };
+  const openCount = dataset.count("alerts", open);
+  const { resolve, arrive } = splitAlertChanges(dataset.count("alerts"), openCount, fraction);
+  for (const record of pickRecords(dataset.records("alerts", open), pickPositions(openCount, resolve))) {
+    serial += 1;
+    dataset.update("alerts", String(record["id"]), buildMutation("alerts", record, serial, {}, new Date().toISOString()));
+  }
+  for (let added = 0; added < arrive; added += 1) dataset.add("alerts");
+  return resolve + arrive;
+}
+
 /** Changes `fraction` of the listed records of each kind, spread evenly over each list. */
 function mutate(fraction: number, kinds: readonly MutableKind[]): MutationReport {
   const dataset = incidentIo.dataset;
@@ -75,28 +133,63 @@ function mutate(fraction: number, kinds: readonly MutableKind[]): MutationReport
   const byKind: Partial<Record<MutableKind, number>> = {};
   let total = 0;
   for (const kind of kinds) {
-    const listed = dataset.count(kind, listOptionsFor(kind));
-    const positions = pickPositions(listed, countMutations(listed, fraction));
-    const chosen: JsonObject[] = [];
-    let position = 0;
-    let next = 0;
-    // The list is read once, in its order, so a record the list hides (a test incident) is never chosen.
-    for (const record of dataset.records(kind, listOptionsFor(kind))) {
-      if (next >= positions.length) break;
-      if (position === positions[next]) {
-        chosen.push(record);
-        next += 1;
-      }
-      position += 1;
+    if (kind === "alerts") {
+      byKind.alerts = changeAlerts(fraction);
+      total += byKind.alerts;
+      continue;
     }
+    const listed = dataset.count(kind, listOptionsFor(kind));
+    // Picked from the list as served, so a record the list hides (a test incident) is never chosen.
+    const chosen = pickRecords(dataset.records(kind, listOptionsFor(kind)), pickPositions(listed, countMutations(listed, fraction)));
     for (const record of chosen) {
       serial += 1;
-      dataset.update(kind, String(record["id"]), buildMutation(kind, record, serial, member));
+      dataset.update(kind, String(record["id"]), buildMutation(kind, record, serial, member, new Date().toISOString()));
     }
     byKind[kind] = chosen.length;
     total += chosen.length;
   }
   return { total, byKind };
+}
+
+/** Compares the Port sandbox's entities with the pushable staged entities of a staging file, read-only. */
+function comparePort(databasePath: string): PortComparison {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const examples: string[] = [];
+    const note = (what: string, blueprint: string, identifier: string) => {
+      if (examples.length < COMPARISON_EXAMPLES) examples.push(`${what} ${blueprint}/${identifier}`);
+    };
+    const blueprints = new Set<string>();
+    let staged = 0;
+    let missing = 0;
+    let differing = 0;
+    const rows = db.prepare("SELECT blueprint, identifier, entity_json FROM staged_entities WHERE held_back_reason IS NULL").iterate() as IterableIterator<{ blueprint: string; identifier: string; entity_json: string }>;
+    for (const row of rows) {
+      staged += 1;
+      blueprints.add(row.blueprint);
+      const held = port.entity(row.blueprint, row.identifier);
+      if (!held) {
+        missing += 1;
+        note("missing", row.blueprint, row.identifier);
+      } else if (!isSameEntity(JSON.parse(row.entity_json) as Record<string, unknown>, held as unknown as Record<string, unknown>)) {
+        differing += 1;
+        note("differing", row.blueprint, row.identifier);
+      }
+    }
+    // Held-back entities are staged too: Port keeps them as last pushed, which is not extra.
+    const isStaged = db.prepare("SELECT 1 FROM staged_entities WHERE blueprint = ? AND identifier = ?").pluck();
+    let extra = 0;
+    for (const blueprint of blueprints) {
+      for (const entity of port.entities(blueprint)) {
+        if (placeholders.has(`${blueprint}/${entity.identifier}`) || isStaged.get(blueprint, entity.identifier) !== undefined) continue;
+        extra += 1;
+        note("extra", blueprint, entity.identifier);
+      }
+    }
+    return { staged, missing, differing, extra, examples };
+  } finally {
+    db.close();
+  }
 }
 
 function endpoints(): HostEndpoints {
@@ -115,6 +208,9 @@ async function answer(request: HostRequest): Promise<unknown> {
     case "set-latency":
       incidentIo.latencyMs = request.incidentIoMs;
       return endpoints();
+    case "compare-port":
+      drain(true);
+      return comparePort(request.databasePath);
     case "set-rate-limit": {
       drain(true);
       const latency = incidentIo.latencyMs;

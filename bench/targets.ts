@@ -1,4 +1,4 @@
-import type { Baselines, FractionResult, PhaseName, StageMeasurement, StageName, TargetVerdict } from "./result";
+import { SYNC_PHASES, type Baselines, type FractionResult, type PhaseName, type StageMeasurement, type StageName, type SyncPhaseMeasurement, type SyncPhaseName, type SyncScaleResult, type TargetVerdict } from "./result";
 import type { BenchScale } from "./options";
 
 // Issue 6's acceptance list.
@@ -156,4 +156,82 @@ export function judgeTargets(input: TargetInput): TargetVerdict[] {
   verdicts.push(judgePeakRss(input.scale, input.fractions));
   verdicts.push(judgeGrowth(input.fractions));
   return verdicts;
+}
+
+// Issue 14's acceptance list for the xl scale.
+const MAX_HOURLY_SECONDS = 60;
+const MAX_HOURLY_BUDGET_SHARE = 0.01;
+
+function findPhase(result: SyncScaleResult, phase: SyncPhaseName): SyncPhaseMeasurement | undefined {
+  return result.phases.find((p) => p.phase === phase);
+}
+
+function judgeHourly(result: SyncScaleResult): TargetVerdict[] {
+  const hourly = findPhase(result, "hourly");
+  const at = `at ${percent(result.fraction)} of xl`;
+  const wallTarget = `< ${MAX_HOURLY_SECONDS} s with ${result.latencyMs} ms latency`;
+  const requestTarget = `≤ ${MAX_HOURLY_BUDGET_SHARE * 100}% of an hour's budget (${Math.round(MAX_HOURLY_BUDGET_SHARE * result.requestsPerMinute * 60)} requests)`;
+  if (!hourly) return [unmeasured("hourly no-change run: wall time", wallTarget, "not run"), unmeasured("hourly no-change run: Incident.io requests", requestTarget, "not run"), unmeasured("hourly no-change run: Port entity writes", "0", "not run")];
+  return [
+    { name: "hourly no-change run: wall time", target: wallTarget, measured: `${hourly.wallSeconds.toFixed(1)} s ${at}`, pass: hourly.wallSeconds < MAX_HOURLY_SECONDS },
+    {
+      name: "hourly no-change run: Incident.io requests",
+      target: requestTarget,
+      measured: `${hourly.incidentIoRequests} (${(hourly.hourBudgetShare * 100).toFixed(2)}%) ${at}`,
+      pass: hourly.hourBudgetShare <= MAX_HOURLY_BUDGET_SHARE,
+    },
+    { name: "hourly no-change run: Port entity writes", target: "0", measured: `${hourly.entityWrites} ${at}`, pass: hourly.entityWrites === 0 },
+  ];
+}
+
+function judgeOnePercent(result: SyncScaleResult): TargetVerdict[] {
+  const run = findPhase(result, "one-percent");
+  const refresh = findPhase(result, "full-refresh");
+  const writesTarget = "entity writes = records changed (placeholders apart)";
+  const exactTarget = "the full refresh after it writes nothing, and Port then equals what it staged";
+  const writes = run?.changed
+    ? { name: "1%-change run: Port entity writes", target: writesTarget, measured: `${run.entityWrites} writes for ${run.changed.total} changed`, pass: run.entityWrites === run.changed.total }
+    : unmeasured("1%-change run: Port entity writes", writesTarget, "not run");
+  const comparison = result.portAfterFullRefresh;
+  if (!refresh || !comparison) return [writes, unmeasured("1%-change run: Port exact afterwards", exactTarget, "the full refresh did not run")];
+  const differences = comparison.missing + comparison.differing + comparison.extra;
+  return [
+    writes,
+    {
+      name: "1%-change run: Port exact afterwards",
+      target: exactTarget,
+      measured:
+        `full refresh: ${refresh.entityWrites} writes; then ${comparison.staged} staged vs Port: ${comparison.missing} missing, ${comparison.differing} differing, ${comparison.extra} extra` +
+        (comparison.examples.length > 0 ? ` (${comparison.examples.join("; ")})` : ""),
+      pass: refresh.entityWrites === 0 && differences === 0,
+    },
+  ];
+}
+
+function judgeFullRead(result: SyncScaleResult, phase: "cold" | "full-refresh"): TargetVerdict {
+  const name = `${phase === "cold" ? "cold run" : "full refresh"}: full read under the budget`;
+  const target = `within ${MAX_BUDGET_OVERRUN * 100}% of requests ÷ ${result.requestsPerMinute} a minute, ${result.latencyMs} ms latency, no 429`;
+  const run = findPhase(result, phase);
+  if (!run) return unmeasured(name, target, "not run");
+  return {
+    name,
+    target,
+    measured: `extract ${run.extractSeconds.toFixed(1)} s for ${run.incidentIoRequests} requests vs ${run.budgetMinimumSeconds.toFixed(1)} s minimum (${((run.extractSeconds / run.budgetMinimumSeconds - 1) * 100).toFixed(1)}%), ${run.rateLimited} × 429`,
+    pass: run.extractSeconds <= run.budgetMinimumSeconds * (1 + MAX_BUDGET_OVERRUN) && run.rateLimited === 0,
+  };
+}
+
+function judgeTreeRss(result: SyncScaleResult): TargetVerdict {
+  const name = "peak RSS of the process tree, every phase";
+  const target = `< ${MAX_PEAK_RSS_MB} MB`;
+  if (result.phases.length === 0) return unmeasured(name, target, "not run");
+  const measured = result.phases.map((phase) => `${phase.phase} ${Math.round(phase.peakTreeRssMb)}`).join(", ");
+  return { name, target, measured: `${measured} MB`, pass: result.phases.length === SYNC_PHASES.length && result.phases.every((phase) => phase.peakTreeRssMb < MAX_PEAK_RSS_MB) };
+}
+
+/** Issue 14's acceptance targets, judged on the largest fraction of an xl run; unmeasured when none ran. */
+export function judgeSyncTargets(results: readonly SyncScaleResult[]): TargetVerdict[] {
+  const largest = results.at(-1);
+  if (!largest) return [unmeasured("xl scale", "issue 14's targets", "not run")];
+  return [...judgeHourly(largest), ...judgeOnePercent(largest), judgeFullRead(largest, "cold"), judgeFullRead(largest, "full-refresh"), judgeTreeRss(largest)];
 }

@@ -1,6 +1,6 @@
 import type { IncidentIoKind } from "./kinds";
 
-const SCALE_PRESETS = ["tiny", "demo", "large"] as const;
+const SCALE_PRESETS = ["tiny", "demo", "large", "xl"] as const;
 export type ScalePreset = (typeof SCALE_PRESETS)[number];
 
 /** How many records of each kind a dataset holds before any mutation. */
@@ -60,6 +60,20 @@ const PRESETS: Readonly<Record<ScalePreset, DatasetCounts>> = {
     severities: 4,
     teams: 200,
     follow_ups: 20_000,
+  },
+  // Issue 14's organisation: ten times large's incidents and alerts. People, services and catalogs grow
+  // far slower than an organisation's history, so the kinds read in full every run stay realistic.
+  xl: {
+    users: 10_000,
+    alert_sources: 120,
+    schedules: 1_000,
+    alerts: 1_000_000,
+    incidents: 100_000,
+    catalog_types: 60,
+    catalog_entries: 500,
+    severities: 4,
+    teams: 400,
+    follow_ups: 100_000,
   },
 };
 

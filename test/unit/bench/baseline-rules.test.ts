@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildRecordFilter, chooseTimeScale, countOceanResyncRequests, minimumSecondsFor, scaledRequestsPerMinute, spreadSample } from "../../../bench/baseline-rules";
+import { buildRecordFilter, chooseTimeScale, computeOceanSyncFigures, countOceanResyncRequests, minimumSecondsFor, scaledRequestsPerMinute, shareOfHourBudget, spreadSample } from "../../../bench/baseline-rules";
 
 describe("countOceanResyncRequests", () => {
   it.each([
@@ -8,6 +8,22 @@ describe("countOceanResyncRequests", () => {
     { name: "sends nothing for no entities", entities: { a: 0 }, expected: { upserts: 0, searches: 0, total: 0 } },
   ])("$name", ({ entities, expected }) => {
     expect(countOceanResyncRequests(entities as Record<string, number>)).toEqual(expected);
+  });
+});
+
+describe("shareOfHourBudget", () => {
+  it.each([
+    { requests: 720, expected: 0.01 },
+    { requests: 72_000, expected: 1 },
+    { requests: 0, expected: 0 },
+  ])("$requests requests are $expected of 1,200 a minute for an hour", ({ requests, expected }) => {
+    expect(shareOfHourBudget(requests)).toBeCloseTo(expected, 10);
+  });
+});
+
+describe("computeOceanSyncFigures", () => {
+  it("reads everything and re-uploads every entity, reading each back, whatever changed", () => {
+    expect(computeOceanSyncFigures(21_600, { a: 100, b: 41 })).toEqual({ incidentIoRequests: 21_600, hourBudgetShare: 0.3, budgetMinimumSeconds: 1_080, portRequests: 11, entityWrites: 141 });
   });
 });
 

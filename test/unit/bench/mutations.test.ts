@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildMutation, countMutations, pickPositions } from "../../../bench/mutations";
+import { buildMutation, countMutations, pickPositions, splitAlertChanges } from "../../../bench/mutations";
 import type { JsonObject } from "../../../src/sandbox/incidentio/json";
 import type { IncidentIoKind } from "../../../src/sandbox/incidentio/kinds";
 
@@ -25,12 +25,24 @@ describe("pickPositions", () => {
   });
 });
 
+describe("splitAlertChanges", () => {
+  it.each([
+    { name: "resolves 1% of the open alerts and has the rest of 1% of all arrive", alerts: 1_000_000, open: 18_231, expected: { resolve: 182, arrive: 9_818 } },
+    { name: "resolves none when none is open", alerts: 20_000, open: 0, expected: { resolve: 0, arrive: 200 } },
+    { name: "never resolves more than the change allows", alerts: 100, open: 100, expected: { resolve: 1, arrive: 0 } },
+  ])("$name", ({ alerts, open, expected }) => {
+    expect(splitAlertChanges(alerts, open, 0.01)).toEqual(expected);
+  });
+});
+
+const NOW = "2026-12-07T20:00:00.000Z";
+
 describe("buildMutation", () => {
   const spare = { id: "U1", name: "Spare" };
   const cases: { name: string; kind: IncidentIoKind; record: JsonObject; expected: JsonObject }[] = [
     { name: "deactivates an active user", kind: "users", record: { id: "u", name: "Ada", is_active: true }, expected: { is_active: false } },
     { name: "activates an inactive user", kind: "users", record: { id: "u", is_active: false }, expected: { is_active: true } },
-    { name: "retitles an alert", kind: "alerts", record: { id: "a", title: "Disk full" }, expected: { title: "Disk full [bench 7]" } },
+    { name: "resolves an alert now", kind: "alerts", record: { id: "a", status: "firing" }, expected: { status: "resolved", resolved_at: NOW } },
     { name: "retitles a follow-up without a title", kind: "follow_ups", record: { id: "f" }, expected: { title: " [bench 7]" } },
     { name: "renames an incident", kind: "incidents", record: { id: "i", name: "Outage" }, expected: { name: "Outage [bench 7]" } },
     { name: "adds an alias to a catalog entry rather than renaming it", kind: "catalog_entries", record: { id: "c", name: "api", aliases: ["x"] }, expected: { aliases: ["x", "bench-7"] } },
@@ -38,10 +50,10 @@ describe("buildMutation", () => {
     { name: "gives a team without members the spare one", kind: "teams", record: { id: "t", members: [] }, expected: { members: [spare] } },
   ];
   it.each(cases)("$name", ({ kind, record, expected }) => {
-    expect(buildMutation(kind, record, 7, spare)).toEqual(expected);
+    expect(buildMutation(kind, record, 7, spare, NOW)).toEqual(expected);
   });
 
   it("refuses severities, whose names every incident embeds", () => {
-    expect(() => buildMutation("severities", { id: "s", name: "Major" }, 1, spare)).toThrow(new RangeError("severities is not mutated by the benchmark"));
+    expect(() => buildMutation("severities", { id: "s", name: "Major" }, 1, spare, NOW)).toThrow(new RangeError("severities is not mutated by the benchmark"));
   });
 });
