@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,9 +11,12 @@ const SCRIPT = "/usr/bin/script";
 const TIMEOUT_MS = 90_000;
 
 let sandboxes: DemoSandboxes | undefined;
+let dir: string | undefined;
 afterEach(async () => {
   await sandboxes?.close();
   sandboxes = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
 });
 
 /** Runs `etl run` on a pseudo-terminal of 120 columns (so listr2 draws its tree; CI unset); SIGKILLed after TIMEOUT_MS. */
@@ -43,8 +46,8 @@ function shown(output: string): string {
 describe("the live tree on a terminal", () => {
   it.skipIf(!existsSync(SCRIPT))("ends with every stage and kind completed, with the counts the summary reports, and exits 0", async () => {
     sandboxes = await startDemoSandboxes();
-    const db = join(mkdtempSync(join(tmpdir(), "etl-live-tree-")), "etl.sqlite");
-    const result = await runOnTerminal({ ...sandboxes.env, ETL_DB: db });
+    dir = mkdtempSync(join(tmpdir(), "etl-live-tree-"));
+    const result = await runOnTerminal({ ...sandboxes.env, ETL_DB: join(dir, "etl.sqlite") });
     const text = shown(result.output);
 
     expect(result.code, text).toBe(0);
