@@ -13,6 +13,9 @@ const MAIN_URL = new URL("../dist/main.js", import.meta.url);
 const MAIN = fileURLToPath(MAIN_URL);
 const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
 
+// Help and hints name the command as the user typed it (src/program-name.ts); the child inherits it.
+process.env["INCIDENTIO_PORT_ETL_PROGRAM"] = "incidentio-port-etl";
+
 const args = process.argv.slice(2);
 const onlyPrints = args.length === 0 || args[0] === "help" || args[0] === "--version" || args.includes("--help") || args.includes("-h");
 

@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { startBackgroundCheckpoints } from "./background-checkpoints";
 import { ConfigError, DamagedStagingFileError, StagingFileError } from "../src/errors";
 import { PACKAGE_ROOT } from "../src/package-files";
+import { programName } from "../src/program-name";
 import type {
   extractStatus,
   loadErrors,
@@ -20,6 +21,7 @@ import type {
   portSnapshot,
   rawRecords,
   rejectedItems,
+  relationCheckTargets,
   relationChecks,
   relationIssues,
   runStages,
@@ -42,6 +44,7 @@ export interface Database {
   unmapped_records: Kyselify<typeof unmappedRecords>;
   relation_issues: Kyselify<typeof relationIssues>;
   relation_checks: Kyselify<typeof relationChecks>;
+  relation_check_targets: Kyselify<typeof relationCheckTargets>;
   transformed_kinds: Kyselify<typeof transformedKinds>;
   transformed_records: Kyselify<typeof transformedRecords>;
   port_snapshot: Kyselify<typeof portSnapshot>;
@@ -298,6 +301,6 @@ function checkMigrated(sqlite: BetterSqlite3.Database, path: string): void {
   throw new StagingFileError(
     path,
     `staging file ${path} was written by an earlier release and must be migrated before status can read it (status never writes to it); ` +
-      `run pnpm etl plan --db ${path} once (it migrates the file and sends nothing to Port), then status again`,
+      `run ${programName()} plan --db ${path} once (it migrates the file and sends nothing to Port), then status again`,
   );
 }

@@ -1,4 +1,5 @@
 import type { DiscoverReport } from "../pipeline/discover";
+import { programName } from "../program-name";
 
 function alignColumns(rows: readonly (readonly string[])[], numeric: readonly boolean[]): string[] {
   const widths = numeric.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
@@ -10,7 +11,7 @@ export function renderDiscoverReport(report: DiscoverReport): string {
   const out = [`Proposed from the raw records in ${report.databasePath}:`];
   const rows = report.kinds.map((kind) => [
     kind.name,
-    kind.blueprint ?? "(no raw records: run pnpm etl extract)",
+    kind.blueprint ?? `(no raw records: run ${programName()} extract)`,
     `${kind.sampled} of ${kind.records}`,
     String(kind.properties),
     kind.relations.map((relation) => `${relation.name} → ${relation.target}${relation.many ? " (many)" : ""}`).join(", "),
@@ -22,7 +23,7 @@ export function renderDiscoverReport(report: DiscoverReport): string {
     "",
     `Wrote the blueprints to ${report.blueprintsPath}`,
     `and the mapping to ${report.mappingPath}.`,
-    `Review both, then: pnpm etl run --blueprints ${report.blueprintsPath} --mapping ${report.mappingPath}`,
+    `Review both, then: ${programName()} run --blueprints ${report.blueprintsPath} --mapping ${report.mappingPath}`,
     "(with OCEAN__INITIALIZE_PORT_RESOURCES=true, missing blueprints are created in Port first).",
   );
   return `${out.join("\n")}\n`;

@@ -1,5 +1,6 @@
 import { defaultTextOf, isSwitchFlag, SETTINGS, type SettingSpec } from "../config/settings";
 import { COMMAND_NAMES, COMMANDS, type Command, type CommandOption } from "../pipeline/commands";
+import { programName } from "../program-name";
 
 interface OptionHelp {
   /** The flag as typed, with its short form: `-v, --verbose`. */
@@ -58,15 +59,19 @@ function formatOptions(options: readonly OptionHelp[]): string {
   return options.map((option, i) => `  ${(left[i] ?? "").padEnd(width)}${option.text}`).join("\n");
 }
 
-const SETTINGS_NOTE = `Settings come from Ocean's environment variables (OCEAN__INTEGRATION__CONFIG__BASE_URL, OCEAN__PORT__CLIENT_ID, ...);
-secrets only from the environment or files, never from flags. \`pnpm etl config\` shows each one and where it came from.`;
+function settingsNote(program: string): string {
+  return `Settings come from Ocean's environment variables (OCEAN__INTEGRATION__CONFIG__BASE_URL, OCEAN__PORT__CLIENT_ID, ...);
+secrets only from the environment or files, never from flags. \`${program} config\` shows each one and where it came from.`;
+}
 
 const EXIT_CODES = `Exit codes: 0 success (or interrupted by a signal), 1 a stage failed, 2 bad configuration (refused credentials,
 an unreachable host or an unusable --db included), 130/143 a second SIGINT/SIGTERM (stops at once).`;
 
-export const USAGE = `incidentio-port-etl: keeps Port's software catalog in sync with Incident.io
+/** `etl help`: every command and option, in the words of the program as the user started it. */
+export function usage(program = programName()): string {
+  return `incidentio-port-etl: keeps Port's software catalog in sync with Incident.io
 
-Usage: pnpm etl <command> [options]      pnpm etl help <command> for one command's options and an example
+Usage: ${program} <command> [options]      ${program} help <command> for one command's options and an example
 
 Commands:
 ${COMMAND_NAMES.map((name) => `  ${name.padEnd(12)}${COMMANDS[name].summary}`).join("\n")}
@@ -76,18 +81,20 @@ ${formatOptions([
   ...commonOptions().slice(0, -2),
   ...[...new Set(COMMAND_NAMES.flatMap((name) => COMMANDS[name].options))].map(commandOption),
   ...commonOptions().slice(-2),
+  { flag: "--version", text: "print the program's name and version (alone, without a command)" },
 ])}
-${SETTINGS_NOTE}
+${settingsNote(program)}
 
 ${EXIT_CODES}`;
+}
 
 /** `etl help <command>` and `etl <command> --help`: its usage, its own options, the common ones, and one example. */
-export function commandHelp(command: Command): string {
+export function commandHelp(command: Command, program = programName()): string {
   const spec = COMMANDS[command];
-  if (command === "help") return USAGE;
+  if (command === "help") return usage(program);
   const own = spec.options.map(commandOption);
   return [
-    `Usage: pnpm etl ${command}${own.length > 0 ? " [options]" : ""}`,
+    `Usage: ${program} ${command}${own.length > 0 ? " [options]" : ""}`,
     "",
     spec.summary,
     ...(own.length > 0 ? ["", "Options:", formatOptions(own)] : []),
@@ -96,8 +103,8 @@ export function commandHelp(command: Command): string {
     formatOptions(commonOptions()),
     "",
     "Example:",
-    `  ${spec.example}`,
+    `  ${program} ${spec.example}`,
     "",
-    SETTINGS_NOTE,
+    settingsNote(program),
   ].join("\n");
 }

@@ -8,8 +8,9 @@ import type { Progress } from "../model/progress";
 import type { RunSummary } from "../model/summary";
 import { packageVersion } from "../package-files";
 import { COMMANDS, isPipelineCommand, type PipelineCommand } from "../pipeline/commands";
+import { programName } from "../program-name";
 import { parseCommandLine, planLimit, type CommandLine } from "./args";
-import { commandHelp, USAGE } from "./help";
+import { commandHelp, usage } from "./help";
 import { printable } from "./printable";
 import { createInterruptHandler } from "./interrupts";
 
@@ -142,7 +143,7 @@ async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): 
       `\nThe second run wrote ${pushed.length} entities to Port: ` +
         `${pushed.map((w) => `${w.op} ${w.blueprint}/${w.identifier}`).join(", ") || "none"}.\n` +
         `The staging file is ${dbPath}. Look inside with:\n` +
-        `  pnpm etl status --db ${cli.configFlags.db ?? DEMO_DB}\n` +
+        `  ${programName()} status --db ${cli.configFlags.db ?? DEMO_DB}\n` +
         `  sqlite3 ${cli.configFlags.db ?? DEMO_DB} "select kind, count(*) from raw_records group by kind"\n`,
     );
     if (cli.keep && second.code === 0 && !signal.aborted) await keepSandboxes({ ...sandboxes.env, ETL_DB: dbPath }, io, signal);
@@ -158,7 +159,8 @@ async function keepSandboxes(env: Readonly<Record<string, string>>, io: CliIo, s
   io.stdout.write(
     "\nThe sandboxes keep running until Ctrl-C (or SIGTERM). To run each stage by hand, paste into another shell:\n\n" +
       `${renderExports(env)}\n\n` +
-      "then: pnpm etl extract, pnpm etl transform, pnpm etl plan, pnpm etl load (and pnpm etl status). Set ETL_DB to a new file to start from an empty one.\n",
+      `then: ${["extract", "transform", "plan", "load"].map((command) => `${programName()} ${command}`).join(", ")} (and ${programName()} status). ` +
+      "Set ETL_DB to a new file to start from an empty one.\n",
   );
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -178,7 +180,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     }
     cli = parseCommandLine(argv);
     if (cli.command === "help") {
-      io.stdout.write(`${cli.helpTopic ? commandHelp(cli.helpTopic) : USAGE}\n`);
+      io.stdout.write(`${cli.helpTopic ? commandHelp(cli.helpTopic) : usage()}\n`);
       return 0;
     }
     const command = cli.command;

@@ -1,4 +1,5 @@
 import type { StatusReport } from "../pipeline/status";
+import { programName } from "../program-name";
 import { printable } from "./printable";
 import { describeDrift } from "./summary-table";
 
@@ -30,7 +31,7 @@ function renderHeader(report: StatusReport): string[] {
   const jq = report.jqVersion
     ? `${report.jqVersion}${/^(jq-)?1\.6/.test(report.jqVersion) ? " (Port evaluates mappings with jq 1.7: 1.7-only builtins such as pick, abs, trim fail here)" : ""}`
     : "not found";
-  const out = [`Staging file: ${report.databasePath}${report.exists ? ` (${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB)` : " (does not exist yet: run pnpm etl run)"}`, `jq: ${jq}`];
+  const out = [`Staging file: ${report.databasePath}${report.exists ? ` (${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB)` : ` (does not exist yet: run ${programName()} run)`}`, `jq: ${jq}`];
   if (!report.exists) return out;
   out.push(`Lock: ${report.lockHolder ? `held by ${report.lockHolder}` : "free"}`);
   const binding = report.portBinding;
@@ -100,7 +101,7 @@ function renderPending(pending: NonNullable<StatusReport["pending"]>): string[] 
   const total = pending.plan?.totalChanges ?? 0;
   const out = [
     "",
-    `Pending changes (what pnpm etl load would send now): ${total}`,
+    `Pending changes (what ${programName()} load would send now): ${total}`,
     table(
       ["blueprint", "create", "update", "delete", "unchanged", "kept", "withheld deletes"],
       pending.blueprints.map((b) => [

@@ -1,4 +1,5 @@
 import type { ResourceMapping } from "../model/mapping";
+import { programName } from "../program-name";
 import { printable } from "./printable";
 import type { LoadSummary, RemapReason, RunSummary, TransformSummary } from "../model/summary";
 
@@ -87,7 +88,7 @@ export function describeAttention(summary: RunSummary): string | undefined {
     heldBack > 0 ? `${plural(heldBack, "entity", "entities")} held back` : undefined,
     kept > 0 ? `${plural(kept, "entity", "entities")} in Port kept as last pushed` : undefined,
   ].filter((part): part is string => part !== undefined);
-  return parts.length === 0 ? undefined : `${parts.join(", ")}: see pnpm etl status`;
+  return parts.length === 0 ? undefined : `${parts.join(", ")}: see ${programName()} status`;
 }
 
 /**

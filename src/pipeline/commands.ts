@@ -34,7 +34,7 @@ export interface CommandSpec {
   readonly needs: ConfigNeeds | undefined;
   /** The options it reads (every command also takes --config, the settings' flags, --verbose and --help). */
   readonly options: readonly CommandOption[];
-  /** One command line `etl help <command>` shows, as a user would type it. */
+  /** One command line `etl help <command>` shows, as a user would type it after the program's name. */
   readonly example: string;
 }
 
@@ -49,42 +49,42 @@ export const COMMANDS = {
     stages: ["extract", "transform", "load"],
     needs: RUN_NEEDS,
     options: LOAD_OPTIONS,
-    example: "pnpm etl run --only incidents,alerts",
+    example: "run --only incidents,alerts",
   },
   extract: {
     summary: "read Incident.io into the staging file",
     stages: ["extract"],
     needs: { incidentIo: true, port: false, jq: true },
     options: ["only", "json", "full-refresh"],
-    example: "pnpm etl extract --only incidents --full-refresh",
+    example: "extract --only incidents --full-refresh",
   },
   transform: {
     summary: "map raw records to Port entities with the jq mapping",
     stages: ["transform"],
     needs: { incidentIo: false, port: false, jq: true },
     options: ["only", "json", "full-refresh"],
-    example: "pnpm etl transform --only incidents",
+    example: "transform --only incidents",
   },
   plan: {
     summary: "show what load would change in Port; writes nothing to Port",
     stages: ["load"],
     needs: NO_CREDENTIALS,
     options: ["only", "json", "limit", "all", "allow-mass-delete", "reconcile", "full-refresh", "delete-removed-resources", "push-mapping"],
-    example: "pnpm etl plan --limit 100",
+    example: "plan --limit 100",
   },
   load: {
     summary: "push only the changes to Port",
     stages: ["load"],
     needs: { incidentIo: false, port: true, jq: false },
     options: LOAD_OPTIONS,
-    example: "pnpm etl load",
+    example: "load",
   },
   status: {
     summary: "recent runs, counts per kind, pending changes, latest errors",
     stages: [],
     needs: NO_CREDENTIALS,
     options: ["json", "runs"],
-    example: "pnpm etl status --runs 5",
+    example: "status --runs 5",
   },
   // The demo runs `run` twice against sandboxes it starts: it needs what run needs, which it sets itself.
   demo: {
@@ -92,30 +92,30 @@ export const COMMANDS = {
     stages: [],
     needs: RUN_NEEDS,
     options: [...LOAD_OPTIONS, "keep"],
-    example: "pnpm etl demo --keep",
+    example: "demo --keep",
   },
   discover: {
     summary: "propose blueprints and a mapping from the raw records (--blueprints-out, --mapping-out)",
     stages: [],
     needs: NO_CREDENTIALS,
     options: ["only", "json", "blueprints-out", "mapping-out"],
-    example: "pnpm etl discover --blueprints-out blueprints.json --mapping-out mapping.yml",
+    example: "discover --blueprints-out blueprints.json --mapping-out mapping.yml",
   },
   config: {
     summary: "every effective setting and where it came from (flag, environment, --config file, default); secrets redacted",
     stages: [],
     needs: NO_CREDENTIALS,
     options: ["json"],
-    example: "pnpm etl config --config etl.config.yaml",
+    example: "config --config etl.config.yaml",
   },
   check: {
     summary: "test both credentials and the mapping (jq, blueprints) without a run; shows Incident.io's rate limit",
     stages: [],
     needs: RUN_NEEDS,
     options: ["json"],
-    example: "pnpm etl check",
+    example: "check",
   },
-  help: { summary: "this text, or one command's (etl help plan, etl plan --help)", stages: [], needs: undefined, options: [], example: "pnpm etl help plan" },
+  help: { summary: "this text, or one command's (etl help plan, etl plan --help)", stages: [], needs: undefined, options: [], example: "help plan" },
 } as const satisfies Record<string, CommandSpec>;
 
 export type Command = keyof typeof COMMANDS;

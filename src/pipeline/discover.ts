@@ -4,6 +4,7 @@ import { discover } from "../discover";
 import { ConfigError } from "../errors";
 import type { Config } from "../model/config";
 import type { DiscoverKindSummary } from "../model/discovery";
+import { programName } from "../program-name";
 import { selectResources } from "./select-resources";
 
 export interface DiscoverOptions {
@@ -67,13 +68,13 @@ export async function runDiscover(config: Config, options: DiscoverOptions): Pro
     throw new ConfigError([`--only: ${unknown.join(", ")} match no resource of the mapping (known: ${known})`]);
   }
   if (!existsSync(config.databasePath)) {
-    throw new ConfigError([`--db: ${config.databasePath} does not exist; discover learns from raw records: run pnpm etl extract first`]);
+    throw new ConfigError([`--db: ${config.databasePath} does not exist; discover learns from raw records: run ${programName()} extract first`]);
   }
   const opened = openDatabase(config.databasePath);
   try {
     const result = await discover({ db: opened.db }, { resources: selected, mapping: config.mapping, blueprints: config.blueprints });
     if (result.blueprints.length === 0) {
-      throw new ConfigError([`--db: ${config.databasePath} holds no raw records of ${selected.map((r) => r.name).join(", ")}; run pnpm etl extract first`]);
+      throw new ConfigError([`--db: ${config.databasePath} holds no raw records of ${selected.map((r) => r.name).join(", ")}; run ${programName()} extract first`]);
     }
     writeOutputs([
       { path: blueprintsPath, text: `${JSON.stringify(result.blueprints, null, 2)}\n` },

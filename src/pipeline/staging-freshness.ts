@@ -2,6 +2,7 @@ import type { StagingDb } from "../../db/database";
 import { listLastExtracts, listTransformsSince, type KindExtract, type TransformRun } from "../../db/queries/stage-history";
 import { EtlError } from "../errors";
 import type { ResourceMapping } from "../model/mapping";
+import { programName } from "../program-name";
 
 /**
  * The kinds whose last extract no transform has covered since: a transform of the same run (run maps what
@@ -32,6 +33,6 @@ export async function refuseUntransformedExtracts(db: StagingDb, resources: read
   const names = stale.map((extract) => resources.find((resource) => resource.kind === extract.kind)?.name ?? extract.kind);
   throw new EtlError(
     "load",
-    `nothing has been transformed since the last extract at ${clockTime(latest.finishedAt)} (${names.join(", ")}); run transform first: pnpm etl transform`,
+    `nothing has been transformed since the last extract at ${clockTime(latest.finishedAt)} (${names.join(", ")}); run transform first: ${programName()} transform`,
   );
 }

@@ -86,10 +86,12 @@ describe("the packed package installed into an empty folder", () => {
     expect(result.stdout).toBe(`incidentio-port-etl ${VERSION}\n`);
   });
 
-  it("prints its help, without any package manager's banner", () => {
+  it("prints its help under its own name, without any package manager's banner", () => {
     const result = run(bin, ["--help"], app, 30_000, userEnv());
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toMatch(/^incidentio-port-etl: /);
+    expect(result.stdout).toContain("Usage: incidentio-port-etl <command> [options]");
+    expect(result.stdout).not.toContain("pnpm etl");
     expect(result.stderr).toBe("");
   });
 
@@ -97,6 +99,8 @@ describe("the packed package installed into an empty folder", () => {
     const result = run(bin, ["demo"], app, 120_000, userEnv());
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain("The second run wrote");
+    // The closing lines come from the child the launcher runs, which inherits its name.
+    expect(result.stdout).toContain("  incidentio-port-etl status --db etl-demo.sqlite\n");
     expect(existsSync(join(app, "etl-demo.sqlite"))).toBe(true);
   });
 
@@ -108,9 +112,11 @@ describe("the packed package installed into an empty folder", () => {
 });
 
 describe("in the checkout", () => {
-  it("pnpm etl still runs the TypeScript sources, and prints the same version", () => {
+  it("pnpm etl still runs the TypeScript sources, prints the same version, and names itself pnpm etl", () => {
     const result = run("pnpm", ["etl", "--version"], ROOT, 60_000);
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain(`incidentio-port-etl ${VERSION}\n`);
+    const help = run("pnpm", ["etl", "help", "status"], ROOT, 60_000);
+    expect(help.stdout).toContain("Usage: pnpm etl status [options]");
   });
 });
