@@ -7,6 +7,7 @@ export function hasProblem(report: CheckReport): boolean {
 }
 
 function describePort(port: CheckReport["port"]): string {
+  if (port.failing) return `Port is failing, not refusing the client: ${port.problem ?? "no answer"}`;
   if (port.problem) return `the client was not refused, but ${port.problem}`;
   const missing = port.missingBlueprints ?? [];
   if (missing.length === 0) return "client accepted; every blueprint of the file is in Port";
@@ -28,6 +29,7 @@ export function renderCheckReport(report: CheckReport, requestsPerMinute: number
     `Mapping      ${mapping.path}: ${mapping.resources} resources, every jq expression compiles (jq ${report.jqVersion})`,
     `Blueprints   ${blueprints.path}: ${blueprints.count} blueprints, valid and covering the mapping`,
     incidentIo.problem ? "Incident.io is failing now; a run retries it, and fails its kinds if it keeps failing." : undefined,
+    port.failing ? "Port is failing now; a run retries it, and fails if it keeps failing." : undefined,
     hasProblem(report) ? undefined : "Every check passed.",
   ];
   return `${lines.flatMap((line) => (line === undefined ? [] : [printable(line)])).join("\n")}\n`;

@@ -8,11 +8,12 @@ import { createPortClient, type PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
 import type { PortAppConfig } from "../model/mapping";
 import { checkMappingCompiles } from "../transform";
-import { checkCredentials } from "./preflight";
+import { checkCredentials, judgePortFailure, type CheckFailure } from "./preflight";
 import { userAgentFor } from "./stage-inputs";
 
 /** What `etl check` found: every check passed, or it threw ConfigError (exit 2) before returning. */
 export interface CheckReport {
+  /** `problem`: Incident.io failed (a refused key throws instead). */
   readonly incidentIo: { readonly baseUrl: string; readonly status: number | undefined; readonly problem?: string };
   /** The rate-limit headers Incident.io's answer carried, by lower-case name; empty when it sent none. */
   readonly rateLimitHeaders: Readonly<Record<string, string>>;
@@ -22,7 +23,10 @@ export interface CheckReport {
     readonly missingBlueprints: readonly string[] | undefined;
     /** Whether a run creates the missing ones (OCEAN__INITIALIZE_PORT_RESOURCES). */
     readonly createsMissing: boolean;
+    /** What a run would trip on: Port failing, or blueprints it could not create. */
     readonly problem?: string;
+    /** Port answered 5xx, 408 or 429, or dropped the connection: it is failing, not refusing the client. */
+    readonly failing: boolean;
   };
   /** The mapping a run would use: the file's path, or Port's integration config (see readRunMapping). */
   readonly mapping: { readonly path: string; readonly resources: number; readonly expressions: "compiled" };
@@ -76,12 +80,35 @@ function openPortClient(config: Config, signal: AbortSignal | undefined): PortCl
   return createPortClient({ port: { ...port, maxAttempts: 1 }, network: { ...network, timeoutMs: Math.min(network.timeoutMs, PROBE_TIMEOUT_MS) }, userAgent: userAgentFor(config), signal });
 }
 
+/**
+ * A verdict of the preflight without the host it starts with and the "is failing" it may end with,
+ * which the report's line and verdict say already. Pure.
+ */
+export function describeFailure(failure: CheckFailure, service: "Incident.io" | "Port", baseUrl: string): string {
+  const prefix = `${service} at ${new URL(baseUrl).origin}: `;
+  const message = failure.message.startsWith(prefix) ? failure.message.slice(prefix.length) : failure.message;
+  return message.split(`; ${service} is failing: `)[0] ?? message;
+}
+
+/** Port's part of the report when a request of the check failed (`error` an HttpError, or a ConfigError from the token request). */
+function portFailure(config: Config, error: unknown): Pick<CheckReport["port"], "problem" | "failing"> {
+  const failure = judgePortFailure(config.port.baseUrl, error);
+  return { problem: describeFailure(failure, "Port", config.port.baseUrl), failing: !failure.isConfiguration };
+}
+
+/** Whether an answer's status says the service is failing rather than refusing (as judgePortFailure counts them). Pure. */
+function isFailingStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
 /** Which blueprints of the file Port lacks, read with one list request (the preflight has proven the client by then). */
 async function readPortBlueprints(config: Config, client: PortClient): Promise<CheckReport["port"]> {
-  const base = { baseUrl: config.port.baseUrl, createsMissing: config.initializePortResources };
+  const base = { baseUrl: config.port.baseUrl, createsMissing: config.initializePortResources, failing: false };
   try {
     const reply = await client.listBlueprints();
-    if (reply.status !== 200) return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}` };
+    if (reply.status !== 200) {
+      return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}`, failing: isFailingStatus(reply.status) };
+    }
     const inPort = new Set(readIdentifiers(reply.body));
     const missing = config.blueprints.map((blueprint) => blueprint.identifier).filter((identifier) => !inPort.has(identifier));
     const unmet = missing.length > 0 && !config.initializePortResources;
@@ -91,25 +118,27 @@ async function readPortBlueprints(config: Config, client: PortClient): Promise<C
       ...(unmet ? { problem: `Port lacks ${missing.join(", ")} and OCEAN__INITIALIZE_PORT_RESOURCES is off: create them in Port, or turn it on` } : {}),
     };
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    return { ...base, missingBlueprints: undefined, problem: error.message };
+    if (!(error instanceof HttpError) && !(error instanceof ConfigError)) throw error;
+    return { ...base, missingBlueprints: undefined, ...portFailure(config, error) };
   }
 }
 
 /**
  * The mapping a run would map with now, as it resolves it: a named file; else Port's integration config
  * when it holds one (what users edit in Port's UI); else the shipped default, which a run registers.
- * Throws ConfigError when Port's does not load; a Port that cannot be read leaves the file's.
+ * Throws ConfigError when Port's does not load; a Port that cannot be read leaves the file's, with
+ * what failed (a run would map with the mapping kept in its staging file, or not run).
  */
-async function readRunMapping(config: Config, client: PortClient): Promise<{ mapping: PortAppConfig; where: string }> {
+async function readRunMapping(config: Config, client: PortClient): Promise<{ mapping: PortAppConfig; where: string; portFailure?: CheckFailure }> {
   const file = { mapping: config.mapping, where: config.mappingPath };
   if (config.mappingNamed !== undefined) return file;
   let state: IntegrationState;
   try {
     state = await readIntegration(client, config.integration.identifier);
   } catch (error) {
-    if (error instanceof HttpError) return file;
-    throw error;
+    if (!(error instanceof HttpError) && !(error instanceof ConfigError)) throw error;
+    const portFailure = judgePortFailure(config.port.baseUrl, error);
+    return { ...file, where: `${config.mappingPath} (Port integration ${config.integration.identifier} config could not be read)`, portFailure };
   }
   if (state.state !== "configured") return file;
   const where = `Port integration ${config.integration.identifier} config`;
@@ -122,17 +151,29 @@ async function readRunMapping(config: Config, client: PortClient): Promise<{ map
  * `etl check`: proves both credentials (the preflight of a run), compiles every jq expression of the
  * mapping, lists the blueprints Port lacks, and reads Incident.io's rate-limit headers, without a run:
  * nothing is written to the staging file or to Port. Throws ConfigError (exit 2) for refused
- * credentials or a mapping that does not compile; a service that is only failing, or blueprints a run
- * could not create, are reported as a `problem`.
+ * credentials or a mapping that does not compile; a service that is only failing (at any request of
+ * the check, the preflight's included, even when a later one passed), or blueprints a run could not
+ * create, are reported as a `problem`.
  */
 export async function runCheck(config: Config, signal: AbortSignal | undefined): Promise<CheckReport> {
-  await checkCredentials({ signal }, { config, command: "run", resources: config.mapping.resources, reconcile: false, userAgent: userAgentFor(config) });
+  const verdicts = await checkCredentials({ signal }, { config, command: "run", resources: config.mapping.resources, reconcile: false, userAgent: userAgentFor(config) });
   const client = openPortClient(config, signal);
   try {
-    const { mapping, where } = await readRunMapping(config, client);
+    const { mapping, where, portFailure: mappingFailure } = await readRunMapping(config, client);
     const jq = await createJqRunner(config.jqPath as string);
     await checkMappingCompiles(jq, mapping.resources);
-    const [incidentIo, port] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, client)]);
+    const [identity, blueprints] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, client)]);
+    // The first failure seen names the request that failed; a later request that passed does not clear it.
+    const incidentIoFailure = verdicts.incidentIo;
+    const portFailed = verdicts.port ?? mappingFailure;
+    const incidentIo =
+      identity.incidentIo.problem === undefined && incidentIoFailure
+        ? { ...identity, incidentIo: { ...identity.incidentIo, problem: describeFailure(incidentIoFailure, "Incident.io", config.incidentIo.baseUrl) } }
+        : identity;
+    const port =
+      portFailed
+        ? { ...blueprints, problem: describeFailure(portFailed, "Port", config.port.baseUrl), failing: !portFailed.isConfiguration }
+        : blueprints;
     return {
       ...incidentIo,
       port,

@@ -282,18 +282,17 @@ export function needsCheck(command: PipelineCommand, reconcile: boolean): { inci
  * endpoint (else, where the base URL does not serve it, one page of one record of the mapping: see
  * chooseProbeRequest) and Port's access token with one read. Throws ConfigError
  * (exit 2) naming the host, the request and the variables to fix when a check shows the configuration
- * is wrong; returns without a verdict when a service is only failing (the stages retry it and report
- * it), and on abort.
+ * is wrong; when a service is only failing, returns its failure (a run goes on: the stages retry it and
+ * report it; `etl check` reports it), and nothing on abort.
  */
-export async function checkCredentials(deps: PreflightDeps, input: PreflightInput): Promise<void> {
+export async function checkCredentials(deps: PreflightDeps, input: PreflightInput): Promise<{ incidentIo?: CheckFailure; port?: CheckFailure }> {
   const needs = needsCheck(input.command, input.reconcile);
   const checks = [needs.incidentIo ? checkIncidentIo(deps, input) : undefined, needs.port ? checkPort(deps, input) : undefined];
-  const settled = await unlessAborted(Promise.all(checks), deps.signal);
-  const failures = (settled ?? []).filter((failure): failure is CheckFailure => failure !== undefined);
-  if (failures.length === 0) return;
+  const [incidentIo, port] = (await unlessAborted(Promise.all(checks), deps.signal)) ?? [];
+  const failures = [incidentIo, port].filter((failure): failure is CheckFailure => failure !== undefined);
   // A service that is failing (5xx, 429, a dropped connection) says nothing about the configuration: the
   // stages retry it on their own and, if it keeps failing, fail their kind or the load with a summary.
-  if (!failures.some((failure) => failure.isConfiguration)) return;
+  if (!failures.some((failure) => failure.isConfiguration)) return { ...(incidentIo ? { incidentIo } : {}), ...(port ? { port } : {}) };
   throw new ConfigError(
     failures.map((failure) => failure.message),
     { retryable: failures.every((failure) => failure.retryable) },

@@ -53,6 +53,22 @@ describe("etl check", () => {
     expect(result.stdout).not.toContain("Every check passed.");
   }, 300_000);
 
+  it.each([
+    { name: "the preflight's token requests (a later one passes)", route: "POST /v1/auth/access_token", times: 2, says: "POST /v1/auth/access_token: 503" },
+    { name: "the read of the integration's mapping", route: "GET /v1/integration/*", times: 1, says: "GET /v1/integration/my-ocean-incidentio-integration: 503" },
+  ])("says Port is failing, not refusing, and exits 1 when Port answers 5xx to $name", async ({ route, times, says }) => {
+    const { env } = await setUp();
+    sandboxes!.port.faults.add({ route, fault: { type: "status", status: 503 }, times });
+    const result = await runCli(["check"], env, 120_000);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^Port {9}http:\/\/127\.0\.0\.1:\d+: Port is failing, not refusing the client: /m);
+    expect(result.stdout).toContain(says);
+    expect(result.stdout).toContain("Port is failing now; a run retries it, and fails if it keeps failing.");
+    expect(result.stdout).not.toContain("client accepted");
+    expect(result.stdout).not.toContain("Every check passed.");
+    expect(sandboxes!.port.faults.injected).toBe(times);
+  }, 300_000);
+
   it("compiles the mapping a run would use: Port's integration config once it holds one", async () => {
     const { env } = await setUp();
     expect((await runCli(["run"], env, 180_000)).code).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasProblem, renderCheckReport } from "../../../src/cli/check-view";
-import { pickRateLimitHeaders, type CheckReport } from "../../../src/pipeline/check";
+import { describeFailure, pickRateLimitHeaders, type CheckReport } from "../../../src/pipeline/check";
 
 const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
 
@@ -18,7 +18,7 @@ describe("pickRateLimitHeaders", () => {
 const REPORT: CheckReport = {
   incidentIo: { baseUrl: "https://api.incident.io", status: 200 },
   rateLimitHeaders: { "x-ratelimit-remaining": "1187" },
-  port: { baseUrl: "https://api.port.io", missingBlueprints: [], createsMissing: true },
+  port: { baseUrl: "https://api.port.io", missingBlueprints: [], createsMissing: true, failing: false },
   mapping: { path: "resources/port-app-config.yml", resources: 10, expressions: "compiled" },
   blueprints: { path: "resources/blueprints.json", count: 8 },
   jqVersion: "1.7.1",
@@ -44,6 +44,11 @@ describe("renderCheckReport", () => {
       says: "the client was not refused, but Port lacks a, b and OCEAN__INITIALIZE_PORT_RESOURCES is off",
       passed: false,
     },
+    {
+      port: { missingBlueprints: [], problem: "POST /v1/auth/access_token: 503: busy; Port is failing: the load retries it on its own", failing: true },
+      says: "Port is failing, not refusing the client: POST /v1/auth/access_token: 503: busy",
+      passed: false,
+    },
   ])("says $says", ({ port, says, passed }) => {
     const report = { ...REPORT, port: { ...REPORT.port, ...port } };
     expect(renderCheckReport(report, 1200)).toContain(says);
@@ -56,5 +61,15 @@ describe("renderCheckReport", () => {
     expect(text).toContain("the key was not refused, but GET /v1/identity answered 503");
     expect(text).toContain("none sent; the client paces itself to ETL_REQUESTS_PER_MINUTE (600 a minute)");
     expect(text).not.toContain("Every check passed.");
+  });
+});
+
+describe("describeFailure", () => {
+  it.each([
+    { message: "Port at https://api.port.io: GET /v1/blueprints: 503: busy; Port is failing: the load retries it on its own", service: "Port", baseUrl: "https://api.port.io/", says: "GET /v1/blueprints: 503: busy" },
+    { message: "Incident.io at https://api.incident.io: GET /v1/identity: 502: bad gateway; Incident.io is failing: the extract retries it on its own", service: "Incident.io", baseUrl: "https://api.incident.io", says: "GET /v1/identity: 502: bad gateway" },
+    { message: "something else", service: "Port", baseUrl: "https://api.port.io", says: "something else" },
+  ] as const)("$says", ({ message, service, baseUrl, says }) => {
+    expect(describeFailure({ message, isConfiguration: false, retryable: true }, service, baseUrl)).toBe(says);
   });
 });
