@@ -19,6 +19,15 @@ export async function readStoredPortMapping(db: StagingDb, integration: string):
   return { integration: row.integration, config: JSON.parse(row.config_json) as unknown, hash: row.hash, origin: row.origin, readAt: row.read_at };
 }
 
+/**
+ * Every mapping the staging file keeps, one per integration, the latest read first: a file synced with
+ * one integration keeps its mapping whatever integration the command reading it is configured with.
+ */
+export async function listStoredPortMappings(db: StagingDb): Promise<Omit<StoredPortMapping, "config">[]> {
+  const rows = await db.selectFrom("port_mapping").select(["integration", "hash", "origin", "read_at"]).orderBy("read_at", "desc").orderBy("integration").execute();
+  return rows.map((row) => ({ integration: row.integration, hash: row.hash, origin: row.origin, readAt: row.read_at }));
+}
+
 /** Records what Port's integration holds now, replacing what was recorded for it; returns the config's hash. */
 export async function storePortMapping(db: StagingDb, integration: string, config: unknown, origin: PortMappingOrigin, readAt: string): Promise<string> {
   const configJson = JSON.stringify(config);

@@ -1,4 +1,5 @@
 import type { StatusReport } from "../pipeline/status";
+import { formatReadAt } from "../pipeline/mapping-source";
 import { programName } from "../program-name";
 import { printable } from "./printable";
 import { describeDrift } from "./summary-table";
@@ -44,6 +45,11 @@ function renderHeader(report: StatusReport): string[] {
     ),
   );
   if (report.mapping) out.push(printable(`Mapping: ${report.mapping.description}`));
+  const others = report.portMappings.filter((kept) => kept.integration !== report.mapping?.integration);
+  if (others.length > 0) {
+    const now = new Date();
+    out.push(printable(`Also kept from Port: ${others.map((kept) => `integration ${kept.integration} (${kept.origin} ${formatReadAt(kept.readAt, now)})`).join(", ")}`));
+  }
   return out;
 }
 

@@ -29,6 +29,8 @@ type PortReading =
   | "unreadable";
 
 export interface MappingChoiceInput {
+  /** OCEAN__INTEGRATION__IDENTIFIER: the integration whose config is Port's mapping, named in the notes. */
+  readonly integration: string;
   /** The mapping file the user named (Config.mappingNamed). */
   readonly named: string | undefined;
   /** --push-mapping. */
@@ -70,7 +72,7 @@ export function chooseMapping(input: MappingChoiceInput): MappingChoice {
       if (named !== undefined) return local("Port's mapping could not be read");
       return { use: input.hasStored ? "stored" : "unavailable", write: undefined, showChanges: false, note: undefined };
     case "not-read":
-      if (named === undefined) return input.hasStored ? { use: "stored", write: undefined, showChanges: false, note: undefined } : local("no mapping read from Port yet");
+      if (named === undefined) return input.hasStored ? { use: "stored", write: undefined, showChanges: false, note: undefined } : local(`no mapping of Port integration ${input.integration} read yet`);
       if (input.sameAsPort === undefined) return local();
       return input.sameAsPort ? local("same as Port's, as last read") : local("differs from Port's, as last read", undefined, true);
     case "absent":
@@ -232,6 +234,7 @@ export async function resolveMapping(db: StagingDb, request: MappingRequest): Pr
   const portParsed = portConfig === undefined ? undefined : parsePortMapping(portConfig, portLabel, config);
   const comparable = portParsed?.mapping ? buildIntegrationConfig(portParsed.mapping) : undefined;
   const choice = chooseMapping({
+    integration,
     named: config.mappingNamed,
     push: request.push,
     writes: request.writes,

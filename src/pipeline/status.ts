@@ -6,6 +6,7 @@ import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import { listUnmappedRecords, type UnmappedRecordListing } from "../../db/queries/unmapped-records";
 import { listLatestRejectedItems } from "../../db/queries/rejected-items";
 import { readPortBinding, type PortBinding } from "../../db/queries/port-binding";
+import { listStoredPortMappings } from "../../db/queries/port-mapping";
 import {
   listHeldBack,
   listKindOverview,
@@ -27,6 +28,9 @@ import { buildLoadInput, NO_FLAGS } from "./stage-inputs";
 const LATEST = 10;
 /** Unmapped records listed per kind; the kinds table counts them all. */
 const UNMAPPED_PER_KIND = 5;
+
+/** A mapping of Port's kept in the staging file (port_mapping), as status lists it. */
+type KeptMapping = Awaited<ReturnType<typeof listStoredPortMappings>>[number];
 
 interface KindStatus {
   readonly kind: string;
@@ -51,6 +55,8 @@ export interface StatusReport {
   readonly portBinding: PortBinding | undefined;
   /** The mapping extract, transform and plan would use now (Port's as last read, a named file, or the default); undefined without a staging file. */
   readonly mapping: MappingSourceSummary | undefined;
+  /** The mappings of Port's integrations the staging file keeps, one per integration, the latest read first. */
+  readonly portMappings: readonly KeptMapping[];
   readonly runs: Awaited<ReturnType<typeof listRecentRuns>>;
   readonly kinds: readonly KindStatus[];
   /** What `etl load` would do now (a dry run of the load stage: no Port request), with a reconcile due and removed resources. */
@@ -95,11 +101,31 @@ async function readKindStatus(db: StagingDb, resources: readonly ResourceMapping
 }
 
 /**
+ * What status adds to the latest mapping kept for another integration than the configured one. Pure.
+ */
+function describeOtherIntegration(configured: string, kept: string): string {
+  return `the latest the staging file keeps; this configuration's integration, ${configured}, has none read yet: set OCEAN__INTEGRATION__IDENTIFIER=${kept} for extract, transform and plan to map with it`;
+}
+
+/**
+ * The mapping status shows. Status is often run without the environment of the runs (it needs no
+ * credentials), so when nothing of the configured integration is kept but another's is, it shows the
+ * latest kept, naming both integrations, rather than the default those runs did not use.
+ */
+async function resolveKeptMapping(db: StagingDb, config: Config, kept: readonly KeptMapping[]): Promise<{ mapping: PortAppConfig; summary: MappingSourceSummary }> {
+  const resolved = await resolveConfiguredMapping(db, config);
+  const latest = kept[0];
+  if (resolved.summary.source !== "default" || latest === undefined) return resolved;
+  const other = await resolveConfiguredMapping(db, { ...config, integration: { ...config.integration, identifier: latest.integration } });
+  return { ...other, summary: { ...other.summary, description: `${other.summary.description}; ${describeOtherIntegration(config.integration.identifier, latest.integration)}` } };
+}
+
+/**
  * The mapping a command that does not talk to Port would run with now. One that no longer loads (Port
  * held an invalid mapping when it was last read) is named in the description, and the configured
  * mapping's kinds are shown instead.
  */
-async function resolveKeptMapping(db: StagingDb, config: Config): Promise<{ mapping: PortAppConfig; summary: MappingSourceSummary }> {
+async function resolveConfiguredMapping(db: StagingDb, config: Config): Promise<{ mapping: PortAppConfig; summary: MappingSourceSummary }> {
   try {
     return await resolveMapping(db, { config, client: undefined, push: false, writes: false, warn: () => undefined });
   } catch (error) {
@@ -119,12 +145,13 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
   const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [], unmappedRecords: [] };
   if (!existsSync(config.databasePath)) {
-    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, mapping: undefined, ...empty };
+    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, mapping: undefined, portMappings: [], ...empty };
   }
   const opened = openDatabase(config.databasePath, { readonly: true });
   try {
     const { db } = opened;
-    const resolved = await resolveKeptMapping(db, config);
+    const portMappings = await listStoredPortMappings(db);
+    const resolved = await resolveKeptMapping(db, config, portMappings);
     const resources = resolved.mapping.resources;
     const kinds = resources.map((r) => r.kind);
     const [kindStatus, lock] = await Promise.all([readKindStatus(db, resources), readLockHolder(db)]);
@@ -141,6 +168,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       lockHolder: lock ? `pid ${lock.pid} since ${lock.acquired_at}` : undefined,
       portBinding: await readPortBinding(db),
       mapping: resolved.summary,
+      portMappings,
       runs: await listRecentRuns(db, runLimit),
       kinds: kindStatus,
       pending,

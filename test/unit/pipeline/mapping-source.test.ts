@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors";
 import { chooseMapping, describeMappingSource, formatReadAt, listMappingChanges, type MappingChoiceInput } from "../../../src/pipeline/mapping-source";
 
-const BASE: MappingChoiceInput = { named: undefined, push: false, writes: true, initialize: true, port: "configured", hasStored: false, sameAsPort: undefined };
+const BASE: MappingChoiceInput = { integration: "my-integration", named: undefined, push: false, writes: true, initialize: true, port: "configured", hasStored: false, sameAsPort: undefined };
 
 describe("chooseMapping", () => {
   it.each([
@@ -22,6 +22,10 @@ describe("chooseMapping", () => {
     { name: "a named file when Port cannot be read", input: { port: "unreadable", named: "m.yml" }, use: "local", write: undefined, showChanges: false },
   ] as const)("$name", ({ input, use, write, showChanges }) => {
     expect(chooseMapping({ ...BASE, ...input })).toMatchObject({ use, write, showChanges });
+  });
+
+  it("names the integration when none of its mapping was read yet", () => {
+    expect(chooseMapping({ ...BASE, port: "not-read" }).note).toBe("no mapping of Port integration my-integration read yet");
   });
 
   it("refuses --push-mapping without a named file", () => {
