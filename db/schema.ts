@@ -185,10 +185,10 @@ export const transformedRecords = sqliteTable(
 );
 
 /**
- * The inputs of the last relation check (one row): the kinds it covered, the blueprints' relations,
- * createMissingRelatedEntities and which targets Port held. Deleted whenever a transform changes
- * staged entities, so that while it stands and the inputs hash the same, the relation issues and
- * hold-backs it left are still right and the check is skipped.
+ * The last relation check (one row): the hash of the kinds it covered, the blueprints' relations and
+ * createMissingRelatedEntities. Deleted whenever a transform changes staged entities: while it
+ * stands, the relation issues and hold-backs it left are right for the staged entities, as Port was
+ * then (relation_check_targets).
  */
 export const relationChecks = sqliteTable(
   "relation_checks",
@@ -199,6 +199,15 @@ export const relationChecks = sqliteTable(
   },
   (t) => [check("relation_checks_one_row", sql`${t.id} = 1`)],
 );
+
+/**
+ * Per relation target blueprint, the hash of the identifiers Port was known to hold at the last
+ * relation check: a relation whose target blueprint's hash changed is checked again in full.
+ */
+export const relationCheckTargets = sqliteTable("relation_check_targets", {
+  blueprint: text("blueprint").primaryKey(),
+  in_port_hash: text("in_port_hash").notNull(),
+});
 
 /** Relations whose target is neither staged nor known to be in Port. */
 export const relationIssues = sqliteTable(

@@ -2,19 +2,30 @@ import { sql } from "kysely";
 import type { StagingDb } from "../database";
 import { isInPort } from "./port-snapshot";
 
-/** The inputs hash of the last relation check, or undefined when staged entities changed since (or there was none). */
-export async function readRelationCheck(db: StagingDb): Promise<string | undefined> {
-  const row = await db.selectFrom("relation_checks").select("inputs_hash").where("id", "=", 1).executeTakeFirst();
-  return row?.inputs_hash;
+/** The last relation check: the hash of its inputs, and per target blueprint the hash of the identifiers Port held. */
+export interface RelationCheckRecord {
+  readonly inputsHash: string;
+  readonly inPort: ReadonlyMap<string, string>;
 }
 
-/** Records the inputs of the relation check just made. */
-export async function saveRelationCheck(db: StagingDb, inputsHash: string, runId: number): Promise<void> {
+/** The last relation check, or undefined when staged entities changed since (or there was none). */
+export async function readRelationCheck(db: StagingDb): Promise<RelationCheckRecord | undefined> {
+  const row = await db.selectFrom("relation_checks").select("inputs_hash").where("id", "=", 1).executeTakeFirst();
+  if (row === undefined) return undefined;
+  const targets = await db.selectFrom("relation_check_targets").select(["blueprint", "in_port_hash"]).execute();
+  return { inputsHash: row.inputs_hash, inPort: new Map(targets.map((target) => [target.blueprint, target.in_port_hash])) };
+}
+
+/** Records the relation check just made. */
+export async function saveRelationCheck(db: StagingDb, check: RelationCheckRecord, runId: number): Promise<void> {
   await db
     .insertInto("relation_checks")
-    .values({ id: 1, inputs_hash: inputsHash, run_id: runId })
-    .onConflict((conflict) => conflict.column("id").doUpdateSet({ inputs_hash: inputsHash, run_id: runId }))
+    .values({ id: 1, inputs_hash: check.inputsHash, run_id: runId })
+    .onConflict((conflict) => conflict.column("id").doUpdateSet({ inputs_hash: check.inputsHash, run_id: runId }))
     .execute();
+  await db.deleteFrom("relation_check_targets").execute();
+  const rows = [...check.inPort].map(([blueprint, hash]) => ({ blueprint, in_port_hash: hash }));
+  if (rows.length > 0) await db.insertInto("relation_check_targets").values(rows).execute();
 }
 
 /** Says the last relation check's result no longer holds: staged entities are about to change. */

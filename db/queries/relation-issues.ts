@@ -84,3 +84,9 @@ export async function listRelationsWithMissingTargets(
   }
   return suspects;
 }
+
+/** The relations (blueprint and relation name) of the entities of `kinds` that have relation issues. */
+export async function listRelationsWithIssues(db: StagingDb, kinds: readonly string[]): Promise<{ blueprint: string; relation: string }[]> {
+  if (kinds.length === 0) return [];
+  return db.selectFrom("relation_issues").select(["blueprint", "relation"]).distinct().where("kind", "in", kinds).execute();
+}

@@ -136,3 +136,12 @@ export async function holdBackEntitiesWithRelationIssues(db: StagingDb, runId: n
       AND ${isPushable()}`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
+
+/** The pushable entities the records `recordIds` of `kind` stage: relation targets that go if those records map differently. */
+export async function listPushableEntitiesOfRecords(db: StagingDb, kind: string, recordIds: readonly string[]): Promise<{ blueprint: string; identifier: string }[]> {
+  if (recordIds.length === 0) return [];
+  const { rows } = await sql<{ blueprint: string; identifier: string }>`
+    SELECT blueprint, identifier FROM staged_entities
+    WHERE kind = ${kind} AND record_id IN (SELECT value FROM json_each(${JSON.stringify(recordIds)})) AND ${isPushable()}`.execute(db);
+  return rows;
+}

@@ -2,10 +2,11 @@ import type { StagingDb } from "../../db/database";
 import { DUPLICATE_IDENTIFIER, hasDuplicateIdentifierErrors, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
 import { readRecordsToMap, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
-import { forgetRelationCheck, listIdentifiersInPort, readRelationCheck, saveRelationCheck } from "../../db/queries/relation-checks";
+import { forgetRelationCheck, listIdentifiersInPort, readRelationCheck, saveRelationCheck, type RelationCheckRecord } from "../../db/queries/relation-checks";
 import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import {
   deleteRelationIssuesOfKinds,
+  listRelationsWithIssues,
   listRelationsWithMissingTargets,
   recordDanglingRelations,
   type RelationTarget,
@@ -15,6 +16,7 @@ import {
   findStagedEntitySource,
   holdBackEntitiesWithRelationIssues,
   insertStagedEntities,
+  listPushableEntitiesOfRecords,
   releaseRelationHoldBacks,
   type StagedEntityRow,
 } from "../../db/queries/staged-entities";
@@ -41,7 +43,7 @@ import { mapStreamedRecords, readStreamedRecord, type StreamedRecord } from "./m
 import { hashKindMapping } from "./mapping-hash";
 import { buildMappingProgram, type MappingProgram } from "./program";
 import { ReferencedTargets } from "./referenced-targets";
-import { hashRelationCheckInputs } from "./relation-check-inputs";
+import { decideRelationCheck, hashInPortByBlueprint, hashRelationCheckInputs } from "./relation-check-inputs";
 import { stageEntity } from "./stage-entity";
 
 export { checkMappingCompiles } from "./compile-check";
@@ -264,6 +266,8 @@ interface KindInput {
   readonly referenced: ReferencedTargets;
   readonly remap: KindRemap;
   readonly changed: RecordsToMap;
+  /** Collects, per blueprint, the pushable entities the records mapped again staged before (RelationCheckContext.replaced). */
+  readonly replaced: Map<string, Set<string>>;
 }
 
 /**
@@ -276,7 +280,7 @@ interface KindInput {
  * record wins a duplicate.
  */
 async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInput): Promise<KindCounts> {
-  const { streams, runId, blueprints, referenced, remap, changed } = input;
+  const { streams, runId, blueprints, referenced, remap, changed, replaced } = input;
   const started = Date.now();
   const counts: KindCounts = { mapped: 0, durationMs: 0 };
   deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
@@ -285,6 +289,11 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInp
     // Nothing changed: every record keeps its outcome, and none need be read.
     if (changed !== "all" && changed.length === 0) return;
     await forgetRelationCheck(trx);
+    if (changed !== "all") {
+      for (const { blueprint, identifier } of await listPushableEntitiesOfRecords(trx, plan.kind, changed)) {
+        replaced.set(blueprint, (replaced.get(blueprint) ?? new Set()).add(identifier));
+      }
+    }
     await deleteRecordOutcomes(trx, plan.kind, changed);
     const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced, remap };
 
@@ -333,32 +342,67 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInp
   return counts;
 }
 
+/** What the relation check is given. */
+interface RelationCheckContext {
+  readonly runId: number;
+  readonly kinds: readonly string[];
+  readonly targets: readonly RelationTarget[];
+  readonly createMissing: boolean;
+  /** The values the relations of the records mapped in this run point at. */
+  readonly referenced: ReferencedTargets;
+  /** Every record of the kinds was mapped in this run, so `referenced` holds every value their relations point at. */
+  readonly mappedAll: boolean;
+  /** Some kind's records were all mapped in this run. */
+  readonly remappedWhole: boolean;
+  /** The last relation check, as it stood when this transform started. */
+  readonly lastCheck: RelationCheckRecord | undefined;
+  /** Per blueprint, the pushable entities of the records mapped again in this run, as they were before: targets that may have gone. */
+  readonly replaced: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function keyOfRelation(blueprint: string, relation: string): string {
+  return `${blueprint}\u0000${relation}`;
+}
+
 /**
- * Replaces the relation issues of `kinds`: records relations whose target is neither staged nor in
- * Port; with createMissingRelatedEntities off, holds back their entities, then the entities pointing
- * at those, and so on. Every entity of the kinds is checked again, kept ones too, since their targets
- * may have come or gone; unless no staged entity changed since the last check and its other inputs
- * (kinds, relations, the option, the targets in Port) hash the same, when its result stands.
- * `referenced` holds every value the kinds' relations point at, when all their records were mapped
- * in this run; undefined when some kept their rows, whose values it lacks.
+ * The relations whose issues may differ from the last check's, which held when this transform
+ * started: those with issues then, those pointing at a blueprint whose identifiers in Port changed
+ * since, and those pointing at a value that is missing now among the values of the records mapped in
+ * this run and the entities those records staged before. The others had no issue and still have none.
  */
-async function checkRelations(
-  db: StagingDb,
-  runId: number,
-  kinds: readonly string[],
-  referenced: ReferencedTargets | undefined,
-  targets: readonly RelationTarget[],
-  createMissing: boolean,
-): Promise<void> {
+async function listRelationsToCheckAgain(db: StagingDb, context: RelationCheckContext, inPortChanged: readonly string[]): Promise<RelationTarget[]> {
+  const withIssues = new Set((await listRelationsWithIssues(db, context.kinds)).map(({ blueprint, relation }) => keyOfRelation(blueprint, relation)));
+  const replaced = context.targets.map((definition) => ({ definition, values: [...(context.replaced.get(definition.target) ?? [])] }));
+  const missing = new Set([...(await listRelationsWithMissingTargets(db, context.referenced.list())), ...(await listRelationsWithMissingTargets(db, replaced))]);
+  return context.targets.filter(
+    (target) => missing.has(target) || withIssues.has(keyOfRelation(target.blueprint, target.relation)) || inPortChanged.includes(target.target),
+  );
+}
+
+/**
+ * Replaces the relation issues of the kinds: records relations whose target is neither staged nor in
+ * Port; with createMissingRelatedEntities off, holds back their entities, then the entities pointing
+ * at those, and so on. Reads only the relations whose issues may have changed since the last check
+ * (decideRelationCheck): none when no staged entity changed since and Port holds the same targets.
+ */
+async function checkRelations(db: StagingDb, context: RelationCheckContext): Promise<void> {
+  const { runId, kinds, targets, createMissing } = context;
   await db.transaction().execute(async (trx) => {
-    const inPort = await listIdentifiersInPort(trx, [...new Set(targets.map((target) => target.target))]);
-    const inputs = hashRelationCheckInputs({ kinds, targets, createMissingRelatedEntities: createMissing, inPort });
-    if ((await readRelationCheck(trx)) === inputs) return;
-    await saveRelationCheck(trx, inputs, runId);
-    await deleteRelationIssuesOfKinds(trx, kinds);
-    await releaseRelationHoldBacks(trx, kinds);
+    const targetBlueprints = [...new Set(targets.map((target) => target.target))];
+    const inPort = hashInPortByBlueprint(targetBlueprints, await listIdentifiersInPort(trx, targetBlueprints));
+    const inputsHash = hashRelationCheckInputs({ kinds, targets, createMissingRelatedEntities: createMissing });
+    const plan = decideRelationCheck(
+      { inputsHash, inPort, createMissingRelatedEntities: createMissing, remappedWhole: context.remappedWhole },
+      { atStart: context.lastCheck, standing: (await readRelationCheck(trx)) !== undefined },
+    );
+    if (plan.scope === "keep") return;
+    await saveRelationCheck(trx, { inputsHash, inPort }, runId);
+    let suspects: readonly RelationTarget[];
+    if (plan.scope === "changed") suspects = await listRelationsToCheckAgain(trx, context, plan.inPortChanged);
     // Only relations with a missing target need their entities read; most have none.
-    const suspects = referenced === undefined ? targets : await listRelationsWithMissingTargets(trx, referenced.list());
+    else suspects = context.mappedAll ? await listRelationsWithMissingTargets(trx, context.referenced.list()) : targets;
+    await deleteRelationIssuesOfKinds(trx, kinds);
+    if (plan.scope === "all") await releaseRelationHoldBacks(trx, kinds);
     let recorded = await recordDanglingRelations(trx, runId, kinds, suspects, false);
     for (let round = 0; !createMissing && recorded > 0 && round < MAX_HOLD_BACK_ROUNDS; round += 1) {
       await holdBackEntitiesWithRelationIssues(trx, runId, kinds);
@@ -399,6 +443,8 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   const targets = listRelationTargets(input.blueprints);
   const referenced = new ReferencedTargets(targets);
   const { remaps, changes, toMap } = await decideRemaps(deps.db, plans, input.fullRefresh ?? false);
+  const lastCheck = await readRelationCheck(deps.db);
+  const replaced = new Map<string, Set<string>>();
   const streams = startProgramStreams(deps.jq, plans, toMap);
   try {
     for (const plan of plans) {
@@ -411,6 +457,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
           referenced,
           remap: remaps.get(plan.kind) as KindRemap,
           changed: changes.get(plan.kind) as RecordsToMap,
+          replaced,
         };
         finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
       } catch (error) {
@@ -423,9 +470,18 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
     await closeProgramStreams(streams);
   }
 
+  await checkRelations(deps.db, {
+    runId: input.runId,
+    kinds: finished.map(({ plan }) => plan.kind),
+    targets,
+    createMissing: input.createMissingRelatedEntities,
+    referenced,
+    mappedAll: finished.every(({ remap }) => remap.scope === "all"),
+    remappedWhole: finished.some(({ remap }) => remap.scope === "all"),
+    lastCheck,
+    replaced,
+  });
   const kinds = finished.map(({ plan }) => plan.kind);
-  const mappedAll = finished.every(({ remap }) => remap.scope === "all");
-  await checkRelations(deps.db, input.runId, kinds, mappedAll ? referenced : undefined, targets, input.createMissingRelatedEntities);
 
   const records = await countRawRecordsByKind(deps.db);
   const outcomes = await sumSkippedAndFiltered(deps.db, kinds);

@@ -14,6 +14,7 @@ const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
   { tag: "0003_port_mapping", when: 1796671027229, sha256: "78285a7f1ae599beaf7dd49f941d037e864780159f83b6e6582e7771749a5f6d" },
   { tag: "0004_transformed_records", when: 1796671052871, sha256: "785a9ff712181744e36895de5208658cc59c85d69cfd3433572ea10643b5f783" },
   { tag: "0005_relation_checks", when: 1796672132977, sha256: "30d20486ab14746b7b2dfbfd499b8da90eef75f0d1f04369468346f761cba331" },
+  { tag: "0006_relation_check_targets", when: 1796673687507, sha256: "3a918e0a5471c5fd454aca6cfae4530ab88a5990d21bc7b27042eee7c075737c" },
 ];
 
 const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
