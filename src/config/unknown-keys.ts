@@ -1,4 +1,5 @@
 import { nearestName } from "../nearest-name";
+import { programName } from "../program-name";
 import { SETTINGS, type SettingSpec } from "./settings";
 
 /** The keys each block of a `port-app-config.yml` may hold; `*` stands for names the user chooses. */
@@ -89,6 +90,6 @@ export function warnUnknownEnvNames(env: Readonly<Record<string, string | undefi
     .sort()
     .map((name) => {
       const nearest = nearestName(name, SETTING_ENV_NAMES);
-      return `${name} is set, but no setting reads it${nearest ? `: did you mean ${nearest}?` : " (etl config lists the settings and their variables)"}`;
+      return `${name} is set, but no setting reads it${nearest ? `: did you mean ${nearest}?` : ` (${programName()} config lists the settings and their variables)`}`;
     });
 }

@@ -1,4 +1,5 @@
 import type { ExtractSummary, LoadSummary, RunSummary, TransformSummary } from "../model/summary";
+import { programName } from "../program-name";
 
 /**
  * Decides how a run ended from its stage summaries: failed when a kind did not extract or its pages
@@ -16,7 +17,7 @@ export function judgeRun(
     if (kind.status === "failed") errors.push(`extract ${kind.name}: ${kind.error ?? "failed"}`);
     if (kind.rejected > 0) {
       errors.push(
-        `extract ${kind.name}: ${kind.rejected} item${kind.rejected === 1 ? " was" : "s were"} not stored (not an object, or no usable id; see etl status); ` +
+        `extract ${kind.name}: ${kind.rejected} item${kind.rejected === 1 ? " was" : "s were"} not stored (not an object, or no usable id; see ${programName()} status); ` +
           "deletions of the blueprints it feeds are withheld",
       );
     }
@@ -24,7 +25,7 @@ export function judgeRun(
   const kept = describeKept(summaries);
   if (kept !== undefined) errors.push(kept);
   for (const blueprint of summaries.load?.blueprints ?? []) {
-    if (blueprint.failed > 0) errors.push(`load ${blueprint.blueprint}: Port refused ${blueprint.failed} entit${blueprint.failed === 1 ? "y" : "ies"} (see etl status; they are retried next run)`);
+    if (blueprint.failed > 0) errors.push(`load ${blueprint.blueprint}: Port refused ${blueprint.failed} entit${blueprint.failed === 1 ? "y" : "ies"} (see ${programName()} status; they are retried next run)`);
     if (blueprint.deleteBlock === "threshold" && blueprint.deletesWithheld > 0) {
       errors.push(
         `load ${blueprint.blueprint}: ${blueprint.deletesWithheld} deletions withheld, more than the entityDeletionThreshold allows; ` +
@@ -54,5 +55,5 @@ function describeKept(summaries: { transform?: TransformSummary | undefined; loa
       ? `load: ${kept} ${one(kept, "entity was", "entities were")} kept in Port as last pushed, neither updated nor deleted (${one(kept, "its", "their")} record could not be mapped, or ${one(kept, "its", "their")} new version is held back)`
       : `the entities ${one(unmapped, "it", "they")} made before stay in Port as last pushed`,
   ];
-  return `${parts.filter(Boolean).join("; ")}; see etl status for the records and reasons`;
+  return `${parts.filter(Boolean).join("; ")}; see ${programName()} status for the records and reasons`;
 }

@@ -63,7 +63,7 @@ describe("etl run and status with items that cannot be records", () => {
 
     const run = await world.cli(["run"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("error: extract users: 3 items were not stored (not an object, or no usable id; see etl status)");
+    expect(run.stdout).toContain("error: extract users: 3 items were not stored (not an object, or no usable id; see pnpm etl status)");
     expect(run.stdout).toMatch(/^users\s+\d+ \(\+3 rejected\)/m);
     expect(world.port.writes.filter((w) => w.op === "delete")).toEqual([]);
     expect(userIdentifiers(world)).toEqual(before);

@@ -70,7 +70,7 @@ async function expectKept(world: SyncWorld, scheduleId: string, args: readonly s
   expect(world.port.entity(BLUEPRINT, scheduleId)).toEqual(before);
   expect(world.port.writes.slice(writes).filter((write) => write.identifier === scheduleId)).toEqual([]);
   expect(second.stdout).toMatch(/\(\+1 kept\)/);
-  expect(output(second)).toMatch(/load: 1 entity was kept in Port as last pushed, neither updated nor deleted .*; see etl status/);
+  expect(output(second)).toMatch(/load: 1 entity was kept in Port as last pushed, neither updated nor deleted .*; see pnpm etl status/);
   return second;
 }
 

@@ -36,7 +36,7 @@ describe("warnUnknownEnvNames", () => {
       name: "a misspelt ETL variable and one far from any",
       env: { ETL_DBB: "x", ETL_COLOR: "blue" },
       warnings: [
-        "ETL_COLOR is set, but no setting reads it (etl config lists the settings and their variables)",
+        "ETL_COLOR is set, but no setting reads it (pnpm etl config lists the settings and their variables)",
         "ETL_DBB is set, but no setting reads it: did you mean ETL_DB?",
       ],
     },

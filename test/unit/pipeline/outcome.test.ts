@@ -82,14 +82,14 @@ describe("judgeRun: records that could not be mapped and entities kept", () => {
       summaries: { transform: transform(transformed(1)) },
       error:
         "transform: 1 record could not be mapped (unparseable by jq, or a jq error in its identifier, blueprint or selector); " +
-        "the entities it made before stay in Port as last pushed; see etl status for the records and reasons",
+        "the entities it made before stay in Port as last pushed; see pnpm etl status for the records and reasons",
     },
     {
       name: "kept entities fail the run",
       summaries: { load: load(blueprint({ kept: 2 })) },
       error:
         "load: 2 entities were kept in Port as last pushed, neither updated nor deleted (their record could not be mapped, or their new version is held back); " +
-        "see etl status for the records and reasons",
+        "see pnpm etl status for the records and reasons",
     },
     {
       name: "both, over several kinds and blueprints, make one line",
@@ -97,7 +97,7 @@ describe("judgeRun: records that could not be mapped and entities kept", () => {
       error:
         "transform: 2 records could not be mapped (unparseable by jq, or a jq error in their identifier, blueprint or selector); " +
         "load: 2 entities were kept in Port as last pushed, neither updated nor deleted (their record could not be mapped, or their new version is held back); " +
-        "see etl status for the records and reasons",
+        "see pnpm etl status for the records and reasons",
     },
   ])("$name", ({ summaries, error }) => {
     expect(judgeRun(summaries, false)).toEqual({ status: "failed", errors: [error] });
