@@ -69,6 +69,16 @@ describe("etl check", () => {
     expect(sandboxes!.port.faults.injected).toBe(times);
   }, 300_000);
 
+  it("says Incident.io is failing when it answered the preflight 5xx, though the next request passed", async () => {
+    const { env } = await setUp();
+    sandboxes!.incidentIo.faults.add({ route: "GET /v1/identity", fault: { type: "status", status: 503 }, times: 2 });
+    const result = await runCli(["check"], env, 120_000);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^Incident\.io {2}http:\/\/127\.0\.0\.1:\d+: the key was not refused, but GET \/v1\/identity: 503/m);
+    expect(result.stdout).toContain("Incident.io is failing now; a run retries it, and fails its kinds if it keeps failing.");
+    expect(result.stdout).not.toContain("Every check passed.");
+  }, 300_000);
+
   it("compiles the mapping a run would use: Port's integration config once it holds one", async () => {
     const { env } = await setUp();
     expect((await runCli(["run"], env, 180_000)).code).toBe(0);
