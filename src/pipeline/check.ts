@@ -164,11 +164,10 @@ export async function runCheck(config: Config, signal: AbortSignal | undefined):
     await checkMappingCompiles(jq, mapping.resources);
     const [identity, blueprints] = await Promise.all([readIdentityHeaders(config, signal), readPortBlueprints(config, client)]);
     // The first failure seen names the request that failed; a later request that passed does not clear it.
-    const incidentIoFailure = verdicts.incidentIo;
     const portFailed = verdicts.port ?? mappingFailure;
     const incidentIo =
-      identity.incidentIo.problem === undefined && incidentIoFailure
-        ? { ...identity, incidentIo: { ...identity.incidentIo, problem: describeFailure(incidentIoFailure, "Incident.io", config.incidentIo.baseUrl) } }
+      identity.incidentIo.problem === undefined && verdicts.incidentIo
+        ? { ...identity, incidentIo: { ...identity.incidentIo, problem: describeFailure(verdicts.incidentIo, "Incident.io", config.incidentIo.baseUrl) } }
         : identity;
     const port =
       portFailed
