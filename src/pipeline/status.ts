@@ -53,7 +53,11 @@ export interface StatusReport {
   readonly lockHolder: string | undefined;
   /** The Port the file syncs with (undefined until a load reaches one), and when it was last reconciled. */
   readonly portBinding: PortBinding | undefined;
-  /** The mapping extract, transform and plan would use now (Port's as last read, a named file, or the default); undefined without a staging file. */
+  /**
+   * The mapping extract, transform and plan would use now (Port's as last read, a named file, or the
+   * default), or, when nothing of the configured integration is kept, the latest kept for another (its
+   * description says so); undefined without a staging file.
+   */
   readonly mapping: MappingSourceSummary | undefined;
   /** The mappings of Port's integrations the staging file keeps, one per integration, the latest read first. */
   readonly portMappings: readonly KeptMapping[];
