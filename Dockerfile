@@ -31,7 +31,8 @@ COPY resources ./resources
 # The staging file must outlive the container: it is what lets every run push only the changes.
 ENV ETL_DB=/data/etl.sqlite \
     JQ_PATH=/usr/bin/jq \
-    NODE_ENV=production
+    NODE_ENV=production \
+    INCIDENTIO_PORT_ETL_PROGRAM=incidentio-port-etl
 VOLUME ["/data"]
 USER node
 # node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.

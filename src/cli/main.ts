@@ -20,7 +20,7 @@ import { createInterruptHandler } from "./interrupts";
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
 }
 
@@ -66,7 +66,8 @@ async function runOnce(
     import("./plain-progress"),
     import("./summary-table"),
   ]);
-  const interactive = Boolean(io.stdout.isTTY) && !io.env["CI"] && !cli.json;
+  // A pseudo-terminal that reports no width (`script` writing to /dev/null) has nowhere to draw the tree: it gets plain lines.
+  const interactive = Boolean(io.stdout.isTTY) && (io.stdout.columns ?? 0) > 0 && !io.env["CI"] && !cli.json;
   const listr = interactive ? createListrProgress(COMMANDS[command].stages) : undefined;
   const progress: Progress = listr?.progress ?? createPlainProgress((line) => (cli.json ? io.stderr : io.stdout).write(line));
   let summary: RunSummary | undefined;

@@ -19,9 +19,9 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** Runs `etl run` on a pseudo-terminal of 120 columns (so listr2 draws its tree; CI unset); SIGKILLed after TIMEOUT_MS. */
-function runOnTerminal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(SCRIPT, ["-qefc", "stty cols 120 rows 40; exec node --import tsx src/cli/main.ts run", "/dev/null"], {
+/** Runs `etl run` on a pseudo-terminal of `columns` (120: listr2 draws its tree; CI unset); SIGKILLed after TIMEOUT_MS. */
+function runOnTerminal(env: Record<string, string>, columns = 120): Promise<{ code: number | null; output: string }> {
+  const child = spawn(SCRIPT, ["-qefc", `stty cols ${columns} rows 40; exec node --import tsx src/cli/main.ts run`, "/dev/null"], {
     cwd: ROOT,
     env: { PATH: process.env["PATH"] ?? "", TERM: "xterm", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -71,5 +71,17 @@ describe("the live tree on a terminal", () => {
     for (const [, kind, extracted] of rows) {
       expect(tree.some((line) => new RegExp(`✔ /v\\d/${kind}\\b.* \\((\\d+ pages?, )?${extracted} records?\\)$`).test(line)), `${kind}: ${extracted} records\n${tree.join("\n")}`).toBe(true);
     }
+  });
+
+  it.skipIf(!existsSync(SCRIPT))("prints plain lines on a terminal that reports no width, where a tree would have nowhere to draw", async () => {
+    sandboxes = await startDemoSandboxes();
+    dir = mkdtempSync(join(tmpdir(), "etl-live-tree-"));
+    const result = await runOnTerminal({ ...sandboxes.env, ETL_DB: join(dir, "etl.sqlite") }, 0);
+    const text = shown(result.output);
+
+    expect(result.code, text).toBe(0);
+    expect(text).toMatch(/^\S+Z extract: started \(\d+ kinds\)$/m);
+    expect(text).toMatch(/^\S+Z load: finished$/m);
+    expect(text).not.toContain("✔ extract");
   });
 });
