@@ -115,7 +115,8 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
       extracted
         ? extracted.status === "failed"
           ? `FAILED (${extracted.records})`
-          : `${extracted.records}${extracted.mode === "incremental" ? " changed" : ""}${extracted.rejected > 0 ? ` (+${extracted.rejected} rejected)` : ""}`
+          : // "read", not "changed": an incremental alerts read also re-reads every alert still open.
+            `${extracted.records}${extracted.mode === "incremental" ? " read" : ""}${extracted.rejected > 0 ? ` (+${extracted.rejected} rejected)` : ""}`
         : "-",
       n(transformed?.entities),
       n(loaded?.created),

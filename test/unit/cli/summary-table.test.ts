@@ -72,6 +72,15 @@ describe("renderRunSummary", () => {
     expect(text.match(/^warning: .*$/gm)).toEqual(["warning: extract users: /v3/follow_ups answered 404, so follow-ups were read from the deprecated /v2/follow_ups"]);
   });
 
+  it("labels an incremental read's count as read, since alerts re-read every open alert", () => {
+    const extract = SUMMARY.extract!;
+    const incremental: RunSummary = {
+      ...SUMMARY,
+      extract: { ...extract, kinds: [{ ...extract.kinds[0]!, mode: "incremental", records: 18_206 }, extract.kinds[1]!] },
+    };
+    expect(renderRunSummary(incremental, RESOURCES).split("\n")[1]).toMatch(/^users +18206 read +40 /);
+  });
+
   it("lists the first planned changes with their changed fields for a plan", () => {
     const plan: RunSummary = {
       ...SUMMARY,
