@@ -49,8 +49,8 @@ export async function startDemoSandboxes(): Promise<DemoSandboxes> {
         data.update("follow_ups", followUp.id, { status: "completed", completed_at: new Date().toISOString() });
         lines.push(`completed follow-up ${followUp.id}`);
       }
-      // The second run reads incidents and follow-ups incrementally, which cannot see deletions (the
-      // next full extract of those kinds does): the deletion shown is of a kind read in full every run.
+      // The second run reads incidents, follow-ups and alerts incrementally, which cannot see deletions
+      // (the next full extract of those kinds does): the deletion shown is of a kind read in full every run.
       if (schedule) {
         data.remove("schedules", schedule.id);
         lines.push(`deleted schedule ${schedule.id}`);
