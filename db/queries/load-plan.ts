@@ -4,7 +4,7 @@ import { holdsStaged } from "./port-snapshot";
 import { isHeldBack, isPushable } from "./pushable";
 
 // The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
-// plan, then pages of what differs, so the load holds neither table in memory (issue 6: at 250k
+// plan, then pages of what differs, so the load holds neither table in memory (at 250k
 // entities, reading every key into JS cost as much memory as the rest of the product together).
 
 /** How the staged entities of one kind under one blueprint compare with the snapshot. */

@@ -1,4 +1,4 @@
-// The fault-injection suite (issue 7): seeded faults across both sandboxes and SIGKILLs of the product,
+// The fault-injection suite: seeded faults across both sandboxes and SIGKILLs of the product,
 // then a clean run that must leave Port exactly as a from-scratch run would.
 //   CI:     5 seeds inside `pnpm test`.
 //   Soak:   `pnpm test:soak` (FAULT_SEEDS=50), which prints the totals.

@@ -61,7 +61,7 @@ const PRESETS: Readonly<Record<ScalePreset, DatasetCounts>> = {
     teams: 200,
     follow_ups: 20_000,
   },
-  // Issue 14's organisation: ten times large's incidents and alerts. People, services and catalogs grow
+  // An organisation with years of history: ten times large's incidents and alerts. People, services and catalogs grow
   // far slower than an organisation's history, so the kinds read in full every run stay realistic.
   xl: {
     users: 10_000,

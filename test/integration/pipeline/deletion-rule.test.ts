@@ -6,7 +6,7 @@ import { parseDocument } from "yaml";
 import type { JsonObject, JsonValue } from "../../../src/sandbox/incidentio/json";
 import { queryStagingFile, startSyncWorld, type CliOutcome, type SyncWorld } from "../../helpers/sync-world";
 
-// Issue 12: an entity is deleted only when its source record is absent from a complete read. A
+// The deletion rule: an entity is deleted only when its source record is absent from a complete read. A
 // record that was read but could not be mapped keeps its entity in Port exactly as last pushed.
 const SCHEDULES = "/v2/schedules";
 const BLUEPRINT = "incidentioSchedule";

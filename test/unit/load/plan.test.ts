@@ -114,7 +114,7 @@ describe("planLoad", () => {
   });
 });
 
-// The deletion rule (issue 12): an entity is deleted only when its source record is absent from a
+// The deletion rule: an entity is deleted only when its source record is absent from a
 // complete read. Each case is one entity Port holds, described by what SQLite finds for it
 // (db/queries/load-plan.ts sorts the snapshot rows into these categories).
 describe("the deletion rule", () => {
