@@ -1,64 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { readConfig } from "../../../src/config/read-config";
-import type { Config } from "../../../src/model/config";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { SILENT_PROGRESS } from "../../../src/model/progress";
 import type { ExtractKindSummary } from "../../../src/model/summary";
 import { runPipeline } from "../../../src/pipeline/run";
 import { fireAlert, refireAlert, resolveAlert } from "../../../src/sandbox/incidentio/alert-lifecycle";
 import type { IncidentIoDataset } from "../../../src/sandbox/incidentio/dataset";
 import type { JsonObject } from "../../../src/sandbox/incidentio/json";
-import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../../src/sandbox/incidentio/server";
-import { startPortSandbox, type PortEntity, type PortSandbox } from "../../../src/sandbox/port/server";
+import { startIncidentIoSandbox } from "../../../src/sandbox/incidentio/server";
+import type { PortEntity } from "../../../src/sandbox/port/server";
+import { startInstallation, type Installation } from "../../helpers/installation";
+import { makeTempDir } from "../../helpers/temp-dir";
 import { openTestDb } from "../../helpers/open-test-db";
 import { configFor, runExtract, startSandbox } from "./harness";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ALERTS = "/v2/alerts";
 const ALERT_BLUEPRINT = "incidentioAlert";
 const BY_ID_MAX = 3;
 const DAY_MS = 86_400_000;
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** One installation: its own staging file and Port, reading the shared Incident.io sandbox. */
-interface Sync {
-  readonly port: PortSandbox;
-  readonly config: Config;
-}
-
-async function startSync(incidentIo: IncidentIoSandbox, dir: string, name: string, env: Record<string, string>): Promise<Sync> {
-  const port = await startPortSandbox({ clientId: `${name}-client`, clientSecret: `${name}-secret` });
-  cleanups.push(() => port.close());
-  const config = readConfig(
-    {
-      env: {
-        OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-        OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-        OCEAN__PORT__CLIENT_ID: port.clientId,
-        OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-        OCEAN__PORT__BASE_URL: port.baseUrl,
-        ETL_DB: join(dir, `${name}.sqlite`),
-        PATH: process.env["PATH"],
-        JQ_PATH: process.env["JQ_PATH"],
-        ...env,
-      },
-      flags: {},
-      cwd: ROOT,
-    },
-    { incidentIo: true, port: true, jq: true },
-  );
-  return { port, config };
-}
-
 /** One run of the pipeline over alerts; its alerts extract summary. */
-async function sync(target: Sync): Promise<ExtractKindSummary> {
+async function sync(target: Installation): Promise<ExtractKindSummary> {
   const summary = await runPipeline({ config: target.config, progress: SILENT_PROGRESS }, { command: "run", only: ["alerts"] });
   expect(summary.status).toBe("succeeded");
   const kind = summary.extract?.kinds.find((k) => k.kind === ALERTS);
@@ -67,7 +27,7 @@ async function sync(target: Sync): Promise<ExtractKindSummary> {
 }
 
 /** The alert entities Port holds, by identifier. */
-function alertsInPort(target: Sync): Map<string, PortEntity> {
+function alertsInPort(target: Installation): Map<string, PortEntity> {
   return new Map(target.port.entities(ALERT_BLUEPRINT).map((entity) => [entity.identifier, entity]));
 }
 
@@ -95,11 +55,10 @@ describe("incremental alerts read", () => {
       openAlerts: "few",
       scale: { users: 3, alert_sources: 3, schedules: 1, alerts: 500, incidents: 3, catalog_types: 1, catalog_entries: 3, severities: 2, teams: 2, follow_ups: 2 },
     });
-    cleanups.push(() => incidentIo.close());
-    const dir = mkdtempSync(join(tmpdir(), "etl-alerts-incremental-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const fullOnly = await startSync(incidentIo, dir, "full-only", { ETL_FULL_REFRESH_EVERY_RUNS: "1" });
-    const incremental = await startSync(incidentIo, dir, "incremental", { ETL_FULL_REFRESH_EVERY_RUNS: "4", ETL_ALERTS_BY_ID_MAX: String(BY_ID_MAX) });
+    onTestFinished(() => incidentIo.close());
+    const dir = makeTempDir("etl-alerts-incremental-");
+    const fullOnly = await startInstallation(incidentIo, dir, "full-only", { ETL_FULL_REFRESH_EVERY_RUNS: "1" });
+    const incremental = await startInstallation(incidentIo, dir, "incremental", { ETL_FULL_REFRESH_EVERY_RUNS: "4", ETL_ALERTS_BY_ID_MAX: String(BY_ID_MAX) });
     const { dataset } = incidentIo;
     const used = new Set<string>();
     /** Alerts deleted at the source: an incremental read leaves them to the next full read. */

@@ -1,63 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { readConfig } from "../../../src/config/read-config";
-import type { Config } from "../../../src/model/config";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { SILENT_PROGRESS } from "../../../src/model/progress";
 import type { RunSummary } from "../../../src/model/summary";
 import { runPipeline } from "../../../src/pipeline/run";
 import type { IncidentIoDataset } from "../../../src/sandbox/incidentio/dataset";
 import type { IncidentIoKind } from "../../../src/sandbox/incidentio/kinds";
-import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../../src/sandbox/incidentio/server";
-import { startPortSandbox, type PortEntity, type PortSandbox } from "../../../src/sandbox/port/server";
+import { startIncidentIoSandbox } from "../../../src/sandbox/incidentio/server";
+import type { PortEntity } from "../../../src/sandbox/port/server";
+import { startInstallation, type Installation } from "../../helpers/installation";
+import { makeTempDir } from "../../helpers/temp-dir";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const INCREMENTAL_BLUEPRINTS = new Set(["incidentioIncident", "incidentioFollowUp", "incidentioAlert"]);
 const INCREMENTAL_KINDS = new Set(["incidents", "follow_ups", "alerts"]);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** One product installation: its own staging file and its own Port, reading the shared Incident.io sandbox. */
-interface Sync {
-  readonly port: PortSandbox;
-  readonly config: Config;
-}
-
-async function startSync(incidentIo: IncidentIoSandbox, dir: string, name: string, env: Record<string, string>): Promise<Sync> {
-  const port = await startPortSandbox({ clientId: `${name}-client`, clientSecret: `${name}-secret` });
-  cleanups.push(() => port.close());
-  const config = readConfig(
-    {
-      env: {
-        OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-        OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-        OCEAN__PORT__CLIENT_ID: port.clientId,
-        OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-        OCEAN__PORT__BASE_URL: port.baseUrl,
-        ETL_DB: join(dir, `${name}.sqlite`),
-        PATH: process.env["PATH"],
-        JQ_PATH: process.env["JQ_PATH"],
-        ...env,
-      },
-      flags: {},
-      cwd: ROOT,
-    },
-    { incidentIo: true, port: true, jq: true },
-  );
-  return { port, config };
-}
-
-async function sync(target: Sync): Promise<RunSummary> {
+async function sync(target: Installation): Promise<RunSummary> {
   return runPipeline({ config: target.config, progress: SILENT_PROGRESS }, { command: "run" });
 }
 
 /** Every entity of every blueprint, sorted, as Port holds it. */
-function portState(target: Sync): Record<string, PortEntity[]> {
+function portState(target: Installation): Record<string, PortEntity[]> {
   return Object.fromEntries(
     target.config.blueprints.map((blueprint) => [
       blueprint.identifier,
@@ -99,11 +59,10 @@ describe("incremental sync", () => {
       seed: 21,
       scale: { users: 15, alert_sources: 3, schedules: 3, alerts: 40, incidents: 60, catalog_types: 2, catalog_entries: [6, 4], severities: 3, teams: 4, follow_ups: 70 },
     });
-    cleanups.push(() => incidentIo.close());
-    const dir = mkdtempSync(join(tmpdir(), "etl-incremental-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const fullOnly = await startSync(incidentIo, dir, "full-only", { ETL_FULL_REFRESH_EVERY_RUNS: "1" });
-    const incremental = await startSync(incidentIo, dir, "incremental", { ETL_FULL_REFRESH_EVERY_RUNS: "3" });
+    onTestFinished(() => incidentIo.close());
+    const dir = makeTempDir("etl-incremental-");
+    const fullOnly = await startInstallation(incidentIo, dir, "full-only", { ETL_FULL_REFRESH_EVERY_RUNS: "1" });
+    const incremental = await startInstallation(incidentIo, dir, "incremental", { ETL_FULL_REFRESH_EVERY_RUNS: "3" });
 
     const modes: string[] = [];
     for (let run = 1; run <= 7; run += 1) {
@@ -118,7 +77,7 @@ describe("incremental sync", () => {
       const mode = [...kindModes][0] as string;
       modes.push(mode);
 
-      const deletes = (target: Sync, from: number) => target.port.writes.slice(from).filter((write) => write.op === "delete");
+      const deletes = (target: Installation, from: number) => target.port.writes.slice(from).filter((write) => write.op === "delete");
       if (mode === "incremental") {
         // An incremental run deletes nothing fed by incidents, follow-ups or alerts, while the other kinds are read in full.
         expect(deletes(incremental, incrementalWrites).filter((write) => INCREMENTAL_BLUEPRINTS.has(write.blueprint))).toEqual([]);

@@ -1,0 +1,44 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
+import { readConfig } from "../../src/config/read-config";
+import type { Config } from "../../src/model/config";
+import type { IncidentIoSandbox } from "../../src/sandbox/incidentio/server";
+import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/server";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** One product installation: its own staging file and its own Port, reading a shared Incident.io sandbox. */
+export interface Installation {
+  readonly port: PortSandbox;
+  readonly config: Config;
+}
+
+/**
+ * Starts an installation named `name` with its staging file in `dir` and `env` on top of the variables
+ * that point it at the sandboxes; its Port closes when the current test finishes. Two installations over
+ * one Incident.io let a test compare two ways of syncing the same source.
+ */
+export async function startInstallation(incidentIo: IncidentIoSandbox, dir: string, name: string, env: Readonly<Record<string, string>>): Promise<Installation> {
+  const port = await startPortSandbox({ clientId: `${name}-client`, clientSecret: `${name}-secret` });
+  onTestFinished(() => port.close());
+  const config = readConfig(
+    {
+      env: {
+        OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
+        OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
+        OCEAN__PORT__CLIENT_ID: port.clientId,
+        OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
+        OCEAN__PORT__BASE_URL: port.baseUrl,
+        ETL_DB: join(dir, `${name}.sqlite`),
+        PATH: process.env["PATH"],
+        JQ_PATH: process.env["JQ_PATH"],
+        ...env,
+      },
+      flags: {},
+      cwd: ROOT,
+    },
+    { incidentIo: true, port: true, jq: true },
+  );
+  return { port, config };
+}
