@@ -107,19 +107,19 @@ function planKinds(resources: readonly ResourceMapping[], blueprints: readonly B
 /** The records of a kind to map: all of them, or those with these record ids (listChangedRecordIds). */
 type RecordsToMap = "all" | readonly string[];
 
+/** Which records of a kind to map (and why all, when all), and how many that is (what its jq processes are sized by). */
+interface KindScope {
+  readonly remap: KindRemap;
+  readonly changed: RecordsToMap;
+  readonly toMap: number;
+}
+
 /**
- * Which records of each kind to map, and how many that is (what its jq processes are sized by).
- * Decided before any kind is transformed: nothing else writes the staging file while the run holds its lock.
+ * The scope of each kind, given its raw record count. Decided before any kind is transformed:
+ * nothing else writes the staging file while the run holds its lock.
  */
-async function decideRemaps(
-  db: StagingDb,
-  plans: readonly KindPlan[],
-  fullRefresh: boolean,
-): Promise<{ remaps: Map<string, KindRemap>; changes: Map<string, RecordsToMap>; toMap: Map<string, number> }> {
-  const raw = await countRawRecordsByKind(db);
-  const remaps = new Map<string, KindRemap>();
-  const changes = new Map<string, RecordsToMap>();
-  const toMap = new Map<string, number>();
+async function decideScopes(db: StagingDb, plans: readonly KindPlan[], fullRefresh: boolean, records: ReadonlyMap<string, number>): Promise<Map<string, KindScope>> {
+  const scopes = new Map<string, KindScope>();
   for (const plan of plans) {
     const remap = decideKindRemap({
       stagedWith: await readKindMappingHash(db, plan.kind),
@@ -128,11 +128,9 @@ async function decideRemaps(
       hasDuplicateIdentifiers: await hasDuplicateIdentifierErrors(db, plan.kind),
     });
     const changed = remap.scope === "all" ? "all" : await listChangedRecordIds(db, plan.kind);
-    remaps.set(plan.kind, remap);
-    changes.set(plan.kind, changed);
-    toMap.set(plan.kind, changed === "all" ? (raw.get(plan.kind) ?? 0) : changed.length);
+    scopes.set(plan.kind, { remap, changed, toMap: changed === "all" ? (records.get(plan.kind) ?? 0) : changed.length });
   }
-  return { remaps, changes, toMap };
+  return scopes;
 }
 
 function listRelationTargets(blueprints: readonly Blueprint[]): RelationTarget[] {
@@ -232,11 +230,11 @@ function startStream(jq: JqRunner, program: MappingProgram): JqStream {
   return jq.startStream(program.text);
 }
 
-function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[], toMap: ReadonlyMap<string, number>): Map<MappingProgram, ProgramStreams> {
+function startProgramStreams(jq: JqRunner, plans: readonly KindPlan[], scopes: ReadonlyMap<string, KindScope>): Map<MappingProgram, ProgramStreams> {
   const streams = new Map<MappingProgram, ProgramStreams>();
   try {
     for (const plan of plans) {
-      const records = toMap.get(plan.kind) ?? 0;
+      const records = scopes.get(plan.kind)?.toMap ?? 0;
       const count = records > 0 ? countJqProcesses(records) : 0;
       for (const program of plan.programs) streams.set(program, Array.from({ length: count }, () => startStream(jq, program)));
     }
@@ -442,23 +440,17 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
   const finished: { plan: KindPlan; counts: KindCounts; remap: KindRemap }[] = [];
   const targets = listRelationTargets(input.blueprints);
   const referenced = new ReferencedTargets(targets);
-  const { remaps, changes, toMap } = await decideRemaps(deps.db, plans, input.fullRefresh ?? false);
+  const records = await countRawRecordsByKind(deps.db);
+  const scopes = await decideScopes(deps.db, plans, input.fullRefresh ?? false, records);
   const lastCheck = await readRelationCheck(deps.db);
   const replaced = new Map<string, Set<string>>();
-  const streams = startProgramStreams(deps.jq, plans, toMap);
+  const streams = startProgramStreams(deps.jq, plans, scopes);
   try {
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       try {
-        const kindInput: KindInput = {
-          streams,
-          runId: input.runId,
-          blueprints,
-          referenced,
-          remap: remaps.get(plan.kind) as KindRemap,
-          changed: changes.get(plan.kind) as RecordsToMap,
-          replaced,
-        };
+        const { remap, changed } = scopes.get(plan.kind) as KindScope;
+        const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap, changed, replaced };
         finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
       } catch (error) {
         if (error instanceof Interrupted) break;
@@ -470,9 +462,10 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
     await closeProgramStreams(streams);
   }
 
+  const kinds = finished.map(({ plan }) => plan.kind);
   await checkRelations(deps.db, {
     runId: input.runId,
-    kinds: finished.map(({ plan }) => plan.kind),
+    kinds,
     targets,
     createMissing: input.createMissingRelatedEntities,
     referenced,
@@ -481,9 +474,7 @@ export async function transform(deps: TransformDeps, input: TransformInput): Pro
     lastCheck,
     replaced,
   });
-  const kinds = finished.map(({ plan }) => plan.kind);
 
-  const records = await countRawRecordsByKind(deps.db);
   const outcomes = await sumSkippedAndFiltered(deps.db, kinds);
   const staged = await countStagedEntities(deps.db, kinds);
   const mappingErrors = await countRowsByKind(deps.db, "mapping_errors", kinds);
