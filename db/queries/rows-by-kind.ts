@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
 
-/** The tables the transform replaces per kind: each row names the kind it came from. */
-export type PerKindTable = "mapping_errors" | "relation_issues" | "unmapped_records";
+/** Tables whose every row names the kind it came from. */
+export type PerKindTable = "mapping_errors" | "relation_issues" | "unmapped_records" | "raw_records" | "transformed_records";
 
 /** Counts the rows of `table` for each of `kinds` (kinds without any are absent). */
 export async function countRowsByKind(db: StagingDb, table: PerKindTable, kinds: readonly string[]): Promise<Map<string, number>> {

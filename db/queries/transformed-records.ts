@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
+import { countRowsByKind, type PerKindTable } from "./rows-by-kind";
 
 /** A transformed_records row: one raw record whose outcome is staged, and what it was mapped from. */
 export interface TransformedRecordRow {
@@ -27,9 +28,8 @@ export async function saveKindMappingHash(db: StagingDb, kind: string, mappingHa
     .execute();
 }
 
-async function countRows(db: StagingDb, table: "raw_records" | "transformed_records", kind: string): Promise<number> {
-  const { rows } = await sql<{ count: number }>`SELECT count(*) AS count FROM ${sql.table(table)} WHERE kind = ${kind}`.execute(db);
-  return Number(rows[0]?.count ?? 0);
+async function countRows(db: StagingDb, table: PerKindTable, kind: string): Promise<number> {
+  return (await countRowsByKind(db, table, [kind])).get(kind) ?? 0;
 }
 
 /**
