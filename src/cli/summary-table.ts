@@ -1,13 +1,9 @@
-import type { ResourceMapping } from "../model/mapping";
+import { blueprintName, type ResourceMapping } from "../model/mapping";
 import { programName } from "../program-name";
 import { printable } from "./printable";
 import type { LoadSummary, RemapReason, RunSummary, TransformSummary } from "../model/summary";
 
 const COLUMNS = ["kind", "extracted", "entities", "created", "updated", "deleted", "unchanged", "held back", "errors"] as const;
-
-function literalBlueprint(resource: ResourceMapping): string {
-  return resource.mappings.blueprint.replace(/^["']|["']$/g, "");
-}
 
 function formatTable(dataRows: readonly (readonly string[])[]): string {
   const rows = dataRows.map((row) => row.map(printable));
@@ -99,7 +95,7 @@ export function describeAttention(summary: RunSummary): string | undefined {
 export function renderRunSummary(summary: RunSummary, resources: readonly ResourceMapping[]): string {
   const shownBlueprints = new Set<string>();
   // The run's own mapping decides the rows: Port's may hold other kinds than the file the CLI read.
-  const kinds = summary.mapping?.resources ?? resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: literalBlueprint(resource) }));
+  const kinds = summary.mapping?.resources ?? resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: blueprintName(resource) }));
   const rows = kinds.map((resource) => {
     const extracted = summary.extract?.kinds.find((k) => k.kind === resource.kind);
     const transformed = summary.transform?.kinds.find((k) => k.kind === resource.kind);

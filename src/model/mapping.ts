@@ -57,3 +57,8 @@ export interface PortAppConfig {
   readonly enableMergeEntity: boolean;
   readonly resources: readonly ResourceMapping[];
 }
+
+/** The blueprint a resource's mapping names, without the jq string's quotes (the expression as written when computed per record). */
+export function blueprintName(resource: ResourceMapping): string {
+  return resource.mappings.blueprint.replace(/^["']|["']$/g, "");
+}

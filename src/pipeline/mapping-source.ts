@@ -7,7 +7,7 @@ import { buildIntegrationConfig, readIntegration, writeIntegrationMapping, type 
 import { isDeepEqual } from "../load/plan";
 import type { PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
-import type { PortAppConfig } from "../model/mapping";
+import { blueprintName, type PortAppConfig } from "../model/mapping";
 import type { MappingSourceSummary } from "../model/summary";
 import { judgePortFailure } from "./preflight";
 
@@ -292,7 +292,7 @@ function usePortMapping(
 }
 
 function listResources(mapping: PortAppConfig): MappingSourceSummary["resources"] {
-  return mapping.resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: resource.mappings.blueprint.replace(/^["']|["']$/g, "") }));
+  return mapping.resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: blueprintName(resource) }));
 }
 
 /**

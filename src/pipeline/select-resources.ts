@@ -1,4 +1,4 @@
-import type { ResourceMapping } from "../model/mapping";
+import { blueprintName, type ResourceMapping } from "../model/mapping";
 
 /**
  * Narrows the mapping's resources to those `--only` names: a kind (`/v2/incidents`), its short name
@@ -10,7 +10,7 @@ export function selectResources(
 ): { selected: readonly ResourceMapping[]; unknown: readonly string[] } {
   if (!only || only.length === 0) return { selected: resources, unknown: [] };
   const matches = (resource: ResourceMapping, name: string) =>
-    resource.kind === name || resource.name === name || resource.mappings.blueprint.replace(/^["']|["']$/g, "") === name;
+    resource.kind === name || resource.name === name || blueprintName(resource) === name;
   return {
     selected: resources.filter((resource) => only.some((name) => matches(resource, name))),
     unknown: only.filter((name) => !resources.some((resource) => matches(resource, name))),
