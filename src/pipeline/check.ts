@@ -2,6 +2,7 @@ import { parsePortAppConfig } from "../config/port-app-config";
 import { ConfigError, HttpError } from "../errors";
 import { buildAuthHeaders } from "../extract/incidentio-client";
 import { createHttpClient } from "../http/http-client";
+import { isRetryableStatus } from "../http/retry-policy";
 import { createJqRunner } from "../jq/jq-runner";
 import { readIdentifiers, readIntegration, type IntegrationState } from "../load/initialize";
 import { createPortClient, type PortClient } from "../load/port-client";
@@ -96,18 +97,13 @@ function portFailure(config: Config, error: unknown): Pick<CheckReport["port"], 
   return { problem: describeFailure(failure, "Port", config.port.baseUrl), failing: !failure.isConfiguration };
 }
 
-/** Whether an answer's status says the service is failing rather than refusing (as judgePortFailure counts them). Pure. */
-function isFailingStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /** Which blueprints of the file Port lacks, read with one list request (the preflight has proven the client by then). */
 async function readPortBlueprints(config: Config, client: PortClient): Promise<CheckReport["port"]> {
   const base = { baseUrl: config.port.baseUrl, createsMissing: config.initializePortResources, failing: false };
   try {
     const reply = await client.listBlueprints();
     if (reply.status !== 200) {
-      return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}`, failing: isFailingStatus(reply.status) };
+      return { ...base, missingBlueprints: undefined, problem: `GET /v1/blueprints answered ${reply.status}`, failing: isRetryableStatus(reply.status) };
     }
     const inPort = new Set(readIdentifiers(reply.body));
     const missing = config.blueprints.map((blueprint) => blueprint.identifier).filter((identifier) => !inPort.has(identifier));

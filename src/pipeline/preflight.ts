@@ -3,7 +3,7 @@ import { buildAuthHeaders, fetchPage } from "../extract/incidentio-client";
 import { buildPageTarget, parseEndpoint } from "../extract/endpoints";
 import { firstPosition, pageParams } from "../extract/paginate";
 import { createHttpClient } from "../http/http-client";
-import { isRetryableNetworkCode, isUnreachableCode } from "../http/retry-policy";
+import { isRetryableNetworkCode, isRetryableStatus, isUnreachableCode } from "../http/retry-policy";
 import { createPortClient } from "../load/port-client";
 import type { Config, IncidentIoAuth } from "../model/config";
 import type { ResourceMapping } from "../model/mapping";
@@ -155,7 +155,7 @@ export function judgeIncidentIoFailure(origin: string, auth: IncidentIoAuth["typ
   if (error.status === 403) {
     return { isConfiguration: true, retryable: false, message: `${prefix}; the key may not read ${error.endpoint}: give it that scope, or check ${credentials}` };
   }
-  if (error.status === 408 || error.status === 429 || error.status >= 500) {
+  if (isRetryableStatus(error.status)) {
     return { isConfiguration: false, retryable: true, message: `${prefix}; Incident.io is failing: the extract retries it on its own` };
   }
   return { isConfiguration: true, retryable: false, message: withHint(prefix, baseUrl, `check ${baseUrl} and the resource's selector`) };
@@ -183,7 +183,7 @@ export function judgePortFailure(baseUrl: string, error: unknown): CheckFailure 
     };
   }
   const status = error instanceof HttpError ? error.status : undefined;
-  if (status !== undefined && (status === 408 || status === 429 || status >= 500)) {
+  if (status !== undefined && isRetryableStatus(status)) {
     return { isConfiguration: false, retryable: true, message: `Port at ${origin}: ${(error as HttpError).message}; Port is failing: the load retries it on its own` };
   }
   const what = error instanceof Error ? error.message : String(error);
