@@ -185,45 +185,42 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
       return 0;
     }
     const command = cli.command;
+    const { configFlags, json } = cli;
     const { readConfig } = await import("../config/read-config");
-    if (isPipelineCommand(command)) {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS[command].needs);
+    // Every command but the demo (which sets its own) reads the configuration its table entry needs.
+    const readCommandConfig = (): Config => {
+      const config = readConfig({ env: io.env, flags: configFlags, cwd: io.cwd }, COMMANDS[command].needs);
       for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
-      return await runPipelineCommand(command, cli, config, io, interrupts);
-    }
+      return config;
+    };
+    const print = <T>(report: T, render: (report: T) => string) => io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+    if (isPipelineCommand(command)) return await runPipelineCommand(command, cli, readCommandConfig(), io, interrupts);
     if (command === "demo") return await runDemo(cli, io, interrupts);
     if (command === "status") {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.status.needs);
-      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const config = readCommandConfig();
       const [{ readStatus }, { renderStatus }] = await Promise.all([import("../pipeline/status"), import("./status-view")]);
-      const report = await readStatus(config, cli.runs);
-      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+      print(await readStatus(config, cli.runs), renderStatus);
       return 0;
     }
     if (command === "discover") {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.discover.needs);
-      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const config = readCommandConfig();
       const [{ runDiscover }, { renderDiscoverReport }] = await Promise.all([import("../pipeline/discover"), import("./discover-view")]);
       const outputPath = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
-      const report = await runDiscover(config, { only: cli.only, blueprintsOut: outputPath(cli.blueprintsOut), mappingOut: outputPath(cli.mappingOut) });
-      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiscoverReport(report));
+      print(await runDiscover(config, { only: cli.only, blueprintsOut: outputPath(cli.blueprintsOut), mappingOut: outputPath(cli.mappingOut) }), renderDiscoverReport);
       return 0;
     }
     if (command === "config") {
       const [{ listEffectiveSettings }, { renderSettings }] = await Promise.all([import("../config/effective-settings"), import("./config-view")]);
-      const settings = listEffectiveSettings({ env: io.env, flags: cli.configFlags, cwd: io.cwd });
-      io.stdout.write(cli.json ? `${JSON.stringify(settings, null, 2)}\n` : renderSettings(settings));
+      print(listEffectiveSettings({ env: io.env, flags: configFlags, cwd: io.cwd }), renderSettings);
       // The check every command makes: the settings shown must load, with the mapping and blueprints they name.
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.config.needs);
-      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      readCommandConfig();
       return 0;
     }
     if (command === "check") {
-      const config = readConfig({ env: io.env, flags: cli.configFlags, cwd: io.cwd }, COMMANDS.check.needs);
-      for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+      const config = readCommandConfig();
       const [{ runCheck }, { hasProblem, renderCheckReport }] = await Promise.all([import("../pipeline/check"), import("./check-view")]);
       const report = await runCheck(config, interrupts.signal);
-      io.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report, config.incidentIo.requestsPerMinute));
+      print(report, (checked) => renderCheckReport(checked, config.incidentIo.requestsPerMinute));
       return hasProblem(report) ? 1 : 0;
     }
     // Every command of the table is handled above: a new one fails to compile here until it is.
