@@ -17,7 +17,7 @@ const COMMAND_OPTION_HELP: Record<CommandOption, Omit<OptionHelp, "flag">> = {
   all: { text: "list every planned change" },
   "allow-mass-delete": { text: "delete even when a blueprint's deletions exceed entityDeletionThreshold" },
   reconcile: { text: "rebuild the snapshot of Port from Port itself before planning (repairs hand edits)" },
-  "full-refresh": { text: "extract incidents and follow-ups in full now (only a full extract sees deletions), map every record again, and reconcile" },
+  "full-refresh": { text: "extract incidents, follow-ups and alerts in full now (only a full extract sees deletions), map every record again, and reconcile" },
   "adopt-port": { text: "the staging file synced with another Port: bind it to the Port configured now and reconcile" },
   "delete-removed-resources": { text: "delete the entities of resources no longer in the mapping (threshold rules apply)" },
   "push-mapping": { text: "replace the mapping of Port's integration (what users edit in Port's UI) with the --mapping file; plan shows the change" },
