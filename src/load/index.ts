@@ -398,37 +398,58 @@ function summarize(
 }
 
 /**
+ * Adds the changes of one blueprint's rows to `changes` while fewer than `limit` are listed, reading
+ * its rows a page at a time, each page after the last key of the one before, until a short page.
+ */
+async function listPagedChanges<T>(
+  changes: PlannedChange[],
+  limit: number,
+  readPage: (after: string | undefined, size: number) => Promise<readonly T[]>,
+  keyOf: (row: T) => string,
+  describe: (row: T) => Promise<PlannedChange> | PlannedChange,
+): Promise<void> {
+  let after: string | undefined;
+  for (let room = limit - changes.length; room > 0; room = limit - changes.length) {
+    const size = Math.min(room, PREVIEW_PAGE);
+    const rows = await readPage(after, size);
+    for (const row of rows) changes.push(await describe(row));
+    const last = rows.at(-1);
+    if (rows.length < size || last === undefined) return;
+    after = keyOf(last);
+  }
+}
+
+/**
  * The first `limit` changes (every one when Infinity) in the order load sends them (upserts by level,
  * each blueprint's in identifier order, then deletes in reverse), updates with their changed fields,
  * read from the same pages load reads, a page at a time; the total from the plan's counts.
  */
 async function previewChanges(db: StagingDb, levels: readonly (readonly BlueprintPlan[])[], kinds: readonly string[], limit: number): Promise<PlanPreview> {
   const changes: PlannedChange[] = [];
-  const pageSize = (room: number) => Math.min(room, PREVIEW_PAGE);
-  for (const plan of levels.flat()) {
-    // Each page starts after the last identifier of the one before: the loop ends when the blueprint's rows do.
-    for (let after: string | undefined, room = limit - changes.length; room > 0 && plan.creates + plan.updates > 0; room = limit - changes.length) {
-      const rows = await listUpsertPage(db, { blueprint: plan.blueprint, kinds, after, limit: pageSize(room) });
-      for (const row of rows) {
-        if (row.isCreate) {
-          changes.push({ operation: "create", blueprint: plan.blueprint, identifier: row.identifier });
-          continue;
-        }
-        const before = (await readSnapshotEntities(db, plan.blueprint, [row.identifier])).get(row.identifier);
+  for (const { blueprint, creates, updates } of levels.flat()) {
+    if (creates + updates === 0) continue;
+    await listPagedChanges(
+      changes,
+      limit,
+      (after, size) => listUpsertPage(db, { blueprint, kinds, after, limit: size }),
+      (row) => row.identifier,
+      async (row): Promise<PlannedChange> => {
+        if (row.isCreate) return { operation: "create", blueprint, identifier: row.identifier };
+        const before = (await readSnapshotEntities(db, blueprint, [row.identifier])).get(row.identifier);
         const fields = before ? listChangedFields(JSON.parse(before.entityJson), JSON.parse(row.entityJson)) : [];
-        changes.push({ operation: "update", blueprint: plan.blueprint, identifier: row.identifier, fields });
-      }
-      if (rows.length < pageSize(room)) break;
-      after = rows.at(-1)?.identifier;
-    }
+        return { operation: "update", blueprint, identifier: row.identifier, fields };
+      },
+    );
   }
-  for (const plan of [...levels].reverse().flat()) {
-    for (let after: string | undefined, room = limit - changes.length; room > 0 && plan.deletes > 0; room = limit - changes.length) {
-      const identifiers = await listDeletionPage(db, { blueprint: plan.blueprint, after, limit: pageSize(room) });
-      for (const identifier of identifiers) changes.push({ operation: "delete", blueprint: plan.blueprint, identifier });
-      if (identifiers.length < pageSize(room)) break;
-      after = identifiers.at(-1);
-    }
+  for (const { blueprint, deletes } of [...levels].reverse().flat()) {
+    if (deletes === 0) continue;
+    await listPagedChanges(
+      changes,
+      limit,
+      (after, size) => listDeletionPage(db, { blueprint, after, limit: size }),
+      (identifier) => identifier,
+      (identifier) => ({ operation: "delete", blueprint, identifier }),
+    );
   }
   const totalChanges = levels.flat().reduce((sum, plan) => sum + plan.creates + plan.updates + plan.deletes, 0);
   return { changes, totalChanges };
