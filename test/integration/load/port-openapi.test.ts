@@ -75,7 +75,9 @@ describe("requests the load stage sends to Port", () => {
     sandbox.faults.add({ route: "POST /v1/blueprints/*/entities/bulk", fault: { type: "status", status: 413 } });
     // First run: blueprints, integration, examples, upserts (with a 207 and a 413 split).
     await load({ db, progress: SILENT_PROGRESS }, makeLoadInput(sandbox, { sendRawDataExamples: true }));
-    // Second run: a changed mapping (config patch), a reconcile (search), deletions.
+    // Second run: an integration whose config was emptied in Port (the load sets it: config patch), a
+    // reconcile (search), deletions.
+    sandbox.editIntegrationConfig("test-integration", {});
     await recordExtract(db, 2);
     await stageEntities(db, entities.filter((entity) => !["f4", "i20", "u24"].includes(entity.identifier)));
     await load(
