@@ -1,23 +1,21 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { startDemoSandboxes } from "../../src/pipeline/demo";
+import { makeTempDir } from "../helpers/temp-dir";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCRIPT = "/usr/bin/script";
 const TIMEOUT_MS = 90_000;
 
-let sandboxes: DemoSandboxes | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await sandboxes?.close();
-  sandboxes = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+/** The demo's sandboxes and a fresh staging file, as the environment of a run; both go when the test finishes. */
+async function startSandboxes(): Promise<Record<string, string>> {
+  const sandboxes = await startDemoSandboxes();
+  onTestFinished(() => sandboxes.close());
+  return { ...sandboxes.env, ETL_DB: join(makeTempDir("etl-live-tree-"), "etl.sqlite") };
+}
 
 /** Runs `etl run` on a pseudo-terminal of `columns` (120: listr2 draws its tree; CI unset); SIGKILLed after TIMEOUT_MS. */
 function runOnTerminal(env: Record<string, string>, columns = 120): Promise<{ code: number | null; output: string }> {
@@ -45,9 +43,7 @@ function shown(output: string): string {
 
 describe("the live tree on a terminal", () => {
   it.skipIf(!existsSync(SCRIPT))("ends with every stage and kind completed, with the counts the summary reports, and exits 0", async () => {
-    sandboxes = await startDemoSandboxes();
-    dir = mkdtempSync(join(tmpdir(), "etl-live-tree-"));
-    const result = await runOnTerminal({ ...sandboxes.env, ETL_DB: join(dir, "etl.sqlite") });
+    const result = await runOnTerminal(await startSandboxes());
     const text = shown(result.output);
 
     expect(result.code, text).toBe(0);
@@ -74,9 +70,7 @@ describe("the live tree on a terminal", () => {
   });
 
   it.skipIf(!existsSync(SCRIPT))("prints plain lines on a terminal that reports no width, where a tree would have nowhere to draw", async () => {
-    sandboxes = await startDemoSandboxes();
-    dir = mkdtempSync(join(tmpdir(), "etl-live-tree-"));
-    const result = await runOnTerminal({ ...sandboxes.env, ETL_DB: join(dir, "etl.sqlite") }, 0);
+    const result = await runOnTerminal(await startSandboxes(), 0);
     const text = shown(result.output);
 
     expect(result.code, text).toBe(0);
