@@ -1,5 +1,5 @@
 import { defaultTextOf, isSwitchFlag, SETTINGS, type SettingSpec } from "../config/settings";
-import { COMMAND_NAMES, COMMANDS, type Command, type CommandOption } from "../pipeline/commands";
+import { COMMAND_NAMES, COMMAND_OPTIONS, COMMANDS, type Command, type CommandOption } from "../pipeline/commands";
 import { programName } from "../program-name";
 
 interface OptionHelp {
@@ -30,8 +30,8 @@ const COMMAND_OPTION_HELP: Record<CommandOption, Omit<OptionHelp, "flag">> = {
 };
 
 function commandOption(name: CommandOption): OptionHelp {
-  const short = name === "verbose" ? "-v, " : name === "help" ? "-h, " : "";
-  return { flag: `${short}--${name}`, ...COMMAND_OPTION_HELP[name] };
+  const short = (COMMAND_OPTIONS[name] as { readonly short?: string }).short;
+  return { flag: `${short ? `-${short}, ` : ""}--${name}`, ...COMMAND_OPTION_HELP[name] };
 }
 
 function settingOptions(): OptionHelp[] {
