@@ -8,7 +8,7 @@ export interface UpdatedSinceFilter {
   readonly param: string;
   /**
    * `date`: `YYYY-MM-DD` (UTC), the endpoint compares by day; `timestamp`: RFC 3339, compared exactly.
-   * reference/incidentio-api.md §2.3: incidents' date filters are day-granular, while `/v3/follow_ups`
+   * Incident.io's API reference: incidents' date filters are day-granular, while `/v3/follow_ups`
    * takes full timestamps.
    */
   readonly format: "date" | "timestamp";
@@ -30,7 +30,7 @@ export interface UpdatedSinceFilter {
 const UPDATED_SINCE_FILTERS: Readonly<Record<string, UpdatedSinceFilter>> = {
   "/v2/incidents": { param: "updated_at[gte]", format: "date", finds: "changes" },
   "/v3/follow_ups": { param: "updated_at[gte]", format: "timestamp", finds: "changes" },
-  // Day-granular like the incidents' date filters (the API reference, §2.3).
+  // Day-granular like the incidents' date filters, as the API reference says.
   "/v2/alerts": { param: "created_at[gte]", format: "date", finds: "creations", reserved: ["created_at[", "status["] },
 };
 

@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Whole UTC days `[from, to)` of `created_at`, as days since 1970-01-01; an absent end is open. The
- * API filters by day only (reference/incidentio-api.md §2.3), so no window is shorter than a day.
+ * API's created_at filters compare by day only, so no window is shorter than a day.
  */
 export interface CreatedAtWindow {
   readonly from?: number;
@@ -33,7 +33,7 @@ export const WINDOW_CHAINS = 8;
 const EARLIEST_DAY = Date.UTC(2020, 0, 1) / DAY_MS;
 const FIRST_WINDOWS = 16;
 
-// The endpoints whose lists filter by created_at[gte] and created_at[lte] (reference/incidentio-api.md §4).
+// The endpoints whose lists filter by created_at[gte] and created_at[lte], as Incident.io's API reference lists them.
 const WINDOWED_PATHS = new Set(["/v2/alerts", "/v2/incidents"]);
 
 /**

@@ -115,8 +115,8 @@ export type IntegrationState =
   | { readonly state: "configured"; readonly config: Record<string, unknown> };
 
 /**
- * Whether an integration's `config` holds no mapping: Ocean fills only such a config with its default
- * (reference/port-ocean.md §3.8), since any other is the mapping users keep in Port. Pure.
+ * Whether an integration's `config` holds no mapping: Ocean fills only such a config with its default,
+ * since any other is the mapping users keep in Port. Pure.
  */
 export function isEmptyIntegrationConfig(config: unknown): boolean {
   return config === undefined || config === null || (typeof config === "object" && !Array.isArray(config) && Object.keys(config).length === 0);

@@ -11,9 +11,9 @@ import { blueprintName, type PortAppConfig } from "../model/mapping";
 import type { MappingSourceSummary } from "../model/summary";
 import { judgePortFailure } from "./preflight";
 
-// Ocean re-reads the mapping from Port at every resync (GET /v1/integration/{id} → integration.config,
-// reference/port-ocean.md §3.0), because users edit it in Port's UI; it writes its default there only
-// when the integration has none (§3.8). This tool does the same: the mapping decides what extract
+// Ocean re-reads the mapping from Port at every resync (GET /v1/integration/{id} → integration.config),
+// because users edit it in Port's UI; it writes its default there only when the integration has none.
+// This tool does the same: the mapping decides what extract
 // reads and what transform maps, so it is resolved before any stage. A mapping file the user names is
 // used for that run only; replacing Port's with it takes --push-mapping. Commands that do not talk to
 // Port (extract, transform, plan without --reconcile or --push-mapping) map with Port's mapping as the

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { queryStagingFile, startSyncWorld, type SyncWorld } from "../../helpers/sync-world";
 
 // The mapping is Port's integration config, which users edit in Port's UI; Ocean re-reads it at every
-// resync and writes its default there only when the integration has none (reference/port-ocean.md §3.0, §3.8).
+// resync and writes its default there only when the integration has none.
 
 const SHIPPED = readFileSync(fileURLToPath(new URL("../../../resources/port-app-config.yml", import.meta.url)), "utf8");
 const INTEGRATION = "sync-world";
