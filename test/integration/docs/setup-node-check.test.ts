@@ -1,18 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { makeTempDir } from "../../helpers/temp-dir";
 
 const setupScript = fileURLToPath(new URL("../../../scripts/setup.sh", import.meta.url));
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A PATH holding bash and dirname, and a `node` that reports `version` (none when undefined). */
 function pathWithNode(version: string | undefined): string {
-  const dir = mkdtempSync(join(tmpdir(), "setup-node-"));
-  dirs.push(dir);
+  const dir = makeTempDir("setup-node-");
   for (const tool of ["bash", "dirname"]) {
     const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
     symlinkSync(found, join(dir, tool));
