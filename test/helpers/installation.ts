@@ -5,6 +5,7 @@ import { readConfig } from "../../src/config/read-config";
 import type { Config } from "../../src/model/config";
 import type { IncidentIoSandbox } from "../../src/sandbox/incidentio/server";
 import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/server";
+import { buildSandboxEnv } from "../../src/sandbox/product-env";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -15,9 +16,10 @@ export interface Installation {
 }
 
 /**
- * Starts an installation named `name` with its staging file in `dir` and `env` on top of the variables
- * that point it at the sandboxes; its Port closes when the current test finishes. Two installations over
- * one Incident.io let a test compare two ways of syncing the same source.
+ * Starts an installation named `name` (its integration's identifier) with its staging file in `dir`
+ * and `env` on top of Port's Docker example pointed at the sandboxes (buildSandboxEnv); its Port
+ * closes when the current test finishes. Two installations over one Incident.io let a test compare
+ * two ways of syncing the same source.
  */
 export async function startInstallation(incidentIo: IncidentIoSandbox, dir: string, name: string, env: Readonly<Record<string, string>>): Promise<Installation> {
   const port = await startPortSandbox({ clientId: `${name}-client`, clientSecret: `${name}-secret` });
@@ -25,11 +27,7 @@ export async function startInstallation(incidentIo: IncidentIoSandbox, dir: stri
   const config = readConfig(
     {
       env: {
-        OCEAN__INTEGRATION__CONFIG__BASE_URL: incidentIo.baseUrl,
-        OCEAN__INTEGRATION__SECRETS__TOKEN: incidentIo.token,
-        OCEAN__PORT__CLIENT_ID: port.clientId,
-        OCEAN__PORT__CLIENT_SECRET: port.clientSecret,
-        OCEAN__PORT__BASE_URL: port.baseUrl,
+        ...buildSandboxEnv({ incidentIo, port }, name),
         ETL_DB: join(dir, `${name}.sqlite`),
         PATH: process.env["PATH"],
         JQ_PATH: process.env["JQ_PATH"],
