@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../src/sha256";
 import type { StagingDb } from "../database";
 import type { PortMappingOrigin } from "../schema";
 
@@ -31,7 +31,7 @@ export async function listStoredPortMappings(db: StagingDb): Promise<Omit<Stored
 /** Records what Port's integration holds now, replacing what was recorded for it; returns the config's hash. */
 export async function storePortMapping(db: StagingDb, integration: string, config: unknown, origin: PortMappingOrigin, readAt: string): Promise<string> {
   const configJson = JSON.stringify(config);
-  const hash = createHash("sha256").update(configJson).digest("hex");
+  const hash = sha256Hex(configJson);
   const row = { integration, config_json: configJson, hash, origin, read_at: readAt };
   await db
     .insertInto("port_mapping")
