@@ -1,4 +1,3 @@
-import { parsePortAppConfig } from "../config/port-app-config";
 import { ConfigError, HttpError } from "../errors";
 import { buildAuthHeaders } from "../extract/incidentio-client";
 import { createHttpClient } from "../http/http-client";
@@ -9,6 +8,7 @@ import { createPortClient, type PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
 import type { PortAppConfig } from "../model/mapping";
 import { checkMappingCompiles } from "../transform";
+import { loadPortMapping } from "./mapping-source";
 import { checkCredentials, judgePortFailure, type CheckFailure } from "./preflight";
 import { userAgentFor } from "./stage-inputs";
 
@@ -138,9 +138,7 @@ async function readRunMapping(config: Config, client: PortClient): Promise<{ map
   }
   if (state.state !== "configured") return file;
   const where = `Port integration ${config.integration.identifier} config`;
-  const parsed = parsePortAppConfig(JSON.stringify(state.config), where, config.incidentIo.pagination, config.blueprints);
-  if (!parsed.config) throw new ConfigError([...parsed.issues, `${where}: fix the mapping in Port, or run with --mapping FILE`]);
-  return { mapping: parsed.config, where };
+  return { mapping: loadPortMapping(state.config, where, config, true).mapping, where };
 }
 
 /**

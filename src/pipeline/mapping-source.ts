@@ -173,12 +173,20 @@ function parsePortMapping(config: unknown, label: string, settings: Config): { m
   return { mapping: parsed.config, issues: parsed.issues, warnings: parsed.warnings };
 }
 
-/** Refuses an invalid mapping of Port's; one read from Port now may be fixed there before the next POLLING run, which reads it again. */
-function refuseInvalid(issues: readonly string[], where: string, isReadNow: boolean): never {
-  throw new ConfigError(
-    [...issues, `${where}: fix the mapping in Port (the integration's mapping in Port's UI), or run with --mapping FILE to use a file instead`],
-    { retryable: isReadNow },
-  );
+/**
+ * Port's mapping (`config`, described by `where`) parsed as the mapping file is, with its warnings.
+ * Throws ConfigError for one that does not load; one read from Port now (`isReadNow`) may be fixed
+ * there before the next POLLING run, which reads it again.
+ */
+export function loadPortMapping(config: unknown, where: string, settings: Config, isReadNow: boolean): { mapping: PortAppConfig; warnings: readonly string[] } {
+  const parsed = parsePortMapping(config, where, settings);
+  if (!parsed.mapping) {
+    throw new ConfigError(
+      [...parsed.issues, `${where}: fix the mapping in Port (the integration's mapping in Port's UI), or run with --mapping FILE to use a file instead`],
+      { retryable: isReadNow },
+    );
+  }
+  return { mapping: parsed.mapping, warnings: parsed.warnings };
 }
 
 /** The mapping a command runs with, and what is still to be written to Port and the staging file before its stages. */
@@ -278,8 +286,7 @@ function usePortMapping(
   const { config } = request;
   const integration = config.integration.identifier;
   const where = use === "port" ? `Port integration ${integration} config` : `Port integration ${integration} config (as read ${formatReadAt(read.readAt, now)}, kept in the staging file)`;
-  const parsed = parsePortMapping(read.config, where, config);
-  if (!parsed.mapping) refuseInvalid(parsed.issues, where, use === "port");
+  const parsed = loadPortMapping(read.config, where, config, use === "port");
   // A mapping file's warnings (unknown keys, deprecated endpoints) are printed at start-up; Port's are known only now.
   for (const warning of parsed.warnings) request.warn(warning);
   const base = { source: use === "port" ? ("port" as const) : ("staging-file" as const), integration, readAt: read.readAt };
