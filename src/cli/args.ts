@@ -174,7 +174,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     pushMapping: values["push-mapping"] ?? false,
     blueprintsOut: values["blueprints-out"],
     mappingOut: values["mapping-out"],
-    runs: values.runs === undefined ? 10 : parsePositiveInteger("--runs", values.runs),
+    runs: values.runs === undefined ? DEFAULTS.runs : parsePositiveInteger("--runs", values.runs),
     limit: values.limit === undefined ? undefined : parsePositiveInteger("--limit", values.limit),
     all: (values.all ?? false) || (values.json ?? false),
     keep: values.keep ?? false,
