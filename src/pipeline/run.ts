@@ -15,7 +15,7 @@ import { COMMANDS, type PipelineCommand } from "./commands";
 import { commitMapping, resolveMapping, type MappingRequest } from "./mapping-source";
 import { judgeRun } from "./outcome";
 import { adoptPort, checkPortBinding } from "./port-binding";
-import { checkCredentials } from "./preflight";
+import { checkCredentials, needsCheck } from "./preflight";
 import { selectResources } from "./select-resources";
 import { refuseUntransformedExtracts } from "./staging-freshness";
 import { buildLoadInput, userAgentFor, type RunFlags } from "./stage-inputs";
@@ -128,11 +128,12 @@ async function prepareStages(config: Config, mapping: PortAppConfig, only: reado
 }
 
 /**
- * A Port client for reading the integration's mapping: run and load talk to Port anyway; plan only
- * when it reconciles or shows what --push-mapping would change (it otherwise sends no request).
+ * A Port client for reading the integration's mapping: when the command talks to Port anyway (run,
+ * load, plan --reconcile), and for a plan that shows what --push-mapping would change (a plan
+ * otherwise sends no request).
  */
 function openMappingClient(deps: PipelineDeps, command: PipelineCommand, flags: RunFlags): PortClient | undefined {
-  const talksToPort = command === "run" || command === "load" || (command === "plan" && (flags.reconcile || flags.pushMapping));
+  const talksToPort = needsCheck(command, flags.reconcile).port || (command === "plan" && flags.pushMapping);
   if (!talksToPort) return undefined;
   const { config, signal } = deps;
   return createPortClient({ port: config.port, network: config.network, userAgent: userAgentFor(config), signal });
