@@ -28,22 +28,12 @@ export function createLimiter(limit: number): Limiter {
  * Calls `work` for every item, at most `limit` at once. After the first failure no further item is
  * started; the items in flight are awaited, then the first error is thrown.
  */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
+export function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  // A queue that never grows: forEachQueued's bound is the items themselves.
+  return forEachQueued(items, limit, items.length, async (item) => {
+    await work(item);
+    return [];
+  });
 }
 
 /**
