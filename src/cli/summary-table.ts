@@ -1,4 +1,5 @@
-import { blueprintName, type ResourceMapping } from "../model/mapping";
+import type { ResourceMapping } from "../model/mapping";
+import { listResources } from "../pipeline/mapping-source";
 import { programName } from "../program-name";
 import { printable } from "./printable";
 import type { LoadSummary, RemapReason, RunSummary, TransformSummary } from "../model/summary";
@@ -95,7 +96,7 @@ export function describeAttention(summary: RunSummary): string | undefined {
 export function renderRunSummary(summary: RunSummary, resources: readonly ResourceMapping[]): string {
   const shownBlueprints = new Set<string>();
   // The run's own mapping decides the rows: Port's may hold other kinds than the file the CLI read.
-  const kinds = summary.mapping?.resources ?? resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: blueprintName(resource) }));
+  const kinds = summary.mapping?.resources ?? listResources(resources);
   const rows = kinds.map((resource) => {
     const extracted = summary.extract?.kinds.find((k) => k.kind === resource.kind);
     const transformed = summary.transform?.kinds.find((k) => k.kind === resource.kind);

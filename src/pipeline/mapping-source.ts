@@ -7,7 +7,7 @@ import { buildIntegrationConfig, readIntegration, writeIntegrationMapping, type 
 import { isDeepEqual } from "../load/plan";
 import type { PortClient } from "../load/port-client";
 import type { Config } from "../model/config";
-import { blueprintName, type PortAppConfig } from "../model/mapping";
+import { blueprintName, type PortAppConfig, type ResourceMapping } from "../model/mapping";
 import type { MappingSourceSummary } from "../model/summary";
 import { judgePortFailure } from "./preflight";
 
@@ -270,7 +270,7 @@ export async function resolveMapping(db: StagingDb, request: MappingRequest): Pr
   };
   return {
     mapping: config.mapping,
-    summary: { ...base, description: describeMappingSource(base, choice.note, now), ...(changes ? { changes } : {}), resources: listResources(config.mapping) },
+    summary: { ...base, description: describeMappingSource(base, choice.note, now), ...(changes ? { changes } : {}), resources: listResources(config.mapping.resources) },
     state: port.state,
     write: request.writes ? choice.write : undefined,
   };
@@ -292,14 +292,15 @@ function usePortMapping(
   const base = { source: use === "port" ? ("port" as const) : ("staging-file" as const), integration, readAt: read.readAt };
   return {
     mapping: parsed.mapping,
-    summary: { ...base, description: describeMappingSource(base, undefined, now), resources: listResources(parsed.mapping) },
+    summary: { ...base, description: describeMappingSource(base, undefined, now), resources: listResources(parsed.mapping.resources) },
     state,
     write: undefined,
   };
 }
 
-function listResources(mapping: PortAppConfig): MappingSourceSummary["resources"] {
-  return mapping.resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: blueprintName(resource) }));
+/** The summary's rows for a mapping's resources: kind, short name and blueprint, in the mapping's order. */
+export function listResources(resources: readonly ResourceMapping[]): MappingSourceSummary["resources"] {
+  return resources.map((resource) => ({ kind: resource.kind, name: resource.name, blueprint: blueprintName(resource) }));
 }
 
 /**
