@@ -39,9 +39,9 @@ export interface FilterSupport {
   readonly incidentMode?: boolean;
   readonly updatedAtGte?: boolean;
   readonly sortBy?: boolean;
-  /** `status[one_of|not_in]` and `created_at[gte|lte|date_range]` (alerts). */
-  readonly statusAndCreatedAt?: boolean;
-  /** `created_at[gte|lte|date_range]` alone (incidents). */
+  /** `status[one_of|not_in]` (alerts). */
+  readonly status?: boolean;
+  /** `created_at[gte|lte|date_range]` (alerts, incidents). */
   readonly createdAt?: boolean;
 }
 
@@ -96,10 +96,7 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
     }
     options.updatedAtGte = updatedAtGte;
   }
-  if (support.statusAndCreatedAt) {
-    const issue = readStatusAndCreatedAt(query, options);
-    if (issue) return issue;
-  }
+  if (support.status) readStatus(query, options);
   if (support.createdAt) {
     const issue = readCreatedAt(query, options);
     if (issue) return issue;
@@ -117,13 +114,12 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
 const CREATED_AT_OPERATORS = ["gte", "lte"] as const;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Reads the alert list's status and creation-day filters into `options`; an issue when a date is malformed. */
-function readStatusAndCreatedAt(query: Query, options: { -readonly [K in keyof ListOptions]: ListOptions[K] }): ValidationIssue | undefined {
+/** Reads the alert list's status filters into `options`. */
+function readStatus(query: Query, options: { -readonly [K in keyof ListOptions]: ListOptions[K] }): void {
   const oneOf = valuesOf(query["status[one_of]"]);
   if (oneOf.length > 0) options.statusOneOf = oneOf;
   const notIn = valuesOf(query["status[not_in]"]);
   if (notIn.length > 0) options.statusNotIn = notIn;
-  return readCreatedAt(query, options);
 }
 
 /**

@@ -148,7 +148,7 @@ const ROUTES: readonly Route[] = [
   pagedRoute("/v2/users", "users.view", { kind: "users", envelope: "users", paging: { max: 10_000, required: false }, withTotal: false, filters: { includeInactive: true } }),
   wholeRoute("/v2/alert_sources", "alert_sources.view", "alert_sources"),
   pagedRoute("/v2/schedules", "schedules.view", { kind: "schedules", envelope: "schedules", paging: { max: 10_000, required: false }, withTotal: true, filters: {} }),
-  pagedRoute("/v2/alerts", "alerts.view", { kind: "alerts", envelope: "alerts", paging: { max: 50, required: true }, withTotal: false, filters: { statusAndCreatedAt: true } }),
+  pagedRoute("/v2/alerts", "alerts.view", { kind: "alerts", envelope: "alerts", paging: { max: 50, required: true }, withTotal: false, filters: { status: true, createdAt: true } }),
   { template: "/v2/alerts/{id}", pattern: exactPath("/v2/alerts/{id}"), scope: "alerts.view", handle: showAlert },
   pagedRoute("/v2/incidents", "incidents.view", {
     kind: "incidents",
