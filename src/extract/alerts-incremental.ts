@@ -28,8 +28,13 @@ export const OPEN_ALERTS_FILTER: Readonly<Record<string, string>> = { "status[no
 
 /** The steps of an incremental alerts read, given by the extract stage (HTTP and the staging file). */
 export interface AlertsReadSteps {
-  /** Reads every page of the alert list with these filters, storing each page. */
+  /** Reads every page of the alert list with these filters as one cursor chain, storing each page. */
   readList(filters: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Reads every alert these filters list, storing each page: as created_at windows read at once where
+   * the list is long, since one chain of hundreds of pages waits out each request's latency in turn.
+   */
+  readWholeList(filters: Readonly<Record<string, string>>): Promise<void>;
   /** Up to `limit` IDs of alerts stored as open that this run has not stored: open at the last read, not listed open now. */
   listLeftOpen(limit: number): Promise<string[]>;
   /** GETs one alert by ID and stores it; false when the API answers 404 (the alert was deleted). */
@@ -49,10 +54,10 @@ const BY_ID_IN_FLIGHT = 4;
  */
 export async function readAlertsIncrementally(steps: AlertsReadSteps, createdSince: Readonly<Record<string, string>>, maxById: number): Promise<AlertsReadOutcome> {
   await steps.readList(createdSince);
-  await steps.readList(OPEN_ALERTS_FILTER);
+  await steps.readWholeList(OPEN_ALERTS_FILTER);
   const leftOpen = await steps.listLeftOpen(maxById + 1);
   if (leftOpen.length > maxById) {
-    await steps.readList({});
+    await steps.readWholeList({});
     return { mode: "full", reason: "alerts-left-open-over-max", leftOpen: leftOpen.length };
   }
   let gone = 0;

@@ -252,19 +252,22 @@ async function readKind(
 }
 
 /**
- * Reads a kind's whole list: as created_at windows where its endpoint and mapping allow (see
- * readInWindows), since one cursor chain would wait out every request's latency in turn; else as
- * one chain. `last` is the kind's last complete full read.
+ * Reads every record of a kind that `filters` (none: the whole list) list: as created_at windows where
+ * its endpoint and mapping allow (see readInWindows), since one cursor chain would wait out every
+ * request's latency in turn; else as one chain. `last` is the kind's last complete full read: when it
+ * found the whole list long, a filtered list is read in windows at once too, since windows cost a
+ * short filtered list a few first pages, and a long one read first as a chain would cost every page
+ * of that chain again.
  */
-async function readWholeList(ctx: RunContext, run: KindRun, last: LastCompleteRead | undefined): Promise<void> {
+async function readWholeList(ctx: RunContext, run: KindRun, last: LastCompleteRead | undefined, filters: Readonly<Record<string, string>> = {}): Promise<void> {
   const { resource } = run;
   if (!canReadInWindows(resource)) {
-    await readKind(ctx, run, undefined, {});
+    await readKind(ctx, run, undefined, filters);
     return;
   }
   const readList = async ({ params, ...list }: ListRead): Promise<boolean> => {
     try {
-      return await readKind(ctx, run, undefined, params, list);
+      return await readKind(ctx, run, undefined, { ...filters, ...params }, list);
     } catch (error) {
       run.siblingFailed = true;
       throw error;
@@ -277,9 +280,9 @@ async function readWholeList(ctx: RunContext, run: KindRun, last: LastCompleteRe
 function alertsReadSteps(ctx: RunContext, run: KindRun, last: LastCompleteRead | undefined): AlertsReadSteps {
   return {
     readList: async (filters) => {
-      if (Object.keys(filters).length === 0) await readWholeList(ctx, run, last);
-      else await readKind(ctx, run, undefined, filters);
+      await readKind(ctx, run, undefined, filters);
     },
+    readWholeList: (filters) => readWholeList(ctx, run, last, filters),
     listLeftOpen: (limit) => listAlertsLeftOpen(ctx.deps.db, run.resource.kind, ctx.input.runId, limit),
     readOne: async (id) => {
       const stop = run.hooks.stopReason();

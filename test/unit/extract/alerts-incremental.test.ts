@@ -9,6 +9,9 @@ function steps(leftOpen: readonly string[], deleted: readonly string[] = []): Al
     readList: async (filters) => {
       calls.push(`list ${JSON.stringify(filters)}`);
     },
+    readWholeList: async (filters) => {
+      calls.push(`whole list ${JSON.stringify(filters)}`);
+    },
     listLeftOpen: async (limit) => {
       calls.push(`left-open ${limit}`);
       return leftOpen.slice(0, limit);
@@ -29,7 +32,7 @@ describe("readAlertsIncrementally", () => {
       leftOpen: [],
       deleted: [],
       max: 2,
-      calls: ['list {"created_at[gte]":"2025-03-09"}', 'list {"status[not_in]":"resolved"}', "left-open 3"],
+      calls: ['list {"created_at[gte]":"2025-03-09"}', 'whole list {"status[not_in]":"resolved"}', "left-open 3"],
       outcome: { mode: "incremental", byId: 0, gone: 0 },
     },
     {
@@ -37,7 +40,7 @@ describe("readAlertsIncrementally", () => {
       leftOpen: ["a", "b"],
       deleted: ["b"],
       max: 2,
-      calls: ['list {"created_at[gte]":"2025-03-09"}', 'list {"status[not_in]":"resolved"}', "left-open 3", "get a", "get b"],
+      calls: ['list {"created_at[gte]":"2025-03-09"}', 'whole list {"status[not_in]":"resolved"}', "left-open 3", "get a", "get b"],
       outcome: { mode: "incremental", byId: 2, gone: 1 },
     },
     {
@@ -45,7 +48,7 @@ describe("readAlertsIncrementally", () => {
       leftOpen: ["a", "b", "c"],
       deleted: [],
       max: 2,
-      calls: ['list {"created_at[gte]":"2025-03-09"}', 'list {"status[not_in]":"resolved"}', "left-open 3", "list {}"],
+      calls: ['list {"created_at[gte]":"2025-03-09"}', 'whole list {"status[not_in]":"resolved"}', "left-open 3", "whole list {}"],
       outcome: { mode: "full", reason: "alerts-left-open-over-max", leftOpen: 3 },
     },
     {
@@ -53,7 +56,7 @@ describe("readAlertsIncrementally", () => {
       leftOpen: ["a"],
       deleted: [],
       max: 0,
-      calls: ['list {"created_at[gte]":"2025-03-09"}', 'list {"status[not_in]":"resolved"}', "left-open 1", "list {}"],
+      calls: ['list {"created_at[gte]":"2025-03-09"}', 'whole list {"status[not_in]":"resolved"}', "left-open 1", "whole list {}"],
       outcome: { mode: "full", reason: "alerts-left-open-over-max", leftOpen: 1 },
     },
   ])("$name", async ({ leftOpen, deleted, max, calls, outcome }) => {
