@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { StagingDb } from "../database";
 import { isInPort } from "./port-snapshot";
+import { isPushable } from "./pushable";
 
-/** The last relation check: the hash of its inputs, and per target blueprint the hash of the identifiers Port held. */
+/** The last relation check: the hash of its inputs, and per target blueprint the hash of the identifiers only Port held (listIdentifiersOnlyInPort). */
 export interface RelationCheckRecord {
   readonly inputsHash: string;
   readonly inPort: ReadonlyMap<string, string>;
@@ -33,12 +34,19 @@ export async function forgetRelationCheck(db: StagingDb): Promise<void> {
   await db.deleteFrom("relation_checks").execute();
 }
 
-/** The identifiers of `blueprints` Port is known to hold, in (blueprint, identifier) order: what relation targets may be found in. */
-export async function listIdentifiersInPort(db: StagingDb, blueprints: readonly string[]): Promise<{ blueprint: string; identifier: string }[]> {
+/**
+ * The identifiers of `blueprints` Port is known to hold that are not staged as pushable entities, in
+ * (blueprint, identifier) order: where relation targets may be found besides the staged entities. A
+ * load that confirms staged entities leaves it as it was, since it changes no relation's target.
+ */
+export async function listIdentifiersOnlyInPort(db: StagingDb, blueprints: readonly string[]): Promise<{ blueprint: string; identifier: string }[]> {
   if (blueprints.length === 0) return [];
   const { rows } = await sql<{ blueprint: string; identifier: string }>`
     SELECT p.blueprint, p.identifier FROM port_snapshot p
     WHERE p.blueprint IN (${sql.join(blueprints)}) AND ${isInPort("p")}
+      AND NOT EXISTS (
+        SELECT 1 FROM staged_entities s
+        WHERE s.blueprint = p.blueprint AND s.identifier = p.identifier AND ${isPushable("s")})
     ORDER BY p.blueprint, p.identifier`.execute(db);
   return rows;
 }

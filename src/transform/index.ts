@@ -2,7 +2,7 @@ import type { StagingDb } from "../../db/database";
 import { DUPLICATE_IDENTIFIER, hasDuplicateIdentifierErrors, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
 import { readRecordsToMap, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
-import { forgetRelationCheck, listIdentifiersInPort, readRelationCheck, saveRelationCheck, type RelationCheckRecord } from "../../db/queries/relation-checks";
+import { forgetRelationCheck, listIdentifiersOnlyInPort, readRelationCheck, saveRelationCheck, type RelationCheckRecord } from "../../db/queries/relation-checks";
 import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import {
   deleteRelationIssuesOfKinds,
@@ -381,20 +381,21 @@ async function listRelationsToCheckAgain(db: StagingDb, context: RelationCheckCo
  * Replaces the relation issues of the kinds: records relations whose target is neither staged nor in
  * Port; with createMissingRelatedEntities off, holds back their entities, then the entities pointing
  * at those, and so on. Reads only the relations whose issues may have changed since the last check
- * (decideRelationCheck): none when no staged entity changed since and Port holds the same targets.
+ * (decideRelationCheck): none when no staged entity changed since and Port holds the same targets
+ * besides the staged ones (a load that confirmed staged entities changes no relation's target).
  */
 async function checkRelations(db: StagingDb, context: RelationCheckContext): Promise<void> {
   const { runId, kinds, targets, createMissing } = context;
   await db.transaction().execute(async (trx) => {
     const targetBlueprints = [...new Set(targets.map((target) => target.target))];
-    const inPort = hashInPortByBlueprint(targetBlueprints, await listIdentifiersInPort(trx, targetBlueprints));
+    const readOnlyInPort = async () => hashInPortByBlueprint(targetBlueprints, await listIdentifiersOnlyInPort(trx, targetBlueprints));
+    const inPort = await readOnlyInPort();
     const inputsHash = hashRelationCheckInputs({ kinds, targets, createMissingRelatedEntities: createMissing });
     const plan = decideRelationCheck(
       { inputsHash, inPort, createMissingRelatedEntities: createMissing, remappedWhole: context.remappedWhole },
       { atStart: context.lastCheck, standing: (await readRelationCheck(trx)) !== undefined },
     );
     if (plan.scope === "keep") return;
-    await saveRelationCheck(trx, { inputsHash, inPort }, runId);
     let suspects: readonly RelationTarget[];
     if (plan.scope === "changed") suspects = await listRelationsToCheckAgain(trx, context, plan.inPortChanged);
     // Only relations with a missing target need their entities read; most have none.
@@ -406,6 +407,9 @@ async function checkRelations(db: StagingDb, context: RelationCheckContext): Pro
       await holdBackEntitiesWithRelationIssues(trx, runId, kinds);
       recorded = await recordDanglingRelations(trx, runId, kinds, targets, true);
     }
+    // Holding back (or releasing) a target that Port holds puts it among those only in Port: the
+    // check is saved with what it leaves, so that the next run finds it still standing.
+    await saveRelationCheck(trx, { inputsHash, inPort: createMissing ? inPort : await readOnlyInPort() }, runId);
   });
 }
 

@@ -18,8 +18,8 @@ export function hashRelationCheckInputs(inputs: RelationCheckInputs): string {
 }
 
 /**
- * Per target blueprint, the hash of the identifiers Port is known to hold (`inPort`, in (blueprint,
- * identifier) order); a blueprint Port holds none of hashes as the empty list.
+ * Per target blueprint, the hash of the identifiers Port is known to hold besides the staged ones
+ * (`inPort`, in (blueprint, identifier) order); a blueprint with none hashes as the empty list.
  */
 export function hashInPortByBlueprint(targets: readonly string[], inPort: readonly { readonly blueprint: string; readonly identifier: string }[]): Map<string, string> {
   const identifiers = new Map<string, string[]>(targets.map((target) => [target, []]));
@@ -31,7 +31,7 @@ export function hashInPortByBlueprint(targets: readonly string[], inPort: readon
 export interface RelationCheckChanges {
   /** The relation check's inputs hash now. */
   readonly inputsHash: string;
-  /** Per target blueprint, the hash of what Port holds now (hashInPortByBlueprint). */
+  /** Per target blueprint, the hash of what Port holds now besides the staged entities (hashInPortByBlueprint). */
   readonly inPort: ReadonlyMap<string, string>;
   readonly createMissingRelatedEntities: boolean;
   /** Some kind's records were all mapped again (its entities, and whether they are pushable, may all differ). */
