@@ -1,0 +1,2 @@
+CREATE INDEX `port_snapshot_diff` ON `port_snapshot` (`blueprint`,`identifier`,`state`,`hash`,`source_kind`,`source_record_id`);--> statement-breakpoint
+CREATE INDEX `staged_entities_diff` ON `staged_entities` (`blueprint`,`identifier`,`kind`,`hash`,`held_back_reason`);
