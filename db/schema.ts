@@ -120,14 +120,7 @@ export const stagedEntities = sqliteTable(
     /** Why the entity is not pushed (Port would reject it); null when it is pushable. */
     held_back_reason: text("held_back_reason"),
   },
-  (t) => [
-    primaryKey({ columns: [t.blueprint, t.identifier] }),
-    index("staged_entities_kind").on(t.kind),
-    // Lets the load's diff against port_snapshot, and the counts of staged entities, read every entity
-    // without its JSON, which the hash and hold-back reason are stored after: at 10^6 entities the
-    // diff's reads of both tables took 19 s through the rows, 5 s through these two indexes.
-    index("staged_entities_diff").on(t.blueprint, t.identifier, t.kind, t.hash, t.held_back_reason),
-  ],
+  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] }), index("staged_entities_kind").on(t.kind)],
 );
 
 /** Mapping expressions that failed on a record (the field became null), and selectors that were not booleans. */
@@ -268,8 +261,6 @@ export const portSnapshot = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.blueprint, t.identifier] }),
-    // The load's diff reads every row's state, hash and source, not the entity JSON it would otherwise walk past.
-    index("port_snapshot_diff").on(t.blueprint, t.identifier, t.state, t.hash, t.source_kind, t.source_record_id),
     check("port_snapshot_state", sql`${t.state} IN ('confirmed', 'pending', 'read-from-port')`),
     check("port_snapshot_hash", sql`(${t.state} = 'pending') = (${t.hash} IS NULL)`),
   ],

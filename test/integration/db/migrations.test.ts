@@ -16,6 +16,7 @@ const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
   { tag: "0005_relation_checks", when: 1796672132977, sha256: "30d20486ab14746b7b2dfbfd499b8da90eef75f0d1f04369468346f761cba331" },
   { tag: "0006_relation_check_targets", when: 1796673687507, sha256: "3a918e0a5471c5fd454aca6cfae4530ab88a5990d21bc7b27042eee7c075737c" },
   { tag: "0007_diff_indexes", when: 1796676381591, sha256: "9779eb10781f04b9fba0a862fd05a6c56d4270672fff55986bc5abd2f837e042" },
+  { tag: "0008_drop_diff_indexes", when: 1796677057824, sha256: "aee42da245ff4ddcb6043085b0d62c2234259c7561e0598dad2017fc3b69b5bc" },
 ];
 
 const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
