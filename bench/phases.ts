@@ -2,9 +2,9 @@ import { loadavg } from "node:os";
 import type { RunSummary } from "../src/model/summary";
 import type { SandboxHost } from "./host-client";
 import type { MutationReport } from "./host-protocol";
-import { diffCounters, measureStage } from "./measure";
+import { diffCounters, measureStage, type CounterDelta } from "./measure";
 import { MUTABLE_KINDS, type MutableKind } from "./mutations";
-import { readSummary, runMeasured } from "./product";
+import { readSummary, runMeasured, type MeasuredCommand, type MeasuredReport } from "./product";
 import { PHASES, STAGES, type PhaseMeasurement, type PhaseName, type StageMeasurement, type StageName } from "./result";
 
 // A stage of the large scale takes minutes; one that takes an hour is stuck.
@@ -18,17 +18,31 @@ export interface MeasuredStage {
   readonly summary: RunSummary;
 }
 
-/** Runs `etl <stage> --json` in a new product process with `env` and measures it against the host's counters. */
-export async function runStage(host: SandboxHost, env: Readonly<Record<string, string>>, stage: StageName): Promise<MeasuredStage> {
+/** One product command measured against the host: its process, summary, wall seconds and what the sandboxes counted meanwhile. */
+export interface HostMeasuredRun {
+  readonly report: MeasuredReport;
+  readonly command: MeasuredCommand;
+  readonly summary: RunSummary;
+  readonly seconds: number;
+  readonly delta: CounterDelta;
+}
+
+/** Runs `etl <args>` in a new product process with `env`, between two readings of the host's counters. */
+export async function runAgainstHost(host: SandboxHost, args: readonly string[], env: Readonly<Record<string, string>>, timeoutMs: number): Promise<HostMeasuredRun> {
   const before = await host.counters();
   const started = performance.now();
-  const report = await runMeasured([[stage, "--json"]], env, STAGE_TIMEOUT_MS);
-  const processSeconds = (performance.now() - started) / 1000;
-  const after = await host.counters();
+  const report = await runMeasured([args], env, timeoutMs);
+  const seconds = (performance.now() - started) / 1000;
+  const delta = diffCounters(before, await host.counters());
   const [command] = report.results;
-  if (!command) throw new Error(`etl ${stage} reported no result`);
-  const summary = readSummary(command);
-  const measurement = measureStage(stage, summary, report, command, diffCounters(before, after), { processSeconds, loadAverage: loadavg()[0] ?? 0 });
+  if (!command) throw new Error(`etl ${args.join(" ")} reported no result`);
+  return { report, command, summary: readSummary(command), seconds, delta };
+}
+
+/** Runs `etl <stage> --json` in a new product process with `env` and measures it against the host's counters. */
+export async function runStage(host: SandboxHost, env: Readonly<Record<string, string>>, stage: StageName): Promise<MeasuredStage> {
+  const { report, command, summary, seconds, delta } = await runAgainstHost(host, [stage, "--json"], env, STAGE_TIMEOUT_MS);
+  const measurement = measureStage(stage, summary, report, command, delta, { processSeconds: seconds, loadAverage: loadavg()[0] ?? 0 });
   return { measurement, summary };
 }
 

@@ -2,9 +2,8 @@ import { loadavg } from "node:os";
 import type { RunSummary } from "../src/model/summary";
 import type { SandboxHost } from "./host-client";
 import type { MutationReport } from "./host-protocol";
-import { diffCounters } from "./measure";
 import { MUTABLE_KINDS } from "./mutations";
-import { readSummary, runMeasured } from "./product";
+import { runAgainstHost } from "./phases";
 import { SYNC_PHASES, type SyncPhaseMeasurement, type SyncPhaseName } from "./result";
 import { measureSyncRun } from "./sync-measure";
 
@@ -50,15 +49,8 @@ export async function runSyncPhases(
       changed = await host.mutate(CHANGE_FRACTION, MUTABLE_KINDS);
       log(`${phase}: changed ${changed.total} records in Incident.io`);
     }
-    const before = await host.counters();
-    const started = performance.now();
-    const report = await runMeasured([RUN_ARGS[phase]], env, RUN_TIMEOUT_MS);
-    const wallSeconds = (performance.now() - started) / 1000;
-    const delta = diffCounters(before, await host.counters());
-    const [command] = report.results;
-    if (!command) throw new Error(`etl ${RUN_ARGS[phase].join(" ")} reported no result`);
-    const summary = readSummary(command);
-    const measurement = measureSyncRun(phase, summary, report, delta, { wallSeconds, loadAverage: loadavg()[0] ?? 0 }, changed);
+    const { report, summary, seconds, delta } = await runAgainstHost(host, RUN_ARGS[phase], env, RUN_TIMEOUT_MS);
+    const measurement = measureSyncRun(phase, summary, report, delta, { wallSeconds: seconds, loadAverage: loadavg()[0] ?? 0 }, changed);
     log(describe(measurement));
     onPhase(measurement, summary);
   }
