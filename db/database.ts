@@ -30,6 +30,8 @@ import type {
   transformedKinds,
   transformedRecords,
   unmappedRecords,
+  webhookIgnored,
+  webhookInbox,
 } from "./schema";
 
 /** The staging database as Kysely sees it: one entry per table of `db/schema.ts`. */
@@ -53,6 +55,8 @@ export interface Database {
   load_errors: Kyselify<typeof loadErrors>;
   pending_blueprints: Kyselify<typeof pendingBlueprints>;
   locks: Kyselify<typeof locks>;
+  webhook_inbox: Kyselify<typeof webhookInbox>;
+  webhook_ignored: Kyselify<typeof webhookIgnored>;
 }
 
 export type StagingDb = Kysely<Database>;

@@ -343,3 +343,45 @@ export const portMapping = sqliteTable(
   },
   (t) => [check("port_mapping_origin", sql`${t.origin} IN ('read', 'registered', 'pushed')`)],
 );
+
+/** The states of a webhook_inbox row: `pending` until the record it names is brought up to date in Port. */
+const WEBHOOK_INBOX_STATES = ["pending", "applied"] as const;
+
+/**
+ * Incident.io webhook events `serve` received and committed before answering 2xx, one row per
+ * `webhook-id` (Svix's redeliveries of one event share it, so an event is applied once). Only which
+ * record changed is kept: the record itself is read from the API when the event is applied, and no
+ * payload, header or secret is stored.
+ */
+export const webhookInbox = sqliteTable(
+  "webhook_inbox",
+  {
+    webhook_id: text("webhook_id").primaryKey(),
+    event_type: text("event_type").notNull(),
+    /** A WebhookResource (src/model/webhook.ts). */
+    resource: text("resource").notNull(),
+    record_id: text("record_id").notNull(),
+    /** 1 when the event says the record was deleted; the API must still confirm it. */
+    deleted: integer("deleted").notNull(),
+    /** The `webhook-timestamp` the sender signed, as ISO. */
+    sent_at: text("sent_at").notNull(),
+    /** When the receiver committed the row, ISO with milliseconds. */
+    received_at: text("received_at").notNull(),
+    state: text("state", { enum: WEBHOOK_INBOX_STATES }).notNull(),
+    applied_at: text("applied_at"),
+    attempts: integer("attempts").notNull().default(0),
+    last_error: text("last_error"),
+  },
+  (t) => [
+    index("webhook_inbox_state_received").on(t.state, t.received_at),
+    check("webhook_inbox_state", sql`${t.state} IN ('pending', 'applied')`),
+    check("webhook_inbox_deleted", sql`${t.deleted} IN (0, 1)`),
+  ],
+);
+
+/** Verified events of types `serve` does not apply: counted per type, never stored one by one. */
+export const webhookIgnored = sqliteTable("webhook_ignored", {
+  event_type: text("event_type").primaryKey(),
+  count: integer("count").notNull(),
+  last_received_at: text("last_received_at").notNull(),
+});

@@ -17,6 +17,7 @@ const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
   { tag: "0006_relation_check_targets", when: 1796673687507, sha256: "3a918e0a5471c5fd454aca6cfae4530ab88a5990d21bc7b27042eee7c075737c" },
   { tag: "0007_diff_indexes", when: 1796676381591, sha256: "9779eb10781f04b9fba0a862fd05a6c56d4270672fff55986bc5abd2f837e042" },
   { tag: "0008_drop_diff_indexes", when: 1796677057824, sha256: "aee42da245ff4ddcb6043085b0d62c2234259c7561e0598dad2017fc3b69b5bc" },
+  { tag: "0009_webhook_inbox", when: 1796681179393, sha256: "b64fb98b26321099ab5b701bee0bdb00d0235a06c0a08e82db952c389bf032bc" },
 ];
 
 const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
