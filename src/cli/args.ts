@@ -30,7 +30,7 @@ export interface CommandLine {
 }
 
 // Flags that would put a credential in `ps` output and shell history.
-const SECRET_FLAGS = ["token", "api-key", "apikey", "client-secret", "password", "secret", "api-token"];
+const SECRET_FLAGS = ["token", "api-key", "apikey", "client-secret", "password", "secret", "api-token", "webhook-secret", "signing-secret"];
 
 // What plan lists on a terminal when neither --limit nor --all says: a screenful. Off a terminal (a file,
 // a pipe) the list is whole, since nobody scrolls it and a cut list would lose changes silently.
@@ -128,7 +128,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (secretFlag) {
     throw new ConfigError([
       `${secretFlag.split("=")[0]}: secrets are never accepted on the command line (they would show in ps and shell history); ` +
-        "set OCEAN__INTEGRATION__SECRETS__TOKEN / OCEAN__PORT__CLIENT_SECRET in the environment, or name a file with …_FILE",
+        "set OCEAN__INTEGRATION__SECRETS__TOKEN / OCEAN__PORT__CLIENT_SECRET / ETL_WEBHOOK_SECRET in the environment, or name a file with …_FILE",
     ]);
   }
   const unknownFlags = findUnknownFlags(argv);

@@ -214,6 +214,9 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
     mapping = parsed.config;
   }
 
+  if (needs.webhookSecret && !p.webhookSecret && !issues.some((issue) => issue.startsWith("ETL_WEBHOOK_SECRET"))) {
+    issues.push("ETL_WEBHOOK_SECRET is required to serve: the signing secret (whsec_…) of the Incident.io webhook endpoint, from the environment (never a flag)");
+  }
   const jqPath = findJq(p.jqPath, sources.env["PATH"], sources.cwd);
   if (needs.jq && !jqPath) {
     issues.push(
@@ -262,6 +265,11 @@ export function readConfig(sources: ConfigSources, needs: ConfigNeeds): Config {
     sendRawDataExamples: p.sendRawDataExamples ?? SETTINGS.sendRawDataExamples.default,
     eventListener: p.eventListener ?? SETTINGS.eventListener.default,
     scheduledResyncIntervalMinutes: p.scheduledResyncInterval ?? SETTINGS.scheduledResyncInterval.default,
+    serve: {
+      host: p.serveHost ?? SETTINGS.serveHost.default,
+      port: p.servePort ?? SETTINGS.servePort.default,
+      webhookSecret: p.webhookSecret === undefined ? undefined : new Secret(p.webhookSecret),
+    },
     incremental: {
       fullEveryRuns: p.fullEveryRuns ?? SETTINGS.fullEveryRuns.default,
       fullEveryHours: p.fullEveryHours ?? SETTINGS.fullEveryHours.default,

@@ -395,6 +395,28 @@ export const SETTINGS = {
     description: "Reconcile with Port (repair entities deleted or edited there by hand) before a load when the last reconcile is older; 0 = only with --reconcile or --full-refresh",
     default: 24,
   },
+  // Incident.io shows the endpoint's signing secret as `whsec_` + base64 (Svix's format); standardwebhooks
+  // decodes the part after the prefix, so anything else would fail only at the first event.
+  webhookSecret: {
+    env: ["ETL_WEBHOOK_SECRET"],
+    schema: text.pipe(z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be the webhook endpoint's signing secret: whsec_ followed by base64, as Incident.io shows it")),
+    secret: true,
+    description: "Signing secret (whsec_…) of the Incident.io webhook endpoint that serve verifies events with; environment only. `…_FILE` reads it from a file",
+  },
+  serveHost: {
+    env: ["ETL_SERVE_HOST"],
+    file: "etl.serve.host",
+    schema: text,
+    description: "Address serve listens on",
+    default: "0.0.0.0",
+  },
+  servePort: {
+    env: ["ETL_SERVE_PORT"],
+    file: "etl.serve.port",
+    schema: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 to 65535").max(65535, "must be 0 to 65535"),
+    description: "TCP port serve listens on (0 picks a free one, printed at start)",
+    default: 8080,
+  },
   jqPath: {
     env: ["JQ_PATH"],
     file: "etl.jqPath",

@@ -85,6 +85,17 @@ export interface ConfigNeeds {
   readonly port: boolean;
   /** Transform (and extract's jq path parameters) need a jq binary. */
   readonly jq: boolean;
+  /** `serve` verifies webhooks with the endpoint's signing secret. */
+  readonly webhookSecret?: boolean;
+}
+
+/** Where `serve` listens, and the secret it verifies Incident.io's webhooks with. */
+export interface ServeSettings {
+  readonly host: string;
+  /** 0: any free port. */
+  readonly port: number;
+  /** ETL_WEBHOOK_SECRET (`whsec_…`); undefined when not set (only serve needs it). */
+  readonly webhookSecret: Secret | undefined;
 }
 
 /** Everything a command needs, validated once at start-up. Secrets are wrapped in `Secret`. */
@@ -97,6 +108,7 @@ export interface Config {
   readonly sendRawDataExamples: boolean;
   readonly eventListener: EventListenerType;
   readonly scheduledResyncIntervalMinutes: number;
+  readonly serve: ServeSettings;
   readonly incremental: IncrementalSettings;
   /** Hours after which a load reconciles with Port first (ETL_RECONCILE_EVERY_HOURS); 0 = only when asked. */
   readonly reconcileEveryHours: number;
