@@ -1,6 +1,7 @@
 import type { BenchResult, FractionResult, StageMeasurement, TargetVerdict } from "./result";
 import { renderSyncScale } from "./sync-report";
 import { TERMINAL_COST_GOAL, type TerminalCost } from "./terminal-cost";
+import { renderWebhooks } from "./webhooks-report";
 
 /** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
 export function formatColumns(rows: readonly (readonly string[])[]): string {
@@ -141,9 +142,10 @@ export function renderReport(result: BenchResult, terminal?: TerminalCost): stri
     `pnpm bench — scale ${result.scale}, Node ${result.machine.node}, ${result.machine.cpus} CPUs, ` +
     `load average ${result.machine.loadAverageAtStart.toFixed(1)} at start (${result.startedAt} → ${result.finishedAt})`;
   const sections = [header, ...result.fractions.map((fraction) => renderFraction(fraction, result.scale)), ...(result.sync ?? []).map((sync) => renderSyncScale(sync, formatColumns))];
+  if (result.webhooks) sections.push(renderWebhooks(result.webhooks, formatColumns));
   if (result.fractions.length > 1) sections.push(renderGrowth(result.fractions));
   sections.push(renderBaselines(result));
-  if (result.targets.length > 0) sections.push(renderTargets(result.targets, result.sync ? "issue 14" : "issue 6"));
+  if (result.targets.length > 0) sections.push(renderTargets(result.targets, result.webhooks ? "issue 15" : result.sync ? "issue 14" : "issue 6"));
   if (terminal) sections.push(renderTerminalCost(terminal));
   if (result.error) sections.push(`Stopped early: ${result.error}`);
   return `${sections.filter(Boolean).join("\n\n")}\n`;

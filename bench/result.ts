@@ -2,6 +2,7 @@
 import type { DatasetCounts } from "../src/sandbox/incidentio/scale";
 import type { BenchScale } from "./options";
 import type { MutationReport, PortComparison, SimulatedRateLimit } from "./host-protocol";
+import type { LatencySummary } from "./webhooks-figures";
 
 export const STAGES = ["extract", "transform", "load"] as const;
 export type StageName = (typeof STAGES)[number];
@@ -199,6 +200,43 @@ export interface SyncScaleResult {
   readonly portAfterFullRefresh?: PortComparison;
 }
 
+/**
+ * `--webhooks` (issue 15): signed events streamed to `etl serve` at a fixed rate after a cold run,
+ * then serve stopped with SIGTERM and Port compared with a full read.
+ */
+export interface WebhookPhaseResult {
+  readonly counts: DatasetCounts;
+  /** Mutations made in Incident.io, one signed event each, and the rate they were made at. */
+  readonly planned: number;
+  readonly perSecond: number;
+  /** From the first mutation to the last. */
+  readonly streamSeconds: number;
+  /** The sender's counters: events posted, answered 2xx, posted again, given up on. */
+  readonly sender: { readonly sent: number; readonly delivered: number; readonly redelivered: number; readonly gaveUp: number };
+  /** Receipt → Port write, from the inbox (received_at → applied_at). */
+  readonly latency: LatencySummary;
+  /** The same from outside: the sandbox's first post → Port's first write of the entity after it. */
+  readonly portWriteLatency: LatencySummary;
+  /** Events whose entity Port did not write after their post (coalesced into a write before it, or no change). */
+  readonly unmatchedEvents: number;
+  /** Events applied per second, from the first receipt to the last application. */
+  readonly appliedPerSecond: number;
+  /** Events still pending in the inbox when serve was stopped. */
+  readonly pending: number;
+  readonly incidentIoRequests: number;
+  readonly incidentIoByRoute: Readonly<Record<string, number>>;
+  readonly portRequests: number;
+  readonly portRoutes: Readonly<Record<string, number>>;
+  readonly entityWrites: number;
+  /** The peak RSS of serve's process tree (node and its jq processes), sampled from /proc. */
+  readonly serveTreeRssMb: number;
+  /** serve's exit on SIGTERM: 0 when it stopped as it should. */
+  readonly serveExit: string;
+  /** Port's entities against what `etl run --full-refresh` staged afterwards, and what that run wrote. */
+  readonly fullRefreshWrites: number;
+  readonly portExact: PortComparison;
+}
+
 export interface BenchResult {
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -207,6 +245,8 @@ export interface BenchResult {
   readonly fractions: readonly FractionResult[];
   /** `--scale xl`: the sync phases at each fraction, instead of `fractions`. */
   readonly sync?: readonly SyncScaleResult[];
+  /** `--webhooks`: the webhook phase, instead of `fractions`. */
+  readonly webhooks?: WebhookPhaseResult;
   readonly baselines: Baselines;
   readonly targets: readonly TargetVerdict[];
   /** Set when the run stopped early: what failed. */

@@ -1,4 +1,4 @@
-import { SYNC_PHASES, type Baselines, type FractionResult, type PhaseName, type StageMeasurement, type StageName, type SyncPhaseMeasurement, type SyncPhaseName, type SyncScaleResult, type TargetVerdict } from "./result";
+import { SYNC_PHASES, type WebhookPhaseResult, type Baselines, type FractionResult, type PhaseName, type StageMeasurement, type StageName, type SyncPhaseMeasurement, type SyncPhaseName, type SyncScaleResult, type TargetVerdict } from "./result";
 import type { BenchScale } from "./options";
 
 // Issue 6's acceptance list.
@@ -234,4 +234,37 @@ export function judgeSyncTargets(results: readonly SyncScaleResult[]): TargetVer
   const largest = results.at(-1);
   if (!largest) return [unmeasured("xl scale", "issue 14's targets", "not run")];
   return [...judgeHourly(largest), ...judgeOnePercent(largest), judgeFullRead(largest, "cold"), judgeFullRead(largest, "full-refresh"), judgeTreeRss(largest)];
+}
+
+// Issue 15's acceptance list: receipt to Port write.
+const MAX_WEBHOOK_P95_MS = 2_000;
+const MAX_WEBHOOK_P99_MS = 5_000;
+
+/** Issue 15's acceptance targets, judged on the webhook phase; unmeasured when it did not run. */
+export function judgeWebhookTargets(result: WebhookPhaseResult | undefined): TargetVerdict[] {
+  const p95 = { name: "webhooks: receipt → Port write, p95", target: `≤ ${MAX_WEBHOOK_P95_MS / 1000} s` };
+  const p99 = { name: "webhooks: receipt → Port write, p99", target: `≤ ${MAX_WEBHOOK_P99_MS / 1000} s` };
+  const all = { name: "webhooks: every event applied", target: "all posted events answered 2xx and applied, none pending; serve exits 0 on SIGTERM" };
+  const exact = { name: "webhooks: Port exact afterwards", target: "a full refresh after serve writes nothing, and Port then equals what it staged" };
+  if (!result) return [p95, p99, all, exact].map(({ name, target }) => unmeasured(name, target, "not run"));
+  const { latency, portWriteLatency, sender, portExact } = result;
+  const outside = (ms: number) => `${(ms / 1000).toFixed(2)} s from outside`;
+  const at = `${latency.count} events at ${result.perSecond}/s`;
+  const differences = portExact.missing + portExact.differing + portExact.extra;
+  return [
+    { ...p95, measured: `${(latency.p95Ms / 1000).toFixed(2)} s (${outside(portWriteLatency.p95Ms)}), ${at}`, pass: latency.count > 0 && latency.p95Ms <= MAX_WEBHOOK_P95_MS },
+    { ...p99, measured: `${(latency.p99Ms / 1000).toFixed(2)} s (${outside(portWriteLatency.p99Ms)}), ${at}`, pass: latency.count > 0 && latency.p99Ms <= MAX_WEBHOOK_P99_MS },
+    {
+      ...all,
+      measured: `${sender.sent} posted, ${sender.delivered} answered 2xx, ${sender.gaveUp} given up, ${latency.count} applied, ${result.pending} pending; serve ${result.serveExit}`,
+      pass: sender.gaveUp === 0 && sender.delivered === sender.sent && sender.sent === result.planned && result.pending === 0 && latency.count === sender.sent && result.serveExit === "exit 0",
+    },
+    {
+      ...exact,
+      measured:
+        `full refresh: ${result.fullRefreshWrites} writes; then ${portExact.staged} staged vs Port: ${portExact.missing} missing, ${portExact.differing} differing, ${portExact.extra} extra` +
+        (portExact.examples.length > 0 ? ` (${portExact.examples.join("; ")})` : ""),
+      pass: result.fullRefreshWrites === 0 && differences === 0,
+    },
+  ];
 }
