@@ -114,10 +114,20 @@ function showCatalogType({ dataset, params }: RouteRequest): RouteResult {
   return type ? ok({ catalog_type: type }) : { status: 404, body: notFoundBody("Catalog type") };
 }
 
-/** `Alerts V2#Show`: `{alert}`, or 404 for an ID that is unknown or was deleted. */
-function showAlert({ dataset, params }: RouteRequest): RouteResult {
-  const alert = dataset.get("alerts", decodeURIComponent(params[0] ?? ""));
-  return alert ? ok({ alert }) : { status: 404, body: notFoundBody("Alert") };
+/**
+ * A `Show` endpoint: `{<envelope>: record}`, or 404 for an ID that is unknown or was deleted. It finds
+ * any record by ID, including those a list hides by default (test and tutorial incidents).
+ */
+function showRoute(template: string, scope: string, kind: IncidentIoKind, envelope: string, noun: string, shape: (record: JsonObject) => JsonObject = (record) => record): Route {
+  return {
+    template,
+    pattern: exactPath(template),
+    scope,
+    handle: ({ dataset, params }) => {
+      const record = dataset.get(kind, decodeURIComponent(params[0] ?? ""));
+      return record ? ok({ [envelope]: shape(record) }) : { status: 404, body: notFoundBody(noun) };
+    },
+  };
 }
 
 function listCatalogEntries(request: RouteRequest): RouteResult {
@@ -149,7 +159,9 @@ const ROUTES: readonly Route[] = [
   wholeRoute("/v2/alert_sources", "alert_sources.view", "alert_sources"),
   pagedRoute("/v2/schedules", "schedules.view", { kind: "schedules", envelope: "schedules", paging: { max: 10_000, required: false }, withTotal: true, filters: {} }),
   pagedRoute("/v2/alerts", "alerts.view", { kind: "alerts", envelope: "alerts", paging: { max: 50, required: true }, withTotal: false, filters: { status: true, createdAt: true } }),
-  { template: "/v2/alerts/{id}", pattern: exactPath("/v2/alerts/{id}"), scope: "alerts.view", handle: showAlert },
+  showRoute("/v2/alerts/{id}", "alerts.view", "alerts", "alert", "Alert"),
+  showRoute("/v2/schedules/{id}", "schedules.view", "schedules", "schedule", "Schedule"),
+  showRoute("/v2/incidents/{id}", "incidents.view", "incidents", "incident", "Incident"),
   pagedRoute("/v2/incidents", "incidents.view", {
     kind: "incidents",
     envelope: "incidents",
@@ -163,6 +175,7 @@ const ROUTES: readonly Route[] = [
   wholeRoute("/v1/severities", "severities.view", "severities"),
   pagedRoute("/v3/teams", "catalog_entries.view", { kind: "teams", envelope: "teams", paging: { max: 250, required: false }, withTotal: false, filters: {} }),
   wholeRoute("/v2/follow_ups", "actions.view", "follow_ups", { incidentMode: true }, withoutCategory),
+  showRoute("/v2/follow_ups/{id}", "actions.view", "follow_ups", "follow_up", "Follow-up", withoutCategory),
   pagedRoute("/v3/follow_ups", "actions.view", {
     kind: "follow_ups",
     envelope: "follow_ups",
