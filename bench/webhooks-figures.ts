@@ -62,9 +62,8 @@ export function measureInbox(rows: readonly InboxTimes[]): { readonly latency: L
   };
 }
 
-/** A signed event the Incident.io sandbox posted, about the entity it changed. */
+/** A signed event the Incident.io sandbox posted, about the entity it changed (its identifier is the record's ID). */
 export interface SentEvent {
-  readonly blueprint: string;
   readonly identifier: string;
   /** When the sandbox first posted it, epoch ms. */
   readonly sentAt: number;
@@ -72,29 +71,28 @@ export interface SentEvent {
 
 /** An entity Port wrote, epoch ms. */
 export interface PortWrite {
-  readonly blueprint: string;
   readonly identifier: string;
   readonly at: number;
 }
 
 /**
  * The same latency seen from outside the product: from the sandbox's first post of each event to
- * Port's first write of its entity at or after it. An event whose entity Port did not write after it
+ * Port's first write of its entity at or after it (record IDs differ across kinds, so the identifier
+ * names the entity). An event whose entity Port did not write after it
  * (its change was coalesced into an earlier write, or did not change the entity) has none, and is
  * counted as unmatched.
  */
 export function matchPortWrites(sent: readonly SentEvent[], writes: readonly PortWrite[]): { readonly latency: LatencySummary; readonly unmatched: number } {
   const byEntity = new Map<string, number[]>();
   for (const write of writes) {
-    const key = `${write.blueprint}/${write.identifier}`;
-    const times = byEntity.get(key) ?? [];
+    const times = byEntity.get(write.identifier) ?? [];
     times.push(write.at);
-    byEntity.set(key, times);
+    byEntity.set(write.identifier, times);
   }
   for (const times of byEntity.values()) times.sort((a, b) => a - b);
   const latencies: number[] = [];
   for (const event of sent) {
-    const times = byEntity.get(`${event.blueprint}/${event.identifier}`) ?? [];
+    const times = byEntity.get(event.identifier) ?? [];
     const at = times.find((time) => time >= event.sentAt);
     if (at !== undefined) latencies.push(at - event.sentAt);
   }

@@ -41,12 +41,12 @@ describe("matchPortWrites", () => {
     { name: "the first write of the entity at or after the post", writes: [{ at: 50 }, { at: 120 }, { at: 300 }], expected: { count: 1, p50Ms: 20, unmatched: 0 } },
     { name: "no write after the post is unmatched", writes: [{ at: 50 }], expected: { count: 0, p50Ms: 0, unmatched: 1 } },
   ])("$name", ({ writes, expected }) => {
-    const result = matchPortWrites([{ blueprint: "incident", identifier: "1", sentAt: 100 }], writes.map(({ at }) => ({ blueprint: "incident", identifier: "1", at })));
+    const result = matchPortWrites([{ identifier: "1", sentAt: 100 }], writes.map(({ at }) => ({ identifier: "1", at })));
     expect({ count: result.latency.count, p50Ms: result.latency.p50Ms, unmatched: result.unmatched }).toEqual(expected);
   });
 
   it("matches writes of the event's entity only", () => {
-    const result = matchPortWrites([{ blueprint: "incident", identifier: "1", sentAt: 100 }], [{ blueprint: "incident", identifier: "2", at: 110 }]);
+    const result = matchPortWrites([{ identifier: "1", sentAt: 100 }], [{ identifier: "2", at: 110 }]);
     expect(result.unmatched).toBe(1);
   });
 });
