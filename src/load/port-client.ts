@@ -124,7 +124,8 @@ function describeReply(body: unknown, text: string): string {
  */
 export function createPortClient(options: PortClientOptions): PortClient {
   const base = options.port.baseUrl.replace(/\/+$/, "");
-  const pacing = { nextStart: 0, spacingMs: 0 };
+  // `issued` numbers requests in the order they are sent; `observed` is the newest one whose headers set the spacing.
+  const pacing = { nextStart: 0, spacingMs: 0, issued: 0, observed: 0 };
   const { onWait } = options;
   const http = createHttpClient({
     stage: "load",
@@ -146,7 +147,12 @@ export function createPortClient(options: PortClientOptions): PortClient {
   const session: Session = {
     http,
     base,
-    observe: (response) => {
+    issue: () => ++pacing.issued,
+    observe: (response, sent) => {
+      // Answers to concurrent requests arrive in any order: an older one, counting more requests
+      // remaining, must not lift the pause a newer one called for.
+      if (sent < pacing.observed) return;
+      pacing.observed = sent;
       pacing.spacingMs = decideRateLimitPause({
         limit: readCount(response.headers.get("x-ratelimit-limit")),
         remaining: readCount(response.headers.get("x-ratelimit-remaining")),
@@ -171,8 +177,10 @@ export function createPortClient(options: PortClientOptions): PortClient {
 interface Session {
   readonly http: ReturnType<typeof createHttpClient>;
   readonly base: string;
-  /** Reads the rate-limit headers of every answer, to space the next requests out. */
-  readonly observe: (response: HttpResponse) => void;
+  /** Numbers a request about to be sent, for `observe`. */
+  readonly issue: () => number;
+  /** Reads the rate-limit headers of the answer to request number `sent`, to space the next requests out. */
+  readonly observe: (response: HttpResponse, sent: number) => void;
 }
 
 /**
@@ -187,11 +195,12 @@ async function fetchToken(session: Session, port: PortSettings, counts: { other:
   ];
   if (missing.length > 0 || clientId === undefined || clientSecret === undefined) throw new ConfigError(missing);
   counts.other += 1;
+  const sent = session.issue();
   const response = await session.http.send(
     { method: "POST", url: `${session.base}${TOKEN_PATH}`, body: { clientId, clientSecret: clientSecret.reveal() } },
     { endpoint: TOKEN_PATH },
   );
-  session.observe(response);
+  session.observe(response, sent);
   const body = parseBody(response.text);
   if (response.status === 401 || response.status === 403) {
     const detail = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["message"] : undefined;
@@ -256,14 +265,16 @@ async function sendCall(session: Session, tokens: TokenSlot, call: Call): Promis
     ...(call.body === undefined ? {} : { body: call.body }),
   });
   const used = await tokens.current();
+  let sent = session.issue();
   let response = await session.http.send(request(used), { endpoint: call.path });
-  session.observe(response);
+  session.observe(response, sent);
   if (response.status === 401) {
     // Expired or revoked early: replace the token unless another request already did.
     tokens.invalidate(used);
     const fresh = await tokens.current();
+    sent = session.issue();
     response = await session.http.send(request(fresh), { endpoint: call.path });
-    session.observe(response);
+    session.observe(response, sent);
     if (response.status === 401) {
       const body = parseBody(response.text);
       const detail = blamesToken(body)
