@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Deployment } from "kubernetes-models/apps/v1";
 import { CronJob } from "kubernetes-models/batch/v1";
-import { PersistentVolumeClaim, Secret } from "kubernetes-models/v1";
+import { PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { SETTINGS } from "../../../src/config/settings";
@@ -21,12 +22,20 @@ function documents(file: string): Record<string, unknown>[] {
 // (required fields, types, enums, formats), offline.
 const MODELS = {
   "batch/v1 CronJob": (data: object) => new CronJob(data as never),
+  "apps/v1 Deployment": (data: object) => new Deployment(data as never),
   "v1 PersistentVolumeClaim": (data: object) => new PersistentVolumeClaim(data as never),
   "v1 Secret": (data: object) => new Secret(data as never),
+  "v1 Service": (data: object) => new Service(data as never),
 } as const;
 
-const manifestFiles = readdirSync(deployDir).filter((file) => file.endsWith(".yaml") && file !== "kustomization.yaml");
-const objects = manifestFiles.flatMap((file) => documents(file).map((data) => ({ file, data })));
+// deploy/ holds the CronJob mode; deploy/serve/ the serve mode, which uses deploy/'s volume and Secret.
+const manifestsIn = (folder: string) =>
+  readdirSync(`${deployDir}${folder}`)
+    .filter((file) => file.endsWith(".yaml") && file !== "kustomization.yaml")
+    .map((file) => `${folder}${file}`);
+const manifestFiles = manifestsIn("");
+const serveFiles = manifestsIn("serve/");
+const objects = [...manifestFiles, ...serveFiles].flatMap((file) => documents(file).map((data) => ({ file, data })));
 const ofKind = <T>(kind: string) => objects.filter((o) => o.data["kind"] === kind).map((o) => o.data as T);
 
 interface EnvVar {
@@ -54,6 +63,30 @@ interface CronJobShape {
       };
     };
   };
+}
+interface ContainerShape {
+  image: string;
+  args: string[];
+  env: EnvVar[];
+  ports: { name: string; containerPort: number }[];
+  readinessProbe: { httpGet: { path: string; port: string } };
+  livenessProbe: { httpGet: { path: string; port: string } };
+  volumeMounts: { name: string; mountPath: string }[];
+}
+interface DeploymentShape {
+  metadata: { name: string };
+  spec: {
+    replicas: number;
+    strategy: { type: string };
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: ContainerShape[]; volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[] };
+    };
+  };
+}
+interface ServiceShape {
+  spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
 }
 interface NamedShape {
   metadata: { name: string };
@@ -90,7 +123,10 @@ describe("deploy/ Kubernetes manifests", () => {
     expect(posix.dirname(db)).toBe(mount?.mountPath);
   });
 
-  it("sets only settings the tool reads, and takes every secret from the Secret, never as a value", () => {
+  it.each([
+    { mode: "the CronJob", env: () => container!.env },
+    { mode: "serve's Deployment", env: () => ofKind<DeploymentShape>("Deployment")[0]!.spec.template.spec.containers[0]!.env },
+  ])("$mode sets only settings the tool reads, and takes every secret from the Secret, never as a value", ({ env }) => {
     const known = new Set(Object.values(SETTINGS).flatMap((spec) => [...spec.env]));
     // Port's client id is no secret to the tool, but Ocean's chart keeps it beside the client secret.
     const fromSecret = new Set([
@@ -98,7 +134,7 @@ describe("deploy/ Kubernetes manifests", () => {
       ...Object.values(SETTINGS).flatMap((spec) => ("secret" in spec && spec.secret ? [...spec.env] : [])),
     ]);
     const [secret] = ofKind<NamedShape>("Secret");
-    for (const variable of container!.env) {
+    for (const variable of env()) {
       expect(known, variable.name).toContain(variable.name);
       if (fromSecret.has(variable.name)) {
         expect(variable.value, variable.name).toBeUndefined();
@@ -107,7 +143,7 @@ describe("deploy/ Kubernetes manifests", () => {
       }
     }
     for (const name of ["OCEAN__INTEGRATION__SECRETS__TOKEN", "OCEAN__PORT__CLIENT_ID", "OCEAN__PORT__CLIENT_SECRET"]) {
-      expect(container!.env.map((e) => e.name)).toContain(name);
+      expect(env().map((e) => e.name)).toContain(name);
     }
   });
 
@@ -138,5 +174,49 @@ describe("deploy/ Kubernetes manifests", () => {
     for (const resource of kustomization.resources) expect(existsSync(`${deployDir}${resource}`), resource).toBe(true);
     expect([...kustomization.resources].sort()).toEqual(manifestFiles.filter((file) => !file.startsWith("secret.")).sort());
     expect(kustomization.images.map((image) => image.name)).toEqual([container!.image.split(":")[0]]);
+  });
+
+  describe("serve mode (deploy/serve/)", () => {
+    const [deployment] = ofKind<DeploymentShape>("Deployment");
+    const servePod = deployment!.spec.template.spec;
+    const [serveContainer] = servePod.containers;
+    const setting = (name: string) => serveContainer!.env.find((e) => e.name === name)?.value;
+
+    it("runs one serve process, replaced by stopping the old pod first, since one writer holds the staging file", () => {
+      expect(serveContainer!.args).toEqual(["serve"]);
+      expect(deployment!.spec.replicas).toBe(1);
+      expect(deployment!.spec.strategy.type).toBe("Recreate");
+      expect(setting("OCEAN__EVENT_LISTENER")).toBe('{"type":"POLLING"}');
+    });
+
+    it("keeps the staging file on the claim of deploy/persistentvolumeclaim.yaml", () => {
+      const [claim] = ofKind<NamedShape>("PersistentVolumeClaim");
+      const volume = servePod.volumes.find((v) => v.persistentVolumeClaim?.claimName === claim!.metadata.name);
+      const mount = serveContainer!.volumeMounts.find((m) => m.name === volume?.name);
+      expect(posix.dirname(setting("ETL_DB") ?? "")).toBe(mount?.mountPath);
+    });
+
+    it("probes /readyz for readiness and /healthz for liveness on the port serve listens on", () => {
+      const port = serveContainer!.ports.find((p) => p.containerPort === Number(setting("ETL_SERVE_PORT")));
+      expect(port).toBeDefined();
+      expect(serveContainer!.readinessProbe.httpGet).toEqual({ path: "/readyz", port: port!.name });
+      expect(serveContainer!.livenessProbe.httpGet).toEqual({ path: "/healthz", port: port!.name });
+      expect(setting("ETL_WEBHOOK_SECRET")).toBeUndefined();
+      expect(serveContainer!.env.find((e) => e.name === "ETL_WEBHOOK_SECRET")?.valueFrom?.secretKeyRef?.key).toBe("ETL_WEBHOOK_SECRET");
+    });
+
+    it("has a Service that selects the serve pods and reaches their port", () => {
+      const [service] = ofKind<ServiceShape>("Service");
+      expect(deployment!.spec.template.metadata.labels).toMatchObject(service!.spec.selector);
+      expect(deployment!.spec.selector.matchLabels).toEqual(service!.spec.selector);
+      expect(service!.spec.ports.map((p) => p.targetPort)).toEqual(serveContainer!.ports.map((p) => p.name));
+    });
+
+    it("serve/kustomization.yaml lists the Deployment and the Service, and names their image as deploy/ does", () => {
+      const [kustomization] = documents("serve/kustomization.yaml") as [{ resources: string[]; images: { name: string }[] }];
+      expect([...kustomization.resources].sort()).toEqual(serveFiles.map((file) => file.slice("serve/".length)).sort());
+      expect(kustomization.images.map((image) => image.name)).toEqual([serveContainer!.image.split(":")[0]]);
+      expect(serveContainer!.image).toBe(container!.image);
+    });
   });
 });
