@@ -11,7 +11,7 @@ const SERVE: ConfigNeeds = { incidentIo: false, port: false, jq: false, webhookS
 // A syntactically valid signing secret (whsec_ + base64 of 24 bytes), not a real one.
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-function issuesOf(env: Record<string, string>, needs: ConfigNeeds = SERVE): string[] {
+function issuesOf(env: Readonly<Record<string, string | undefined>>, needs: ConfigNeeds = SERVE): readonly string[] {
   try {
     readConfig({ env, flags: {}, cwd: mkdtempSync(join(tmpdir(), "etl-serve-config-")) }, needs);
   } catch (error) {
