@@ -153,9 +153,33 @@ function renderProblems(report: StatusReport): string[] {
   return sections.flatMap(([title, lines]) => (lines.length === 0 ? [] : ["", title, ...lines.map((line) => `  ${printable(line)}`)]));
 }
 
+/** serve's inbox: what waits, since when, and how far behind Incident.io the last event was applied. */
+export function renderWebhookInbox(inbox: NonNullable<StatusReport["webhooks"]>): string[] {
+  const received = inbox.pending + inbox.applied + inbox.ignored;
+  if (received === 0) return ["", `Webhook inbox: no events received yet (${programName()} serve receives them)`];
+  const age = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 3_600_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
+  const backlog =
+    inbox.pending === 0
+      ? "nothing pending"
+      : `${inbox.pending} pending, the oldest received ${(inbox.oldestPendingReceivedAt ?? "").replace("T", " ").slice(0, 19)}` +
+        `${inbox.oldestPendingAgeMs === null ? "" : ` (${age(inbox.oldestPendingAgeMs)} ago)`}`;
+  const last =
+    inbox.lastAppliedAt === null
+      ? "none applied yet"
+      : `last applied ${inbox.lastAppliedAt.replace("T", " ").slice(0, 19)}${inbox.lastLagMs === null ? "" : `, ${age(inbox.lastLagMs)} after it was received`}`;
+  return ["", `Webhook inbox: ${backlog}; ${last}; ${inbox.applied} applied, ${inbox.ignored} ignored (event types serve does not apply)`];
+}
+
 /** Renders `etl status` for a terminal. */
 export function renderStatus(report: StatusReport): string {
   if (!report.exists) return `${renderHeader(report).join("\n")}\n`;
-  const out = [...renderHeader(report), ...renderRuns(report), ...renderKinds(report), ...(report.pending ? renderPending(report.pending) : []), ...renderProblems(report)];
+  const out = [
+    ...renderHeader(report),
+    ...renderRuns(report),
+    ...renderKinds(report),
+    ...(report.pending ? renderPending(report.pending) : []),
+    ...(report.webhooks ? renderWebhookInbox(report.webhooks) : []),
+    ...renderProblems(report),
+  ];
   return `${out.join("\n")}\n`;
 }

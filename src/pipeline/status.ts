@@ -6,6 +6,7 @@ import { countRowsByKind } from "../../db/queries/rows-by-kind";
 import { listUnmappedRecords, type UnmappedRecordListing } from "../../db/queries/unmapped-records";
 import { listLatestRejectedItems } from "../../db/queries/rejected-items";
 import { readPortBinding, type PortBinding } from "../../db/queries/port-binding";
+import { readInboxStatus, type InboxStatus } from "../../db/queries/webhook-inbox";
 import { listStoredPortMappings } from "../../db/queries/port-mapping";
 import {
   listHeldBack,
@@ -73,6 +74,13 @@ export interface StatusReport {
   readonly unmappedRecords: readonly UnmappedRecordListing[];
   /** The latest items extracted pages held that could not be stored as records. */
   readonly rejectedItems: Awaited<ReturnType<typeof listLatestRejectedItems>>;
+  /** serve's webhook inbox: its backlog, how old its oldest pending event is now, and the last event's lag; undefined without a staging file. */
+  readonly webhooks: WebhookInboxStatus | undefined;
+}
+
+export interface WebhookInboxStatus extends InboxStatus {
+  /** How long the oldest pending event has waited, when status read it. */
+  readonly oldestPendingAgeMs: number | null;
 }
 
 /** Counts per kind of the mapping: raw records, its latest extract, staged and held-back entities, and problems. */
@@ -139,6 +147,12 @@ async function resolveConfiguredMapping(db: StagingDb, config: Config): Promise<
   }
 }
 
+async function readWebhookInbox(db: StagingDb): Promise<WebhookInboxStatus> {
+  const inbox = await readInboxStatus(db);
+  const oldest = inbox.oldestPendingReceivedAt;
+  return { ...inbox, oldestPendingAgeMs: oldest === null ? null : Math.max(0, Date.now() - Date.parse(oldest)) };
+}
+
 /**
  * Reads what `etl status` shows from the staging file, opened read-only (never migrated, never
  * chmod'ed), without calling any API: recent runs, counts per kind, the Port it syncs with, the
@@ -149,7 +163,18 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
   const jqVersion = config.jqPath ? (await createJqRunner(config.jqPath)).version : undefined;
   const empty = { runs: [], kinds: [], pending: undefined, mappingErrors: [], relationIssues: [], loadErrors: [], heldBack: [], rejectedItems: [], unmappedRecords: [] };
   if (!existsSync(config.databasePath)) {
-    return { databasePath: config.databasePath, exists: false, fileBytes: 0, jqVersion, lockHolder: undefined, portBinding: undefined, mapping: undefined, portMappings: [], ...empty };
+    return {
+      databasePath: config.databasePath,
+      exists: false,
+      fileBytes: 0,
+      jqVersion,
+      lockHolder: undefined,
+      portBinding: undefined,
+      mapping: undefined,
+      portMappings: [],
+      webhooks: undefined,
+      ...empty,
+    };
   }
   const opened = openDatabase(config.databasePath, { readonly: true });
   try {
@@ -182,6 +207,7 @@ export async function readStatus(config: Config, runLimit: number): Promise<Stat
       heldBack: await listHeldBack(db, LATEST),
       rejectedItems: await listLatestRejectedItems(db, LATEST),
       unmappedRecords: await listUnmappedRecords(db, kinds, UNMAPPED_PER_KIND),
+      webhooks: await readWebhookInbox(db),
     };
   } catch (error) {
     throw asDamagedStagingFile(error, config.databasePath);
