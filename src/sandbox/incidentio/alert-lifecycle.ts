@@ -20,9 +20,9 @@ export function fireAlert(dataset: IncidentIoDataset, fields: JsonObject = {}): 
  * together. Throws RangeError for an unknown or deleted ID.
  */
 export function resolveAlert(dataset: IncidentIoDataset, id: string): JsonObject {
-  const stamped = dataset.update("alerts", id, { status: "resolved" });
-  const at = stamped["updated_at"] as string;
-  return dataset.update("alerts", id, { resolved_at: at, updated_at: at });
+  // One update, so that the change (and its webhook) carries the resolved state whole.
+  const at = dataset.stamp();
+  return dataset.update("alerts", id, { status: "resolved", resolved_at: at, updated_at: at });
 }
 
 /** A firing event for the key of resolved alert `id`: a new firing alert with the same source, key and content. */

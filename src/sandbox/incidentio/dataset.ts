@@ -39,6 +39,13 @@ interface Page {
   readonly total?: number;
 }
 
+/** One record changed by `update`, `add` or `remove`: no `before` for an added record, no `after` for a removed one. */
+export interface RecordChange {
+  readonly kind: IncidentIoKind;
+  readonly before?: JsonObject;
+  readonly after?: JsonObject;
+}
+
 /**
  * The records a sandbox serves: computed on demand from (seed, kind, index), with mutations kept as
  * small overlays, so a million-record dataset costs memory only for what was changed.
@@ -65,6 +72,12 @@ export interface IncidentIoDataset {
   remove(kind: IncidentIoKind, id: string): void;
   /** Creates a record now (catalog entries go to `fields.catalog_type_id`, else the first type); returns it. */
   add(kind: IncidentIoKind, fields?: JsonObject): JsonObject;
+  /** A timestamp (microseconds) from the clock `update` stamps `updated_at` with: later than every change before it. */
+  stamp(): string;
+  /** The organisation's incident statuses, live ones first: what an incident's `incident_status` can be. */
+  readonly incidentStatuses: readonly JsonObject[];
+  /** Calls `listener` after each update, add and remove (the webhooks' source); returns the function that stops it. */
+  onChange(listener: (change: RecordChange) => void): () => void;
 }
 
 const ID_CHECK_SALT = 7;
@@ -94,6 +107,7 @@ class Dataset implements IncidentIoDataset, GenerationContext {
   /** Creation instants of records added at run time, by kind, in index order. */
   readonly #added = perKind((): number[] => []);
   readonly #addedEntryTypes: number[] = [];
+  readonly #listeners = new Set<(change: RecordChange) => void>();
   #lastClockMicros = 0;
 
   constructor(seed: number, counts: ResolvedCounts, openAlerts: OpenAlerts) {
@@ -229,20 +243,40 @@ class Dataset implements IncidentIoDataset, GenerationContext {
     return this.id(kind, index);
   }
 
+  stamp(): string {
+    return formatTimestamp(this.#clockMicros(), 6);
+  }
+
+  get incidentStatuses(): readonly JsonObject[] {
+    return this.org.statuses;
+  }
+
+  onChange(listener: (change: RecordChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   update(kind: IncidentIoKind, id: string, fields: JsonObject): JsonObject {
     const index = this.#existing(kind, id);
     if ("id" in fields) throw new RangeError("a record's id cannot change");
+    // Rendered only when someone listens: a bench mutation of thousands of records pays nothing otherwise.
+    const before = this.#listeners.size > 0 ? this.#render(kind, index, {}) : undefined;
     const merged: JsonObject = { ...this.#patches[kind].get(index), ...fields };
     if (TIMESTAMPED.has(kind) && !("updated_at" in fields)) {
       merged["updated_at"] = formatTimestamp(this.#clockMicros(), 6);
       if (kind === "incidents") merged["last_activity_at"] = merged["updated_at"];
     }
     this.#patches[kind].set(index, merged);
-    return this.#render(kind, index, {});
+    const after = this.#render(kind, index, {});
+    if (before) this.#notify({ kind, before, after });
+    return after;
   }
 
   remove(kind: IncidentIoKind, id: string): void {
-    this.#deleted[kind].add(this.#existing(kind, id));
+    const index = this.#existing(kind, id);
+    const before = this.#listeners.size > 0 ? this.#render(kind, index, {}) : undefined;
+    this.#deleted[kind].add(index);
+    if (before) this.#notify({ kind, before });
   }
 
   add(kind: IncidentIoKind, fields: JsonObject = {}): JsonObject {
@@ -256,10 +290,16 @@ class Dataset implements IncidentIoDataset, GenerationContext {
     this.#added[kind].push(this.#clockMicros());
     const index = this.total(kind) - 1;
     if (Object.keys(fields).length > 0) this.#patches[kind].set(index, { ...fields });
-    return this.#render(kind, index, {});
+    const after = this.#render(kind, index, {});
+    this.#notify({ kind, after });
+    return after;
   }
 
   // --- internals -------------------------------------------------------------------------------
+
+  #notify(change: RecordChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
 
   #render(kind: IncidentIoKind, index: number, hints: RenderHints): JsonObject {
     const record = GENERATORS[kind](this, index, hints);

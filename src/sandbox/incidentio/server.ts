@@ -12,6 +12,7 @@ import { singleValue } from "./paging";
 import { decideRateLimit, retryAfterSeconds, type TokenBucket } from "./rate-limiter";
 import { ALL_SCOPES, answerRoute, matchRoute } from "./routes";
 import type { DatasetCounts, ScalePreset } from "./scale";
+import { attachWebhooks, type SandboxWebhookOptions, type SandboxWebhooks } from "./webhook-outbox";
 
 export interface IncidentIoSandboxOptions {
   /** Dataset seed (default 1). */
@@ -32,6 +33,8 @@ export interface IncidentIoSandboxOptions {
   scopes?: readonly string[];
   /** Paths answered 404 as if the API had no such route, e.g. `/v3/follow_ups` (an API older than it). */
   notServed?: readonly string[];
+  /** Post signed events of the dataset's changes here, as Incident.io's webhooks do; also settable later on the handle. */
+  webhooks?: SandboxWebhookOptions;
 }
 
 export interface IncidentIoSandbox {
@@ -49,6 +52,8 @@ export interface IncidentIoSandbox {
   readonly notServed: Set<string>;
   /** Makes the list at `path` (`"/v2/users"`) page wrongly from its next request on, or normally again (undefined). */
   setPageFault(path: string, fault: PageFault | undefined): void;
+  /** The events the dataset's changes post, their delivery counters and attempts. */
+  readonly webhooks: SandboxWebhooks;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,8 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
   const limit = options.rateLimit;
   const retryForm = limit?.retryAfterForm ?? "seconds";
   const buckets = new Map<string, TokenBucket>();
+  const webhooks = attachWebhooks(dataset);
+  if (options.webhooks) await webhooks.configure(options.webhooks);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox");
@@ -156,6 +163,10 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
     set latencyMs(value: number) {
       state.latencyMs = value;
     },
-    close: () => server.close(),
+    webhooks,
+    close: async () => {
+      await webhooks.close();
+      await server.close();
+    },
   };
 }
