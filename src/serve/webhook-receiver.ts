@@ -152,7 +152,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
         if (req.method === "POST" && [400, 401].includes(result.status)) options.log(`webhook refused (${result.status}): ${result.body.error}`);
         send(req, res, result);
       })
-      .catch(() => res.destroy());
+      .catch(() => void res.destroy());
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
   });
