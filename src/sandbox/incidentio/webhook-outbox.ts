@@ -1,4 +1,4 @@
-import type { IncidentIoDataset } from "./dataset";
+import type { IncidentIoDataset, RecordChange } from "./dataset";
 import { webhookMessagesFor } from "./webhook-payloads";
 import { createWebhookCounters, createWebhookSender, type DeliveryAttempt, type WebhookCounters, type WebhookSender, type WebhookTarget } from "./webhook-sender";
 
@@ -38,17 +38,24 @@ export function attachWebhooks(dataset: IncidentIoDataset): SandboxWebhooks {
 
   const isPrivateIncident = (incidentId: string): boolean => dataset.get("incidents", incidentId)?.["visibility"] === "private";
 
-  dataset.onChange((change) => {
+  const onChange = (change: RecordChange): void => {
     if (!sender) return;
     for (const message of webhookMessagesFor(change, { isPrivateIncident, privateAlerts })) sentIds.push(sender.send(message));
     if (sentIds.length > MAX_SENT_IDS) sentIds.splice(0, sentIds.length - MAX_SENT_IDS);
-  });
+  };
+  // Listening only while there is a target: a listener makes every change render the record's previous state.
+  let stopListening: (() => void) | undefined;
 
   return {
     async configure(options) {
       const previous = sender;
       sender = options ? createWebhookSender(options, counters, attempts) : undefined;
       privateAlerts = options?.privateAlerts ?? false;
+      if (sender) stopListening ??= dataset.onChange(onChange);
+      else {
+        stopListening?.();
+        stopListening = undefined;
+      }
       await previous?.close();
     },
     takeSentIds: () => sentIds.splice(0),
@@ -60,6 +67,8 @@ export function attachWebhooks(dataset: IncidentIoDataset): SandboxWebhooks {
     async close() {
       const current = sender;
       sender = undefined;
+      stopListening?.();
+      stopListening = undefined;
       await current?.close();
     },
   };
