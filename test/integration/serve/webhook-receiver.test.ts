@@ -351,6 +351,26 @@ describe("a staging file held by a long write on another connection", () => {
     const redelivered = await send(world, { headers, body });
     expect([redelivered.status, JSON.parse(redelivered.text)]).toEqual([200, { status: "stored" }]);
   });
+
+  it("close() lets an event waiting for the lock be committed and answered before it resolves", async () => {
+    const world = await startWorld(10_000);
+    const body = eventBody();
+
+    const { result, releasedAt } = await whileLocked(world, 400, async () => {
+      const sending = send(world, { headers: signed(body), body });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let closedAt = 0;
+      await world.receiver.close().then(() => {
+        closedAt = Date.now();
+      });
+      return { sent: await sending, closedAt };
+    });
+
+    expect([result.sent.status, JSON.parse(result.sent.text)]).toEqual([200, { status: "stored" }]);
+    expect(result.closedAt, "close() resolved only after the lock was released and the event committed").toBeGreaterThanOrEqual(releasedAt);
+    expect(releasedAt).toBeGreaterThan(0);
+    expect(inbox(world)).toHaveLength(1);
+  });
 });
 
 function without(headers: Record<string, string>, name: string): Record<string, string> {
