@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from "kysely";
 import type { Database, StagingDb } from "../database";
 import { holdsStaged } from "./port-snapshot";
 import { isHeldBack, isPushable } from "./pushable";
+import { isInRecordScope, type RecordScope } from "./record-entities";
 
 // The load's diff of staged_entities against port_snapshot, computed by SQLite: counts for the
 // plan, then pages of what differs, so the load holds neither table in memory (at 250k
@@ -102,7 +103,14 @@ export async function tallySnapshot(db: StagingDb, blueprints: readonly string[]
  */
 export async function listUpsertPage(
   db: StagingDb,
-  page: { readonly blueprint: string; readonly kinds: readonly string[]; readonly after: string | undefined; readonly limit: number },
+  page: {
+    readonly blueprint: string;
+    readonly kinds: readonly string[];
+    readonly after: string | undefined;
+    readonly limit: number;
+    /** Only the entities of these records (serve). */
+    readonly records?: RecordScope | undefined;
+  },
 ): Promise<UpsertRow[]> {
   if (page.kinds.length === 0) return [];
   let query = db
@@ -114,6 +122,7 @@ export async function listUpsertPage(
     .where(isPushable("s"))
     .where((eb) => eb.or([eb("p.identifier", "is", null), eb.not(holdsStaged("p", "s"))]));
   if (page.after !== undefined) query = query.where("s.identifier", ">", page.after);
+  if (page.records !== undefined) query = query.where(isInRecordScope("s.kind", "s.record_id", page.records));
   const rows = await query.orderBy("s.identifier").limit(page.limit).execute();
   return rows.map((row) => ({ identifier: row.identifier, entityJson: row.entity_json, hash: row.hash, isCreate: row.pushed_state === null }));
 }
@@ -123,7 +132,16 @@ export async function listUpsertPage(
  * stages any more, and whose source record is not unmapped (those are kept), after identifier
  * `after` (all when undefined), in identifier order: one page of the deletions.
  */
-export async function listDeletionPage(db: StagingDb, page: { readonly blueprint: string; readonly after: string | undefined; readonly limit: number }): Promise<string[]> {
+export async function listDeletionPage(
+  db: StagingDb,
+  page: {
+    readonly blueprint: string;
+    readonly after: string | undefined;
+    readonly limit: number;
+    /** Only the rows pushed from these records (serve). */
+    readonly records?: RecordScope | undefined;
+  },
+): Promise<string[]> {
   let query = db
     .selectFrom("port_snapshot as p")
     .select("p.identifier")
@@ -140,6 +158,7 @@ export async function listDeletionPage(db: StagingDb, page: { readonly blueprint
     )
     .where((eb) => eb.not(isSourceUnmapped(eb)));
   if (page.after !== undefined) query = query.where("p.identifier", ">", page.after);
+  if (page.records !== undefined) query = query.where(isInRecordScope("p.source_kind", "p.source_record_id", page.records));
   const rows = await query.orderBy("p.identifier").limit(page.limit).execute();
   return rows.map((row) => row.identifier);
 }

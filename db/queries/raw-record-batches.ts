@@ -68,3 +68,33 @@ export async function readRecordsToMap(db: StagingDb, kind: string, after: RawRe
   if (rows.length === 0) return undefined;
   return { records: rows.map(({ parent_key, record_id, payload_hash }) => ({ parent_key, record_id, payload_hash })), payloads: rows.map((row) => row.payload) };
 }
+
+/**
+ * The raw records of `kind` among `recordIds` (parent key '': a kind read without path parameters)
+ * that have no outcome in the staging file, in record order, read by primary key rather than by a
+ * scan of the kind. Returns undefined when there are none.
+ */
+export async function readRecordsToMapOfIds(db: StagingDb, kind: string, recordIds: readonly string[]): Promise<RecordsToMapBatch | undefined> {
+  if (recordIds.length === 0) return undefined;
+  const rows = await db
+    .selectFrom("raw_records as r")
+    .select(["r.parent_key", "r.record_id", "r.payload_hash", "r.payload"])
+    .where("r.kind", "=", kind)
+    .where("r.parent_key", "=", "")
+    .where("r.record_id", "in", recordIds)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("transformed_records as t")
+            .select("t.kind")
+            .whereRef("t.kind", "=", "r.kind")
+            .whereRef("t.parent_key", "=", "r.parent_key")
+            .whereRef("t.record_id", "=", "r.record_id"),
+        ),
+      ),
+    )
+    .orderBy("r.record_id")
+    .execute();
+  if (rows.length === 0) return undefined;
+  return { records: rows.map(({ parent_key, record_id, payload_hash }) => ({ parent_key, record_id, payload_hash })), payloads: rows.map((row) => row.payload) };
+}

@@ -74,3 +74,14 @@ export async function deleteRawRecordsNotSeenIn(db: StagingDb, kind: string, run
   const result = await db.deleteFrom("raw_records").where("kind", "=", kind).where("run_id", "!=", runId).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Deletes the records of `kind` (a kind read without path parameters: parent key '') with these ids:
+ * the API confirmed them gone (a 404 on a read by ID). Returns how many rows were deleted.
+ */
+export async function deleteRawRecordsOfIds(db: StagingDb, kind: string, recordIds: readonly string[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  // By the whole primary key, so the kind's other records are not scanned.
+  const result = await db.deleteFrom("raw_records").where("kind", "=", kind).where("parent_key", "=", "").where("record_id", "in", recordIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -480,3 +480,5 @@ export async function extract(deps: ExtractDeps, input: ExtractInput): Promise<E
   deps.progress.report({ type: "stage-end", stage: "extract", ok: kinds.every((k) => k.status === "complete") });
   return { runId: input.runId, kinds, requests: kinds.reduce((sum, k) => sum + k.requests, 0), durationMs: Date.now() - started };
 }
+
+export { createRecordReader } from "./records-by-id";

@@ -476,3 +476,5 @@ function reportBlueprint(deps: LoadDeps, plan: BlueprintPlan | undefined, counts
     message: notes.join("; "),
   });
 }
+
+export { loadRecords } from "./load-records";

@@ -1,4 +1,5 @@
 import type { StagingDb } from "../../db/database";
+import type { RecordScope } from "../../db/queries/record-entities";
 import type { UpsertRow } from "../../db/queries/load-plan";
 import { confirmSnapshotRows, forgetPendingSnapshotRows, forgetSnapshotRows, markSnapshotPending, type SnapshotStamp } from "../../db/queries/snapshot-ledger";
 import { dropSnapshotRelations, indexSnapshotRelations, listDependents, type RelationDefinition } from "../../db/queries/snapshot-relations";
@@ -32,6 +33,8 @@ export interface LoaderSettings {
   readonly relations: readonly RelationDefinition[];
   /** Kinds whose staged entities may be pushed (`--only` narrows them). */
   readonly kinds: readonly string[];
+  /** serve: upsert only the entities of these records, and delete only rows pushed from `deletable` ones. */
+  readonly records?: { readonly upsertable: RecordScope; readonly deletable: RecordScope } | undefined;
 }
 
 export interface ApplyResult {
@@ -112,7 +115,7 @@ class LoadRun {
   async #sendUpserts(): Promise<void> {
     for (const level of this.#levels) {
       if (this.#shouldStop()) return;
-      const batches = cutLevelBatches(level, (writes) => readChangedEntities(this.#deps.db, writes, this.#settings.kinds));
+      const batches = cutLevelBatches(level, (writes) => readChangedEntities(this.#deps.db, writes, this.#settings.kinds, this.#settings.records?.upsertable));
       await this.#pool(batches, (batch) => this.#upsert(batch, false));
     }
   }
@@ -134,7 +137,7 @@ class LoadRun {
       }
       for (const level of [...this.#levels].reverse()) {
         if (this.#shouldStop()) return;
-        await this.#pool(cutDeleteBatches(this.#deps.db, level), (batch) => this.#sender.send(this.#deleteRequest(batch.blueprint), batch.identifiers));
+        await this.#pool(cutDeleteBatches(this.#deps.db, level, this.#settings.records?.deletable), (batch) => this.#sender.send(this.#deleteRequest(batch.blueprint), batch.identifiers));
       }
     } finally {
       if (this.#hasRelationIndex) await dropSnapshotRelations(this.#deps.db);

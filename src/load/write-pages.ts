@@ -1,6 +1,7 @@
 import type { StagingDb } from "../../db/database";
 import { readStagedEntities } from "../../db/queries/load-inputs";
 import { listDeletionPage, listUpsertPage, type UpsertRow } from "../../db/queries/load-plan";
+import type { RecordScope } from "../../db/queries/record-entities";
 import { buildUpsertBody, MAX_BODY_BYTES, MAX_DELETE_BATCH, MAX_UPSERT_BATCH, splitIntoBatches, type OutgoingEntity } from "./batches";
 
 // The writes of a load, read from SQLite a few batches ahead of what is sent and cut into bulk
@@ -39,12 +40,12 @@ export interface DeleteBatch {
  * count is read or a page comes back short. Each page starts after the last identifier read, so what
  * the batches in flight write to the snapshot meanwhile cannot move an entity into a later page.
  */
-export async function* readChangedEntities(db: StagingDb, writes: BlueprintWrites, kinds: readonly string[]): AsyncGenerator<UpsertRow[]> {
+export async function* readChangedEntities(db: StagingDb, writes: BlueprintWrites, kinds: readonly string[], records?: RecordScope): AsyncGenerator<UpsertRow[]> {
   const planned = writes.creates + writes.updates;
   let after: string | undefined;
   // Bounded by the plan: every page but the last holds READ_CHUNK of the planned rows.
   for (let read = 0; read < planned; ) {
-    const rows = await listUpsertPage(db, { blueprint: writes.blueprint, kinds, after, limit: READ_CHUNK });
+    const rows = await listUpsertPage(db, { blueprint: writes.blueprint, kinds, after, limit: READ_CHUNK, records });
     if (rows.length > 0) yield rows;
     if (rows.length < READ_CHUNK) return;
     read += rows.length;
@@ -91,12 +92,12 @@ export function cutUpsertBatches(entities: readonly OutgoingEntity[]): OutgoingE
  * deletes, until the planned count is read or a page comes back short. A dependent Port already
  * deleted along with another (and the snapshot forgot) is not sent again.
  */
-export async function* cutDeleteBatches(db: StagingDb, level: readonly BlueprintWrites[]): AsyncGenerator<DeleteBatch> {
+export async function* cutDeleteBatches(db: StagingDb, level: readonly BlueprintWrites[], records?: RecordScope): AsyncGenerator<DeleteBatch> {
   for (const writes of level) {
     let after: string | undefined;
     // Bounded by the plan: every page but the last holds DELETE_READ_CHUNK of the planned deletions.
     for (let read = 0; read < writes.deletes; ) {
-      const identifiers = await listDeletionPage(db, { blueprint: writes.blueprint, after, limit: DELETE_READ_CHUNK });
+      const identifiers = await listDeletionPage(db, { blueprint: writes.blueprint, after, limit: DELETE_READ_CHUNK, records });
       for (let start = 0; start < identifiers.length; start += MAX_DELETE_BATCH) {
         yield { blueprint: writes.blueprint, identifiers: identifiers.slice(start, start + MAX_DELETE_BATCH) };
       }

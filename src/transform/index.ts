@@ -1,6 +1,6 @@
 import type { StagingDb } from "../../db/database";
 import { DUPLICATE_IDENTIFIER, hasDuplicateIdentifierErrors, insertMappingErrors, type MappingErrorRow } from "../../db/queries/mapping-errors";
-import { readRecordsToMap, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
+import { readRecordsToMap, readRecordsToMapOfIds, type RawRecordPosition, type RecordToMap } from "../../db/queries/raw-record-batches";
 import { countRawRecordsByKind } from "../../db/queries/raw-records";
 import { forgetRelationCheck, listIdentifiersOnlyInPort, readRelationCheck, saveRelationCheck, type RelationCheckRecord } from "../../db/queries/relation-checks";
 import { countRowsByKind } from "../../db/queries/rows-by-kind";
@@ -116,9 +116,16 @@ interface KindScope {
 
 /**
  * The scope of each kind, given its raw record count. Decided before any kind is transformed:
- * nothing else writes the staging file while the run holds its lock.
+ * nothing else writes the staging file while the run holds its lock. `known` names, per kind, the
+ * only records that may have changed (transformRecords): the kind-wide scan for changes is skipped.
  */
-async function decideScopes(db: StagingDb, plans: readonly KindPlan[], fullRefresh: boolean, records: ReadonlyMap<string, number>): Promise<Map<string, KindScope>> {
+async function decideScopes(
+  db: StagingDb,
+  plans: readonly KindPlan[],
+  fullRefresh: boolean,
+  records: ReadonlyMap<string, number>,
+  known?: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, KindScope>> {
   const scopes = new Map<string, KindScope>();
   for (const plan of plans) {
     const remap = decideKindRemap({
@@ -127,7 +134,7 @@ async function decideScopes(db: StagingDb, plans: readonly KindPlan[], fullRefre
       fullRefresh,
       hasDuplicateIdentifiers: await hasDuplicateIdentifierErrors(db, plan.kind),
     });
-    const changed = remap.scope === "all" ? "all" : await listChangedRecordIds(db, plan.kind);
+    const changed = remap.scope === "all" ? "all" : (known?.get(plan.kind) ?? (await listChangedRecordIds(db, plan.kind)));
     scopes.set(plan.kind, { remap, changed, toMap: changed === "all" ? (records.get(plan.kind) ?? 0) : changed.length });
   }
   return scopes;
@@ -266,6 +273,8 @@ interface KindInput {
   readonly changed: RecordsToMap;
   /** Collects, per blueprint, the pushable entities the records mapped again staged before (RelationCheckContext.replaced). */
   readonly replaced: Map<string, Set<string>>;
+  /** `changed` are records without path parameters (parent key ''), read by their ids rather than by a scan of the kind. */
+  readonly readsByIds?: boolean;
 }
 
 /**
@@ -279,6 +288,7 @@ interface KindInput {
  */
 async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInput): Promise<KindCounts> {
   const { streams, runId, blueprints, referenced, remap, changed, replaced } = input;
+  const byIds = input.readsByIds === true && changed !== "all" ? changed : undefined;
   const started = Date.now();
   const counts: KindCounts = { mapped: 0, durationMs: 0 };
   deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, records: 0, entities: 0, state: "running" });
@@ -304,9 +314,9 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInp
     // this process writes what came back.
     const fill = async (): Promise<void> => {
       while (!isExhausted && tasks.length < MAX_QUEUED_BATCHES) {
-        const batch = await readRecordsToMap(trx, plan.kind, after, limit);
+        const batch = byIds ? await readRecordsToMapOfIds(trx, plan.kind, byIds) : await readRecordsToMap(trx, plan.kind, after, limit);
         after = batch?.records.at(-1);
-        isExhausted = batch === undefined || batch.records.length < limit;
+        isExhausted = byIds !== undefined || batch === undefined || batch.records.length < limit;
         if (batch === undefined) break;
         counts.mapped += batch.records.length;
         limit = sizeNextBatch(batch.payloads.reduce((sum, payload) => sum + payload.length, 0), batch.records.length);
@@ -427,6 +437,79 @@ async function transformKindOrWhole(deps: TransformDeps, plan: KindPlan, input: 
   }
 }
 
+type FinishedKind = { plan: KindPlan; counts: KindCounts; remap: KindRemap };
+
+/**
+ * Maps each kind of `plans` in its scope (transformKindOrWhole), until one throws or `signal` aborts,
+ * then checks the relations of the kinds that finished; returns those kinds.
+ */
+async function mapKindsAndCheckRelations(
+  deps: TransformDeps,
+  input: Omit<TransformInput, "resources" | "fullRefresh">,
+  plans: readonly KindPlan[],
+  scopes: ReadonlyMap<string, KindScope>,
+  readsByIds: boolean,
+): Promise<FinishedKind[]> {
+  const blueprints = new Map(input.blueprints.map((blueprint) => [blueprint.identifier, blueprint]));
+  const finished: FinishedKind[] = [];
+  const targets = listRelationTargets(input.blueprints);
+  const referenced = new ReferencedTargets(targets);
+  const lastCheck = await readRelationCheck(deps.db);
+  const replaced = new Map<string, Set<string>>();
+  const streams = startProgramStreams(deps.jq, plans, scopes);
+  try {
+    for (const plan of plans) {
+      if (deps.signal?.aborted) break;
+      try {
+        const { remap, changed } = scopes.get(plan.kind) as KindScope;
+        const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap, changed, replaced, readsByIds };
+        finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
+      } catch (error) {
+        if (error instanceof Interrupted) break;
+        deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    }
+  } finally {
+    await closeProgramStreams(streams);
+  }
+  await checkRelations(deps.db, {
+    runId: input.runId,
+    kinds: finished.map(({ plan }) => plan.kind),
+    targets,
+    createMissing: input.createMissingRelatedEntities,
+    referenced,
+    mappedAll: finished.every(({ remap }) => remap.scope === "all"),
+    remappedWhole: finished.some(({ remap }) => remap.scope === "all"),
+    lastCheck,
+    replaced,
+  });
+  return finished;
+}
+
+/** What transformRecords is given: a transform's input, and the records that may have changed. */
+export interface RecordsTransformInput extends Omit<TransformInput, "fullRefresh"> {
+  /** Per kind, the ids of the records (of kinds read without path parameters) that may have changed since they were staged. */
+  readonly records: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The transform of a few records (`serve`): maps only `input.records` of their kinds (a kind whose
+ * staged rows were made with another mapping, or that has duplicate identifiers, is mapped whole, as
+ * transform would), replacing their outcome as transform does, then checks the relations of those
+ * kinds. Reads the records by id: no kind-wide scan for changes, no summary counts. Throws as
+ * transform does.
+ */
+export async function transformRecords(deps: TransformDeps, input: RecordsTransformInput): Promise<void> {
+  const plans = planKinds(
+    input.resources.filter((resource) => input.records.has(resource.kind)),
+    input.blueprints,
+    deps.jq.version,
+  );
+  const scopes = await decideScopes(deps.db, plans, false, new Map(), input.records);
+  await mapKindsAndCheckRelations(deps, input, plans, scopes, true);
+}
+
 /**
  * Maps the raw records of each resource's kind with its jq mapping (Ocean's semantics), validates the
  * entities against the blueprints and replaces, per kind, the outcome in staged_entities,
@@ -438,47 +521,11 @@ async function transformKindOrWhole(deps: TransformDeps, plan: KindPlan, input: 
 export async function transform(deps: TransformDeps, input: TransformInput): Promise<TransformSummary> {
   const started = Date.now();
   const plans = planKinds(input.resources, input.blueprints, deps.jq.version);
-  const blueprints = new Map(input.blueprints.map((blueprint) => [blueprint.identifier, blueprint]));
   deps.progress.report({ type: "stage-start", stage: "transform", kinds: plans.map((plan) => plan.kind) });
-
-  const finished: { plan: KindPlan; counts: KindCounts; remap: KindRemap }[] = [];
-  const targets = listRelationTargets(input.blueprints);
-  const referenced = new ReferencedTargets(targets);
   const records = await countRawRecordsByKind(deps.db);
   const scopes = await decideScopes(deps.db, plans, input.fullRefresh ?? false, records);
-  const lastCheck = await readRelationCheck(deps.db);
-  const replaced = new Map<string, Set<string>>();
-  const streams = startProgramStreams(deps.jq, plans, scopes);
-  try {
-    for (const plan of plans) {
-      if (deps.signal?.aborted) break;
-      try {
-        const { remap, changed } = scopes.get(plan.kind) as KindScope;
-        const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap, changed, replaced };
-        finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
-      } catch (error) {
-        if (error instanceof Interrupted) break;
-        deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
-    }
-  } finally {
-    await closeProgramStreams(streams);
-  }
-
+  const finished = await mapKindsAndCheckRelations(deps, input, plans, scopes, false);
   const kinds = finished.map(({ plan }) => plan.kind);
-  await checkRelations(deps.db, {
-    runId: input.runId,
-    kinds,
-    targets,
-    createMissing: input.createMissingRelatedEntities,
-    referenced,
-    mappedAll: finished.every(({ remap }) => remap.scope === "all"),
-    remappedWhole: finished.some(({ remap }) => remap.scope === "all"),
-    lastCheck,
-    replaced,
-  });
-
   const outcomes = await sumSkippedAndFiltered(deps.db, kinds);
   const staged = await countStagedEntities(deps.db, kinds);
   const mappingErrors = await countRowsByKind(deps.db, "mapping_errors", kinds);
