@@ -22,7 +22,7 @@ export interface RecordPlanInput {
 }
 
 /** One entity write the plan sends for a record. */
-export interface PlannedWrite {
+interface PlannedWrite {
   readonly blueprint: string;
   readonly identifier: string;
 }
