@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { applyFault, FaultPlan } from "../shared/faults";
-import { sendJson, startLoopbackServer } from "../shared/loopback-server";
+import { readBody, sendJson, startLoopbackServer } from "../shared/loopback-server";
 import { parseQuery, type RecordedRequest } from "../shared/request-log";
 import { createIncidentIoDataset, type IncidentIoDataset } from "./dataset";
 import { notFoundBody, rateLimitBody, statusBody, unauthorizedBody } from "./error-bodies";
 import type { JsonObject } from "./json";
 import type { OpenAlerts } from "./generate/context";
+import { answerControl, CONTROL_PREFIX } from "./control-routes";
 import { applyPageFault, pageFaultQuery, type PageFault, type PageFaultState } from "./page-faults";
 import { singleValue } from "./paging";
 import { decideRateLimit, retryAfterSeconds, type TokenBucket } from "./rate-limiter";
@@ -93,10 +94,19 @@ export async function startIncidentIoSandbox(options: IncidentIoSandboxOptions =
   const buckets = new Map<string, TokenBucket>();
   const webhooks = attachWebhooks(dataset);
   if (options.webhooks) await webhooks.configure(options.webhooks);
+  let changeSerial = 0;
+  const control = { dataset, webhooks, nextSerial: () => (changeSerial += 1) };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
+    // Not the API: neither logged with its requests nor subject to its faults, latency and limits.
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      const presented = BEARER.exec(req.headers.authorization ?? "")?.[1]?.trim();
+      if (presented !== token) return sendJson(res, 401, unauthorizedBody(presented === undefined));
+      const answer = await answerControl(method, url.pathname, url.searchParams, await readBody(req), control);
+      return sendJson(res, answer.status, answer.body);
+    }
     const entry: RecordedRequest = { method, path: url.pathname, query: parseQuery(url.searchParams), headers: req.headers, status: 0, at: Date.now() };
     requests.push(entry);
     const send = (status: number, body: JsonObject, headers: Record<string, string> = {}): void => {

@@ -264,4 +264,58 @@ describe("the Incident.io sandbox's webhooks", () => {
     expect(verified(receiver.received[1] as Received)).toEqual(verified(receiver.received[0] as Received));
     expect(sandbox.webhooks.counters).toMatchObject({ sent: 1, delivered: 1, duplicated: 1, attempts: 2, pending: 0 });
   });
+
+  describe("control routes, for another process", () => {
+    async function control(sandbox: IncidentIoSandbox, method: string, path: string, body?: unknown, token: string | null = sandbox.token): Promise<{ status: number; body: JsonObject }> {
+      const response = await fetch(`${sandbox.baseUrl}${path}`, {
+        method,
+        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as JsonObject };
+    }
+
+    it("sets the target, makes a change that posts its events, waits until they are delivered and reads the counters, all over HTTP", async () => {
+      const receiver = await startReceiver();
+      const sandbox = await startSandbox();
+      expect((await control(sandbox, "POST", "/_sandbox/webhooks", { url: receiver.url, secret: SECRET, redelivery: { scale: 0.001 } })).status).toBe(200);
+      const incident = String(listed(sandbox, "incidents", (record) => record["visibility"] === "public")["id"]);
+
+      const changed = await control(sandbox, "POST", "/_sandbox/changes", { type: "incident-status", id: incident, status: "Monitoring" });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ kind: "incidents", id: incident, summary: expect.stringMatching(/→ Monitoring$/) as unknown });
+      const idle = await control(sandbox, "POST", "/_sandbox/webhooks/idle?timeout_ms=10000");
+      expect(idle.status).toBe(200);
+      expect(idle.body["counters"]).toMatchObject({ sent: 2, delivered: 2, pending: 0 });
+      expect(receiver.received.map((delivery) => delivery.webhookId)).toEqual(changed.body["webhookIds"]);
+      expect(receiver.received.map((delivery) => verified(delivery)["event_type"])).toEqual(["public_incident.incident_updated_v2", "public_incident.incident_status_updated_v2"]);
+      expect((await control(sandbox, "GET", "/_sandbox/webhooks")).body["counters"]).toMatchObject({ sent: 2, delivered: 2 });
+      // Control requests are not API traffic: the request log has none.
+      expect(sandbox.requests).toEqual([]);
+
+      expect((await control(sandbox, "DELETE", "/_sandbox/webhooks")).status).toBe(200);
+      const unsent = await control(sandbox, "POST", "/_sandbox/changes", { type: "schedule-create" });
+      expect(unsent.body["webhookIds"]).toEqual([]);
+    });
+
+    it("answers 401 without the API key, 400 for a bad body, 422 for an unknown record, 404 for an unknown route, 504 when not idle in time", async () => {
+      const sandbox = await startSandbox();
+      expect((await control(sandbox, "GET", "/_sandbox/webhooks", undefined, null)).status).toBe(401);
+      expect((await control(sandbox, "GET", "/_sandbox/webhooks", undefined, "inc_wrong")).status).toBe(401);
+      expect(await control(sandbox, "POST", "/_sandbox/changes", "{not json")).toEqual({ status: 400, body: { error: "the body is not JSON" } });
+      expect((await control(sandbox, "POST", "/_sandbox/webhooks", { url: "x", secret: SECRET })).status).toBe(400);
+      const unknown = await control(sandbox, "POST", "/_sandbox/changes", { type: "schedule-update", id: "01NOTASCHEDULE" });
+      expect(unknown).toEqual({ status: 422, body: { error: "no schedules record has ID 01NOTASCHEDULE" } });
+      expect((await control(sandbox, "POST", "/_sandbox/reset")).status).toBe(404);
+
+      const stalled = await startLoopbackServer(() => new Promise<void>(() => undefined));
+      cleanups.push(() => stalled.close());
+      await control(sandbox, "POST", "/_sandbox/webhooks", { url: `${stalled.baseUrl}/`, secret: SECRET, redelivery: { delaysMs: [], timeoutMs: 500 } });
+      await control(sandbox, "POST", "/_sandbox/changes", { type: "schedule-update" });
+      const busy = await control(sandbox, "POST", "/_sandbox/webhooks/idle?timeout_ms=50");
+      expect(busy.status).toBe(504);
+      expect(busy.body["counters"]).toMatchObject({ sent: 1, pending: 1 });
+      expect((await control(sandbox, "POST", "/_sandbox/webhooks/idle?timeout_ms=-1")).status).toBe(400);
+    });
+  });
 });
