@@ -176,7 +176,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       accepting = false;
       server.close();
       server.closeIdleConnections();
-      await Promise.race([closed, sleep(CLOSE_GRACE_MS)]);
+      // Unreferenced: once the server has closed, the grace timer must not keep the process alive for its 5 s.
+      await Promise.race([closed, sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
       server.closeAllConnections();
       await closed;
       await Promise.allSettled([...inFlight]);
