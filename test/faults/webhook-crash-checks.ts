@@ -7,12 +7,12 @@ export interface CrashPlan {
   readonly killAfterReadyMs: readonly number[];
 }
 
-const KILLS = { min: 3, max: 5 } as const;
+const KILLS = { min: 3, max: 4 } as const;
 // Long enough that serve has received and applied events since it became ready, short enough that
 // every kill falls inside the stream.
-const KILL_AFTER_READY_MS = { min: 150, max: 1500 } as const;
+const KILL_AFTER_READY_MS = { min: 150, max: 1200 } as const;
 
-/** A seed's SIGKILLs: 3 to 5, each 150 ms to 1.5 s after serve became ready. */
+/** A seed's SIGKILLs: 3 or 4, each 150 ms to 1.2 s after serve became ready. */
 export function planCrashes(seed: number): CrashPlan {
   const unit = createRandom(seed);
   const int = (min: number, max: number): number => min + Math.floor(unit() * (max - min + 1));
