@@ -120,7 +120,8 @@ export const stagedEntities = sqliteTable(
     /** Why the entity is not pushed (Port would reject it); null when it is pushable. */
     held_back_reason: text("held_back_reason"),
   },
-  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] }), index("staged_entities_kind").on(t.kind)],
+  // By kind and record: serve finds the entities of a few records among a kind's million (a kind alone is its prefix).
+  (t) => [primaryKey({ columns: [t.blueprint, t.identifier] }), index("staged_entities_kind_record").on(t.kind, t.record_id)],
 );
 
 /** Mapping expressions that failed on a record (the field became null), and selectors that were not booleans. */
@@ -261,6 +262,8 @@ export const portSnapshot = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.blueprint, t.identifier] }),
+    // serve finds the rows pushed from a few records (those gone from the staging) without reading the whole snapshot.
+    index("port_snapshot_source").on(t.source_kind, t.source_record_id),
     check("port_snapshot_state", sql`${t.state} IN ('confirmed', 'pending', 'read-from-port')`),
     check("port_snapshot_hash", sql`(${t.state} = 'pending') = (${t.hash} IS NULL)`),
   ],

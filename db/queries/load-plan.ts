@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type RawBuilder } from "kysely";
 import type { Database, StagingDb } from "../database";
 import { holdsStaged } from "./port-snapshot";
 import { isHeldBack, isPushable } from "./pushable";
@@ -43,6 +43,17 @@ export interface UpsertRow {
   readonly entityJson: string;
   readonly hash: string;
   readonly isCreate: boolean;
+}
+
+/**
+ * `<table>.blueprint = blueprint`; written `+blueprint` when the rows are narrowed to a few records:
+ * SQLite would otherwise read the blueprint's rows in identifier order (its primary key gives the
+ * page order for free) rather than find the records' few through their index (300 ms against 1 ms at
+ * 10^6 entities).
+ */
+function onBlueprint(table: "s" | "p", blueprint: string, records: RecordScope | undefined): RawBuilder<boolean> {
+  const column = sql.ref(`${table}.blueprint`);
+  return records === undefined ? sql<boolean>`${column} = ${blueprint}` : sql<boolean>`+${column} = ${blueprint}`;
 }
 
 /** Counts, per blueprint and kind, of staged entities to create, to update, unchanged and held back. One pass over staged_entities. */
@@ -117,7 +128,7 @@ export async function listUpsertPage(
     .selectFrom("staged_entities as s")
     .leftJoin("port_snapshot as p", (join) => join.onRef("p.blueprint", "=", "s.blueprint").onRef("p.identifier", "=", "s.identifier"))
     .select(["s.identifier", "s.entity_json", "s.hash", "p.state as pushed_state"])
-    .where("s.blueprint", "=", page.blueprint)
+    .where(onBlueprint("s", page.blueprint, page.records))
     .where("s.kind", "in", page.kinds)
     .where(isPushable("s"))
     .where((eb) => eb.or([eb("p.identifier", "is", null), eb.not(holdsStaged("p", "s"))]));
@@ -145,7 +156,7 @@ export async function listDeletionPage(
   let query = db
     .selectFrom("port_snapshot as p")
     .select("p.identifier")
-    .where("p.blueprint", "=", page.blueprint)
+    .where(onBlueprint("p", page.blueprint, page.records))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

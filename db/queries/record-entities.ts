@@ -36,9 +36,16 @@ function scopeJson(scope: RecordScope): string {
   return JSON.stringify([...scope].flatMap(([kind, ids]) => ids.map((id) => [kind, id])));
 }
 
-/** Whether the pair (`kindColumn`, `idColumn`) is in `scope`. For Kysely's where and sql templates. */
+/**
+ * Whether the pair (`kindColumn`, `idColumn`) is in `scope`. For Kysely's where and sql templates. The
+ * kinds and the ids are also listed apart: SQLite then finds the rows through an index on the two
+ * columns instead of reading every row of a blueprint (300 ms at 10^6 entities).
+ */
 export function isInRecordScope(kindColumn: string, idColumn: string, scope: RecordScope): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.ref(kindColumn)}, ${sql.ref(idColumn)}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${scopeJson(scope)}))`;
+  const kinds = JSON.stringify([...scope.keys()]);
+  const ids = JSON.stringify([...new Set([...scope.values()].flat())]);
+  return sql<boolean>`(${sql.ref(kindColumn)} IN (SELECT value FROM json_each(${kinds})) AND ${sql.ref(idColumn)} IN (SELECT value FROM json_each(${ids}))
+    AND (${sql.ref(kindColumn)}, ${sql.ref(idColumn)}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${scopeJson(scope)})))`;
 }
 
 /** The staged entities of the records of `scope`, each with how the snapshot holds it. */

@@ -62,13 +62,18 @@ const OUTCOME_TABLES = ["staged_entities", "mapping_errors", "unmapped_records",
 /**
  * Deletes the outcome of `kind`'s records (staged entities, mapping errors, unmapped record, and
  * that it was mapped): of all of them, or of those in `recordIds`. Relation issues are not a
- * record's outcome: the relation check replaces them per kind.
+ * record's outcome: the relation check replaces them per kind. `parentKey` says every record in
+ * `recordIds` was read under it (serve's records: ''), so transformed_records is read by its primary
+ * key rather than by a scan of the kind.
  */
-export async function deleteRecordOutcomes(db: StagingDb, kind: string, recordIds: readonly string[] | "all"): Promise<void> {
+export async function deleteRecordOutcomes(db: StagingDb, kind: string, recordIds: readonly string[] | "all", parentKey?: string): Promise<void> {
   if (recordIds !== "all" && recordIds.length === 0) return;
   // One statement a table, however many ids: the ids go in as one JSON array.
   const which = recordIds === "all" ? sql.raw("") : sql`AND record_id IN (SELECT value FROM json_each(${JSON.stringify(recordIds)}))`;
-  for (const table of OUTCOME_TABLES) await sql`DELETE FROM ${sql.table(table)} WHERE kind = ${kind} ${which}`.execute(db);
+  for (const table of OUTCOME_TABLES) {
+    const parent = table === "transformed_records" && parentKey !== undefined ? sql`AND parent_key = ${parentKey}` : sql.raw("");
+    await sql`DELETE FROM ${sql.table(table)} WHERE kind = ${kind} ${parent} ${which}`.execute(db);
+  }
 }
 
 // 7 columns a row, well under SQLite's 32,766 bound parameters a statement.

@@ -302,7 +302,8 @@ async function transformKind(deps: TransformDeps, plan: KindPlan, input: KindInp
         replaced.set(blueprint, (replaced.get(blueprint) ?? new Set()).add(identifier));
       }
     }
-    await deleteRecordOutcomes(trx, plan.kind, changed);
+    // Records read by ids were read without path parameters, under parent key ''.
+    await deleteRecordOutcomes(trx, plan.kind, changed, byIds ? "" : undefined);
     const context: StagingContext = { db: trx, jq: deps.jq, runId, kind: plan.kind, blueprints, referenced, remap };
 
     let after: RawRecordPosition | undefined;

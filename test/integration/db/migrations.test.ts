@@ -18,6 +18,7 @@ const LANDED: readonly { tag: string; when: number; sha256: string }[] = [
   { tag: "0007_diff_indexes", when: 1796676381591, sha256: "9779eb10781f04b9fba0a862fd05a6c56d4270672fff55986bc5abd2f837e042" },
   { tag: "0008_drop_diff_indexes", when: 1796677057824, sha256: "aee42da245ff4ddcb6043085b0d62c2234259c7561e0598dad2017fc3b69b5bc" },
   { tag: "0009_webhook_inbox", when: 1796681179393, sha256: "b64fb98b26321099ab5b701bee0bdb00d0235a06c0a08e82db952c389bf032bc" },
+  { tag: "0010_record_indexes", when: 1796681866002, sha256: "fc69899d6a4ce617ae484010c168a2ce5bb8eafdc2cfdd968e761577fddfac71" },
 ];
 
 const migrationsDir = (path: string) => fileURLToPath(new URL(`../../../migrations/${path}`, import.meta.url));
