@@ -97,6 +97,7 @@ export function commandHelp(command: Command, program = programName()): string {
     `Usage: ${program} ${command}${own.length > 0 ? " [options]" : ""}`,
     "",
     spec.summary,
+    ...("details" in spec ? ["", spec.details] : []),
     ...(own.length > 0 ? ["", "Options:", formatOptions(own)] : []),
     "",
     "Options of every command:",

@@ -58,6 +58,7 @@ async function runOnce(
   config: Config,
   io: CliIo,
   interrupts: CliInterrupts,
+  plain = false,
 ): Promise<{ code: number; summary: RunSummary | undefined; failure: unknown }> {
   const { signal, atForcedExit } = interrupts;
   const [{ runPipeline }, { createListrProgress }, { createPlainProgress }, { renderRunSummary }] = await Promise.all([
@@ -67,7 +68,7 @@ async function runOnce(
     import("./summary-table"),
   ]);
   // A pseudo-terminal that reports no width (`script` writing to /dev/null) has nowhere to draw the tree: it gets plain lines.
-  const interactive = Boolean(io.stdout.isTTY) && (io.stdout.columns ?? 0) > 0 && !io.env["CI"] && !cli.json;
+  const interactive = !plain && Boolean(io.stdout.isTTY) && (io.stdout.columns ?? 0) > 0 && !io.env["CI"] && !cli.json;
   const listr = interactive ? createListrProgress(COMMANDS[command].stages) : undefined;
   const progress: Progress = listr?.progress ?? createPlainProgress((line) => (cli.json ? io.stderr : io.stdout).write(line));
   let summary: RunSummary | undefined;
@@ -108,6 +109,29 @@ async function runPipelineCommand(command: PipelineCommand, cli: CommandLine, co
     return signal.aborted ? 0 : last;
   }
   return (await runOnce(command, cli, config, io, interrupts)).code;
+}
+
+/**
+ * `etl serve`: webhooks applied as they come, and with POLLING the scheduled syncs in the same process,
+ * as plain timestamped lines (a terminal's progress tree would be torn by the webhook lines).
+ */
+async function runServe(cli: CommandLine, config: Config, io: CliIo, interrupts: CliInterrupts): Promise<number> {
+  const [{ serveWebhooks }, { createPlainProgress }] = await Promise.all([import("../serve/serve"), import("./plain-progress")]);
+  const runScheduledSync =
+    config.eventListener === "POLLING"
+      ? async () => {
+          await runOnce("run", cli, config, io, interrupts, true);
+        }
+      : undefined;
+  await serveWebhooks({
+    config,
+    signal: interrupts.signal,
+    log: (line) => io.stdout.write(`${new Date().toISOString()} ${printable(line)}\n`),
+    progress: createPlainProgress((line) => io.stderr.write(line)),
+    runScheduledSync,
+    atForcedExit: interrupts.atForcedExit,
+  });
+  return 0;
 }
 
 const DEMO_DB = "etl-demo.sqlite";
@@ -196,6 +220,7 @@ export async function main(argv: readonly string[], io: CliIo, signalOrInterrupt
     const print = <T>(report: T, render: (report: T) => string) => io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
     if (isPipelineCommand(command)) return await runPipelineCommand(command, cli, readCommandConfig(), io, interrupts);
     if (command === "demo") return await runDemo(cli, io, interrupts);
+    if (command === "serve") return await runServe(cli, readCommandConfig(), io, interrupts);
     if (command === "status") {
       const config = readCommandConfig();
       const [{ readStatus }, { renderStatus }] = await Promise.all([import("../pipeline/status"), import("./status-view")]);

@@ -90,7 +90,7 @@ export interface ConfigNeeds {
 }
 
 /** Where `serve` listens, and the secret it verifies Incident.io's webhooks with. */
-export interface ServeSettings {
+interface ServeSettings {
   readonly host: string;
   /** 0: any free port. */
   readonly port: number;

@@ -36,6 +36,8 @@ export interface CommandSpec {
   readonly options: readonly CommandOption[];
   /** One command line `etl help <command>` shows, as a user would type it after the program's name. */
   readonly example: string;
+  /** What `etl help <command>` adds under the summary: the settings and behaviour a command has beyond its options. */
+  readonly details?: string;
 }
 
 const NO_CREDENTIALS: ConfigNeeds = { incidentIo: false, port: false, jq: false };
@@ -79,8 +81,20 @@ export const COMMANDS = {
     options: LOAD_OPTIONS,
     example: "load",
   },
+  serve: {
+    summary: 'receive Incident.io webhooks (POST /webhooks/incidentio) and bring each record up to date in Port within seconds; also the scheduled syncs with OCEAN__EVENT_LISTENER={"type":"POLLING"}',
+    stages: [],
+    needs: { ...RUN_NEEDS, webhookSecret: true },
+    options: [],
+    example: "serve",
+    details:
+      "Set ETL_WEBHOOK_SECRET to the Incident.io webhook endpoint's signing secret (whsec_…, environment only); it listens on\n" +
+      "ETL_SERVE_HOST:ETL_SERVE_PORT (default 0.0.0.0:8080): POST /webhooks/incidentio, GET /healthz, GET /readyz.\n" +
+      "Without POLLING it applies events over the staging file of earlier runs (run a sync first). SIGTERM stops accepting\n" +
+      "(readyz 503), finishes the pass in hand and exits 0; events not yet applied are applied at the next start.",
+  },
   status: {
-    summary: "recent runs, counts per kind, pending changes, latest errors",
+    summary: "recent runs, counts per kind, pending changes, latest errors, the webhook inbox",
     stages: [],
     needs: NO_CREDENTIALS,
     options: ["json", "runs"],
