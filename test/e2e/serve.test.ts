@@ -132,6 +132,13 @@ describe("etl serve", () => {
     });
     expect(forged.status).toBe(401);
 
+    // A second serve on the same port: one clear error, exit 2.
+    const taken = await runCli(["serve"], { ...world.env, ETL_SERVE_PORT: new URL(url).port });
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toBe(
+      `error: invalid configuration:\n  - ETL_SERVE_PORT: 127.0.0.1:${new URL(url).port} is already in use by another process; stop it or set ETL_SERVE_PORT to a free port\n`,
+    );
+
     serve.child.kill("SIGTERM");
     const result = await serve.done;
     expect(result.code).toBe(0);
