@@ -1,6 +1,18 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { HostCounters, HostEndpoints, HostMessage, HostOptions, HostRequest, MutationReport, PortComparison, SimulatedRateLimit } from "./host-protocol";
+import type {
+  HostCounters,
+  HostEndpoints,
+  HostMessage,
+  HostOptions,
+  HostRequest,
+  HostWebhookTarget,
+  MutationReport,
+  PortComparison,
+  SimulatedRateLimit,
+  StreamReport,
+  WebhookDeliveryReport,
+} from "./host-protocol";
 import type { MutableKind } from "./mutations";
 
 const HOST_SCRIPT = fileURLToPath(new URL("./sandbox-host.ts", import.meta.url));
@@ -22,6 +34,12 @@ export interface SandboxHost {
   setRateLimit(rateLimit: SimulatedRateLimit | undefined): Promise<HostEndpoints>;
   /** Port's entities against the staged entities of the staging file at `databasePath`. */
   comparePort(databasePath: string): Promise<PortComparison>;
+  /** Posts Incident.io's events of later changes to `target`. */
+  configureWebhooks(target: HostWebhookTarget): Promise<void>;
+  /** Makes changes in Incident.io until `events` events were posted, `perSecond` a second. */
+  streamWebhooks(events: number, perSecond: number, seed: number): Promise<StreamReport>;
+  /** Waits for every event to be delivered or given up, then reports the deliveries and their latency to Port. */
+  readWebhookDeliveries(timeoutMs: number): Promise<WebhookDeliveryReport>;
   close(): Promise<void>;
 }
 
@@ -105,6 +123,11 @@ export async function startSandboxHost(options: HostOptions): Promise<SandboxHos
       return endpoints;
     },
     comparePort: (databasePath) => ask<PortComparison>({ type: "compare-port", databasePath }),
+    configureWebhooks: async (target) => {
+      await ask<null>({ type: "configure-webhooks", target });
+    },
+    streamWebhooks: (events, perSecond, seed) => ask<StreamReport>({ type: "stream-webhooks", events, perSecond, seed }),
+    readWebhookDeliveries: (timeoutMs) => ask<WebhookDeliveryReport>({ type: "webhook-deliveries", timeoutMs }),
     close: async () => {
       if (exited) return;
       const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -6,6 +6,7 @@ import type { DatasetCounts } from "../src/sandbox/incidentio/scale";
 import type { WriteLogEntry } from "../src/sandbox/port/types";
 import { matchRoute } from "../src/sandbox/port/routes";
 import type { MutableKind } from "./mutations";
+import type { LatencySummary } from "./webhooks-figures";
 
 /** Incident.io's per-key budget, simulated on a clock running `timeScale` times faster than real time. */
 export interface SimulatedRateLimit {
@@ -64,6 +65,33 @@ export interface PortComparison {
   readonly examples: readonly string[];
 }
 
+/** Where the Incident.io sandbox posts its events: serve's endpoint, its signing secret, and how fast Svix's redelivery schedule runs. */
+export interface HostWebhookTarget {
+  readonly url: string;
+  readonly secret: string;
+  /** Multiplies Svix's waits between redeliveries (5 s, 5 min, 30 min, ...). */
+  readonly redeliveryScale: number;
+}
+
+/** What a stream of changes made in Incident.io. */
+export interface StreamReport {
+  /** Changes made, and the events they posted (a status change posts two). */
+  readonly changes: number;
+  readonly events: number;
+  /** From the first change to the last. */
+  readonly seconds: number;
+}
+
+/** The sender's totals, and the stream's latency as seen from the sandboxes: first post → Port's next write of the entity. */
+export interface WebhookDeliveryReport {
+  readonly sent: number;
+  readonly delivered: number;
+  readonly redelivered: number;
+  readonly gaveUp: number;
+  readonly portWriteLatency: LatencySummary;
+  readonly unmatched: number;
+}
+
 export type HostRequest =
   | { readonly type: "counters" }
   | { readonly type: "mutate"; readonly fraction: number; readonly kinds: readonly MutableKind[] }
@@ -71,7 +99,13 @@ export type HostRequest =
   /** Restarts the Incident.io sandbox with this budget, or none, on a fresh dataset of the same seed and counts; answers the new endpoints. */
   | { readonly type: "set-rate-limit"; readonly rateLimit: SimulatedRateLimit | undefined }
   /** Compares what the Port sandbox holds with the staged entities of the staging file at `databasePath`. */
-  | { readonly type: "compare-port"; readonly databasePath: string };
+  | { readonly type: "compare-port"; readonly databasePath: string }
+  /** Posts the events of later changes to `target`. */
+  | { readonly type: "configure-webhooks"; readonly target: HostWebhookTarget }
+  /** Makes changes planned by `seed` until `events` events were posted, `perSecond` events a second; answers when the last is made. */
+  | { readonly type: "stream-webhooks"; readonly events: number; readonly perSecond: number; readonly seed: number }
+  /** Waits until every event was delivered or given up (at most `timeoutMs`), then reports the deliveries. */
+  | { readonly type: "webhook-deliveries"; readonly timeoutMs: number };
 
 type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }

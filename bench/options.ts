@@ -21,12 +21,14 @@ export interface BenchOptions {
   readonly fractions: readonly number[];
   /** Records sampled for the per-record jq baseline. */
   readonly jqSample: number;
+  /** `--webhooks`: only the webhook phase (issue 15), at the scale (small unless given). */
+  readonly webhooks: boolean;
   /** Where the JSON result goes; undefined means bench/results. */
   readonly outDir: string | undefined;
   readonly help: boolean;
 }
 
-export const BENCH_USAGE = `pnpm bench [--scale small|medium|large|xl] [--fraction 0.1,0.5,1] [--quick] [--out DIR]
+export const BENCH_USAGE = `pnpm bench [--scale small|medium|large|xl] [--fraction 0.1,0.5,1] [--quick] [--webhooks] [--out DIR]
 
 Runs the product against both sandboxes (served by a separate process) through four phases — a cold full
 run, a no-change run, a 1%-change run and an incremental run — at each fraction of the scale, then the
@@ -38,10 +40,16 @@ of 1,200 requests a minute, enforced: a cold full run, the hourly run with nothi
 changed, and a full refresh; then compares Port's entities with what the full refresh staged. It takes an
 hour or more at 100%, and is kept out of CI.
 
+--webhooks instead runs a cold etl run at the small scale, then etl serve, then makes 1,000 changes in
+Incident.io at 50 a second, each posted to serve as a signed webhook; it reports receipt → Port write
+(p50/p95/p99, from the inbox and from outside), events applied a second, the requests and serve's memory,
+stops serve with SIGTERM, and compares Port with a full refresh. It takes about a minute; kept out of CI.
+
   --scale      small (2% of large), medium (20%), large (20k incidents, 200k alerts, ...; the default),
                or xl (100k incidents, 1M alerts, ...)
   --fraction   shares of the scale, comma-separated or repeated (default 0.1,0.5,1; xl: 1)
   --quick      small scale at fraction 1 with a 30-record jq sample: proves the harness in seconds
+  --webhooks   the webhook phase only (issue 15), at the small scale unless --scale says otherwise
   --out DIR    write the JSON result to DIR instead of bench/results`;
 
 /** A command line the benchmark cannot run with. */
@@ -73,6 +81,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         scale: { type: "string" },
         fraction: { type: "string", multiple: true },
         quick: { type: "boolean" },
+        webhooks: { type: "boolean" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -83,12 +92,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     throw new BenchUsageError((error as Error).message);
   }
   const quick = parsed.quick ?? false;
-  const scale = parsed.scale ?? (quick ? "small" : "large");
+  const webhooks = parsed.webhooks ?? false;
+  const scale = parsed.scale ?? (quick || webhooks ? "small" : "large");
   if (!(BENCH_SCALES as readonly string[]).includes(scale)) throw new BenchUsageError(`--scale: one of ${BENCH_SCALES.join(", ")}, got ${scale}`);
   return {
     scale: scale as BenchScale,
-    fractions: parsed.fraction ? parseFractions(parsed.fraction) : quick || scale === "xl" ? [1] : DEFAULT_FRACTIONS,
+    fractions: parsed.fraction ? parseFractions(parsed.fraction) : quick || webhooks || scale === "xl" ? [1] : DEFAULT_FRACTIONS,
     jqSample: quick ? QUICK_JQ_SAMPLE : DEFAULT_JQ_SAMPLE,
+    webhooks,
     outDir: parsed.out,
     help: parsed.help ?? false,
   };

@@ -223,6 +223,10 @@ export interface WebhookPhaseResult {
   readonly appliedPerSecond: number;
   /** Events still pending in the inbox when serve was stopped. */
   readonly pending: number;
+  /** serve's passes over the inbox (its run summary): events a pass = latency.count ÷ passes. */
+  readonly passes: number;
+  /** The machine's 1-minute load average when the stream ended: other work slows every pass. */
+  readonly loadAverage: number;
   readonly incidentIoRequests: number;
   readonly incidentIoByRoute: Readonly<Record<string, number>>;
   readonly portRequests: number;

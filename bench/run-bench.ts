@@ -9,9 +9,10 @@ import { startSandboxHost } from "./host-client";
 import { countsFor, type BenchOptions } from "./options";
 import { runPhases } from "./phases";
 import { buildProductEnv, UNLIMITED_REQUESTS_PER_MINUTE } from "./product";
-import type { Baselines, BenchResult, FractionResult, SyncPhaseMeasurement, SyncScaleResult } from "./result";
+import type { Baselines, BenchResult, FractionResult, SyncPhaseMeasurement, SyncScaleResult, WebhookPhaseResult } from "./result";
 import { runSyncPhases } from "./sync-phases";
-import { judgeSyncTargets, judgeTargets } from "./targets";
+import { judgeSyncTargets, judgeTargets, judgeWebhookTargets } from "./targets";
+import { runWebhookPhase } from "./webhooks";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // One dataset for every run, so that results compare across machines and commits.
@@ -96,8 +97,8 @@ async function runSyncFraction(fraction: number, log: (line: string) => void, ke
 
 /**
  * Runs the whole benchmark: the phases at each fraction (ascending), the baselines at the smallest, and
- * the acceptance targets. A failure stops the run; the result then carries what was measured before it
- * and the error.
+ * the acceptance targets; with `--webhooks`, the webhook phase and its targets alone. A failure stops
+ * the run; the result then carries what was measured before it and the error.
  */
 export async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
@@ -105,15 +106,17 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const fractions: FractionResult[] = [];
   const sync: SyncScaleResult[] = [];
   let baselines: Baselines = {};
+  let webhooks: WebhookPhaseResult | undefined;
   let error: string | undefined;
   try {
-    if (options.scale === "xl") {
+    if (options.webhooks) webhooks = await runWebhookPhase(options.scale, log);
+    else if (options.scale === "xl") {
       for (const fraction of options.fractions) {
         const at = sync.length;
         await runSyncFraction(fraction, log, (result) => (sync[at] = result));
       }
     }
-    for (const [index, fraction] of (options.scale === "xl" ? [] : options.fractions).entries()) {
+    for (const [index, fraction] of (options.scale === "xl" || options.webhooks ? [] : options.fractions).entries()) {
       const measured = await runFraction(options, fraction, index === 0, log);
       fractions.push(measured.result);
       if (index === 0) baselines = measured.baselines;
@@ -127,9 +130,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     machine,
     scale: options.scale,
     fractions,
-    ...(options.scale === "xl" ? { sync } : {}),
+    ...(options.scale === "xl" && !options.webhooks ? { sync } : {}),
+    ...(webhooks ? { webhooks } : {}),
     baselines,
-    targets: options.scale === "xl" ? judgeSyncTargets(sync) : judgeTargets({ scale: options.scale, fractions, baselines }),
+    targets: options.webhooks ? judgeWebhookTargets(webhooks) : options.scale === "xl" ? judgeSyncTargets(sync) : judgeTargets({ scale: options.scale, fractions, baselines }),
     ...(error === undefined ? {} : { error }),
   };
 }

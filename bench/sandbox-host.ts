@@ -19,11 +19,16 @@ import {
   type HostMessage,
   type HostOptions,
   type HostRequest,
+  type HostWebhookTarget,
   type MutationReport,
   type PortComparison,
   type SimulatedRateLimit,
+  type StreamReport,
+  type WebhookDeliveryReport,
 } from "./host-protocol";
 import { buildMutation, countMutations, pickPositions, splitAlertChanges, type MutableKind } from "./mutations";
+import { matchPortWrites, type PortWrite, type SentEvent } from "./webhooks-figures";
+import { createStreamChanger, planStream } from "./webhooks-stream";
 
 const TOKEN = "inc_bench_token";
 const CLIENT_ID = "bench-client-id";
@@ -47,6 +52,9 @@ const incidentIoTally = { requests: 0, byPath: {} as Record<string, number>, byS
 // Entities Port made up as relation targets (create_missing_related_entities) and nobody has written since.
 const placeholders = new Set<string>();
 const portTally = { requests: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number>, writes: { upsert: 0, delete: 0, placeholder: 0 } as Record<WriteLogEntry["op"], number> };
+// Port's upserts since a webhook stream began, and the entity each streamed event is about.
+let streamWrites: PortWrite[] | undefined;
+const streamedEvents = new Map<string, string>();
 // Requests still being answered when a drain ran: their status is tallied once it is known.
 let unsettled: { entry: RecordedRequest; byStatus: Record<string, number> }[] = [];
 
@@ -75,6 +83,7 @@ function drain(final: boolean): void {
     const key = `${write.blueprint}/${write.identifier}`;
     if (write.op === "placeholder") placeholders.add(key);
     else placeholders.delete(key);
+    if (write.op === "upsert") streamWrites?.push({ identifier: write.identifier, at: write.at });
   }
   settle(final);
 }
@@ -192,6 +201,54 @@ function comparePort(databasePath: string): PortComparison {
   }
 }
 
+async function configureWebhooks(target: HostWebhookTarget): Promise<void> {
+  await incidentIo.webhooks.configure({ url: target.url, secret: target.secret, redelivery: { scale: target.redeliveryScale } });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * Makes the changes `seed` plans (the sandbox posts each one's events as it is made), paced so that
+ * the n-th event goes out n ÷ `perSecond` seconds after the first, until `events` events were posted
+ * or the plan ran out (a status change posts two events, so it plans one change per event).
+ */
+async function streamWebhooks(events: number, perSecond: number, seed: number): Promise<StreamReport> {
+  const change = createStreamChanger(incidentIo.dataset);
+  streamWrites = [];
+  streamedEvents.clear();
+  incidentIo.webhooks.takeSentIds();
+  const started = Date.now();
+  let changes = 0;
+  for (const planned of planStream(events, seed)) {
+    if (streamedEvents.size >= events) break;
+    await sleep(started + (streamedEvents.size * 1000) / perSecond - Date.now());
+    serial += 1;
+    const touched = change(planned, serial);
+    if (!touched) continue;
+    changes += 1;
+    for (const webhookId of incidentIo.webhooks.takeSentIds()) streamedEvents.set(webhookId, touched.id);
+  }
+  return { changes, events: streamedEvents.size, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The sender's totals once it is idle, and each streamed event's first post matched with Port's next write of its entity. */
+async function readWebhookDeliveries(timeoutMs: number): Promise<WebhookDeliveryReport> {
+  await incidentIo.webhooks.idle(timeoutMs);
+  drain(true);
+  const firstPost = new Map<string, number>();
+  for (const attempt of incidentIo.webhooks.attempts) if (!firstPost.has(attempt.webhookId)) firstPost.set(attempt.webhookId, attempt.at);
+  const sent: SentEvent[] = [];
+  for (const [webhookId, identifier] of streamedEvents) {
+    const at = firstPost.get(webhookId);
+    if (at !== undefined) sent.push({ identifier, sentAt: at });
+  }
+  const { latency, unmatched } = matchPortWrites(sent, streamWrites ?? []);
+  const { sent: posted, delivered, redelivered, gaveUp } = incidentIo.webhooks.counters;
+  return { sent: posted, delivered, redelivered, gaveUp, portWriteLatency: latency, unmatched };
+}
+
 function endpoints(): HostEndpoints {
   return {
     incidentIo: { baseUrl: incidentIo.baseUrl, token: TOKEN },
@@ -211,6 +268,13 @@ async function answer(request: HostRequest): Promise<unknown> {
     case "compare-port":
       drain(true);
       return comparePort(request.databasePath);
+    case "configure-webhooks":
+      await configureWebhooks(request.target);
+      return null;
+    case "stream-webhooks":
+      return streamWebhooks(request.events, request.perSecond, request.seed);
+    case "webhook-deliveries":
+      return readWebhookDeliveries(request.timeoutMs);
     case "set-rate-limit": {
       drain(true);
       const latency = incidentIo.latencyMs;

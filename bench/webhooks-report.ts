@@ -35,7 +35,7 @@ export function renderWebhooks(result: WebhookPhaseResult, formatColumns: Format
     `${result.unmatchedEvents} events had no Port write of their own after their post (coalesced into an earlier write, or no change to the entity)`,
     `Throughput: ${result.appliedPerSecond.toFixed(1)} events applied a second; sender: ${sender.sent} posted, ${sender.delivered} answered 2xx, ${sender.redelivered} redelivered, ${sender.gaveUp} given up; ${result.pending} pending at the end`,
     `Incident.io: ${result.incidentIoRequests} requests (${listRoutes(result.incidentIoByRoute)}); Port: ${result.portRequests} requests (${listRoutes(result.portRoutes)}), ${result.entityWrites} entity writes`,
-    `serve: peak tree RSS ${Math.round(result.serveTreeRssMb)} MB; SIGTERM: ${result.serveExit}`,
+    `serve: ${result.passes} passes (${(result.latency.count / Math.max(1, result.passes)).toFixed(1)} events a pass), peak tree RSS ${Math.round(result.serveTreeRssMb)} MB; SIGTERM: ${result.serveExit}; load average ${result.loadAverage.toFixed(1)} when the stream ended`,
     `Port after a full refresh: ${result.fullRefreshWrites} writes by it; ${portExact.staged} staged entities, ${portExact.missing} missing, ${portExact.differing} differing, ${portExact.extra} extra` +
       (portExact.examples.length > 0 ? ` (${portExact.examples.join("; ")})` : ""),
   ].join("\n");

@@ -10,8 +10,10 @@ describe("parseBenchArgs", () => {
     { name: "runs the xl scale once by default", argv: ["--scale", "xl"], expected: { scale: "xl", fractions: [1], jqSample: 300, outDir: undefined } },
     { name: "runs the xl scale at the fractions asked for", argv: ["--scale", "xl", "--fraction", "0.1"], expected: { scale: "xl", fractions: [0.1], jqSample: 300, outDir: undefined } },
     { name: "takes the output directory", argv: ["--out", "somewhere"], expected: { scale: "large", fractions: [0.1, 0.5, 1], jqSample: 300, outDir: "somewhere" } },
+    { name: "runs the webhook phase at the small scale under --webhooks", argv: ["--webhooks"], expected: { scale: "small", fractions: [1], jqSample: 300, outDir: undefined, webhooks: true } },
+    { name: "runs the webhook phase at the scale asked for", argv: ["--webhooks", "--scale", "medium"], expected: { scale: "medium", fractions: [1], jqSample: 300, outDir: undefined, webhooks: true } },
   ])("$name", ({ argv, expected }) => {
-    expect(parseBenchArgs(argv)).toEqual({ ...expected, help: false });
+    expect(parseBenchArgs(argv)).toEqual({ webhooks: false, ...expected, help: false });
   });
 
   it.each([

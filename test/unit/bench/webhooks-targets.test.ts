@@ -18,6 +18,8 @@ function makeResult(overrides: Partial<WebhookPhaseResult> = {}): WebhookPhaseRe
     unmatchedEvents: 3,
     appliedPerSecond: 49.5,
     pending: 0,
+    passes: 100,
+    loadAverage: 1.5,
     incidentIoRequests: 1000,
     incidentIoByRoute: { "/v2/incidents/{id}": 600, "/v2/alerts/{id}": 400 },
     portRequests: 800,
@@ -64,5 +66,6 @@ describe("renderWebhooks", () => {
     expect(text).toMatch(/receipt → Port write \(inbox\)\s+1000\s+0\.20\s+0\.90\s+1\.50\s+1\.60/);
     expect(text).toContain("Throughput: 49.5 events applied a second; sender: 1000 posted, 1000 answered 2xx, 0 redelivered, 0 given up; 0 pending at the end");
     expect(text).toContain("0 writes by it; 5000 staged entities, 0 missing, 0 differing, 0 extra");
+    expect(text).toContain("serve: 100 passes (10.0 events a pass), peak tree RSS 180 MB; SIGTERM: exit 0; load average 1.5 when the stream ended");
   });
 });
