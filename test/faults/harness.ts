@@ -420,12 +420,13 @@ function tail(text: string, length = 1500): string {
   return text.length > length ? `…${text.slice(-length)}` : text;
 }
 
-function readCatalog(port: PortSandbox): CatalogEntity[] {
+/** Every entity the Port sandbox holds under the shipped mapping's blueprints. */
+export function readCatalog(port: PortSandbox): CatalogEntity[] {
   return Object.values(BLUEPRINT_OF_KIND).flatMap((blueprint) => port.entities(blueprint));
 }
 
 /** The product, run cleanly in this process from an empty staging file into an empty Port: what Port should hold. */
-async function runReference(incidentIo: IncidentIoSandbox, dir: string): Promise<{ code: number; catalog: CatalogEntity[]; output: string }> {
+export async function runReference(incidentIo: IncidentIoSandbox, dir: string): Promise<{ code: number; catalog: CatalogEntity[]; output: string }> {
   const port = await startPortSandbox(PORT_CLIENT);
   try {
     let output = "";
