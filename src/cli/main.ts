@@ -136,7 +136,10 @@ async function runServe(cli: CommandLine, config: Config, io: CliIo, interrupts:
 
 const DEMO_DB = "etl-demo.sqlite";
 
-/** `etl demo`: the whole pipeline twice against in-process sandboxes, showing that the second run pushes only the changes. */
+/**
+ * `etl demo`: the whole pipeline twice against in-process sandboxes, showing that the second run pushes
+ * only the changes, then one incident's status reaching Port through serve's webhook, with no run.
+ */
 async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): Promise<number> {
   const { signal } = interrupts;
   const dbPath = resolve(io.cwd, cli.configFlags.db ?? DEMO_DB);
@@ -166,8 +169,11 @@ async function runDemo(cli: CommandLine, io: CliIo, interrupts: CliInterrupts): 
     const pushed = sandboxes.port.writes.slice(writesBefore);
     out(
       `\nThe second run wrote ${pushed.length} entities to Port: ` +
-        `${pushed.map((w) => `${w.op} ${w.blueprint}/${w.identifier}`).join(", ") || "none"}.\n` +
-        `The staging file is ${dbPath}. Look inside with:\n` +
+        `${pushed.map((w) => `${w.op} ${w.blueprint}/${w.identifier}`).join(", ") || "none"}.\n`,
+    );
+    if (second.code === 0 && !signal.aborted) out(`\n${(await sandboxes.showLiveUpdate(config, signal)).join("\n")}\n\n`);
+    out(
+      `The staging file is ${dbPath}. Look inside with:\n` +
         `  ${programName()} status --db ${cli.configFlags.db ?? DEMO_DB}\n` +
         `  sqlite3 ${cli.configFlags.db ?? DEMO_DB} "select kind, count(*) from raw_records group by kind"\n`,
     );

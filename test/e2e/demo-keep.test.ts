@@ -27,6 +27,8 @@ describe("etl demo --keep", () => {
     const demo = startCli(["demo", "--keep", "--db", join(dir, "demo.sqlite")], { CI: "true" }, 280_000);
     try {
       await demo.waitForStdout(/^export ETL_DB=/m, 1, 240_000);
+      // Before keeping the sandboxes, the demo showed one status change reaching Port by webhook, with no run.
+      expect(demo.stdout()).toMatch(/^Live: INC-\d+ status → \w+ reached Port \d+\.\d s after Incident\.io sent it \(webhook, no run\)$/m);
       const exported = readExports(demo.stdout());
       expect(exported["ETL_DB"]).toBe(join(dir, "demo.sqlite"));
       expect(exported["OCEAN__INTEGRATION__CONFIG__BASE_URL"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
