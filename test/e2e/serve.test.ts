@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
@@ -144,6 +145,10 @@ describe("etl serve", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/serve: stopped after \d+ passes: 1 events applied .*; 0 events pending.*refused or ignored: webhook refused \(401\) ×1/);
     expect(result.stdout + result.stderr).not.toContain(SECRET.slice("whsec_".length));
+    for (const suffix of ["", "-wal", "-shm"]) {
+      const path = `${world.db}${suffix}`;
+      if (existsSync(path)) expect(readFileSync(path).includes(SECRET.slice("whsec_".length)), path).toBe(false);
+    }
     expect(inbox(world.db)).toEqual([{ state: "applied", n: 1 }]);
   });
 
