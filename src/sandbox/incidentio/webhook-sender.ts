@@ -194,6 +194,8 @@ export function createWebhookSender(target: WebhookTarget, counters: WebhookCoun
       }
       return;
     }
+    // A closed sender schedules nothing: a timer for Svix's next wait would keep the process alive for hours.
+    if (closed) return;
     const delay = redeliveryDelayMs(item.attempts, redelivery);
     if (delay === undefined) {
       counters.gaveUp += 1;

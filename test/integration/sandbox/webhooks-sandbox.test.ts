@@ -8,6 +8,7 @@ import type { JsonObject } from "../../../src/sandbox/incidentio/json";
 import type { IncidentIoKind } from "../../../src/sandbox/incidentio/kinds";
 import { makeLiveChange } from "../../../src/sandbox/incidentio/live-changes";
 import { startIncidentIoSandbox, type IncidentIoSandbox, type IncidentIoSandboxOptions } from "../../../src/sandbox/incidentio/server";
+import { createWebhookCounters, createWebhookSender } from "../../../src/sandbox/incidentio/webhook-sender";
 import { startLoopbackServer, type LoopbackServer } from "../../../src/sandbox/shared/loopback-server";
 import { INCIDENTIO_SPEC, loadOpenApiValidator } from "../../helpers/openapi-validator";
 
@@ -237,6 +238,18 @@ describe("the Incident.io sandbox's webhooks", () => {
     await sandbox.webhooks.idle(5_000);
     expect(sandbox.webhooks.attempts[0]?.error).toBe("TimeoutError");
     expect(sandbox.webhooks.counters).toMatchObject({ gaveUp: 1, pending: 0 });
+  });
+
+  it("schedules no redelivery once closed, even for an attempt that fails while closing", async () => {
+    const stalled = await startLoopbackServer(() => new Promise<void>(() => undefined));
+    cleanups.push(() => stalled.close());
+    const counters = createWebhookCounters();
+    const sender = createWebhookSender({ url: `${stalled.baseUrl}/`, secret: SECRET, redelivery: { timeoutMs: 100 } }, counters, []);
+    sender.send({ eventType: "schedule.updated_v1", body: { event_type: "schedule.updated_v1" } });
+    await sender.close();
+    // Svix's first wait is 5 s: a timer for it would keep the sender busy.
+    await expect(sender.idle(50)).resolves.toBeUndefined();
+    expect(counters).toMatchObject({ attempts: 1, redelivered: 0, pending: 1 });
   });
 
   it("with outOfOrder at 1, delivers every older event after the newer one that follows it", async () => {
