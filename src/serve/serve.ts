@@ -58,6 +58,8 @@ export interface ServeSummary {
 const PASS_LIMIT = 500;
 /** How often the drain loop looks at the inbox without being woken: retries that came due. */
 const IDLE_POLL_MS = 1_000;
+/** How often it tries again while another process holds the staging file's lock. */
+const BUSY_POLL_MS = 5_000;
 /**
  * The writer connection waits this long for another process's write transaction, synchronously: the
  * receiver shares this event loop, so a long wait would stall every webhook answer. A pass that meets
@@ -90,7 +92,10 @@ function describeListenFailure(error: unknown, config: Config): ConfigError | un
   return undefined;
 }
 
-/** Resolves on `wake()`, after `ms`, or on abort, whichever comes first. */
+/**
+ * The drain loop's alarm clock: `wait` resolves after `ms`, on abort, or (when `wakes` is on) on
+ * `wake()`; a wake that came while no one waited is kept for the next wait that takes wakes.
+ */
 function createWaker(signal: AbortSignal) {
   let woken = true;
   let resolveWait: (() => void) | undefined;
@@ -99,8 +104,8 @@ function createWaker(signal: AbortSignal) {
       woken = true;
       resolveWait?.();
     },
-    async wait(ms: number): Promise<void> {
-      if (woken || signal.aborted) {
+    async wait(ms: number, wakes: boolean): Promise<void> {
+      if (signal.aborted || (wakes && woken)) {
         woken = false;
         return;
       }
@@ -112,10 +117,10 @@ function createWaker(signal: AbortSignal) {
           resolve();
         };
         const timer = setTimeout(done, ms);
-        resolveWait = done;
+        if (wakes) resolveWait = done;
         signal.addEventListener("abort", done, { once: true });
       });
-      woken = false;
+      if (wakes) woken = false;
     },
   };
 }
@@ -310,7 +315,9 @@ async function drainInbox(context: DrainContext): Promise<void> {
   let busyHolder: string | undefined;
   let failures = 0;
   while (!deps.signal.aborted) {
-    await waker.wait(failures > 0 ? retryDelayMs(failures) : IDLE_POLL_MS);
+    // After a failed pass, new events do not start another at once: while another process holds the
+    // file, each try would be a write that waits on it, on the event loop the receiver answers from.
+    await waker.wait(failures === 0 ? IDLE_POLL_MS : busyHolder === undefined ? retryDelayMs(failures) : BUSY_POLL_MS, failures === 0);
     if (deps.signal.aborted) break;
     try {
       const outcome = await context.run(async () => {
@@ -324,9 +331,10 @@ async function drainInbox(context: DrainContext): Promise<void> {
       if (outcome === "more") waker.wake();
     } catch (error) {
       failures += 1;
-      if (error instanceof LockedError) {
-        if (busyHolder !== error.holder) deps.log(`serve: another process is working on the staging file (${error.holder}); events wait until it is done`);
-        busyHolder = error.holder;
+      const holder = error instanceof LockedError ? error.holder : (error as { code?: unknown }).code === "SQLITE_BUSY" ? "a write transaction" : undefined;
+      if (holder !== undefined) {
+        if (busyHolder !== holder) deps.log(`serve: another process is working on the staging file (${holder}); events wait until it is done`);
+        busyHolder = holder;
       } else {
         deps.log(`serve: a pass failed (its events stay pending and are tried again): ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
       }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/database";
@@ -169,6 +171,30 @@ describe("etl serve", () => {
     serve.child.kill("SIGTERM");
     expect((await serve.done).code).toBe(0);
     expect(inbox(world.db)).toEqual([{ state: "applied", n: 3 }]);
+  });
+
+  it("lets events wait while another process holds the staging file, and applies them once it is free", async () => {
+    const world = await setUp();
+    await sync(world);
+    const { serve, url } = await startServe(world);
+    // Another process's sync, as its lock row says: this test's own live pid, a fresh heartbeat.
+    const holder = new BetterSqlite3(world.db);
+    const now = new Date().toISOString();
+    holder.prepare("insert into locks (name, owner, pid, acquired_at, heartbeat_at) values ('pipeline', ?, ?, ?, ?)").run(`${hostname()}:${process.pid}:e2e`, process.pid, now, now);
+    try {
+      const [incident] = renameIncidents(world, 1, "busy");
+      expect(await sendIncidentUpdated(url, incident!.id)).toBe(200);
+      await serve.waitForStdout(/serve: another process is working on the staging file \(pid \d+, since/);
+      expect(titleInPort(world, incident!.id)).not.toBe(incident!.name);
+      expect(inbox(world.db)).toEqual([{ state: "pending", n: 1 }]);
+      holder.prepare("delete from locks where name = 'pipeline'").run();
+      await serve.waitForStdout(/serve: the staging file is free again/, 1, 15_000);
+      await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 10_000, "the renamed incident in Port");
+    } finally {
+      holder.close();
+    }
+    serve.child.kill("SIGTERM");
+    expect((await serve.done).code).toBe(0);
   });
 
   it("exits 0 on SIGTERM in the middle of a stream, and loses nothing: what was answered 2xx is applied by the next process", async () => {
