@@ -52,7 +52,7 @@ const incidentIoTally = { requests: 0, byPath: {} as Record<string, number>, byS
 // Entities Port made up as relation targets (create_missing_related_entities) and nobody has written since.
 const placeholders = new Set<string>();
 const portTally = { requests: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number>, writes: { upsert: 0, delete: 0, placeholder: 0 } as Record<WriteLogEntry["op"], number> };
-// Port's upserts since a webhook stream began, and the entity each streamed event is about.
+// Port's writes (upserts and deletes) since a webhook stream began, and the entity each streamed event is about.
 let streamWrites: PortWrite[] | undefined;
 const streamedEvents = new Map<string, string>();
 // Requests still being answered when a drain ran: their status is tallied once it is known.
@@ -83,7 +83,8 @@ function drain(final: boolean): void {
     const key = `${write.blueprint}/${write.identifier}`;
     if (write.op === "placeholder") placeholders.add(key);
     else placeholders.delete(key);
-    if (write.op === "upsert") streamWrites?.push({ identifier: write.identifier, at: write.at });
+    // A deleted schedule's write is its delete.
+    if (write.op !== "placeholder") streamWrites?.push({ identifier: write.identifier, at: write.at });
   }
   settle(final);
 }
