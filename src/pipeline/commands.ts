@@ -82,11 +82,11 @@ export const COMMANDS = {
     example: "load",
   },
   serve: {
-    summary: 'receive Incident.io webhooks (POST /webhooks/incidentio) and bring each record up to date in Port within seconds; also the scheduled syncs with OCEAN__EVENT_LISTENER={"type":"POLLING"}',
+    summary: "receive Incident.io webhooks and bring each record up to date in Port within seconds (with POLLING, the scheduled syncs too)",
     stages: [],
     needs: { ...RUN_NEEDS, webhookSecret: true },
     options: [],
-    example: "serve",
+    example: "serve --db /data/etl.sqlite",
     details:
       "Set ETL_WEBHOOK_SECRET to the Incident.io webhook endpoint's signing secret (whsec_…, environment only); it listens on\n" +
       "ETL_SERVE_HOST:ETL_SERVE_PORT (default 0.0.0.0:8080): POST /webhooks/incidentio, GET /healthz, GET /readyz.\n" +
