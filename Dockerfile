@@ -34,6 +34,8 @@ ENV ETL_DB=/data/etl.sqlite \
     NODE_ENV=production \
     INCIDENTIO_PORT_ETL_PROGRAM=incidentio-port-etl
 VOLUME ["/data"]
+# `serve` listens here (ETL_SERVE_PORT) for Incident.io's webhooks; the other commands open no port.
+EXPOSE 8080
 USER node
 # node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.
 # The same V8 flag as package.json's etl script and the installed command (docs/guarantees.md, "Memory stays flat").
