@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { asDamagedStagingFile, openDatabase, type OpenedDatabase } from "../../db/database";
 import { readPortBinding } from "../../db/queries/port-binding";
 import { createRun, finishRun } from "../../db/queries/runs";
-import { listPendingEvents, markEventsApplied, readInboxStatus, recordApplyAttempt, type PendingEvent } from "../../db/queries/webhook-inbox";
+import { listPendingEvents, markEventsApplied, readInboxStatus, recordApplyAttempt } from "../../db/queries/webhook-inbox";
 import { ConfigError, LockedError } from "../errors";
 import { createJqRunner } from "../jq/jq-runner";
 import { checkMappingCompiles } from "../transform";
@@ -366,7 +366,7 @@ async function runPass(context: DrainContext, notBefore: Map<string, number>): P
     for (const event of settled.done) notBefore.delete(recordKey(event));
     for (const { record, events, error } of settled.retry) {
       await recordApplyAttempt(db, events.map((event) => event.webhookId), redactSecrets(error).slice(0, 2000));
-      notBefore.set(recordKey(record), Date.now() + retryDelayMs(Math.max(...events.map((event: PendingEvent) => event.attempts)) + 1));
+      notBefore.set(recordKey(record), Date.now() + retryDelayMs(Math.max(...events.map((event) => event.attempts)) + 1));
     }
     totals.passes += 1;
     totals.events += settled.done.length;
