@@ -13,6 +13,8 @@ describe("secrets on the command line", () => {
     { args: ["run", `--password=${VALUE}`], flag: "--password" },
     { args: ["run", `-secret=${VALUE}`], flag: "-secret" },
     { args: ["run", "--API-TOKEN", VALUE], flag: "--API-TOKEN" },
+    { args: ["serve", `--webhook-secret=${VALUE}`], flag: "--webhook-secret" },
+    { args: ["serve", "--signing-secret", VALUE], flag: "--signing-secret" },
   ])("are refused with exit 2 before anything runs: $args.0 $flag", async ({ args, flag }) => {
     const world = await startSyncWorld();
     const outcome = await world.cli(args);
