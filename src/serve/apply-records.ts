@@ -26,9 +26,10 @@ export interface RecordApplierContext {
 export interface RecordApplier {
   /**
    * Brings Port up to date with each record's current state in Incident.io; one outcome per record,
-   * in order. A pass is finished once started, whatever `signal` says: each step is bounded by its
-   * HTTP client's retries, and stopping between the staging and the push would leave changes that
-   * only the next run pushes.
+   * in order. Once `signal` aborts (SIGTERM), requests in flight finish but no wait before a retry
+   * or a new request is made: the records left are "retry", and their events stay pending. The
+   * stages are not stopped between batches: a record staged and mapped but not pushed would look
+   * applied. Never throws: a failure is the outcome of the records it concerns.
    */
   apply(records: readonly RecordToApply[], signal?: AbortSignal): Promise<AppliedRecord[]>;
   close(): Promise<void>;
@@ -58,42 +59,55 @@ function scopeOf(reads: readonly (RecordRead & { readonly outcome: RecordReadOut
 export function createRecordApplier(context: RecordApplierContext): RecordApplier {
   const { config, db, jq, runId } = context;
   const userAgent = userAgentFor(config);
-  const reader = createRecordReader({ db, jq }, { settings: config.incidentIo, network: config.network, userAgent });
-  const client = createPortClient({ port: config.port, network: config.network, userAgent });
+  // The clients live as long as the applier; the first pass told to stop stops them for good.
+  const stopping = new AbortController();
+  const reader = createRecordReader({ db, jq, signal: stopping.signal }, { settings: config.incidentIo, network: config.network, userAgent });
+  const client = createPortClient({ port: config.port, network: config.network, userAgent, signal: stopping.signal });
   const resources = config.mapping.resources;
 
   return {
-    async apply(records) {
-      const outcomes: (AppliedRecord | undefined)[] = records.map((record) => (findMappedResource(record.resource, resources) ? undefined : { record, outcome: { state: "not-mapped" } }));
-      const toRead = records.flatMap((record, index) => {
-        const resource = findMappedResource(record.resource, resources) as ResourceMapping;
-        return outcomes[index] === undefined ? [{ index, resource, recordId: record.recordId }] : [];
-      });
-      const readOutcomes = await reader.stage(runId, toRead);
-      const reads = toRead.map((read, at) => ({ ...read, outcome: readOutcomes[at] as RecordReadOutcome }));
-      const changed = scopeOf(reads, ["staged", "unlisted", "gone"]);
-      let loaded: Map<string, { writes: number } | { error: string }> = new Map();
-      if (changed.size > 0) {
-        try {
-          await transformRecords(
-            { db, jq, progress: context.progress },
-            { runId, resources, records: changed, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities },
-          );
-          loaded = await loadRecords({ db, client }, { runId, mapping: config.mapping, blueprints: config.blueprints, records: changed, gone: scopeOf(reads, ["gone"]) });
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          loaded = new Map(reads.map((read) => [recordKeyOf(read.resource.kind, read.recordId), { error: message }]));
-        }
+    async apply(records, signal) {
+      const stop = () => stopping.abort();
+      if (signal?.aborted) stop();
+      signal?.addEventListener("abort", stop, { once: true });
+      try {
+        return await applyAll(records);
+      } finally {
+        signal?.removeEventListener("abort", stop);
       }
-      for (const read of reads) {
-        const record = records[read.index] as RecordToApply;
-        outcomes[read.index] = { record, outcome: decideAppliedOutcome(read.outcome, loaded.get(recordKeyOf(read.resource.kind, read.recordId))) };
-      }
-      return outcomes as AppliedRecord[];
     },
     async close() {
       reader.close();
       client.close();
     },
   };
+
+  async function applyAll(records: readonly RecordToApply[]): Promise<AppliedRecord[]> {
+    const outcomes: (AppliedRecord | undefined)[] = records.map((record) => (findMappedResource(record.resource, resources) ? undefined : { record, outcome: { state: "not-mapped" } }));
+    const toRead = records.flatMap((record, index) => {
+      const resource = findMappedResource(record.resource, resources) as ResourceMapping;
+      return outcomes[index] === undefined ? [{ index, resource, recordId: record.recordId }] : [];
+    });
+    const readOutcomes = await reader.stage(runId, toRead);
+    const reads = toRead.map((read, at) => ({ ...read, outcome: readOutcomes[at] as RecordReadOutcome }));
+    const changed = scopeOf(reads, ["staged", "unlisted", "gone"]);
+    let loaded: Map<string, { writes: number } | { error: string }> = new Map();
+    if (changed.size > 0) {
+      try {
+        await transformRecords(
+          { db, jq, progress: context.progress },
+          { runId, resources, records: changed, blueprints: config.blueprints, createMissingRelatedEntities: config.mapping.createMissingRelatedEntities },
+        );
+        loaded = await loadRecords({ db, client }, { runId, mapping: config.mapping, blueprints: config.blueprints, records: changed, gone: scopeOf(reads, ["gone"]) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        loaded = new Map(reads.map((read) => [recordKeyOf(read.resource.kind, read.recordId), { error: message }]));
+      }
+    }
+    for (const read of reads) {
+      const record = records[read.index] as RecordToApply;
+      outcomes[read.index] = { record, outcome: decideAppliedOutcome(read.outcome, loaded.get(recordKeyOf(read.resource.kind, read.recordId))) };
+    }
+    return outcomes as AppliedRecord[];
+  }
 }

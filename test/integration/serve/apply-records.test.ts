@@ -23,7 +23,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 interface Applying {
   readonly world: SyncWorld;
   readonly config: Config;
-  apply(records: readonly RecordToApply[], config?: Config): Promise<AppliedRecord[]>;
+  /** Applies with the applier of `config` (one per config object, as serve keeps one). */
+  apply(records: readonly RecordToApply[], config?: Config, signal?: AbortSignal): Promise<AppliedRecord[]>;
   /** Entity writes Port received since the call's start, as `op blueprint/identifier`. */
   writesSince(from: number): string[];
 }
@@ -49,13 +50,13 @@ async function startApplying(env: Readonly<Record<string, string>> = {}): Promis
   return {
     world,
     config,
-    apply: (records, with_ = config) => {
+    apply: (records, with_ = config, signal) => {
       let applier = appliers.get(with_);
       if (!applier) {
         applier = createRecordApplier({ config: with_, db: opened.db, runId, jq, progress: SILENT_PROGRESS });
         appliers.set(with_, applier);
       }
-      return applier.apply(records);
+      return applier.apply(records, signal);
     },
     writesSince: (from) => world.port.writes.slice(from).map((write) => `${write.op} ${write.blueprint}/${write.identifier}`),
   };
@@ -172,6 +173,19 @@ describe("createRecordApplier", () => {
     world.port.faults.clear();
     expect((await apply([record("schedule", id)]))[0]?.outcome).toEqual({ state: "applied", writes: 1 });
     expect(world.port.entity("incidentioSchedule", id)?.title).toBe("Renamed while Port fails");
+  }, 60_000);
+
+  it("answers retry for every record and changes nothing once told to stop", async () => {
+    const { world, config, apply, writesSince } = await startApplying();
+    const id = firstListed(world, "incidents")["id"] as string;
+    world.incidentIo.dataset.update("incidents", id, { name: "Renamed as serve stops" });
+    const before = rawPayload(world, "/v2/incidents", id);
+    const from = world.port.writes.length;
+    const stopped = AbortSignal.abort();
+    const outcomes = await apply([record("incident", id)], { ...config }, stopped);
+    expect(outcomes.map((applied) => applied.outcome.state)).toEqual(["retry"]);
+    expect(writesSince(from)).toEqual([]);
+    expect(rawPayload(world, "/v2/incidents", id)).toBe(before);
   }, 60_000);
 
   it("says not-mapped for a record of a kind the mapping does not read, without reading it", async () => {
