@@ -154,6 +154,22 @@ describe("etl serve", () => {
     expect(inbox(world.db)).toEqual([{ state: "applied", n: 1 }]);
   });
 
+  it("keeps an event pending when its record cannot be read now, and applies it on the retry a second later", async () => {
+    const world = await setUp();
+    await sync(world);
+    const { serve, url } = await startServe(world);
+    const [incident] = renameIncidents(world, 1, "retry");
+    world.sandboxes.incidentIo.faults.add({ route: "GET /v2/incidents/*", fault: { type: "status", status: 403 } });
+    expect(await sendIncidentUpdated(url, incident!.id)).toBe(200);
+    await serve.waitForStdout(/serve: applied 0 records from 0 events .*; 1 to retry \(/);
+    await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 10_000, "the renamed incident in Port after the retry");
+    const [row] = queryStagingFile<{ state: string; attempts: number; last_error: string | null }>(world.db, "select state, attempts, last_error from webhook_inbox");
+    expect(row).toMatchObject({ state: "applied", attempts: 1 });
+    expect(row?.last_error).toContain("403");
+    serve.child.kill("SIGTERM");
+    expect((await serve.done).stdout).toMatch(/1 events applied .* 1 attempts to retry/);
+  });
+
   it("applies at start the events an earlier process committed but did not apply", async () => {
     const world = await setUp();
     await sync(world);
