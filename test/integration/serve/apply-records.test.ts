@@ -255,8 +255,11 @@ describe("createRecordApplier", () => {
       record("follow_up", followUp["id"] as string),
     ]);
     expect(outcomes.map((applied) => applied.outcome.state)).toEqual(["applied", "applied", "deleted", "applied", "applied"]);
-    const commander = world.port.entity("incidentioIncident", opened["id"] as string)?.relations?.["commander"];
-    expect(commander === null || typeof commander === "string").toBe(true);
+    // The new incident's lead is its commander, a user the first run pushed.
+    const lead = (opened["incident_role_assignments"] as JsonObject[]).find((assignment) => (assignment["role"] as JsonObject)["role_type"] === "lead");
+    const leadId = (lead?.["assignee"] as JsonObject | undefined)?.["id"] as string;
+    expect(world.port.entity("incidentioIncident", opened["id"] as string)?.relations["commander"]).toBe(leadId);
+    expect(world.port.entity("incidentioUser", leadId)).toBeDefined();
 
     const state = () => Object.fromEntries(config.blueprints.map((blueprint) => [blueprint.identifier, sorted(world.port.entities(blueprint.identifier))]));
     const afterApplies = state();
