@@ -109,6 +109,21 @@ describe("createRecordApplier", () => {
     expect(world.port.requests.slice(requests).filter((request) => request.path.endsWith("/auth/access_token"))).toHaveLength(1);
   }, 60_000);
 
+  it("pushes only the entities of the records applied, not other differences the staging file holds", async () => {
+    const { world, apply, writesSince } = await startApplying();
+    const [applied, other] = [...world.incidentIo.dataset.records("incidents")].map((incident) => incident["id"] as string);
+    world.incidentIo.dataset.update("incidents", applied as string, { name: "Applied by serve" });
+    world.incidentIo.dataset.update("incidents", other as string, { name: "Staged by a run that has not loaded" });
+    for (const stage of ["extract", "transform"]) {
+      const outcome = await world.cli([stage, "--only", "incidents"]);
+      expect(outcome.code, output(outcome)).toBe(0);
+    }
+    const from = world.port.writes.length;
+    expect((await apply([record("incident", applied as string)]))[0]?.outcome).toEqual({ state: "applied", writes: 1 });
+    expect(writesSince(from)).toEqual([`upsert incidentioIncident/${applied}`]);
+    expect(world.port.entity("incidentioIncident", other as string)?.title).not.toBe("Staged by a run that has not loaded");
+  }, 60_000);
+
   it("leaves the newer state when an older event is applied after a newer one: the record is read, not the event", async () => {
     const { world, apply } = await startApplying();
     const incident = firstListed(world, "incidents");
