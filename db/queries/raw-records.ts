@@ -85,3 +85,9 @@ export async function deleteRawRecordsOfIds(db: StagingDb, kind: string, recordI
   const result = await db.deleteFrom("raw_records").where("kind", "=", kind).where("parent_key", "=", "").where("record_id", "in", recordIds).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** The payload of one raw record, or undefined when none is staged. */
+export async function readRawPayload(db: StagingDb, kind: string, parentKey: string, recordId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("raw_records").select("payload").where("kind", "=", kind).where("parent_key", "=", parentKey).where("record_id", "=", recordId).executeTakeFirst();
+  return row?.payload;
+}

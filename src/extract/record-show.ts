@@ -10,10 +10,10 @@ export type ShowRead =
   /** `GET <path>/{id}` answers the record in the shape the list holds it. */
   | { readonly type: "show"; readonly path: string; readonly envelope: string }
   /**
-   * Follow-ups: `/v3/follow_ups` has no Show. `GET /v2/follow_ups/{id}` (Follow-ups V2#Show) says
-   * whether the follow-up exists and names its incident, but in the v2 shape (no `category`); the
-   * record is then found in `/v3/follow_ups?incident_id=…`, read with the mapping's own query
-   * parameters, so it is staged in the shape, and under the filters, of a full read.
+   * Follow-ups: `/v3/follow_ups` has no Show. The record is found in `/v3/follow_ups?incident_id=…`,
+   * read with the mapping's own query parameters, so it is staged in the shape, and under the
+   * filters, of a full read. Its incident is the one its staged record names; for a follow-up never
+   * staged, `GET /v2/follow_ups/{id}` (Follow-ups V2#Show, deprecated, v2 shape) names it.
    */
   | { readonly type: "follow-up"; readonly showPath: string; readonly envelope: string };
 

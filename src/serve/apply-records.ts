@@ -52,9 +52,10 @@ function scopeOf(reads: readonly (RecordRead & { readonly outcome: RecordReadOut
  * record its list would not return is not staged), maps the records that changed with the mapping of
  * `config` (transformRecords) and pushes the diff of their entities only (loadRecords: the deletion
  * guards hold, except for records the API confirmed gone). Follow-ups, which `/v3/follow_ups` cannot
- * show by ID, are read through Follow-ups V2#Show and their incident's `/v3/follow_ups` list, so the
- * event's payload is never used. One HTTP client, request budget and Port client (and its access
- * token) serve every pass until `close`.
+ * show by ID, are found in their incident's `/v3/follow_ups` list (the incident their staged record
+ * names, or Follow-ups V2#Show's for a new one), so the event's payload is never used: the inbox
+ * keeps none. One HTTP client, request budget and Port client (and its access token) serve every
+ * pass until `close`.
  */
 export function createRecordApplier(context: RecordApplierContext): RecordApplier {
   const { config, db, jq, runId } = context;

@@ -232,6 +232,30 @@ describe("createRecordApplier", () => {
     expect(JSON.parse(rawPayload(world, "/v3/follow_ups", id) ?? "{}")).toEqual(world.incidentIo.dataset.get("follow_ups", id));
   }, 60_000);
 
+  it("reads a staged follow-up through the incident it names, and never deletes one on a 404 from the deprecated v2 Show", async () => {
+    const { world, apply, writesSince } = await startApplying();
+    const [updated, removed] = [...world.incidentIo.dataset.records("follow_ups")].map((followUp) => followUp["id"] as string);
+    // As the API will answer once the v2 follow-up routes are removed (31 December 2026).
+    world.incidentIo.faults.add({ route: "GET /v2/follow_ups/*", fault: { type: "status", status: 404 }, times: 100 });
+    world.incidentIo.dataset.update("follow_ups", updated as string, { title: "Retitled without v2" });
+    world.incidentIo.dataset.remove("follow_ups", removed as string);
+
+    const from = world.port.writes.length;
+    const outcomes = await apply([record("follow_up", updated as string), record("follow_up", removed as string)]);
+    expect(outcomes.map((applied) => applied.outcome)).toEqual([
+      { state: "applied", writes: 1 },
+      { state: "applied", writes: 0 },
+    ]);
+    expect(writesSince(from)).toEqual([`upsert incidentioFollowUp/${updated}`]);
+    expect(world.incidentIo.requests.filter((request) => request.path.startsWith("/v2/follow_ups/"))).toEqual([]);
+    // The removed one waits for the next full read, which alone may conclude it is gone.
+    expect(world.port.entity("incidentioFollowUp", removed as string)).toBeDefined();
+    world.incidentIo.faults.clear();
+    const full = await world.cli(["run", "--full-refresh"]);
+    expect(full.code, output(full)).toBe(0);
+    expect(world.port.entity("incidentioFollowUp", removed as string)).toBeUndefined();
+  }, 90_000);
+
   it("neither stages nor deletes an incident its list no longer returns (a test incident), leaving it to the next full read", async () => {
     const { world, apply, writesSince } = await startApplying();
     const incident = firstListed(world, "incidents");
