@@ -101,7 +101,8 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 const titleInPort = (world: World, id: string) => world.sandboxes.port.entity(INCIDENT_BLUEPRINT, id)?.title;
 const inbox = (db: string) => queryStagingFile<{ state: string; n: number }>(db, "select state, count(*) as n from webhook_inbox group by state order by state");
 
-describe("etl serve", () => {
+// Each test starts sandboxes, a first sync and one or two serve processes: minutes on a loaded two-core machine.
+describe("etl serve", { timeout: 150_000 }, () => {
   it("refuses bad settings and a staging file never synced with exit 2, before listening, without echoing the secret", async () => {
     const world = await setUp();
     const [missing, malformed, unsynced] = await Promise.all([
