@@ -126,7 +126,7 @@ describe("etl serve", { timeout: 150_000 }, () => {
     expect(titleInPort(world, incident!.id)).not.toBe(incident!.name);
 
     expect(await sendIncidentUpdated(url, incident!.id)).toBe(200);
-    await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 10_000, "the renamed incident in Port");
+    await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 30_000, "the renamed incident in Port");
     await serve.waitForStdout(/serve: applied 1 records from 1 events .*1 writes to Port, lag/);
 
     const forged = await fetch(`${url}/webhooks/incidentio`, {
@@ -163,7 +163,7 @@ describe("etl serve", { timeout: 150_000 }, () => {
     world.sandboxes.incidentIo.faults.add({ route: "GET /v2/incidents/*", fault: { type: "status", status: 403 } });
     expect(await sendIncidentUpdated(url, incident!.id)).toBe(200);
     await serve.waitForStdout(/serve: applied 0 records from 0 events .*; 1 to retry \(/);
-    await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 10_000, "the renamed incident in Port after the retry");
+    await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 30_000, "the renamed incident in Port after the retry");
     const [row] = queryStagingFile<{ state: string; attempts: number; last_error: string | null }>(world.db, "select state, attempts, last_error from webhook_inbox");
     expect(row).toMatchObject({ state: "applied", attempts: 1 });
     expect(row?.last_error).toContain("403");
@@ -184,7 +184,7 @@ describe("etl serve", { timeout: 150_000 }, () => {
     await opened.close();
 
     const { serve } = await startServe(world);
-    await waitFor(() => renamed.every((incident) => titleInPort(world, incident.id) === incident.name), 15_000, "the pending events applied");
+    await waitFor(() => renamed.every((incident) => titleInPort(world, incident.id) === incident.name), 30_000, "the pending events applied");
     serve.child.kill("SIGTERM");
     expect((await serve.done).code).toBe(0);
     expect(inbox(world.db)).toEqual([{ state: "applied", n: 3 }]);
@@ -205,8 +205,8 @@ describe("etl serve", { timeout: 150_000 }, () => {
       expect(titleInPort(world, incident!.id)).not.toBe(incident!.name);
       expect(inbox(world.db)).toEqual([{ state: "pending", n: 1 }]);
       holder.prepare("delete from locks where name = 'pipeline'").run();
-      await serve.waitForStdout(/serve: the staging file is free again/, 1, 15_000);
-      await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 10_000, "the renamed incident in Port");
+      await serve.waitForStdout(/serve: the staging file is free again/, 1, 30_000);
+      await waitFor(() => titleInPort(world, incident!.id) === incident!.name, 30_000, "the renamed incident in Port");
     } finally {
       holder.close();
     }
@@ -244,8 +244,8 @@ describe("etl serve", { timeout: 150_000 }, () => {
       const webhookId = `msg_stream_${index}`;
       if (!accepted.includes(webhookId)) expect(await sendIncidentUpdated(second.url, incident.id, webhookId)).toBe(200);
     }
-    await waitFor(() => renamed.every((incident) => titleInPort(world, incident.id) === incident.name), 20_000, "every renamed incident in Port");
-    await waitFor(() => inbox(world.db).every((row) => row.state === "applied"), 10_000, "an empty backlog");
+    await waitFor(() => renamed.every((incident) => titleInPort(world, incident.id) === incident.name), 40_000, "every renamed incident in Port");
+    await waitFor(() => inbox(world.db).every((row) => row.state === "applied"), 30_000, "an empty backlog");
     second.serve.child.kill("SIGTERM");
     expect((await second.serve.done).code).toBe(0);
     expect(inbox(world.db)).toEqual([{ state: "applied", n: 30 }]);
