@@ -386,8 +386,11 @@ class Dataset implements IncidentIoDataset, GenerationContext {
       case "follow_ups": {
         const wanted = options.incidentMode;
         const modes = new Set(DEFAULT_INCIDENT_MODES);
+        const ofIncident = options.incidentId === undefined ? undefined : (this.indexOf("incidents", options.incidentId) ?? -1);
         return (index) => {
-          const mode = this.#incidentMode(this.incidentOfFollowUp(index));
+          const incident = this.incidentOfFollowUp(index);
+          if (ofIncident !== undefined && incident !== ofIncident) return false;
+          const mode = this.#incidentMode(incident);
           return (wanted === undefined ? modes.has(mode) : mode === wanted) && (!isRecent || isRecent(index));
         };
       }

@@ -18,6 +18,8 @@ export interface ListOptions {
   readonly modes?: readonly string[];
   /** follow_ups: only those of incidents in this mode (`incident_mode`). */
   readonly incidentMode?: string;
+  /** follow_ups: only those of this incident (`incident_id`). */
+  readonly incidentId?: string;
   /** incidents and follow_ups: `updated_at[gte]`, a date or RFC 3339 timestamp (incidents compare by day). */
   readonly updatedAtGte?: string;
   /** incidents: `sort_by`; newest first when absent. */
@@ -37,6 +39,7 @@ export interface FilterSupport {
   readonly includeInactive?: boolean;
   readonly modes?: boolean;
   readonly incidentMode?: boolean;
+  readonly incidentId?: boolean;
   readonly updatedAtGte?: boolean;
   readonly sortBy?: boolean;
   /** `status[one_of|not_in]` (alerts). */
@@ -89,6 +92,8 @@ export function parseListOptions(kind: IncidentIoKind, query: Query, support: Fi
     }
     options.incidentMode = incidentMode;
   }
+  const incidentId = singleValue(query["incident_id"]);
+  if (support.incidentId && incidentId !== undefined && incidentId !== "") options.incidentId = incidentId;
   const updatedAtGte = singleValue(query["updated_at[gte]"]);
   if (support.updatedAtGte && updatedAtGte !== undefined) {
     if (updatedSinceMicros(kind, updatedAtGte) === undefined) {

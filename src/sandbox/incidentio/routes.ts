@@ -174,14 +174,14 @@ const ROUTES: readonly Route[] = [
   { template: "/v3/catalog_entries", pattern: exactPath("/v3/catalog_entries"), scope: "catalog_entries.view", handle: listCatalogEntries },
   wholeRoute("/v1/severities", "severities.view", "severities"),
   pagedRoute("/v3/teams", "catalog_entries.view", { kind: "teams", envelope: "teams", paging: { max: 250, required: false }, withTotal: false, filters: {} }),
-  wholeRoute("/v2/follow_ups", "actions.view", "follow_ups", { incidentMode: true }, withoutCategory),
+  wholeRoute("/v2/follow_ups", "actions.view", "follow_ups", { incidentMode: true, incidentId: true }, withoutCategory),
   showRoute("/v2/follow_ups/{id}", "actions.view", "follow_ups", "follow_up", "Follow-up", withoutCategory),
   pagedRoute("/v3/follow_ups", "actions.view", {
     kind: "follow_ups",
     envelope: "follow_ups",
     paging: { max: 250, required: false },
     withTotal: false,
-    filters: { incidentMode: true, updatedAtGte: true },
+    filters: { incidentMode: true, incidentId: true, updatedAtGte: true },
   }),
   { template: "/v1/identity", pattern: exactPath("/v1/identity"), handle: showIdentity },
 ];

@@ -226,7 +226,10 @@ describe("createRecordApplier", () => {
     const followUp = firstListed(world, "follow_ups");
     const id = followUp["id"] as string;
     world.incidentIo.dataset.update("follow_ups", id, { title: "Retitled follow-up" });
+    const requests = world.incidentIo.requests.length;
     expect((await apply([record("follow_up", id)]))[0]?.outcome).toEqual({ state: "applied", writes: 1 });
+    // One page of its incident's follow-ups, not the whole list.
+    expect(world.incidentIo.requests.slice(requests).map((request) => [request.path, request.query["incident_id"]])).toEqual([["/v3/follow_ups", followUp["incident_id"]]]);
     expect(world.port.entity("incidentioFollowUp", id)?.title).toBe("Retitled follow-up");
     // The staged payload is the v3 list's (with its category), as a full read stages it.
     expect(JSON.parse(rawPayload(world, "/v3/follow_ups", id) ?? "{}")).toEqual(world.incidentIo.dataset.get("follow_ups", id));
