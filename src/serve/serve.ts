@@ -321,6 +321,8 @@ async function drainInbox(context: DrainContext): Promise<void> {
     if (deps.signal.aborted) break;
     try {
       const outcome = await context.run(async () => {
+        // A signal that came while a sync held the mutex: the events stay pending for the next start.
+        if (deps.signal.aborted) return "idle";
         // POLLING on a file no sync reached Port from yet: events wait for the first sync.
         if (!isBound) isBound = (await readPortBinding(context.opened.db)) !== undefined;
         return isBound ? runPass(context, notBefore) : "idle";
