@@ -2,8 +2,7 @@
 // is about. An event is only a hint that a record changed; the record's state is read from the API.
 
 /** The Incident.io resources whose webhooks `serve` applies. */
-export const WEBHOOK_RESOURCES = ["incident", "alert", "follow_up", "schedule"] as const;
-export type WebhookResource = (typeof WEBHOOK_RESOURCES)[number];
+export type WebhookResource = "incident" | "alert" | "follow_up" | "schedule";
 
 /** The record one verified event is about, as the inbox keeps it. */
 export interface WebhookEvent {
