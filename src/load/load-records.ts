@@ -7,7 +7,7 @@ import type { LoadFailure } from "../model/summary";
 import { applyWrites } from "./loader";
 import { decideExtractBlock, listFeedingKinds, type BlueprintPlan } from "./plan";
 import type { PortClient } from "./port-client";
-import { planRecordLoad, recordKeyOf } from "./record-plan";
+import { planRecordLoad, recordKeyOf, selectDependentRelations } from "./record-plan";
 import { orderBlueprintLevels } from "./relation-order";
 
 /** Bulk requests in flight at once, as a full load sends them. */
@@ -86,7 +86,10 @@ export async function loadRecords(deps: RecordsLoadDeps, input: RecordsLoadInput
       flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
       deleteDependents: input.mapping.deleteDependentEntities,
       concurrency: CONCURRENCY,
-      relations,
+      relations: selectDependentRelations(
+        relations,
+        plan.blueprints.filter((blueprint) => blueprint.deletes > 0).map((blueprint) => blueprint.blueprint),
+      ),
       kinds: [...scope.keys()],
       records: { upsertable: scope, deletable: plan.deletable },
     },

@@ -105,3 +105,30 @@ export function planRecordLoad(input: RecordPlanInput): RecordPlan {
   });
   return { blueprints: plans, deletable: new Map([...deletable].map(([kind, ids]) => [kind, [...ids].sort()])), writes };
 }
+
+/** A relation a blueprint declares: entities of `blueprint` name entities of `target` through it. */
+interface Relation {
+  readonly blueprint: string;
+  readonly target: string;
+}
+
+/**
+ * The relations through which deleting entities of `deleting` can reach dependents, directly or
+ * through dependents of dependents: those targeting a blueprint of `deleting`, then those targeting
+ * a blueprint such a relation starts from, and so on. Indexing only these finds the same dependents
+ * Port deletes along with ours (deleteDependentEntities) as indexing every relation, without reading
+ * the snapshot rows of blueprints no deletion can reach. Pure.
+ */
+export function selectDependentRelations<R extends Relation>(relations: readonly R[], deleting: Iterable<string>): R[] {
+  const reached = new Set(deleting);
+  for (let grew = true, round = 0; grew && round <= relations.length; round += 1) {
+    grew = false;
+    for (const relation of relations) {
+      if (reached.has(relation.target) && !reached.has(relation.blueprint)) {
+        reached.add(relation.blueprint);
+        grew = true;
+      }
+    }
+  }
+  return relations.filter((relation) => reached.has(relation.target));
+}

@@ -288,6 +288,10 @@ describe("createRecordApplier", () => {
     const firing = firstListed(world, "alerts", (found) => found["status"] === "firing")["id"] as string;
     resolveAlert(dataset, firing);
     const followUp = dataset.add("follow_ups", { title: "Follow-up added live", incident_id: incidents[2]?.["id"] as string });
+    // Deleting an incident deletes its follow-ups in Port too (deleteDependentEntities); they are staged still, so they come back.
+    const withFollowUps = incidents.find((incident, index) => index > 2 && [...dataset.records("follow_ups")].some((found) => found["incident_id"] === incident["id"]));
+    const deletedIncident = withFollowUps?.["id"] as string;
+    dataset.remove("incidents", deletedIncident);
 
     const outcomes = await apply([
       record("incident", renamed),
@@ -295,8 +299,13 @@ describe("createRecordApplier", () => {
       record("schedule", schedule, true),
       record("alert", firing),
       record("follow_up", followUp["id"] as string),
+      record("incident", deletedIncident),
     ]);
-    expect(outcomes.map((applied) => applied.outcome.state)).toEqual(["applied", "applied", "deleted", "applied", "applied"]);
+    expect(outcomes.map((applied) => applied.outcome.state)).toEqual(["applied", "applied", "deleted", "applied", "applied", "deleted"]);
+    expect(world.port.writes.some((write) => write.op === "delete" && write.identifier === deletedIncident)).toBe(true);
+    const orphaned = [...dataset.records("follow_ups")].filter((found) => found["incident_id"] === deletedIncident).map((found) => found["id"] as string);
+    expect(orphaned.length).toBeGreaterThan(0);
+    for (const id of orphaned) expect(world.port.entity("incidentioFollowUp", id)).toBeDefined();
     // The new incident's lead is its commander, a user the first run pushed.
     const lead = (opened["incident_role_assignments"] as JsonObject[]).find((assignment) => (assignment["role"] as JsonObject)["role_type"] === "lead");
     const leadId = (lead?.["assignee"] as JsonObject | undefined)?.["id"] as string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RecordEntityRow, RecordOrphanRow } from "../../../db/queries/record-entities";
-import { planRecordLoad, recordKeyOf, type RecordPlanInput } from "../../../src/load/record-plan";
+import { planRecordLoad, recordKeyOf, selectDependentRelations, type RecordPlanInput } from "../../../src/load/record-plan";
 import type { ExtractBlock } from "../../../src/load/plan";
 
 const INCIDENTS = "/v2/incidents";
@@ -74,5 +74,27 @@ describe("planRecordLoad", () => {
       ["incident", 1],
       ["user", 1],
     ]);
+  });
+});
+
+describe("selectDependentRelations", () => {
+  const relations = [
+    { blueprint: "followUp", target: "incident", name: "incident" },
+    { blueprint: "incident", target: "user", name: "commander" },
+    { blueprint: "schedule", target: "user", name: "onCall" },
+    { blueprint: "note", target: "followUp", name: "followUp" },
+    { blueprint: "alert", target: "alertSource", name: "source" },
+    { blueprint: "a", target: "b", name: "cycle" },
+    { blueprint: "b", target: "a", name: "cycle" },
+  ];
+  it.each([
+    { deleting: [], expected: [] },
+    { deleting: ["schedule"], expected: [] },
+    { deleting: ["incident"], expected: ["followUp.incident", "note.followUp"] },
+    { deleting: ["user"], expected: ["followUp.incident", "incident.commander", "schedule.onCall", "note.followUp"] },
+    { deleting: ["alertSource", "schedule"], expected: ["alert.source"] },
+    { deleting: ["a"], expected: ["a.cycle", "b.cycle"] },
+  ])("reaches $expected from $deleting", ({ deleting, expected }) => {
+    expect(selectDependentRelations(relations, deleting).map((relation) => `${relation.blueprint}.${relation.name}`)).toEqual(expected);
   });
 });
