@@ -58,16 +58,15 @@ export interface RecordReader {
 
 // Reads in flight at once; the budget bounds the rate.
 const READS_IN_FLIGHT = 4;
-// An incident's follow-ups fit a page or two; a list that ignores incident_id is still read to its end.
-const FOLLOW_UP_PAGES_MAX = 10_000;
+// An incident's follow-ups fit a page or two: the bound only stops a list whose paging never ends.
+const FOLLOW_UP_PAGES_MAX = 1_000;
 
-type Found = { readonly record: Record<string, unknown> } | { readonly record: undefined; readonly listed: boolean };
+/** A follow-up as its incident's list holds it, or why there is none: Show answered 404 (`gone`), or the list does not hold it. */
+type FoundFollowUp = { readonly record: Record<string, unknown> } | { readonly record: undefined; readonly gone: boolean };
 
-/** The `incident_id` of a follow-up's payload, if it names one. */
-function readIncidentId(payload: string | undefined): string | undefined {
-  if (payload === undefined) return undefined;
-  const record = JSON.parse(payload) as Record<string, unknown> | null;
-  const incidentId = record !== null && typeof record === "object" ? record["incident_id"] : undefined;
+/** The `incident_id` a follow-up names, if any. */
+function incidentIdOf(record: unknown): string | undefined {
+  const incidentId = record !== null && typeof record === "object" ? (record as Record<string, unknown>)["incident_id"] : undefined;
   return typeof incidentId === "string" && incidentId !== "" ? incidentId : undefined;
 }
 
@@ -91,7 +90,6 @@ export function createRecordReader(deps: RecordReaderDeps, input: RecordReaderIn
   });
   const headers = buildAuthHeaders(input.settings.auth);
   const dropRules = parseDropRules(input.settings.dropFields);
-  const limiter = createLimiter(READS_IN_FLIGHT);
   const baseUrl = input.settings.baseUrl;
 
   const get = async (path: string): Promise<unknown> => {
@@ -117,14 +115,15 @@ export function createRecordReader(deps: RecordReaderDeps, input: RecordReaderIn
    * removed, never removes a staged follow-up: one missing from its incident's list is left for the
    * next full read to judge (and the API marks a deleted follow-up `status: deleted` anyway).
    */
-  const findFollowUp = async (resource: ResourceMapping, read: Extract<ShowRead, { type: "follow-up" }>, id: string): Promise<Found> => {
-    let incidentId = readIncidentId(await readRawPayload(deps.db, resource.kind, "", id));
+  const findFollowUp = async (resource: ResourceMapping, read: Extract<ShowRead, { type: "follow-up" }>, id: string): Promise<FoundFollowUp> => {
+    const staged = await readRawPayload(deps.db, resource.kind, "", id);
+    let incidentId = staged === undefined ? undefined : incidentIdOf(JSON.parse(staged));
     if (incidentId === undefined) {
       const shown = await show(read.showPath, read.envelope, id);
-      if (shown === undefined) return { record: undefined, listed: false };
-      incidentId = readIncidentId(JSON.stringify(shown));
+      if (shown === undefined) return { record: undefined, gone: true };
+      incidentId = incidentIdOf(shown);
     }
-    if (incidentId === undefined) return { record: undefined, listed: true };
+    if (incidentId === undefined) return { record: undefined, gone: false };
     const endpoint = parseEndpoint(resource.kind);
     let found: Record<string, unknown> | undefined;
     // keepPaging sees a page that is not the last before onPage would, and ends the stream without storing it.
@@ -152,7 +151,7 @@ export function createRecordReader(deps: RecordReaderDeps, input: RecordReaderIn
         keepPaging: (_index, items) => look(items),
       },
     );
-    return found === undefined ? { record: undefined, listed: true } : { record: found };
+    return found === undefined ? { record: undefined, gone: false } : { record: found };
   };
 
   const readOne = async (read: RecordRead, runId: number): Promise<RecordReadOutcome> => {
@@ -162,13 +161,13 @@ export function createRecordReader(deps: RecordReaderDeps, input: RecordReaderIn
     }
     let record: Record<string, unknown> | undefined;
     if (how.type === "show") {
-      record = await limiter.run(() => show(how.path, how.envelope, read.recordId));
+      record = await show(how.path, how.envelope, read.recordId);
       if (record === undefined) return await removeRecord(read);
       if (!isListedByFullRead(read.resource, record)) return { state: "unlisted" };
     } else {
-      const found = await limiter.run(() => findFollowUp(read.resource, how, read.recordId));
-      // Shown but not listed under the full read's filters (its incident is a test incident).
-      if (found.record === undefined) return found.listed ? { state: "unlisted" } : await removeRecord(read);
+      const found = await findFollowUp(read.resource, how, read.recordId);
+      // Not in its incident's list under the full read's filters (a test incident's), or deleted.
+      if (found.record === undefined) return found.gone ? await removeRecord(read) : { state: "unlisted" };
       record = found.record;
     }
     const row: RawRecordRow = { kind: read.resource.kind, parent_key: "", ...toRawRow(record, dropRules, undefined), run_id: runId, fetched_at: new Date().toISOString() };
