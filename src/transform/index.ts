@@ -256,6 +256,16 @@ async function closeProgramStreams(streams: ReadonlyMap<MappingProgram, ProgramS
   await Promise.all([...streams.values()].flat().map((stream) => stream.close()));
 }
 
+/**
+ * Ends the jq processes of a kind that is done. jq keeps the memory its largest batches took, so a
+ * kind's processes would otherwise hold it (tens of MB at 10^6 alerts) while the later kinds map.
+ */
+async function closeKindStreams(streams: Map<MappingProgram, ProgramStreams>, plan: KindPlan): Promise<void> {
+  const ended = new Map(plan.programs.flatMap((program) => (streams.has(program) ? [[program, streams.get(program) as ProgramStreams]] : [])));
+  for (const program of ended.keys()) streams.delete(program);
+  await closeProgramStreams(ended);
+}
+
 interface BatchTask {
   readonly program: MappingProgram;
   readonly records: readonly RecordToMap[];
@@ -465,6 +475,7 @@ async function mapKindsAndCheckRelations(
         const { remap, changed } = scopes.get(plan.kind) as KindScope;
         const kindInput: KindInput = { streams, runId: input.runId, blueprints, referenced, remap, changed, replaced, readsByIds };
         finished.push({ plan, ...(await transformKindOrWhole(deps, plan, kindInput)) });
+        await closeKindStreams(streams, plan);
       } catch (error) {
         if (error instanceof Interrupted) break;
         deps.progress.report({ type: "kind", stage: "transform", kind: plan.kind, state: "failed", message: error instanceof Error ? error.message : String(error) });
