@@ -37,6 +37,10 @@ function describeFailure(failure: LoadFailure): string {
   return `Port refused the ${failure.operation} of ${failure.blueprint} ${failure.identifier}${failure.status === undefined ? "" : ` (${failure.status})`}: ${failure.message}`;
 }
 
+function nothingPlanned(blueprint: string): BlueprintPlan {
+  return { blueprint, creates: 0, updates: 0, deletes: 0, unchanged: 0, heldBack: 0, kept: 0, deletesWithheld: 0 };
+}
+
 /** What the load did for one record (by recordKeyOf). */
 export type RecordLoadOutcome = { readonly writes: number } | { readonly error: string };
 
@@ -75,8 +79,17 @@ export async function loadRecords(deps: RecordsLoadDeps, input: RecordsLoadInput
   for (const [kind, ids] of scope) for (const id of ids) outcomes.set(recordKeyOf(kind, id), { writes: plan.writes.get(recordKeyOf(kind, id))?.length ?? 0 });
   if (plan.writes.size === 0) return outcomes;
 
-  const planBy = new Map(plan.blueprints.map((blueprint) => [blueprint.blueprint, blueprint]));
   const relations = input.blueprints.flatMap((blueprint) => Object.entries(blueprint.relations).map(([name, relation]) => ({ blueprint: blueprint.identifier, name, target: relation.target })));
+  const dependentRelations = input.mapping.deleteDependentEntities
+    ? selectDependentRelations(
+        relations,
+        plan.blueprints.filter((blueprint) => blueprint.deletes > 0).map((blueprint) => blueprint.blueprint),
+      )
+    : [];
+  // The blueprints of dependents Port may delete with ours are in the levels too, with nothing planned:
+  // the loader creates again, level by level, the staged ones it deleted.
+  const planBy = new Map<string, BlueprintPlan>(dependentRelations.map((relation) => [relation.blueprint, nothingPlanned(relation.blueprint)]));
+  for (const blueprint of plan.blueprints) planBy.set(blueprint.blueprint, blueprint);
   const levels = orderBlueprintLevels([...planBy.keys()], (blueprint) => relations.filter((relation) => relation.blueprint === blueprint).map((relation) => relation.target)).map(
     (level) => level.map((blueprint) => planBy.get(blueprint) as BlueprintPlan),
   );
@@ -86,11 +99,10 @@ export async function loadRecords(deps: RecordsLoadDeps, input: RecordsLoadInput
       flags: { merge: input.mapping.enableMergeEntity, createMissingRelatedEntities: input.mapping.createMissingRelatedEntities },
       deleteDependents: input.mapping.deleteDependentEntities,
       concurrency: CONCURRENCY,
-      relations: selectDependentRelations(
-        relations,
-        plan.blueprints.filter((blueprint) => blueprint.deletes > 0).map((blueprint) => blueprint.blueprint),
-      ),
-      kinds: [...scope.keys()],
+      relations: dependentRelations,
+      // Every kind: the staged entities Port deletes as dependents of a deletion (a deleted incident's
+      // follow-ups) are created again whatever kind stages them; what is upserted is narrowed by `records`.
+      kinds: [...new Set(input.mapping.resources.map((resource) => resource.kind))],
       records: { upsertable: scope, deletable: plan.deletable },
     },
     levels,

@@ -155,6 +155,21 @@ describe("createRecordApplier", () => {
     expect(rawPayload(world, "/v2/schedules", gone as string)).toBeUndefined();
   }, 60_000);
 
+  it("creates again the staged follow-ups Port deletes along with a deleted incident", async () => {
+    const { world, apply } = await startApplying();
+    const { dataset } = world.incidentIo;
+    const followUps = [...dataset.records("follow_ups")];
+    const incident = [...dataset.records("incidents")].find((found) => followUps.some((followUp) => followUp["incident_id"] === found["id"]));
+    const id = incident?.["id"] as string;
+    const dependents = followUps.filter((followUp) => followUp["incident_id"] === id).map((followUp) => followUp["id"] as string);
+    dataset.remove("incidents", id);
+
+    const from = world.port.writes.length;
+    expect((await apply([record("incident", id)]))[0]?.outcome).toMatchObject({ state: "deleted" });
+    expect(world.port.writes.slice(from).filter((write) => write.op === "delete").map((write) => write.identifier)).toContain(id);
+    for (const followUp of dependents) expect(world.port.entity("incidentioFollowUp", followUp)).toBeDefined();
+  }, 60_000);
+
   it("answers retry and changes nothing when the API fails, then applies once it answers", async () => {
     const { world, apply, writesSince } = await startApplying();
     const incident = firstListed(world, "incidents");
