@@ -21,6 +21,8 @@ export interface RecordReaderDeps {
   readonly jq: JqRunner;
   /** Aborted on SIGTERM: reads not yet sent fail as interrupted. */
   readonly signal?: AbortSignal | undefined;
+  /** Told of every wait before a retry (`429 from GET /v2/incidents/…: waiting 12 s (attempt 2 of 8)`). */
+  readonly onWait?: ((message: string) => void) | undefined;
 }
 
 export interface RecordReaderInput {
@@ -87,6 +89,7 @@ export function createRecordReader(deps: RecordReaderDeps, input: RecordReaderIn
     signal: deps.signal,
     hosts: createHostVerdicts(),
     baseUrlSetting: "OCEAN__INTEGRATION__CONFIG__BASE_URL",
+    onRetry: (info) => deps.onWait?.(info.message),
   });
   const headers = buildAuthHeaders(input.settings.auth);
   const dropRules = parseDropRules(input.settings.dropFields);

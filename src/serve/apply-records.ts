@@ -62,8 +62,9 @@ export function createRecordApplier(context: RecordApplierContext): RecordApplie
   const userAgent = userAgentFor(config);
   // The clients live as long as the applier; the first pass told to stop stops them for good.
   const stopping = new AbortController();
-  const reader = createRecordReader({ db, jq, signal: stopping.signal }, { settings: config.incidentIo, network: config.network, userAgent });
-  const client = createPortClient({ port: config.port, network: config.network, userAgent, signal: stopping.signal });
+  const warn = (stage: "extract" | "load") => (message: string) => context.progress.report({ type: "warning", stage, message });
+  const reader = createRecordReader({ db, jq, signal: stopping.signal, onWait: warn("extract") }, { settings: config.incidentIo, network: config.network, userAgent });
+  const client = createPortClient({ port: config.port, network: config.network, userAgent, signal: stopping.signal, onWait: warn("load") });
   const resources = config.mapping.resources;
 
   return {
