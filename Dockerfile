@@ -32,12 +32,13 @@ COPY resources ./resources
 ENV ETL_DB=/data/etl.sqlite \
     JQ_PATH=/usr/bin/jq \
     NODE_ENV=production \
-    INCIDENTIO_PORT_ETL_PROGRAM=incidentio-port-etl
+    INCIDENTIO_PORT_ETL_PROGRAM=incidentio-port-etl \
+    MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 # `serve` listens here (ETL_SERVE_PORT) for Incident.io's webhooks; the other commands open no port.
 EXPOSE 8080
 USER node
 # node runs the CLI directly (not through pnpm) so SIGTERM reaches it and the current batch finishes.
-# The same V8 flag as package.json's etl script and the installed command (docs/guarantees.md, "Memory stays flat").
-ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/main.js"]
+# The same V8 flags (and MALLOC_ARENA_MAX above) as package.json's etl script and the installed command (docs/guarantees.md, "Memory stays flat").
+ENTRYPOINT ["node", "--max-semi-space-size=64", "--expose-gc", "dist/main.js"]
 CMD ["run"]

@@ -6,6 +6,7 @@
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main";
+import { keepOldGenerationLow } from "../src/cli/memory-ceiling";
 import { readChildCpuSeconds } from "./cpu";
 import { sampleTreeRss } from "./process-tree";
 import type { MeasuredCommand, MeasuredReport } from "./product";
@@ -31,6 +32,8 @@ function captureText(keepTail: number | undefined): { stream: Writable; text(): 
 const commands = JSON.parse(process.argv[2] ?? "[]") as string[][];
 const startRssMb = process.memoryUsage().rss / 2 ** 20;
 const treeRss = sampleTreeRss(process.pid, TREE_SAMPLE_MS);
+// What src/cli/main.ts does when it is the script node started.
+keepOldGenerationLow();
 const results: MeasuredCommand[] = [];
 const signal = new AbortController().signal;
 for (const argv of commands) {

@@ -8,7 +8,9 @@ const MEASURED_CLI = fileURLToPath(new URL("./measured-cli.ts", import.meta.url)
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUTPUT_TAIL_CHARS = 4000;
 /** The V8 flags `pnpm etl` and the Docker image start the CLI with (package.json, Dockerfile): the product as shipped. */
-export const PRODUCT_NODE_FLAGS = ["--max-semi-space-size=64"] as const;
+export const PRODUCT_NODE_FLAGS = ["--max-semi-space-size=64", "--expose-gc"] as const;
+/** The environment `pnpm etl`, the installed command and the Docker image add (a value already set wins). */
+export const PRODUCT_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
 
 /** One command line the measured process ran. */
 export interface MeasuredCommand {
@@ -85,7 +87,7 @@ class ProductCommandError extends Error {
  */
 export function runMeasured(commands: readonly (readonly string[])[], env: Readonly<Record<string, string>>, timeoutMs: number): Promise<MeasuredReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(MEASURED_CLI, [JSON.stringify(commands)], { cwd: ROOT, env, execArgv: [...PRODUCT_NODE_FLAGS, "--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = fork(MEASURED_CLI, [JSON.stringify(commands)], { cwd: ROOT, env: { ...PRODUCT_ENV, ...env }, execArgv: [...PRODUCT_NODE_FLAGS, "--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);

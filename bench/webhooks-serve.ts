@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { sampleTreeRss } from "./process-tree";
-import { PRODUCT_NODE_FLAGS } from "./product";
+import { PRODUCT_ENV, PRODUCT_NODE_FLAGS } from "./product";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUTPUT_TAIL_CHARS = 4000;
@@ -46,7 +46,7 @@ export interface ServeProcess {
  */
 export async function startServe(env: Readonly<Record<string, string>>): Promise<ServeProcess> {
   const url = `http://${env["ETL_SERVE_HOST"]}:${env["ETL_SERVE_PORT"]}`;
-  const child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, "--import", "tsx", "src/cli/main.ts", "serve"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, "--import", "tsx", "src/cli/main.ts", "serve"], { cwd: ROOT, env: { ...PRODUCT_ENV, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);

@@ -13,6 +13,7 @@ import { parseCommandLine, planLimit, type CommandLine } from "./args";
 import { commandHelp, usage } from "./help";
 import { printable } from "./printable";
 import { createInterruptHandler } from "./interrupts";
+import { keepOldGenerationLow } from "./memory-ceiling";
 
 // The pipeline, its database driver and the views are imported inside the command that needs them, so
 // `--help` (and a mistyped flag) load only the command line's modules and answer in well under a second.
@@ -269,6 +270,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  keepOldGenerationLow();
   const controller = new AbortController();
   const interrupts = createInterruptHandler({
     abort: () => controller.abort(),

@@ -75,9 +75,10 @@ describe("the packed package installed into an empty folder", () => {
   });
 
   it("starts the commands that move data with the node flags of pnpm etl and the Docker image", async () => {
-    const { PRODUCT_NODE_FLAGS } = await import("../../bench/product");
+    const { PRODUCT_ENV, PRODUCT_NODE_FLAGS } = await import("../../bench/product");
     const launcher = readFileSync(join(app, "node_modules", "incidentio-port-etl", "bin", "incidentio-port-etl.js"), "utf8");
     for (const flag of PRODUCT_NODE_FLAGS) expect(launcher).toContain(`"${flag}"`);
+    for (const [name, value] of Object.entries(PRODUCT_ENV)) expect(launcher).toContain(`${name}: "${value}"`);
   });
 
   it("prints its version", () => {

@@ -40,12 +40,16 @@ describe("README", () => {
 
 describe("how the CLI is started", () => {
   it("gives node the same flags in pnpm etl, the Docker image and the benchmark", async () => {
-    const { PRODUCT_NODE_FLAGS } = await import("../../../bench/product");
+    const { PRODUCT_ENV, PRODUCT_NODE_FLAGS } = await import("../../../bench/product");
     const script = (JSON.parse(root("package.json")) as { scripts: Record<string, string> }).scripts["etl"];
     const entrypoint = /^ENTRYPOINT (.+)$/m.exec(root("Dockerfile"))?.[1];
     for (const flag of PRODUCT_NODE_FLAGS) {
       expect(script).toContain(flag);
       expect(JSON.parse(entrypoint ?? "[]")).toContain(flag);
+    }
+    for (const [name, value] of Object.entries(PRODUCT_ENV)) {
+      expect(script).toContain(`${name}=\${${name}:-${value}}`);
+      expect(root("Dockerfile")).toMatch(new RegExp(`^\\s+${name}=${value}$`, "m"));
     }
   });
 });
