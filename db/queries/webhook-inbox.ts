@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { WebhookInboxSummary } from "../../src/model/summary";
 import type { WebhookEvent, WebhookResource } from "../../src/model/webhook";
 import type { StagingDb } from "../database";
 
@@ -10,16 +11,7 @@ export interface PendingEvent extends WebhookEvent {
   readonly attempts: number;
 }
 
-export interface InboxStatus {
-  readonly pending: number;
-  readonly oldestPendingReceivedAt: string | null;
-  readonly lastAppliedAt: string | null;
-  /** applied_at − received_at of the event applied last: how far behind Incident.io serve was then. */
-  readonly lastLagMs: number | null;
-  readonly applied: number;
-  /** Verified events of types serve does not apply, all types together. */
-  readonly ignored: number;
-}
+export type InboxStatus = WebhookInboxSummary;
 
 /**
  * Commits `event` as pending, unless an event with its webhook-id is already in the inbox (a Svix

@@ -138,6 +138,7 @@ export function renderRunSummary(summary: RunSummary, resources: readonly Resour
   } else if (summary.load) {
     lines.push(`Port: ${summary.load.requests.entityWrites} entity write requests, ${summary.load.requests.other} other requests`);
   }
+  if (summary.webhooks && summary.webhooks.pending > 0) lines.push(`Webhook inbox: ${summary.webhooks.pending} event${summary.webhooks.pending === 1 ? "" : "s"} waiting for serve (${programName()} status shows how long)`);
   for (const line of describeDrift(summary.load)) lines.push(printable(line));
   for (const failure of summary.load?.failures ?? []) {
     lines.push(printable(`refused: ${failure.operation} ${failure.blueprint}/${failure.identifier}: ${failure.status ?? "no answer"} ${failure.message}`));

@@ -211,6 +211,18 @@ export interface MappingSourceSummary {
   readonly resources: readonly { readonly kind: string; readonly name: string; readonly blueprint: string }[];
 }
 
+/** serve's webhook inbox (db/queries/webhook-inbox.ts): what waits, and how far behind the last event was applied. */
+export interface WebhookInboxSummary {
+  readonly pending: number;
+  readonly oldestPendingReceivedAt: string | null;
+  readonly lastAppliedAt: string | null;
+  /** applied_at − received_at of the event applied last: how far behind Incident.io serve was then. */
+  readonly lastLagMs: number | null;
+  readonly applied: number;
+  /** Verified events of types serve does not apply, all types together. */
+  readonly ignored: number;
+}
+
 export interface RunSummary {
   readonly runId: number;
   /** The mapping the run used; absent in summaries recorded before runs named it. */
@@ -222,4 +234,6 @@ export interface RunSummary {
   readonly durationMs: number;
   readonly databasePath: string;
   readonly errors: readonly string[];
+  /** serve's webhook inbox as the run ended, once the staging file has received any event. */
+  readonly webhooks?: WebhookInboxSummary;
 }

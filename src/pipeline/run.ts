@@ -1,5 +1,6 @@
 import { asDamagedStagingFile, openDatabase, type OpenedDatabase, type StagingDb } from "../../db/database";
 import { closeAbandonedRuns, createRun, finishRun, finishStage, markRunInterruptedNow, startStage } from "../../db/queries/runs";
+import { readInboxStatus } from "../../db/queries/webhook-inbox";
 import { ConfigError, StageFailedError } from "../errors";
 import { extract } from "../extract";
 import { createJqRunner, type JqRunner } from "../jq/jq-runner";
@@ -278,6 +279,7 @@ async function finishPipelineRun(run: RunContext, stages: readonly Stage[], outc
     verdict.errors.push(crash instanceof Error ? crash.message : String(crash));
   }
   if (outcome.skipped) verdict.errors.push(SKIPPED_AFTER_FAILED_EXTRACT);
+  const inbox = await readInboxStatus(run.db);
   const summary: RunSummary = {
     runId: run.runId,
     mapping: run.mapping,
@@ -286,6 +288,8 @@ async function finishPipelineRun(run: RunContext, stages: readonly Stage[], outc
     durationMs: Date.now() - run.started,
     databasePath: config.databasePath,
     errors: verdict.errors,
+    // A staging file serve receives webhooks into: its backlog belongs in every run's report.
+    ...(inbox.pending + inbox.applied + inbox.ignored > 0 ? { webhooks: inbox } : {}),
   };
   await finishRun(run.db, run.runId, { status: summary.status, finishedAt: now(), summary, error: verdict.errors.join("\n") || undefined });
   if (crash instanceof ConfigError) throw crash;

@@ -7,6 +7,7 @@ import { renderStatus, renderWebhookInbox } from "../../../src/cli/status-view";
 import { readConfig } from "../../../src/config/read-config";
 import { COMMANDS } from "../../../src/pipeline/commands";
 import { readStatus, type WebhookInboxStatus } from "../../../src/pipeline/status";
+import { startSyncWorld } from "../../helpers/sync-world";
 import { makeTempDir } from "../../helpers/temp-dir";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -50,4 +51,24 @@ describe("renderWebhookInbox", () => {
   ])("$name", ({ inbox, expected }) => {
     expect(renderWebhookInbox(inbox).join("\n").replace(/\b(pnpm etl|incidentio-port-etl)\b/, "etl")).toBe(`\n${expected}`);
   });
+});
+
+describe("a run's summary and serve's webhook inbox", () => {
+  it("carries the inbox's backlog once the staging file has received events, and says so in the text summary", async () => {
+    const world = await startSyncWorld();
+    const first = await world.cli(["run", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).not.toHaveProperty("webhooks");
+
+    const opened = openDatabase(world.dbPath);
+    const received = new Date();
+    await insertWebhookEvent(opened.db, { webhookId: "msg_1", eventType: "public_incident.incident_updated_v2", resource: "incident", recordId: "I1", deleted: false }, received, received);
+    await opened.close();
+    const second = await world.cli(["run", "--json"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).webhooks).toMatchObject({ pending: 1, applied: 0, ignored: 0, oldestPendingReceivedAt: received.toISOString() });
+
+    const third = await world.cli(["run"]);
+    expect(third.stdout + third.stderr).toMatch(/Webhook inbox: 1 event waiting for serve/);
+  }, 90_000);
 });
