@@ -82,6 +82,15 @@ export async function markEventsApplied(db: StagingDb, webhookIds: readonly stri
     .execute();
 }
 
+/**
+ * Forgets the events applied before `before`; returns how many. Only a redelivery needs an applied
+ * event remembered (to be a duplicate), and Svix stops redelivering 24 hours after the first attempt.
+ */
+export async function pruneAppliedEvents(db: StagingDb, before: Date): Promise<number> {
+  const result = await db.deleteFrom("webhook_inbox").where("state", "=", "applied").where("applied_at", "<", before.toISOString()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Records a failed attempt to apply the pending events among `webhookIds`; they stay pending. */
 export async function recordApplyAttempt(db: StagingDb, webhookIds: readonly string[], error: string): Promise<void> {
   if (webhookIds.length === 0) return;

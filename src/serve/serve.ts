@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { asDamagedStagingFile, openDatabase, type OpenedDatabase } from "../../db/database";
 import { readPortBinding } from "../../db/queries/port-binding";
 import { createRun, finishRun } from "../../db/queries/runs";
-import { listPendingEvents, markEventsApplied, readInboxStatus, recordApplyAttempt } from "../../db/queries/webhook-inbox";
+import { listPendingEvents, markEventsApplied, pruneAppliedEvents, readInboxStatus, recordApplyAttempt } from "../../db/queries/webhook-inbox";
 import { ConfigError, LockedError } from "../errors";
 import { createJqRunner } from "../jq/jq-runner";
 import { checkMappingCompiles } from "../transform";
@@ -58,6 +58,12 @@ export interface ServeSummary {
 const PASS_LIMIT = 500;
 /** How often the drain loop looks at the inbox without being woken: retries that came due. */
 const IDLE_POLL_MS = 1_000;
+/**
+ * Applied events are remembered this long, to answer a redelivery as a duplicate (Svix gives up 24 hours
+ * after the first attempt), and forgotten at most once an hour after that, so the inbox does not grow for good.
+ */
+const APPLIED_RETENTION_MS = 3 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 /** How often it tries again while another process holds the staging file's lock. */
 const BUSY_POLL_MS = 5_000;
 /**
@@ -314,6 +320,7 @@ async function drainInbox(context: DrainContext): Promise<void> {
   let isBound = deps.runScheduledSync === undefined;
   let busyHolder: string | undefined;
   let failures = 0;
+  let pruneDueAt = 0;
   while (!deps.signal.aborted) {
     // After a failed pass, new events do not start another at once: while another process holds the
     // file, each try would be a write that waits on it, on the event loop the receiver answers from.
@@ -330,6 +337,11 @@ async function drainInbox(context: DrainContext): Promise<void> {
       failures = 0;
       if (busyHolder !== undefined) deps.log("serve: the staging file is free again; applying events");
       busyHolder = undefined;
+      if (Date.now() >= pruneDueAt) {
+        pruneDueAt = Date.now() + PRUNE_EVERY_MS;
+        const pruned = await context.run(() => pruneAppliedEvents(context.opened.db, new Date(Date.now() - APPLIED_RETENTION_MS)));
+        if (pruned > 0) deps.log(`serve: forgot ${pruned} events applied more than 3 days ago (Svix redelivers for 24 hours at most)`);
+      }
       if (outcome === "more") waker.wake();
     } catch (error) {
       failures += 1;

@@ -6,6 +6,7 @@ import {
   insertWebhookEvent,
   listPendingEvents,
   markEventsApplied,
+  pruneAppliedEvents,
   readInboxStatus,
   recordApplyAttempt,
 } from "../../../db/queries/webhook-inbox";
@@ -99,6 +100,19 @@ describe("the drain's queries", () => {
       { webhook_id: "msg_c", state: "pending", applied_at: null, attempts: 0, last_error: null },
       { webhook_id: "msg_d", state: "applied", applied_at: "2026-01-01T12:00:40.250Z", attempts: 0, last_error: null },
     ]);
+  });
+
+  it("prunes applied events older than a moment, never pending ones", async () => {
+    const { db } = openFile();
+    for (const id of ["old", "new", "waiting"]) await insertWebhookEvent(db, event(id), at(0), at(0));
+    await markEventsApplied(db, ["old"], at(1));
+    await markEventsApplied(db, ["new"], at(3));
+
+    expect(await pruneAppliedEvents(db, at(2))).toBe(1);
+    expect((await listPendingEvents(db, 10)).map((pending) => pending.webhookId)).toEqual(["waiting"]);
+    expect(await readInboxStatus(db)).toMatchObject({ applied: 1, pending: 1 });
+    // Pruned, the old event's id is new again: a redelivery that late would be applied once more, harmlessly.
+    expect(await insertWebhookEvent(db, event("old"), at(4), at(4))).toBe("new");
   });
 
   it("marks thousands of ids in one statement", async () => {
