@@ -14,7 +14,7 @@ const MAIN = fileURLToPath(MAIN_URL);
 const NODE_FLAGS = ["--max-semi-space-size=64", "--expose-gc"];
 // glibc gives each thread that allocates (SQLite's checkpoint worker, libuv's pool) an arena of its own, whose freed
 // memory stays in the process: two arenas keep some 20 MB less at 10^6 alerts. A value the user set wins.
-const CHILD_ENV = { MALLOC_ARENA_MAX: "2", ...process.env };
+const MALLOC_DEFAULTS = { MALLOC_ARENA_MAX: "2" };
 
 // Help and hints name the command as the user typed it (src/program-name.ts); the child inherits it.
 process.env["INCIDENTIO_PORT_ETL_PROGRAM"] = "incidentio-port-etl";
@@ -27,7 +27,7 @@ if (onlyPrints) {
   process.argv[1] = MAIN;
   await import(MAIN_URL.href);
 } else {
-  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN, ...args], { stdio: "inherit", env: CHILD_ENV });
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN, ...args], { stdio: "inherit", env: { ...MALLOC_DEFAULTS, ...process.env } });
 
   // Ctrl-C in a terminal reaches the child too (one process group), and the CLI counts presses (the
   // second one forces the exit), so passing SIGINT on would count it twice: this process only waits.
