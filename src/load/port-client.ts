@@ -124,8 +124,9 @@ function describeReply(body: unknown, text: string): string {
  */
 export function createPortClient(options: PortClientOptions): PortClient {
   const base = options.port.baseUrl.replace(/\/+$/, "");
-  // `issued` numbers requests in the order they are sent; `observed` is the newest one whose headers set the spacing.
-  const pacing = { nextStart: 0, spacingMs: 0, issued: 0, observed: 0 };
+  // `issued` numbers requests in the order they are sent; `observed` is the newest one whose headers set the
+  // spacing; `inFlight` counts those issued and not yet answered (or failed).
+  const pacing = { nextStart: 0, spacingMs: 0, issued: 0, observed: 0, inFlight: 0 };
   const { onWait } = options;
   const http = createHttpClient({
     stage: "load",
@@ -147,7 +148,13 @@ export function createPortClient(options: PortClientOptions): PortClient {
   const session: Session = {
     http,
     base,
-    issue: () => ++pacing.issued,
+    issue: () => {
+      pacing.inFlight += 1;
+      return ++pacing.issued;
+    },
+    settle: () => {
+      pacing.inFlight -= 1;
+    },
     observe: (response, sent) => {
       // Answers to concurrent requests arrive in any order: an older one, counting more requests
       // remaining, must not lift the pause a newer one called for.
@@ -157,7 +164,7 @@ export function createPortClient(options: PortClientOptions): PortClient {
         limit: readCount(response.headers.get("x-ratelimit-limit")),
         remaining: readCount(response.headers.get("x-ratelimit-remaining")),
         resetMs: parseRateLimitReset(response.headers.get("x-ratelimit-reset"), Date.now()),
-      });
+      }, pacing.inFlight - 1);
     },
   };
   const tokens = createTokenSlot(() => fetchToken(session, options.port, counts));
@@ -177,10 +184,23 @@ export function createPortClient(options: PortClientOptions): PortClient {
 interface Session {
   readonly http: ReturnType<typeof createHttpClient>;
   readonly base: string;
-  /** Numbers a request about to be sent, for `observe`. */
+  /** Numbers a request about to be sent, for `observe`, and counts it in flight until `settle`. */
   readonly issue: () => number;
+  readonly settle: () => void;
   /** Reads the rate-limit headers of the answer to request number `sent`, to space the next requests out. */
   readonly observe: (response: HttpResponse, sent: number) => void;
+}
+
+/** Sends one request counted in flight until it is answered or fails, and reads its rate-limit headers. */
+async function sendPaced(session: Session, request: HttpRequest, endpoint: string): Promise<HttpResponse> {
+  const sent = session.issue();
+  try {
+    const response = await session.http.send(request, { endpoint });
+    session.observe(response, sent);
+    return response;
+  } finally {
+    session.settle();
+  }
 }
 
 /**
@@ -195,12 +215,11 @@ async function fetchToken(session: Session, port: PortSettings, counts: { other:
   ];
   if (missing.length > 0 || clientId === undefined || clientSecret === undefined) throw new ConfigError(missing);
   counts.other += 1;
-  const sent = session.issue();
-  const response = await session.http.send(
+  const response = await sendPaced(
+    session,
     { method: "POST", url: `${session.base}${TOKEN_PATH}`, body: { clientId, clientSecret: clientSecret.reveal() } },
-    { endpoint: TOKEN_PATH },
+    TOKEN_PATH,
   );
-  session.observe(response, sent);
   const body = parseBody(response.text);
   if (response.status === 401 || response.status === 403) {
     const detail = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["message"] : undefined;
@@ -265,16 +284,12 @@ async function sendCall(session: Session, tokens: TokenSlot, call: Call): Promis
     ...(call.body === undefined ? {} : { body: call.body }),
   });
   const used = await tokens.current();
-  let sent = session.issue();
-  let response = await session.http.send(request(used), { endpoint: call.path });
-  session.observe(response, sent);
+  let response = await sendPaced(session, request(used), call.path);
   if (response.status === 401) {
     // Expired or revoked early: replace the token unless another request already did.
     tokens.invalidate(used);
     const fresh = await tokens.current();
-    sent = session.issue();
-    response = await session.http.send(request(fresh), { endpoint: call.path });
-    session.observe(response, sent);
+    response = await sendPaced(session, request(fresh), call.path);
     if (response.status === 401) {
       const body = parseBody(response.text);
       const detail = blamesToken(body)

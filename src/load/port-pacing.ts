@@ -23,16 +23,19 @@ export interface RateLimitReading {
 }
 
 /**
- * The spacing between request starts that the latest rate-limit headers call for: none while more
- * than 5% of the window's budget (at least 10 requests) remains; below that, the rest of the window
- * shared out over the requests left, so the run slows down instead of meeting a 429. Capped.
+ * The spacing between request starts that the latest rate-limit headers call for, given the requests
+ * `inFlight` besides the one they answered (sent or waiting to be, they spend the same budget): none
+ * while more than 5% of the window's budget (at least 10 requests) is left after those; below that,
+ * the rest of the window shared out over the requests left, so the run slows down instead of meeting a
+ * 429. Capped.
  */
-export function decideRateLimitPause(reading: RateLimitReading): number {
+export function decideRateLimitPause(reading: RateLimitReading, inFlight: number): number {
   const { limit, remaining, resetMs } = reading;
   if (limit === undefined || remaining === undefined || resetMs === undefined) return 0;
+  const left = remaining - inFlight;
   const lowWater = Math.max(10, Math.floor(limit * 0.05));
-  if (remaining > lowWater) return 0;
-  return Math.min(MAX_RATE_LIMIT_PAUSE_MS, Math.ceil(resetMs / (Math.max(remaining, 0) + 1)));
+  if (left > lowWater) return 0;
+  return Math.min(MAX_RATE_LIMIT_PAUSE_MS, Math.ceil(resetMs / (Math.max(left, 0) + 1)));
 }
 
 /**

@@ -24,8 +24,10 @@ describe("decideRateLimitPause", () => {
     { name: "below 5%, the rest of the window is shared out", reading: { limit: 35_000, remaining: 999, resetMs: 100_000 }, expected: 100 },
     { name: "a small limit keeps at least 10 in reserve", reading: { limit: 20, remaining: 9, resetMs: 10_000 }, expected: 1000 },
     { name: "none left waits out the window, capped", reading: { limit: 100, remaining: 0, resetMs: 300_000 }, expected: MAX_RATE_LIMIT_PAUSE_MS },
-  ])("$name", ({ reading, expected }) => {
-    expect(decideRateLimitPause(reading)).toBe(expected);
+    { name: "requests in flight spend the budget too: 14 left less 4 in flight is below 10", reading: { limit: 30, remaining: 14, resetMs: 1000 }, inFlight: 4, expected: 91 },
+    { name: "more in flight than left waits out the window", reading: { limit: 30, remaining: 3, resetMs: 1000 }, inFlight: 4, expected: 1000 },
+  ])("$name", ({ reading, inFlight, expected }) => {
+    expect(decideRateLimitPause(reading, inFlight ?? 0)).toBe(expected);
   });
 });
 
