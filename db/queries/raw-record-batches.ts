@@ -1,4 +1,18 @@
-import type { StagingDb } from "../database";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, StagingDb } from "../database";
+
+/** The raw record `r` has no outcome in transformed_records: it is new, or changed since it was mapped. */
+function hasNoOutcome({ not, exists, selectFrom }: ExpressionBuilder<Database & { r: Database["raw_records"] }, "r">) {
+  return not(
+    exists(
+      selectFrom("transformed_records as t")
+        .select("t.kind")
+        .whereRef("t.kind", "=", "r.kind")
+        .whereRef("t.parent_key", "=", "r.parent_key")
+        .whereRef("t.record_id", "=", "r.record_id"),
+    ),
+  );
+}
 
 /** Where a raw record sits in the (parent_key, record_id) order the transform reads a kind in. */
 export interface RawRecordPosition {
@@ -52,17 +66,7 @@ export async function readRecordsToMap(db: StagingDb, kind: string, after: RawRe
     .selectFrom("raw_records as r")
     .select(["r.parent_key", "r.record_id", "r.payload_hash", "r.payload"])
     .where("r.kind", "=", kind)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("transformed_records as t")
-            .select("t.kind")
-            .whereRef("t.kind", "=", "r.kind")
-            .whereRef("t.parent_key", "=", "r.parent_key")
-            .whereRef("t.record_id", "=", "r.record_id"),
-        ),
-      ),
-    );
+    .where(hasNoOutcome);
   if (after) query = query.where((eb) => eb(eb.refTuple("r.parent_key", "r.record_id"), ">", eb.tuple(after.parent_key, after.record_id)));
   const rows = await query.orderBy("r.parent_key").orderBy("r.record_id").limit(limit).execute();
   if (rows.length === 0) return undefined;
@@ -82,17 +86,7 @@ export async function readRecordsToMapOfIds(db: StagingDb, kind: string, recordI
     .where("r.kind", "=", kind)
     .where("r.parent_key", "=", "")
     .where("r.record_id", "in", recordIds)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("transformed_records as t")
-            .select("t.kind")
-            .whereRef("t.kind", "=", "r.kind")
-            .whereRef("t.parent_key", "=", "r.parent_key")
-            .whereRef("t.record_id", "=", "r.record_id"),
-        ),
-      ),
-    )
+    .where(hasNoOutcome)
     .orderBy("r.record_id")
     .execute();
   if (rows.length === 0) return undefined;

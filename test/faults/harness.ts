@@ -39,7 +39,7 @@ import {
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Small enough that a run takes a second or two, large enough that alerts come in three pages. */
-const FAULT_DATASET: DatasetCounts = {
+export const FAULT_DATASET: DatasetCounts = {
   users: 12,
   alert_sources: 3,
   schedules: 4,

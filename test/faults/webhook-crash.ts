@@ -19,24 +19,13 @@ import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/serve
 import { buildSandboxEnv } from "../../src/sandbox/product-env";
 import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
 import { diffCatalogs } from "./checks";
-import { readCatalog, runReference } from "./harness";
+import { FAULT_DATASET, readCatalog, runReference } from "./harness";
 import { classifyRepeatedWrites, findOutOfOrderRecords, planCrashes, type Delivery, type EntityWrite } from "./webhook-crash-checks";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Few records, so that events about one record come close together and redeliveries overtake one another. */
-const CRASH_DATASET: DatasetCounts = {
-  users: 12,
-  alert_sources: 3,
-  schedules: 4,
-  alerts: 110,
-  incidents: 16,
-  catalog_types: 2,
-  catalog_entries: [5, 4],
-  severities: 4,
-  teams: 3,
-  follow_ups: 20,
-};
+/** The fault suite's few records, so that events about one record come close together and redeliveries overtake one another. */
+const CRASH_DATASET: DatasetCounts = FAULT_DATASET;
 const PORT_CLIENT = { clientId: "webhook-crash-client", clientSecret: "webhook-crash-secret" };
 const SECRET = `whsec_${Buffer.from("webhook-crash-test-signing-key!").toString("base64")}`;
 /** Events the stream posts at least, and at most while the kills are still to come. */
