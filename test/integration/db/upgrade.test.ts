@@ -9,12 +9,14 @@ import { queryStagingFile, startSyncWorld } from "../../helpers/sync-world";
 
 // Staging files made by earlier releases, each by one `etl run` of the shipped mapping against the
 // Incident.io sandbox's demo organization (seed 7): before migration 0001 (commit 823f38b, schema 0000
-// only), and the release before the mapping was read from Port and the transform mapped only what
-// changed (commit 4452bbe, schemas 0000 to 0002). Users keep their staging file for months, and it is
-// what lets a run push only the changes.
+// only), the release before the mapping was read from Port and the transform mapped only what
+// changed (commit 4452bbe, schemas 0000 to 0002), and the release before serve's webhook inbox and
+// the record indexes (commit fdf0c5a, schemas 0000 to 0008). Users keep their staging file for
+// months, and it is what lets a run push only the changes.
 const FIXTURES = [
   { schema: "0000", file: "schema-0000.sqlite.gz", migrationsBefore: 1 },
   { schema: "0002", file: "schema-0002.sqlite.gz", migrationsBefore: 3 },
+  { schema: "0008", file: "schema-0008.sqlite.gz", migrationsBefore: 9 },
 ] as const;
 const BLUEPRINTS = fileURLToPath(new URL("../../../resources/blueprints.json", import.meta.url));
 
