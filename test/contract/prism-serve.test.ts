@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
 import { runCli, startCli, type CliProcess } from "../helpers/cli-process";
 import { INCIDENTIO_SPEC } from "../helpers/openapi-validator";
+import { postWebhook } from "../helpers/signed-webhook";
 import { queryStagingFile } from "../helpers/sync-world";
 import { makeTempDir } from "../helpers/temp-dir";
 import { deletesSince, expectNoRequestViolations } from "./outcome";
@@ -22,24 +22,6 @@ const EVENTS = [
   { type: "schedule.updated_v1", id: "01G0J1EXE7AXZ2C93K61WBPYEH", route: "/v2/schedules/01G0J1EXE7AXZ2C93K61WBPYEH" },
 ] as const;
 const APPLY_WAIT_MS = 60_000;
-
-async function post(url: string, type: string, id: string, webhookId: string): Promise<number> {
-  const body = JSON.stringify({ event_type: type, [type]: { id } });
-  const at = new Date();
-  const response = await fetch(`${url}/webhooks/incidentio`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": webhookId,
-      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-      "webhook-signature": new Webhook(SECRET).sign(webhookId, at, body),
-    },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
 
 describe("etl serve against Prism serving Incident.io's published spec", () => {
   let started: PrismStart | undefined;
@@ -68,7 +50,7 @@ describe("etl serve against Prism serving Incident.io's published spec", () => {
     serve = startCli(["serve"], { ...sandboxes.env, ETL_DB: db, OCEAN__INTEGRATION__CONFIG__BASE_URL: prism.baseUrl, ETL_WEBHOOK_SECRET: SECRET, ETL_SERVE_HOST: "127.0.0.1", ETL_SERVE_PORT: "0" }, 150_000);
     await serve.waitForStdout(/serve: listening on http:\/\/\S+/);
     const url = /serve: listening on (http:\/\/\S+)/.exec(serve.stdout())?.[1] as string;
-    for (const [index, event] of EVENTS.entries()) expect(await post(url, event.type, event.id, `msg_prism_${index}`)).toBe(200);
+    for (const [index, event] of EVENTS.entries()) expect(await postWebhook(url, SECRET, `msg_prism_${index}`, event.type, { id: event.id })).toBe(200);
 
     const pending = () => queryStagingFile<{ n: number }>(db, "SELECT count(*) AS n FROM webhook_inbox WHERE state = 'pending'")[0]?.n;
     await expect.poll(pending, { timeout: APPLY_WAIT_MS, interval: 250 }).toBe(0);

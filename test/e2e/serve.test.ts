@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/database";
 import { insertWebhookEvent } from "../../db/queries/webhook-inbox";
 import { startDemoSandboxes, type DemoSandboxes } from "../../src/pipeline/demo";
 import { runCli, startCli, type CliProcess } from "../helpers/cli-process";
+import { postWebhook } from "../helpers/signed-webhook";
 import { queryStagingFile } from "../helpers/sync-world";
 import { makeTempDir } from "../helpers/temp-dir";
 
@@ -59,22 +59,8 @@ async function startServe(world: World, env: Record<string, string> = {}): Promi
 
 let sequence = 0;
 /** Posts a signed `public_incident.incident_updated_v2` about `incidentId`, as Svix would; returns the status. */
-async function sendIncidentUpdated(url: string, incidentId: string, webhookId = `msg_e2e_${++sequence}`): Promise<number> {
-  const type = "public_incident.incident_updated_v2";
-  const body = JSON.stringify({ event_type: type, [type]: { id: incidentId } });
-  const at = new Date();
-  const response = await fetch(`${url}/webhooks/incidentio`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": webhookId,
-      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-      "webhook-signature": new Webhook(SECRET).sign(webhookId, at, body),
-    },
-    body,
-  }).catch(() => undefined);
-  await response?.arrayBuffer();
-  return response?.status ?? 0;
+function sendIncidentUpdated(url: string, incidentId: string, webhookId = `msg_e2e_${++sequence}`): Promise<number> {
+  return postWebhook(url, SECRET, webhookId, "public_incident.incident_updated_v2", { id: incidentId });
 }
 
 /** Renames `count` incidents in the Incident.io sandbox; returns their ids and new names. */

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { Webhook } from "standardwebhooks";
 import { findFreePort, startServe, type ServeProcess } from "../../bench/webhooks-serve";
 import { createStreamChanger, planStream } from "../../bench/webhooks-stream";
 import { toCanonicalJson } from "../../src/canonical-json";
@@ -18,6 +17,7 @@ import { startIncidentIoSandbox, type IncidentIoSandbox } from "../../src/sandbo
 import { startPortSandbox, type PortSandbox } from "../../src/sandbox/port/server";
 import { buildSandboxEnv } from "../../src/sandbox/product-env";
 import { BLUEPRINT_OF_KIND } from "../helpers/shipped-blueprints";
+import { postWebhook } from "../helpers/signed-webhook";
 import { diffCatalogs } from "./checks";
 import { FAULT_DATASET, readCatalog, runReference } from "./harness";
 import { classifyRepeatedWrites, findOutOfOrderRecords, planCrashes, type Delivery, type EntityWrite } from "./webhook-crash-checks";
@@ -129,18 +129,8 @@ function listEntityWrites(port: PortSandbox, from: number): EntityWrite[] {
  * Posts one event about `incidentId` signed now but carrying the incident as it was before its last
  * change, after its newer events were applied: serve must read the record and leave the newer state.
  */
-async function postStaleEvent(serveUrl: string, incident: Record<string, unknown>): Promise<number> {
-  const type = "public_incident.incident_updated_v2";
-  const body = JSON.stringify({ event_type: type, [type]: incident });
-  const id = `msg_stale_${String(incident["id"])}`;
-  const response = await fetch(`${serveUrl}/webhooks/incidentio`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": new Webhook(SECRET).sign(id, new Date(), body) },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.arrayBuffer();
-  return response.status;
+function postStaleEvent(serveUrl: string, incident: Record<string, unknown>): Promise<number> {
+  return postWebhook(serveUrl, SECRET, `msg_stale_${String(incident["id"])}`, "public_incident.incident_updated_v2", incident);
 }
 
 /**

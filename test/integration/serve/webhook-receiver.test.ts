@@ -1,10 +1,10 @@
 import { request } from "node:http";
 import { join } from "node:path";
-import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type OpenedDatabase } from "../../../db/database";
 import { Secret } from "../../../src/model/secret";
 import { MAX_BODY_BYTES, startWebhookReceiver, WEBHOOK_PATH, type WebhookReceiver } from "../../../src/serve/webhook-receiver";
+import { signWebhook } from "../../helpers/signed-webhook";
 import { makeTempDir } from "../../helpers/temp-dir";
 
 // A recognisable signing secret: the leak check at the end looks for it, and for its key part, in every
@@ -107,9 +107,10 @@ function eventBody(eventType = "public_incident.incident_status_updated_v2", rec
 function signed(body: string, options: { id?: string; at?: Date; secret?: string } = {}): Record<string, string> {
   const id = options.id ?? nextId();
   const at = options.at ?? new Date();
-  const signature = new Webhook(options.secret ?? SECRET).sign(id, at, body);
+  const headers = signWebhook(options.secret ?? SECRET, id, body, at);
+  const signature = headers["webhook-signature"] as string;
   seen.signatures.push(signature, signature.slice("v1,".length));
-  return { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signature };
+  return headers;
 }
 
 const inbox = (world: World) => world.opened.sqlite.prepare("SELECT webhook_id, event_type, resource, record_id, deleted, state FROM webhook_inbox ORDER BY received_at").all();
